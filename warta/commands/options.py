@@ -1,0 +1,44 @@
+"""Options every warta command accepts, and loading the configuration they name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from warta.config import DEFAULT_CONFIG_NAME, Config, ConfigError, load_config
+
+__all__ = ["config_options", "open_config"]
+
+
+def config_options(command):
+    """Add ``--config FILE`` and ``--db FILE`` to a command."""
+    command = click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="SQLite database file; overrides `database` in the config.",
+    )(command)
+    return click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False),
+        default=DEFAULT_CONFIG_NAME,
+        show_default=True,
+        help="TOML configuration file.",
+    )(command)
+
+
+def open_config(config_path: str, db_path: str | None, required: bool = True) -> Config:
+    """Load and validate the config, turning a bad one into a clean CLI error.
+
+    With ``required=False`` a missing *default* config gives the built-in defaults, for
+    commands (extract, cluster, evaluate) that work without sources or watch terms.
+    """
+    if not required and config_path == DEFAULT_CONFIG_NAME and not Path(config_path).exists():
+        return Config().with_database(db_path)
+    try:
+        return load_config(config_path).with_database(db_path)
+    except ConfigError as exc:
+        raise click.ClickException(f"invalid configuration: {exc}") from exc

@@ -1,0 +1,293 @@
+"""The warta configuration: one TOML file, validated at start.
+
+Every section is a frozen dataclass. ``load_config`` reads the file, refuses
+unknown keys and wrong types, and raises :class:`ConfigError` naming the file,
+the key and what was expected, so a broken config stops a run before it starts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+__all__ = [
+    "Config",
+    "ConfigError",
+    "CrawlSettings",
+    "CrawlJob",
+    "DigestSettings",
+    "ScheduleSettings",
+    "SmtpSettings",
+    "Source",
+    "WatchTerms",
+    "WebhookSettings",
+    "load_config",
+    "DEFAULT_CONFIG_NAME",
+]
+
+DEFAULT_CONFIG_NAME = "warta.toml"
+_TIME_OF_DAY = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+
+
+class ConfigError(Exception):
+    """A configuration file that cannot be used, with the place and the reason."""
+
+    def __init__(self, path: Path | str, key: str, expected: str):
+        self.path, self.key, self.expected = str(path), key, expected
+        where = f"{self.path}: {key}: " if key else f"{self.path}: "
+        super().__init__(where + expected)
+
+
+@dataclass(frozen=True)
+class CrawlSettings:
+    """Politeness and limits that apply to every source unless it overrides them."""
+
+    contact: str = "https://github.com/warta-news/warta"
+    concurrency: int = 8
+    per_domain_concurrency: int = 2
+    delay: float = 1.0
+    max_pages: int = 500
+    recheck_hours: float = 0.0
+    timeout: float = 30.0
+    retries: int = 3
+    max_page_bytes: int = 5_000_000
+    autothrottle: bool = True
+    obey_robots: bool = True
+    extract_workers: int = 0
+
+
+@dataclass(frozen=True)
+class WatchTerms:
+    """What makes an article ministry coverage, and what alone does not."""
+
+    terms: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    threshold: float = 1.0
+
+
+@dataclass(frozen=True)
+class Source:
+    """One outlet (or search feed) and how to find its articles."""
+
+    name: str
+    feeds: list[str] = field(default_factory=list)
+    sitemaps: list[str] = field(default_factory=list)
+    start_urls: list[str] = field(default_factory=list)
+    article_pattern: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    official: bool = False
+    search: bool = False
+    group: str = "default"
+    concurrency: int | None = None
+    delay: float | None = None
+    max_pages: int | None = None
+
+    @property
+    def entry_points(self) -> list[str]:
+        return [*self.feeds, *self.sitemaps, *self.start_urls]
+
+
+@dataclass(frozen=True)
+class CrawlJob:
+    """A scheduled crawl of one source group (or of every source)."""
+
+    id: str
+    groups: list[str] = field(default_factory=list)
+    interval_minutes: int | None = None
+    cron: str | None = None
+    budget_minutes: int = 50
+
+
+@dataclass(frozen=True)
+class ScheduleSettings:
+    timezone: str = "Asia/Jakarta"
+    crawls: list[CrawlJob] = field(
+        default_factory=lambda: [CrawlJob(id="crawl-all", interval_minutes=60)]
+    )
+    digest_time: str = "07:00"
+    maintenance_cron: str = "30 3 * * sun"
+    misfire_grace_seconds: int = 900
+    log_file: str = "data/logs/warta.log"
+    json_logs: bool = False
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int = 587
+    starttls: bool = True
+    user: str | None = None
+    password_env: str = "WARTA_SMTP_PASSWORD"
+    sender: str = "warta@localhost"
+    recipients: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class WebhookSettings:
+    url: str
+    timeout: float = 10.0
+
+
+@dataclass(frozen=True)
+class DigestSettings:
+    format: str = "md"
+    out_dir: str = "data/digests"
+    retries: int = 3
+    smtp: SmtpSettings | None = None
+    webhook: WebhookSettings | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole configuration; ``path`` is the file it came from."""
+
+    database: str = "data/warta.db"
+    crawl: CrawlSettings = field(default_factory=CrawlSettings)
+    watch: WatchTerms = field(default_factory=WatchTerms)
+    sources: list[Source] = field(default_factory=list)
+    schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
+    digest: DigestSettings = field(default_factory=DigestSettings)
+    path: str = field(default=DEFAULT_CONFIG_NAME, metadata={"internal": True})
+
+    def source(self, name: str) -> Source:
+        for source in self.sources:
+            if source.name == name:
+                return source
+        known = ", ".join(s.name for s in self.sources) or "none"
+        raise ConfigError(self.path, "sources", f"no source named {name!r} (known: {known})")
+
+    def with_database(self, database: str | None) -> Config:
+        return self if database is None else dataclasses.replace(self, database=database)
+
+
+def load_config(path: Path | str) -> Config:
+    """Read and validate ``path``; raise :class:`ConfigError` on any problem."""
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(path, "", "file not found (pass --config FILE or create warta.toml)")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(path, "", f"cannot read the file ({exc})") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, "", f"not valid TOML ({exc})") from exc
+    config = _build(Config, raw, path, "")
+    _check(config, path)
+    return dataclasses.replace(config, path=str(path))
+
+
+def _build(cls: type, data: object, path: Path, where: str):
+    if not isinstance(data, dict):
+        raise ConfigError(path, where or "(top level)", f"expected a table, got {_kind(data)}")
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        allowed = ", ".join(sorted(fields))
+        raise ConfigError(path, _join(where, unknown[0]), f"unknown key (allowed here: {allowed})")
+    values = {}
+    for name, f in fields.items():
+        key = _join(where, name)
+        if name in data:
+            values[name] = _convert(hints[name], data[name], path, key)
+        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+            raise ConfigError(path, key, "required key is missing")
+    return cls(**values)
+
+
+def _convert(hint, value, path: Path, key: str):
+    origin = typing.get_origin(hint)
+    if origin in (types.UnionType, typing.Union):
+        inner = [a for a in typing.get_args(hint) if a is not type(None)][0]
+        return _convert(inner, value, path, key)
+    if origin is list:
+        (item,) = typing.get_args(hint)
+        if not isinstance(value, list):
+            raise ConfigError(path, key, f"expected a list, got {_kind(value)}")
+        return [_convert(item, v, path, f"{key}[{i}]") for i, v in enumerate(value)]
+    if dataclasses.is_dataclass(hint):
+        return _build(hint, value, path, key)
+    if hint is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if hint is bool and not isinstance(value, bool):
+        raise ConfigError(path, key, f"expected true or false, got {_kind(value)}")
+    if hint is int and (isinstance(value, bool) or not isinstance(value, int)):
+        raise ConfigError(path, key, f"expected a whole number, got {_kind(value)}")
+    if not isinstance(value, hint):
+        raise ConfigError(path, key, f"expected {_NAMES.get(hint, hint.__name__)}, got {_kind(value)}")
+    return value
+
+
+def _check(config: Config, path: Path) -> None:
+    """Checks that types alone cannot express."""
+    _positive(config.crawl, "crawl", path)
+    seen: set[str] = set()
+    for i, source in enumerate(config.sources):
+        where = f"sources[{i}]"
+        if not _NAME.match(source.name):
+            raise ConfigError(path, f"{where}.name", "expected lower-case letters, digits, '-', '_' or '.'")
+        if source.name in seen:
+            raise ConfigError(path, f"{where}.name", f"duplicate source name {source.name!r}")
+        seen.add(source.name)
+        if not source.entry_points:
+            raise ConfigError(path, where, f"source {source.name!r} has no feeds, sitemaps or start_urls")
+        for kind in ("feeds", "sitemaps", "start_urls"):
+            for j, url in enumerate(getattr(source, kind)):
+                if not _is_http_url(url):
+                    raise ConfigError(path, f"{where}.{kind}[{j}]", f"expected an http(s) URL, got {url!r}")
+        if source.start_urls and not source.article_pattern:
+            raise ConfigError(path, f"{where}.article_pattern", "required with start_urls (a regex for article URLs)")
+        if source.article_pattern is not None:
+            try:
+                re.compile(source.article_pattern)
+            except re.error as exc:
+                raise ConfigError(path, f"{where}.article_pattern", f"expected a regular expression ({exc})")
+        _positive(source, where, path)
+    if not config.watch.terms:
+        raise ConfigError(path, "watch.terms", "expected at least one watch term")
+    if not _TIME_OF_DAY.match(config.schedule.digest_time):
+        raise ConfigError(path, "schedule.digest_time", "expected HH:MM (24-hour, WIB)")
+    for i, job in enumerate(config.schedule.crawls):
+        if (job.interval_minutes is None) == (job.cron is None):
+            raise ConfigError(path, f"schedule.crawls[{i}]", "expected exactly one of interval_minutes or cron")
+    if config.digest.format not in ("md", "html", "json", "txt"):
+        raise ConfigError(path, "digest.format", "expected one of md, html, json, txt")
+    if config.digest.webhook and not _is_http_url(config.digest.webhook.url):
+        raise ConfigError(path, "digest.webhook.url", "expected an http(s) URL")
+
+
+def _positive(section, where: str, path: Path) -> None:
+    for name in ("concurrency", "per_domain_concurrency", "max_pages", "timeout", "max_page_bytes"):
+        value = getattr(section, name, None)
+        if value is not None and value <= 0:
+            raise ConfigError(path, f"{where}.{name}", f"expected a number above 0, got {value}")
+    for name in ("delay", "recheck_hours", "retries", "extract_workers"):
+        value = getattr(section, name, None)
+        if value is not None and value < 0:
+            raise ConfigError(path, f"{where}.{name}", f"expected a number of 0 or more, got {value}")
+
+
+def _is_http_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in url
+
+
+def _join(where: str, name: str) -> str:
+    return f"{where}.{name}" if where else name
+
+
+_NAMES = {str: "a string", float: "a number", int: "a whole number", bool: "true or false"}
+
+
+def _kind(value) -> str:
+    if isinstance(value, dict):
+        return "a table"
+    return {bool: "true/false", int: "a whole number", float: "a number", str: "a string",
+            list: "a list"}.get(type(value), type(value).__name__)
