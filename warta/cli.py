@@ -1,7 +1,12 @@
-"""The ``warta`` command line: one click group, one module per concern under warta/commands."""
+"""The ``warta`` command line: one click group; each module of warta.commands
+contributes the commands listed in its ``COMMANDS``."""
+
+import importlib
+import pkgutil
 
 import click
 
+import warta.commands
 from warta import __version__
 
 
@@ -9,4 +14,11 @@ from warta import __version__
 @click.version_option(__version__, prog_name="warta")
 def main() -> None:
     """warta watches Indonesian news for coverage of the Ministry of Human Rights,
-    strips boilerplate, groups reports of one event into stories and keeps them in SQLite."""
+    strips boilerplate, groups reports of one event into stories and keeps them in SQLite.
+
+    Every command takes --config FILE (default ./warta.toml) and --db FILE."""
+
+
+for _module in sorted(pkgutil.iter_modules(warta.commands.__path__), key=lambda m: m.name):
+    for _command in getattr(importlib.import_module(f"warta.commands.{_module.name}"), "COMMANDS", ()):
+        main.add_command(_command)
