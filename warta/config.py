@@ -81,7 +81,9 @@ class Source:
     sitemaps: list[str] = field(default_factory=list)
     start_urls: list[str] = field(default_factory=list)
     article_pattern: str | None = None
-    aliases: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)  # hosts serving variants (mobile, AMP) of its pages
+    canonical_host: str | None = None  # host the aliases map to; default: host of the first entry point
+    full_text_param: str | None = None  # query that returns a multi-page article whole, e.g. "page=all"
     official: bool = False
     search: bool = False
     group: str = "default"
