@@ -1,0 +1,152 @@
+"""Opening warta's SQLite database, and the one way to write to it atomically.
+
+``open_database`` refuses files it must not touch (not SQLite, another program's
+database, a newer schema, a lock it cannot get) with a :class:`StorageError`
+naming the file, switches the file to WAL so analysts can read while a crawl
+writes, and applies pending migrations. ``transaction`` groups writes: the
+outermost one is a ``BEGIN IMMEDIATE`` transaction, nested ones are savepoints,
+so one failed article rolls back alone inside a larger batch.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from storage.schema import MIGRATIONS, applied_migrations, migrate
+
+__all__ = ["StorageError", "database_path", "open_database", "transaction"]
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+_savepoints = itertools.count(1)
+
+
+class StorageError(Exception):
+    """The database cannot be used or a write failed; the message names the file."""
+
+
+def open_database(path: str | Path, *, timeout: float = 30.0) -> Database:
+    """Open (creating if needed) the warta database at ``path`` and bring it up to date.
+
+    ``timeout`` is how many seconds to wait for another process's lock before
+    giving up with a :class:`StorageError`.
+    """
+    path = Path(path)
+    _check_file(path)
+    try:
+        conn = sqlite3.connect(str(path), timeout=timeout)
+    except sqlite3.Error as exc:
+        raise StorageError(f"{path}: cannot open the database ({exc})") from exc
+    try:
+        db = Database(conn)
+        db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        db.execute("PRAGMA foreign_keys = ON")
+        _check_version(db, path)
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+        migrate(db)
+    except StorageError:
+        conn.close()
+        raise
+    except sqlite3.Error as exc:
+        conn.close()
+        raise StorageError(describe_error(path, exc, "cannot open the database")) from exc
+    return db
+
+
+@contextlib.contextmanager
+def transaction(db: Database) -> Iterator[Database]:
+    """Commit everything written inside the block together, or nothing of it.
+
+    Nested blocks are savepoints: a failure inside one undoes that block only and
+    the enclosing transaction goes on. A ``sqlite3.Error`` leaves the block as a
+    :class:`StorageError`; other exceptions pass through unchanged.
+    """
+    conn = db.conn
+    nested = conn.in_transaction
+    savepoint = f"warta_{next(_savepoints)}"
+    try:
+        conn.execute(f"SAVEPOINT {savepoint}" if nested else "BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            if conn.in_transaction:
+                if nested:
+                    conn.execute(f"ROLLBACK TO {savepoint}")
+                    conn.execute(f"RELEASE {savepoint}")
+                else:
+                    conn.execute("ROLLBACK")
+            raise
+        if nested:
+            conn.execute(f"RELEASE {savepoint}")
+        else:
+            try:
+                conn.execute("COMMIT")
+            except sqlite3.Error:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+    except sqlite3.Error as exc:
+        raise StorageError(describe_error(database_path(db), exc, "write failed")) from exc
+
+
+def database_path(db: Database) -> str:
+    """The file behind ``db`` (empty for an in-memory database)."""
+    for row in db.conn.execute("PRAGMA database_list"):
+        if row[1] == "main":
+            return row[2]
+    return ""
+
+
+def describe_error(path: str | Path, exc: sqlite3.Error, action: str) -> str:
+    """A message for ``exc`` that says what happened to which file and what to do."""
+    code = getattr(exc, "sqlite_errorname", "")
+    if code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return (f"{path}: the database is locked by another process ({exc}); "
+                "wait for it to finish or raise the timeout")
+    if code.startswith("SQLITE_NOTADB"):
+        return f"{path}: not a SQLite database (is the path right?)"
+    if code.startswith("SQLITE_CORRUPT"):
+        return f"{path}: the database file is damaged ({exc}); restore it from a backup"
+    if code.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM")):
+        return f"{path}: {action}: no permission to write here ({exc})"
+    return f"{path}: {action}: {exc}"
+
+
+def _check_file(path: Path) -> None:
+    """Refuse a directory or a non-SQLite file before SQLite touches it."""
+    if path.is_dir():
+        raise StorageError(f"{path}: is a directory, expected a SQLite database file")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise StorageError(f"{path}: cannot read the database file ({exc})") from exc
+    if header and header != SQLITE_HEADER:
+        raise StorageError(f"{path}: not a SQLite database (is the path right?)")
+
+
+def _check_version(db: Database, path: Path) -> None:
+    """Refuse another program's database and one written by a newer warta."""
+    applied = applied_migrations(db)
+    known = [m.name for m in MIGRATIONS]
+    if not applied and db.table_names():
+        raise StorageError(
+            f"{path}: a SQLite database, but not warta's (no migrations table); "
+            "point --db at a warta database or a new file"
+        )
+    unknown = [name for name in applied if name not in known]
+    if unknown:
+        raise StorageError(
+            f"{path}: written by a newer warta (schema version {len(applied)}, migration "
+            f"{unknown[0]!r} unknown here; this version knows {len(known)}); "
+            "upgrade warta to use this database"
+        )

@@ -1,0 +1,285 @@
+"""warta's SQLite schema as ordered, named migrations.
+
+The schema is a public interface: analysts query the tables and views directly.
+Each migration runs once, inside the same transaction that records it in the
+``migrations`` table, so an interrupted upgrade leaves the database as it was.
+The schema version is the number of applied migrations (also kept in
+``PRAGMA user_version`` for a quick look). Change the schema only by appending a
+migration; never edit one that has been released.
+
+Times are UTC ISO-8601 strings (``YYYY-MM-DDTHH:MM:SSZ``); a "day" in the views is
+a WIB (UTC+7) calendar day, the day a reader in Jakarta would see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+__all__ = ["MIGRATIONS", "Migration", "applied_migrations", "migrate", "schema_version"]
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One schema change: a stable name and the statements that make it."""
+
+    name: str
+    statements: tuple[str, ...]
+
+
+_CORE_TABLES = (
+    """CREATE TABLE sources (
+        name TEXT PRIMARY KEY,
+        display_name TEXT,
+        official INTEGER NOT NULL DEFAULT 0,
+        first_seen TEXT,
+        last_seen TEXT
+    )""",
+    """CREATE TABLE crawl_runs (
+        id INTEGER PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        outcome TEXT NOT NULL DEFAULT 'running',
+        command TEXT,
+        sources TEXT,
+        pid INTEGER,
+        stats TEXT
+    )""",
+    """CREATE TABLE clusters (
+        id INTEGER PRIMARY KEY,
+        headline TEXT,
+        representative_article_id INTEGER
+            REFERENCES articles(id) ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED,
+        first_article_id INTEGER
+            REFERENCES articles(id) ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED,
+        first_source TEXT,
+        first_seen TEXT,
+        last_seen TEXT,
+        article_count INTEGER NOT NULL DEFAULT 0,
+        source_count INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        merged_into INTEGER REFERENCES clusters(id) DEFERRABLE INITIALLY DEFERRED
+    )""",
+    """CREATE TABLE articles (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL UNIQUE,
+        source TEXT NOT NULL REFERENCES sources(name),
+        title TEXT,
+        author TEXT,
+        published_at TEXT,
+        published_source TEXT,
+        fetched_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        language TEXT,
+        site_name TEXT,
+        text TEXT NOT NULL DEFAULT '',
+        text_hash TEXT,
+        word_count INTEGER NOT NULL DEFAULT 0,
+        relevant INTEGER NOT NULL DEFAULT 0 CHECK (relevant IN (0, 1)),
+        relevance_score REAL NOT NULL DEFAULT 0,
+        matched_terms TEXT NOT NULL DEFAULT '[]',
+        cluster_id INTEGER
+            REFERENCES clusters(id) ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED,
+        duplicate_of INTEGER
+            REFERENCES articles(id) ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED,
+        similarity REAL,
+        cluster_score REAL,
+        extraction_note TEXT,
+        run_id INTEGER REFERENCES crawl_runs(id) ON DELETE SET NULL
+    )""",
+    "CREATE INDEX idx_articles_source_published ON articles(source, published_at)",
+    "CREATE INDEX idx_articles_published ON articles(published_at)",
+    "CREATE INDEX idx_articles_cluster ON articles(cluster_id)",
+    "CREATE INDEX idx_articles_text_hash ON articles(text_hash)",
+    "CREATE INDEX idx_articles_relevant ON articles(relevant, published_at)",
+    "CREATE INDEX idx_articles_duplicate_of ON articles(duplicate_of)",
+    "CREATE INDEX idx_clusters_last_seen ON clusters(last_seen)",
+    "CREATE INDEX idx_clusters_first_seen ON clusters(first_seen)",
+    """CREATE TABLE url_aliases (
+        url TEXT PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE
+    )""",
+    "CREATE INDEX idx_url_aliases_article ON url_aliases(article_id)",
+    """CREATE TABLE seen_urls (
+        url TEXT PRIMARY KEY,
+        source TEXT,
+        first_seen TEXT NOT NULL,
+        last_fetched TEXT,
+        status TEXT NOT NULL,
+        article_id INTEGER REFERENCES articles(id) ON DELETE SET NULL
+    )""",
+    "CREATE INDEX idx_seen_urls_source_status ON seen_urls(source, status)",
+    """CREATE TABLE signatures (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        num_perm INTEGER NOT NULL,
+        seed INTEGER NOT NULL,
+        scheme TEXT NOT NULL,
+        shingle_sig BLOB,
+        story_sig BLOB,
+        features TEXT,
+        created_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE cluster_overrides (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        article_id INTEGER REFERENCES articles(id) ON DELETE CASCADE,
+        cluster_a INTEGER REFERENCES clusters(id) ON DELETE CASCADE,
+        cluster_b INTEGER REFERENCES clusters(id) ON DELETE CASCADE,
+        created_at TEXT NOT NULL,
+        note TEXT
+    )""",
+    """CREATE TABLE crawl_run_sources (
+        run_id INTEGER NOT NULL REFERENCES crawl_runs(id) ON DELETE CASCADE,
+        source TEXT NOT NULL,
+        discovered INTEGER NOT NULL DEFAULT 0,
+        fetched INTEGER NOT NULL DEFAULT 0,
+        new INTEGER NOT NULL DEFAULT 0,
+        updated INTEGER NOT NULL DEFAULT 0,
+        skipped_seen INTEGER NOT NULL DEFAULT 0,
+        irrelevant INTEGER NOT NULL DEFAULT 0,
+        failed INTEGER NOT NULL DEFAULT 0,
+        duplicates INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (run_id, source)
+    )""",
+    """CREATE TABLE crawl_run_rules (
+        run_id INTEGER NOT NULL REFERENCES crawl_runs(id) ON DELETE CASCADE,
+        source TEXT NOT NULL,
+        rule TEXT NOT NULL,
+        removed INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (run_id, source, rule)
+    )""",
+    """CREATE TABLE errors (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER REFERENCES crawl_runs(id) ON DELETE SET NULL,
+        source TEXT,
+        url TEXT,
+        stage TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        detail TEXT,
+        created_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX idx_errors_run ON errors(run_id)",
+    "CREATE INDEX idx_errors_source_created ON errors(source, created_at)",
+    "CREATE INDEX idx_crawl_runs_started ON crawl_runs(started_at)",
+    """CREATE TABLE site_lines (
+        source TEXT NOT NULL,
+        line_hash TEXT NOT NULL,
+        line TEXT NOT NULL,
+        doc_count INTEGER NOT NULL DEFAULT 0,
+        first_seen TEXT,
+        last_seen TEXT,
+        learned INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (source, line_hash)
+    )""",
+    """CREATE TABLE digests (
+        day TEXT NOT NULL,
+        format TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        path TEXT,
+        delivered TEXT,
+        PRIMARY KEY (day, format)
+    )""",
+)
+
+_FULL_TEXT_SEARCH = (
+    """CREATE VIRTUAL TABLE articles_fts USING fts5(
+        title, text, content='articles', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2'
+    )""",
+    """CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+    END""",
+    """CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, text)
+            VALUES ('delete', old.id, old.title, old.text);
+    END""",
+    """CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, text)
+            VALUES ('delete', old.id, old.title, old.text);
+        INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+    END""",
+    "INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')",
+)
+
+# The WIB day of an article: publication time when known, otherwise fetch time.
+_WIB_DAY = "date(coalesce(a.published_at, a.fetched_at), '+7 hours')"
+
+_VIEWS = (
+    """CREATE VIEW cluster_articles AS
+    SELECT c.id AS cluster_id, c.headline, a.id AS article_id, a.source,
+           s.display_name AS source_name, s.official, a.url, a.title, a.published_at,
+           a.fetched_at, a.duplicate_of, a.similarity, a.cluster_score,
+           a.id = c.representative_article_id AS is_representative
+    FROM clusters c
+    JOIN articles a ON a.cluster_id = c.id
+    LEFT JOIN sources s ON s.name = a.source""",
+    f"""CREATE VIEW daily_clusters AS
+    SELECT {_WIB_DAY} AS day, c.id AS cluster_id, c.headline,
+           count(*) AS articles, count(DISTINCT a.source) AS sources,
+           {_WIB_DAY} = date(c.first_seen, '+7 hours') AS new,
+           c.first_seen, c.last_seen, c.article_count, c.source_count
+    FROM clusters c
+    JOIN articles a ON a.cluster_id = c.id
+    GROUP BY day, c.id""",
+    f"""CREATE VIEW source_daily AS
+    SELECT a.source, {_WIB_DAY} AS day, count(*) AS articles,
+           sum(a.relevant) AS relevant, count(a.cluster_id) AS clustered,
+           count(a.duplicate_of) AS duplicates
+    FROM articles a
+    GROUP BY a.source, day""",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration("0001_core_tables", _CORE_TABLES),
+    Migration("0002_articles_fts", _FULL_TEXT_SEARCH),
+    Migration("0003_analyst_views", _VIEWS),
+)
+
+_LEDGER = """CREATE TABLE IF NOT EXISTS migrations (
+    name TEXT PRIMARY KEY,
+    applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+)"""
+
+
+def applied_migrations(db: Database) -> list[str]:
+    """Names of the migrations recorded in ``db``, oldest first (empty for a new file)."""
+    if not db["migrations"].exists():
+        return []
+    return [row["name"] for row in db.query("SELECT name FROM migrations ORDER BY rowid")]
+
+
+def schema_version(db: Database) -> int:
+    """The number of applied migrations."""
+    return len(applied_migrations(db))
+
+
+def migrate(db: Database, migrations: tuple[Migration, ...] = MIGRATIONS) -> list[str]:
+    """Apply the migrations ``db`` lacks, each with its record in one transaction.
+
+    Returns the names applied. Raises ``sqlite3.Error`` if a statement fails; the
+    failing migration leaves no trace. The caller checks that ``db`` is not newer.
+    """
+    done: list[str] = []
+    conn = db.conn
+    for migration in migrations:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute(_LEDGER)
+            already = conn.execute(
+                "SELECT 1 FROM migrations WHERE name = ?", (migration.name,)
+            ).fetchone()
+            if already is None:
+                for statement in migration.statements:
+                    conn.execute(statement)
+                conn.execute("INSERT INTO migrations(name) VALUES (?)", (migration.name,))
+                done.append(migration.name)
+            version = conn.execute("SELECT count(*) FROM migrations").fetchone()[0]
+            conn.execute(f"PRAGMA user_version = {int(version)}")
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    return done
