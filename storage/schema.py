@@ -263,7 +263,8 @@ def migrate(db: Database, migrations: tuple[Migration, ...] = MIGRATIONS) -> lis
     """
     done: list[str] = []
     conn = db.conn
-    for migration in migrations:
+    applied = set(applied_migrations(db))
+    for migration in (m for m in migrations if m.name not in applied):
         conn.execute("BEGIN IMMEDIATE")
         try:
             conn.execute(_LEDGER)
