@@ -1,0 +1,88 @@
+"""Configuration: the shipped file is valid and complete; every kind of bad file
+stops with a message naming the file, the key and what was expected."""
+
+from pathlib import Path
+
+import pytest
+
+from warta.config import ConfigError, load_config
+
+ROOT = Path(__file__).resolve().parents[1]
+
+MINIMAL = """
+[watch]
+terms = ["Kemenham"]
+
+[[sources]]
+name = "contoh"
+feeds = ["https://contoh.id/rss"]
+"""
+
+
+def write(tmp_path, text: str) -> Path:
+    path = tmp_path / "warta.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_shipped_config_lists_real_outlets_and_a_news_search_feed():
+    config = load_config(ROOT / "warta.toml")
+    outlets = [s for s in config.sources if not s.search and not s.official]
+    assert len(outlets) >= 12
+    assert all(s.feeds or s.sitemaps or s.start_urls for s in outlets)
+    assert len({s.name for s in config.sources}) == len(config.sources)
+    search = [s for s in config.sources if s.search]
+    assert search and "hl=id" in search[0].feeds[0]
+    assert {"Komnas HAM", "Kemenkumham"} <= set(config.watch.exclude)
+    assert config.database == "data/warta.db"
+
+
+def test_minimal_config_gets_defaults(tmp_path):
+    config = load_config(write(tmp_path, MINIMAL))
+    assert config.database == "data/warta.db"
+    assert config.crawl.per_domain_concurrency > 0
+    assert config.source("contoh").feeds == ["https://contoh.id/rss"]
+    assert config.with_database("other.db").database == "other.db"
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "expected"),
+    [
+        (MINIMAL + "\n[crawl]\ndelai = 2\n", "crawl.delai", "unknown key"),
+        (MINIMAL.replace('name = "contoh"', 'name = "contoh"\nofficial = "ya"'), "sources[0].official", "true or false"),
+        ("[crawl]\nconcurrency = \"many\"\n" + MINIMAL, "crawl.concurrency", "whole number"),
+        (MINIMAL + "\n[crawl]\nconcurrency = 0\n", "crawl.concurrency", "above 0"),
+        (MINIMAL.replace('feeds = ["https://contoh.id/rss"]', ""), "sources[0]", "no feeds, sitemaps or start_urls"),
+        (MINIMAL.replace("https://contoh.id/rss", "contoh.id/rss"), "sources[0].feeds[0]", "http(s) URL"),
+        (MINIMAL.replace('feeds = ["https://contoh.id/rss"]', 'feeds = "https://contoh.id/rss"'), "sources[0].feeds", "a list"),
+        (MINIMAL.replace('feeds = ["https://contoh.id/rss"]', 'start_urls = ["https://contoh.id/"]'), "sources[0].article_pattern", "required with start_urls"),
+        (MINIMAL.replace('feeds = ["https://contoh.id/rss"]', 'start_urls = ["https://contoh.id/"]\narticle_pattern = "(["'), "sources[0].article_pattern", "regular expression"),
+        (MINIMAL + MINIMAL.split("[watch]")[0] + '[[sources]]\nname = "contoh"\nfeeds = ["https://a.id/rss"]\n', "sources[1].name", "duplicate"),
+        ('[watch]\nterms = []\n[[sources]]\nname = "a"\nfeeds = ["https://a.id/rss"]\n', "watch.terms", "at least one"),
+        (MINIMAL + '\n[schedule]\ndigest_time = "7 pagi"\n', "schedule.digest_time", "HH:MM"),
+        (MINIMAL + '\n[[schedule.crawls]]\nid = "x"\n', "schedule.crawls[0]", "exactly one of"),
+        (MINIMAL + '\n[digest]\nformat = "pdf"\n', "digest.format", "one of md, html, json, txt"),
+        ("sources = 3\n", "sources", "a list"),
+    ],
+)
+def test_bad_config_names_file_key_and_expectation(tmp_path, text, key, expected):
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    message = str(info.value)
+    assert message.startswith(str(path))
+    assert info.value.key == key
+    assert expected in message
+
+
+def test_unreadable_files(tmp_path):
+    with pytest.raises(ConfigError, match="file not found"):
+        load_config(tmp_path / "missing.toml")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(write(tmp_path, "[crawl\n"))
+    bad = tmp_path / "latin.toml"
+    bad.write_bytes(b'database = "caf\xe9.db"\n')
+    with pytest.raises(ConfigError, match="cannot read"):
+        load_config(bad)
+    with pytest.raises(ConfigError, match="cannot read"):
+        load_config(tmp_path)
