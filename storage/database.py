@@ -14,13 +14,14 @@ import contextlib
 import itertools
 import sqlite3
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from storage.schema import MIGRATIONS, applied_migrations, migrate
 
-__all__ = ["StorageError", "database_path", "open_database", "transaction"]
+__all__ = ["StorageError", "database_path", "open_database", "transaction", "utc_now"]
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 _savepoints = itertools.count(1)
@@ -93,6 +94,11 @@ def transaction(db: Database) -> Iterator[Database]:
                 raise
     except sqlite3.Error as exc:
         raise StorageError(describe_error(database_path(db), exc, "write failed")) from exc
+
+
+def utc_now() -> str:
+    """The current time as warta stores times: ``YYYY-MM-DDTHH:MM:SSZ`` (UTC)."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def database_path(db: Database) -> str:

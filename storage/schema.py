@@ -108,7 +108,8 @@ _CORE_TABLES = (
         first_seen TEXT NOT NULL,
         last_fetched TEXT,
         status TEXT NOT NULL,
-        article_id INTEGER REFERENCES articles(id) ON DELETE SET NULL
+        article_id INTEGER REFERENCES articles(id) ON DELETE SET NULL,
+        run_id INTEGER REFERENCES crawl_runs(id) ON DELETE SET NULL
     )""",
     "CREATE INDEX idx_seen_urls_source_status ON seen_urls(source, status)",
     """CREATE TABLE signatures (

@@ -1,0 +1,108 @@
+"""Read-only views of what is stored: story listings, one story, overall figures.
+
+Stories are the ``clusters`` rows that have not been merged into another; their
+counts are kept up to date by clustering as articles join them.
+"""
+
+from __future__ import annotations
+
+import os
+
+from sqlite_utils import Database
+
+from storage.database import database_path
+from storage.periods import utc_bounds
+from storage.schema import schema_version
+
+__all__ = ["get_cluster", "list_clusters", "store_stats"]
+
+_CLUSTER_COLUMNS = ("c.id, c.headline, c.first_seen, c.last_seen, c.article_count, "
+                    "c.source_count, c.first_source, c.representative_article_id")
+
+
+def list_clusters(
+    db: Database,
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    min_sources: int = 1,
+    limit: int | None = None,
+) -> list[dict]:
+    """Stories active between ``since`` and ``until`` (WIB dates), latest activity first.
+
+    A story is active in the period when its first and last article bracket any
+    part of it; ``min_sources`` keeps stories reported by at least that many
+    outlets. Each row has the columns of ``clusters`` a reader needs plus the
+    representative article's ``url``.
+    """
+    if min_sources < 1:
+        raise ValueError(f"min_sources must be 1 or more, got {min_sources}")
+    start, end = utc_bounds(since, until)
+    conditions = ["c.merged_into IS NULL", "c.source_count >= :min_sources"]
+    params: dict[str, object] = {"min_sources": min_sources, "limit": limit or -1}
+    if start is not None:
+        conditions.append("c.last_seen >= :start")
+        params["start"] = start
+    if end is not None:
+        conditions.append("c.first_seen < :end")
+        params["end"] = end
+    return list(db.query(
+        f"""SELECT {_CLUSTER_COLUMNS}, a.url
+            FROM clusters c LEFT JOIN articles a ON a.id = c.representative_article_id
+            WHERE {' AND '.join(conditions)}
+            ORDER BY c.last_seen DESC, c.id DESC LIMIT :limit""",
+        params,
+    ))
+
+
+def get_cluster(db: Database, cluster_id: int) -> dict | None:
+    """Story ``cluster_id`` with its articles (earliest first), or None if there is none.
+
+    A story merged into another has ``merged_into`` set and keeps no articles of
+    its own; follow ``merged_into`` to reach them.
+    """
+    rows = list(db.query(f"SELECT {_CLUSTER_COLUMNS}, c.created_at, c.updated_at, "
+                         "c.merged_into FROM clusters c WHERE c.id = ?", [cluster_id]))
+    if not rows:
+        return None
+    cluster = rows[0]
+    cluster["articles"] = list(db.query(
+        """SELECT article_id AS id, source, source_name, official, url, title, published_at,
+                  fetched_at, duplicate_of, similarity, cluster_score, is_representative
+           FROM cluster_articles WHERE cluster_id = ?
+           ORDER BY coalesce(published_at, fetched_at), article_id""",
+        [cluster_id],
+    ))
+    return cluster
+
+
+def store_stats(db: Database) -> dict:
+    """Overall figures: totals, time span, per-source counts, the latest run."""
+    totals = next(db.query(
+        """SELECT count(*) AS articles, coalesce(sum(relevant), 0) AS relevant,
+                  count(duplicate_of) AS duplicates,
+                  min(published_at) AS first_published, max(published_at) AS last_published,
+                  max(fetched_at) AS last_fetched
+           FROM articles"""
+    ))
+    totals["stories"] = next(db.query(
+        "SELECT count(*) AS n FROM clusters WHERE merged_into IS NULL"))["n"]
+    totals["errors"] = next(db.query("SELECT count(*) AS n FROM errors"))["n"]
+    path = database_path(db)
+    return {
+        "database": path,
+        "size_bytes": os.path.getsize(path) if path and os.path.exists(path) else 0,
+        "schema_version": schema_version(db),
+        **totals,
+        "sources": list(db.query(
+            """SELECT s.name AS source, s.official, count(a.id) AS articles,
+                      coalesce(sum(a.relevant), 0) AS relevant,
+                      count(DISTINCT a.cluster_id) AS stories,
+                      max(a.published_at) AS last_published
+               FROM sources s LEFT JOIN articles a ON a.source = s.name
+               GROUP BY s.name ORDER BY articles DESC, s.name"""
+        )),
+        "last_run": next(db.query(
+            "SELECT id, started_at, finished_at, outcome, command FROM crawl_runs "
+            "ORDER BY id DESC LIMIT 1"), None),
+    }

@@ -1,0 +1,200 @@
+"""Article writes and the seen-URL checks the crawl makes before fetching.
+
+An article is keyed by its canonical URL and keeps its id for life: fetching it
+again (a re-check, or the same story reached through another URL) updates the
+row in place. Every URL that was requested and led to it is kept in
+``url_aliases``; ``seen_urls`` records what became of each URL the crawl tried,
+so a later run knows what it need not fetch again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+
+from sqlite_utils import Database
+
+from storage.database import transaction, utc_now
+
+__all__ = [
+    "SEEN_STATUSES",
+    "find_article",
+    "mark_seen",
+    "save_article",
+    "skip_urls",
+    "sync_sources",
+    "text_hash",
+]
+
+SEEN_STATUSES = ("stored", "irrelevant", "failed", "gone")
+_CHUNK = 500  # URLs per IN (...) query, well under SQLite's parameter limit
+
+# Record keys written to same-named columns, as given.
+_COLUMNS = (
+    "url", "source", "title", "author", "published_at", "published_source", "fetched_at",
+    "language", "site_name", "text", "text_hash", "word_count", "relevant", "relevance_score",
+    "matched_terms", "cluster_id", "duplicate_of", "similarity", "cluster_score",
+    "extraction_note",
+)
+# On an update a missing value keeps the stored one: a re-fetch that fails to
+# find the date or the cluster must not erase what an earlier fetch found.
+_KEPT_IF_MISSING = frozenset((
+    "title", "author", "published_at", "published_source", "language", "site_name",
+    "cluster_id", "duplicate_of", "similarity", "cluster_score",
+))
+
+
+def text_hash(text: str) -> str:
+    """sha1 of ``text`` with case and whitespace normalised: equal for identical bodies."""
+    normalized = " ".join(text.casefold().split())
+    return hashlib.sha1(normalized.encode("utf-8")).hexdigest()
+
+
+def sync_sources(db: Database, sources: Iterable[tuple[str, bool]]) -> None:
+    """Make sure each configured ``(name, official)`` source has a ``sources`` row."""
+    with transaction(db):
+        for name, official in sources:
+            db.execute(
+                "INSERT INTO sources(name, official) VALUES (?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET official = excluded.official",
+                (name, int(official)),
+            )
+
+
+def find_article(db: Database, urls: Iterable[str]) -> int | None:
+    """The id of the stored article any of ``urls`` (canonical or alias) leads to."""
+    urls = list(dict.fromkeys(urls))
+    if not urls:
+        return None
+    marks = ", ".join("?" * len(urls))
+    row = db.execute(
+        f"SELECT id, 0 AS alias FROM articles WHERE url IN ({marks}) UNION ALL "
+        f"SELECT article_id, 1 FROM url_aliases WHERE url IN ({marks}) ORDER BY alias LIMIT 1",
+        [*urls, *urls],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def save_article(db: Database, record: dict, run_id: int | None) -> int:
+    """Insert or update the article ``record`` describes; return its id.
+
+    ``record`` carries the article fields by name (an ``ArticleItem`` as a dict):
+    ``url`` (canonical), ``source``, ``fetched_at`` and ``text`` are required, the
+    others are stored as given; ``matched_terms`` is a list, ``requested_urls`` the
+    URLs that led here. An article already reached by its canonical URL or by any
+    of the requested URLs keeps its id; on such an update a missing (None) value
+    or an empty text keeps what is stored. The article, its aliases and seen URLs
+    are written atomically; call it inside the caller's ``transaction(db)`` to
+    commit the cluster update with them. Raises ``StorageError`` if the write fails.
+    """
+    for key in ("url", "source", "fetched_at"):
+        if not record.get(key):
+            raise ValueError(f"save_article: record needs a non-empty {key!r}")
+    values = {column: record.get(column) for column in _COLUMNS}
+    text = record.get("text") or ""
+    values["text"] = text
+    values["text_hash"] = record.get("text_hash") or text_hash(text)
+    values["word_count"] = record.get("word_count") or len(text.split())
+    values["relevant"] = int(bool(record.get("relevant")))
+    values["relevance_score"] = float(record.get("relevance_score") or 0.0)
+    values["matched_terms"] = json.dumps(list(record.get("matched_terms") or []),
+                                         ensure_ascii=False)
+    now = utc_now()
+    values["updated_at"] = now
+    values["run_id"] = run_id
+    requested = [u for u in record.get("requested_urls") or [] if u]
+
+    with transaction(db):
+        db.execute(
+            "INSERT INTO sources(name, display_name, first_seen, last_seen) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(name) DO UPDATE SET last_seen = excluded.last_seen, "
+            "display_name = coalesce(sources.display_name, excluded.display_name)",
+            (values["source"], values["site_name"], now, now),
+        )
+        article_id = find_article(db, [values["url"], *requested])
+        if article_id is None:
+            columns = ", ".join(values)
+            marks = ", ".join(f":{c}" for c in values)
+            article_id = db.execute(
+                f"INSERT INTO articles({columns}) VALUES ({marks})", values
+            ).lastrowid
+        else:
+            if not text.strip():
+                for column in ("text", "text_hash", "word_count"):
+                    del values[column]
+            assignments = ", ".join(
+                f"{c} = coalesce(:{c}, {c})" if c in _KEPT_IF_MISSING else f"{c} = :{c}"
+                for c in values)
+            db.execute(f"UPDATE articles SET {assignments} WHERE id = :id",
+                       {**values, "id": article_id})
+        for url in dict.fromkeys(requested):
+            db.execute(
+                "INSERT INTO url_aliases(url, article_id) VALUES (?, ?) "
+                "ON CONFLICT(url) DO UPDATE SET article_id = excluded.article_id",
+                (url, article_id),
+            )
+        for url in dict.fromkeys([values["url"], *requested]):
+            _record_seen(db, url, values["source"], "stored", run_id, article_id, now)
+    return article_id
+
+
+def mark_seen(db: Database, url: str, source: str | None, status: str,
+              run_id: int | None) -> None:
+    """Record what became of ``url`` when it yielded no stored article.
+
+    ``status`` is one of ``SEEN_STATUSES``. A failed re-fetch of a URL whose
+    article is stored leaves it ``stored``: the article is not lost by a bad fetch.
+    """
+    if status not in SEEN_STATUSES:
+        raise ValueError(f"mark_seen: status must be one of {', '.join(SEEN_STATUSES)}, "
+                         f"got {status!r}")
+    _record_seen(db, url, source, status, run_id, None, utc_now())
+
+
+def _record_seen(db: Database, url: str, source: str | None, status: str,
+                 run_id: int | None, article_id: int | None, now: str) -> None:
+    db.execute(
+        "INSERT INTO seen_urls(url, source, first_seen, last_fetched, status, article_id, run_id) "
+        "VALUES (:url, :source, :now, :now, :status, :article_id, :run_id) "
+        "ON CONFLICT(url) DO UPDATE SET last_fetched = excluded.last_fetched, "
+        "run_id = excluded.run_id, source = coalesce(excluded.source, seen_urls.source), "
+        "status = CASE WHEN excluded.status = 'failed' AND seen_urls.status = 'stored' "
+        "THEN 'stored' ELSE excluded.status END, "
+        "article_id = coalesce(excluded.article_id, seen_urls.article_id)",
+        {"url": url, "source": source, "now": now, "status": status,
+         "article_id": article_id, "run_id": run_id},
+    )
+
+
+def skip_urls(db: Database, urls: Iterable[str], recheck_cutoff_iso: str | None) -> set[str]:
+    """The URLs among ``urls`` that need no fetch this run.
+
+    Skipped: URLs marked ``irrelevant`` or ``gone``, and URLs (canonical or alias)
+    of stored articles, except relevant articles whose publication time (fetch time
+    when unknown) is at or after ``recheck_cutoff_iso`` -- those are inside the
+    re-check window and are fetched again for updates. With no cutoff every stored
+    article is skipped. ``failed`` URLs and unknown ones are always fetched.
+    """
+    urls = list(dict.fromkeys(urls))
+    skip: set[str] = set()
+    for start in range(0, len(urls), _CHUNK):
+        chunk = urls[start:start + _CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        rows = db.execute(
+            f"""SELECT s.url, s.status, NULL, NULL FROM seen_urls s
+                WHERE s.url IN ({marks}) AND s.status IN ('irrelevant', 'gone')
+            UNION ALL
+            SELECT k.url, 'stored', a.relevant, coalesce(a.published_at, a.fetched_at)
+            FROM (SELECT url, id AS article_id FROM articles WHERE url IN ({marks})
+                  UNION ALL
+                  SELECT url, article_id FROM url_aliases WHERE url IN ({marks})) k
+            JOIN articles a ON a.id = k.article_id""",
+            chunk * 3,
+        )
+        for url, status, relevant, when in rows:
+            in_window = (recheck_cutoff_iso is not None and relevant
+                         and when is not None and when >= recheck_cutoff_iso)
+            if status != "stored" or not in_window:
+                skip.add(url)
+    return skip

@@ -1,0 +1,169 @@
+"""The run ledger: one ``crawl_runs`` row per crawl, its per-source counts, its errors.
+
+A run starts as ``running``; ``finish_run`` closes it with an outcome and the
+counts. A run still ``running`` whose process is gone was interrupted; the
+caller that knows the pid is alive or not closes it with ``interrupted``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+
+from sqlite_utils import Database
+
+from storage.database import transaction, utc_now
+
+__all__ = [
+    "COUNT_FIELDS",
+    "RUN_OUTCOMES",
+    "finish_run",
+    "last_run_by_outcome",
+    "last_runs",
+    "record_error",
+    "recent_failures",
+    "running_runs",
+    "runs_since_new",
+    "start_run",
+]
+
+RUN_OUTCOMES = ("running", "ok", "partial", "failed", "interrupted", "timeout")
+COUNT_FIELDS = ("discovered", "fetched", "new", "updated", "skipped_seen", "irrelevant",
+                "failed", "duplicates")
+
+
+def start_run(db: Database, command: str, sources: Iterable[str], pid: int | None) -> int:
+    """Open a ``running`` ledger entry for a crawl of ``sources``; return its id."""
+    with transaction(db):
+        return db.execute(
+            "INSERT INTO crawl_runs(started_at, outcome, command, sources, pid) "
+            "VALUES (?, 'running', ?, ?, ?)",
+            (utc_now(), command, json.dumps(list(sources), ensure_ascii=False), pid),
+        ).lastrowid
+
+
+def finish_run(
+    db: Database,
+    run_id: int,
+    outcome: str,
+    per_source_counts: Mapping[str, Mapping[str, int]],
+    rule_counts: Mapping[tuple[str, str], int],
+    stats: Mapping[str, object],
+) -> None:
+    """Close run ``run_id`` with ``outcome`` and record its counts in one transaction.
+
+    ``per_source_counts`` maps a source to counts named as in ``COUNT_FIELDS``
+    (missing ones are 0); ``rule_counts`` maps ``(source, rule)`` to the number of
+    boilerplate lines that rule removed; ``stats`` is a JSON-able summary.
+    Calling it again replaces the counts, so a partial write can be redone.
+    """
+    if outcome not in RUN_OUTCOMES[1:]:
+        raise ValueError(f"finish_run: outcome must be one of {', '.join(RUN_OUTCOMES[1:])}, "
+                         f"got {outcome!r}")
+    for source, counts in per_source_counts.items():
+        unknown = set(counts) - set(COUNT_FIELDS)
+        if unknown:
+            raise ValueError(f"finish_run: unknown count {sorted(unknown)[0]!r} for {source!r} "
+                             f"(known: {', '.join(COUNT_FIELDS)})")
+    with transaction(db):
+        updated = db.execute(
+            "UPDATE crawl_runs SET finished_at = ?, outcome = ?, stats = ? WHERE id = ?",
+            (utc_now(), outcome, json.dumps(dict(stats), ensure_ascii=False, default=str),
+             run_id),
+        ).rowcount
+        if not updated:
+            raise ValueError(f"finish_run: no run with id {run_id}")
+        columns = ", ".join(COUNT_FIELDS)
+        marks = ", ".join("?" * len(COUNT_FIELDS))
+        for source, counts in per_source_counts.items():
+            db.execute(
+                f"INSERT OR REPLACE INTO crawl_run_sources(run_id, source, {columns}) "
+                f"VALUES (?, ?, {marks})",
+                (run_id, source, *(int(counts.get(name, 0)) for name in COUNT_FIELDS)),
+            )
+        for (source, rule), removed in rule_counts.items():
+            db.execute(
+                "INSERT OR REPLACE INTO crawl_run_rules(run_id, source, rule, removed) "
+                "VALUES (?, ?, ?, ?)",
+                (run_id, source, rule, int(removed)),
+            )
+
+
+def record_error(
+    db: Database,
+    run_id: int | None,
+    stage: str,
+    reason: str,
+    url: str | None = None,
+    source: str | None = None,
+    detail: str | None = None,
+) -> int:
+    """Add a row to ``errors``: what failed (``stage``), why, and where; return its id."""
+    with transaction(db):
+        return db.execute(
+            "INSERT INTO errors(run_id, source, url, stage, reason, detail, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (run_id, source, url, stage, reason, detail, utc_now()),
+        ).lastrowid
+
+
+def last_runs(db: Database, limit: int = 10) -> list[dict]:
+    """The latest runs, newest first, with their counts summed over sources."""
+    sums = ", ".join(f"coalesce(sum(s.{name}), 0) AS {name}" for name in COUNT_FIELDS)
+    return list(db.query(
+        f"""SELECT r.id, r.started_at, r.finished_at, r.outcome, r.command, r.sources, r.pid,
+                   {sums},
+                   (SELECT count(*) FROM errors e WHERE e.run_id = r.id) AS errors
+            FROM crawl_runs r LEFT JOIN crawl_run_sources s ON s.run_id = r.id
+            GROUP BY r.id ORDER BY r.id DESC LIMIT ?""",
+        [limit],
+    ))
+
+
+def last_run_by_outcome(db: Database) -> dict[str, dict]:
+    """For each outcome that occurred, the most recent run that ended with it."""
+    rows = db.query(
+        """SELECT r.* FROM crawl_runs r
+           JOIN (SELECT outcome, max(id) AS id FROM crawl_runs GROUP BY outcome) m
+             ON m.id = r.id
+           ORDER BY r.id DESC"""
+    )
+    return {row["outcome"]: row for row in rows}
+
+
+def running_runs(db: Database) -> list[dict]:
+    """Runs still marked ``running`` (live, or interrupted without a record)."""
+    return list(db.query("SELECT * FROM crawl_runs WHERE outcome = 'running' ORDER BY id"))
+
+
+def recent_failures(db: Database, since_iso: str) -> list[dict]:
+    """Errors since ``since_iso`` per source and stage: how many, and the latest reason."""
+    return list(db.query(
+        """SELECT e.source, e.stage, count(*) AS count, max(e.created_at) AS last_at,
+                  (SELECT l.reason FROM errors l
+                   WHERE l.source IS e.source AND l.stage = e.stage AND l.created_at >= ?
+                   ORDER BY l.id DESC LIMIT 1) AS last_reason
+           FROM errors e WHERE e.created_at >= ?
+           GROUP BY e.source, e.stage ORDER BY count DESC, e.source""",
+        [since_iso, since_iso],
+    ))
+
+
+def runs_since_new(db: Database) -> list[dict]:
+    """Per source, how many recorded runs have crawled it since it last gave a new article.
+
+    A source that has never given one counts every run that crawled it
+    (``last_new_run_id`` is then NULL). A steadily growing number is the sign of
+    a source whose feed or layout has changed.
+    """
+    return list(db.query(
+        """WITH last_new AS (
+               SELECT source, max(run_id) AS run_id FROM crawl_run_sources
+               WHERE new > 0 GROUP BY source)
+           SELECT s.source,
+                  sum(s.run_id > coalesce(l.run_id, 0)) AS runs_without_new,
+                  l.run_id AS last_new_run_id,
+                  (SELECT started_at FROM crawl_runs WHERE id = l.run_id) AS last_new_at
+           FROM crawl_run_sources s LEFT JOIN last_new l ON l.source = s.source
+           GROUP BY s.source ORDER BY runs_without_new DESC, s.source"""
+    ))
