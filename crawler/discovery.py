@@ -1,0 +1,145 @@
+"""Reading feeds and sitemaps: RSS 2.0, Atom, XML sitemaps, sitemap indexes and
+Google News sitemaps, into plain :class:`Entry` records. No Scrapy here."""
+
+from __future__ import annotations
+
+import gzip
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+
+from lxml import etree
+
+__all__ = ["Entry", "FeedError", "Listing", "parse_feed", "parse_sitemap", "to_utc_iso"]
+
+_STRICT = etree.XMLParser(resolve_entities=False, no_network=True)
+_LENIENT = etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
+_WIB = timezone(timedelta(hours=7))
+
+
+class FeedError(ValueError):
+    """A feed or sitemap that cannot be read; the message says why."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One URL found in a feed or sitemap, with the hints it came with."""
+
+    url: str
+    published: str | None = None  # UTC ISO-8601
+    title: str | None = None
+    is_sitemap: bool = False  # an entry of a sitemap index
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What a feed or sitemap lists; ``problem`` says what was wrong with a
+    malformed document whose readable part was still used."""
+
+    entries: list[Entry]
+    problem: str | None = None
+
+
+def parse_feed(body: bytes) -> Listing:
+    """The items of an RSS or Atom feed. Raises :class:`FeedError` when ``body``
+    is not a feed (empty, unreadable XML, or XML of another kind)."""
+    root, problem = _root(body)
+    name = etree.QName(root).localname.lower()
+    if name in ("rss", "rdf"):
+        entries = [_rss_item(item) for item in root.iter("{*}item") if _text(item, "link")]
+    elif name == "feed":
+        entries = [e for e in (_atom_entry(entry) for entry in root.iter("{*}entry")) if e.url]
+    else:
+        raise FeedError(f"not an RSS or Atom feed (root element <{name}>)")
+    return _listing(entries, problem)
+
+
+def parse_sitemap(body: bytes) -> Listing:
+    """The URLs of a sitemap, or the child sitemaps of a sitemap index (``is_sitemap``).
+    Google News sitemaps give ``news:publication_date`` and ``news:title``."""
+    if body[:2] == b"\x1f\x8b":
+        try:
+            body = gzip.decompress(body)
+        except (OSError, EOFError) as exc:
+            raise FeedError(f"broken gzip sitemap ({exc})") from exc
+    root, problem = _root(body)
+    name = etree.QName(root).localname
+    if name not in ("urlset", "sitemapindex"):
+        raise FeedError(f"not a sitemap (root element <{name}>)")
+    entries = []
+    for node in root.iterchildren("{*}url", "{*}sitemap"):
+        loc = _text(node, "loc")
+        if not loc:
+            continue
+        news = node.find("{*}news")
+        published = _text(news, "publication_date") if news is not None else None
+        entries.append(
+            Entry(
+                url=loc,
+                published=to_utc_iso(published or _text(node, "lastmod")),
+                title=_text(news, "title") if news is not None else None,
+                is_sitemap=name == "sitemapindex",
+            )
+        )
+    return _listing(entries, problem)
+
+
+def to_utc_iso(value: str | None) -> str | None:
+    """An RFC 822 or ISO-8601 date as UTC ``YYYY-MM-DDTHH:MM:SSZ``; None if unreadable.
+    A date without a zone is taken as WIB (UTC+7), as Indonesian outlets print it."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            parsed = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=_WIB)
+    return parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _root(body: bytes):
+    """The document's root element, and the syntax error if it had to be recovered."""
+    if not body or not body.strip():
+        raise FeedError("empty response")
+    try:
+        return etree.fromstring(body, parser=_STRICT), None
+    except etree.XMLSyntaxError as exc:
+        problem = f"malformed XML ({exc})"
+    root = etree.fromstring(body, parser=_LENIENT)
+    if root is None:
+        raise FeedError(problem)
+    return root, problem
+
+
+def _listing(entries: list[Entry], problem: str | None) -> Listing:
+    if problem and not entries:
+        raise FeedError(problem)
+    return Listing(entries, problem)
+
+
+def _rss_item(item) -> Entry:
+    published = _text(item, "pubDate") or _text(item, "date")
+    return Entry(url=_text(item, "link"), published=to_utc_iso(published), title=_text(item, "title"))
+
+
+def _atom_entry(entry) -> Entry:
+    url = ""
+    for link in entry.iterfind("{*}link"):
+        if link.get("rel", "alternate") == "alternate" and link.get("href"):
+            url = link.get("href").strip()
+            break
+    published = _text(entry, "published") or _text(entry, "updated")
+    return Entry(url=url, published=to_utc_iso(published), title=_text(entry, "title"))
+
+
+def _text(node, name: str) -> str | None:
+    child = node.find("{*}" + name)
+    if child is None:
+        return None
+    text = "".join(child.itertext()).strip()
+    return text or None

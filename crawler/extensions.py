@@ -1,0 +1,154 @@
+"""Extensions that keep the run ledger and show progress."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.asyncio import create_looping_call
+
+from crawler.signals import url_failed
+from storage.articles import mark_seen
+from storage.database import open_database
+from storage.runs import COUNT_FIELDS, finish_run, record_error, start_run
+
+__all__ = ["COUNTERS", "Progress", "RunLedger", "outcome_of", "source_counts"]
+
+logger = logging.getLogger(__name__)
+
+# How Scrapy's close reasons read in the ledger.
+OUTCOMES = {
+    "finished": "ok",
+    "shutdown": "interrupted",
+    "closespider_timeout": "timeout",
+    "cancelled": "interrupted",
+}
+COUNTERS = COUNT_FIELDS
+
+
+def outcome_of(reason: str, counts: dict[str, dict[str, int]]) -> str:
+    """The ledger outcome of a crawl that closed for ``reason``: a finished crawl
+    with failed URLs is ``partial``."""
+    outcome = OUTCOMES.get(reason, "failed")
+    if outcome == "ok" and any(c["failed"] for c in counts.values()):
+        return "partial"
+    return outcome
+
+
+def source_counts(stats: dict) -> dict[str, dict[str, int]]:
+    """Per-source counters from Scrapy stats keys ``source/<name>/<counter>``."""
+    counts: dict[str, dict[str, int]] = {}
+    for key, value in stats.items():
+        parts = key.split("/")
+        if len(parts) == 3 and parts[0] == "source" and parts[2] in COUNTERS:
+            counts.setdefault(parts[1], dict.fromkeys(COUNTERS, 0))[parts[2]] = value
+    return counts
+
+
+def rule_counts(stats: dict) -> dict[tuple[str, str], int]:
+    """Boilerplate lines removed per (source, rule) from ``extract/removed/<source>/<rule>``."""
+    prefix = "extract/removed/"
+    return {
+        tuple(key[len(prefix):].split("/", 1)): value
+        for key, value in stats.items()
+        if key.startswith(prefix) and key.count("/") == 3
+    }
+
+
+class RunLedger:
+    """Records each crawl in ``crawl_runs``: start, end, outcome, per-source counts,
+    boilerplate removed per rule, and every failed URL with its reason in ``errors``.
+
+    The run id is published as the stat ``warta/run_id`` for the pipelines."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.db = None
+        self.run_id = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if not crawler.settings.get("STORAGE_DB_PATH"):
+            raise NotConfigured("no STORAGE_DB_PATH")
+        ledger = cls(crawler)
+        crawler.signals.connect(ledger.opened, signal=signals.spider_opened)
+        crawler.signals.connect(ledger.closed, signal=signals.spider_closed)
+        crawler.signals.connect(ledger.failed, signal=url_failed)
+        return ledger
+
+    def opened(self, spider):
+        self.db = open_database(self.crawler.settings["STORAGE_DB_PATH"])
+        names = [s.name for s in getattr(spider, "run_sources", [])]
+        command = " ".join(os.path.basename(a) if i == 0 else a for i, a in enumerate(sys.argv))
+        self.run_id = start_run(self.db, command=command, sources=names, pid=os.getpid())
+        self.crawler.stats.set_value("warta/run_id", self.run_id)
+
+    def failed(self, source, url, stage, reason, status=None):
+        if self.db is None:
+            return
+        detail = f"HTTP {status}" if status and str(status) not in reason else None
+        record_error(self.db, self.run_id, stage, reason, url=url, source=source, detail=detail)
+        if stage == "fetch":
+            status_seen = "gone" if status in (404, 410) else "failed"
+            mark_seen(self.db, url, source, status_seen, self.run_id)
+
+    def closed(self, spider, reason):
+        if self.db is None:
+            return
+        stats = self.crawler.stats.get_stats()
+        counts = source_counts(stats)
+        outcome = outcome_of(reason, counts)
+        summary = {k: v for k, v in stats.items() if k.split("/")[-1] not in COUNTERS}
+        finish_run(self.db, self.run_id, outcome, counts, rule_counts(stats), _jsonable(summary))
+        self.db.close()
+
+
+class Progress:
+    """A line on stderr every ``PROGRESS_INTERVAL`` seconds: pages, articles, errors."""
+
+    def __init__(self, crawler, interval: float):
+        self.crawler = crawler
+        self.interval = interval
+        self.task = None
+        self.started = time.monotonic()
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        interval = crawler.settings.getfloat("PROGRESS_INTERVAL")
+        if interval <= 0:
+            raise NotConfigured("PROGRESS_INTERVAL is 0")
+        progress = cls(crawler, interval)
+        crawler.signals.connect(progress.opened, signal=signals.spider_opened)
+        crawler.signals.connect(progress.closed, signal=signals.spider_closed)
+        return progress
+
+    def opened(self, spider):
+        self.task = create_looping_call(self.report)
+        self.task.start(self.interval, now=False)
+
+    def report(self):
+        stats = self.crawler.stats.get_stats()
+        totals = dict.fromkeys(COUNTERS, 0)
+        for counts in source_counts(stats).values():
+            for key in COUNTERS:
+                totals[key] += counts[key]
+        elapsed = time.monotonic() - self.started
+        print(
+            f"[{elapsed:6.0f}s] discovered {totals['discovered']}, fetched {totals['fetched']}, "
+            f"new {totals['new']}, updated {totals['updated']}, seen {totals['skipped_seen']}, "
+            f"irrelevant {totals['irrelevant']}, errors {totals['failed']}",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    def closed(self, spider, reason):
+        if self.task is not None and self.task.running:
+            self.task.stop()
+
+
+def _jsonable(stats: dict) -> dict:
+    return {k: v if isinstance(v, (int, float, str, bool)) or v is None else str(v) for k, v in stats.items()}

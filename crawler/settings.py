@@ -1,0 +1,50 @@
+"""Scrapy settings for warta.
+
+Only what does not depend on the configuration lives here; everything a user
+configures in warta.toml (politeness, sources, watch terms, database) is applied
+by the ``news`` spider's ``update_settings`` from the file named by
+``WARTA_CONFIG`` (see :mod:`crawler.configured`).
+"""
+
+BOT_NAME = "warta"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+WARTA_CONFIG = "warta.toml"
+
+ROBOTSTXT_OBEY = True
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"
+
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+
+RETRY_ENABLED = True
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+RETRY_BACKOFF_BASE = 1.0  # seconds before the first retry; doubles each time
+RETRY_BACKOFF_MAX = 60.0
+
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.BackoffRetryMiddleware": 550,
+}
+
+# The frontier and the seen-URL filter are chosen here; a shared (e.g. Redis)
+# scheduler and dupefilter for several workers replace these two lines.
+SCHEDULER = "scrapy.core.scheduler.Scheduler"
+DUPEFILTER_CLASS = "scrapy.dupefilters.RFPDupeFilter"
+
+ITEM_PIPELINES = {
+    "pipelines.extraction.ExtractionPipeline": 100,
+    "pipelines.relevance.RelevancePipeline": 200,
+    "pipelines.clustering.ClusteringPipeline": 300,
+    "pipelines.storage.StoragePipeline": 400,
+}
+
+EXTENSIONS = {
+    "crawler.extensions.RunLedger": 100,
+    "crawler.extensions.Progress": 200,
+}
+PROGRESS_INTERVAL = 5.0  # seconds between progress lines on stderr

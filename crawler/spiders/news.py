@@ -1,0 +1,279 @@
+"""The ``news`` spider: discovers articles from each configured source's feeds,
+sitemaps and index pages and fetches each article once.
+
+Run it with ``warta crawl`` or ``scrapy crawl news [-a source=NAME]`` from the
+project root; both read the configuration named by the ``WARTA_CONFIG`` setting.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import scrapy
+from scrapy.http import HtmlResponse, Response, TextResponse
+from scrapy.linkextractors import LinkExtractor
+from twisted.python.failure import Failure
+
+from crawler.configured import SourceMap, apply_config
+from crawler.discovery import Entry, FeedError, parse_feed, parse_sitemap
+from crawler.items import ArticleItem
+from crawler.signals import url_failed
+from crawler.urls import canonical_url, host_of, pick_canonical, with_query
+from storage.articles import skip_urls
+from storage.database import open_database
+from warta.config import Config
+
+INDEX_MAX_PAGES = 5  # pages of one section index followed per run
+MAX_ARTICLE_PAGES = 20  # pages of one multi-page article
+_NEXT_PAGE = 'link[rel="next"]::attr(href), a[rel="next"]::attr(href)'
+
+
+class NewsSpider(scrapy.Spider):
+    name = "news"
+
+    @classmethod
+    def update_settings(cls, settings):
+        super().update_settings(settings)
+        apply_config(settings)
+
+    def __init__(self, source: str | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.only = [s for s in (source or "").split(",") if s]
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.config: Config = crawler.settings.get("WARTA_CONFIG_OBJECT")
+        spider.sourcemap = SourceMap(spider.config.sources)
+        spider.run_sources = [spider.config.source(name) for name in spider.only] or spider.config.sources
+        spider.scheduled: dict[str, int] = {}
+        spider.db = None
+        return spider
+
+    # -- discovery ---------------------------------------------------------
+
+    async def start(self):
+        self.db = open_database(self.config.database)
+        for source in self.run_sources:
+            for url in source.feeds:
+                yield self._listing(url, source.name, self.parse_feed)
+            for url in source.sitemaps:
+                yield self._listing(url, source.name, self.parse_sitemap)
+            for url in source.start_urls:
+                yield self._listing(url, source.name, self.parse_index, index_page=1)
+
+    def closed(self, reason):
+        if self.db is not None:
+            self.db.close()
+
+    def _listing(self, url, source, callback, **meta):
+        return scrapy.Request(
+            url,
+            callback=callback,
+            errback=self.failed,
+            dont_filter=True,
+            priority=10,
+            meta={"source": source, "stage": "feed", **meta},
+        )
+
+    def parse_feed(self, response):
+        yield from self._entries(response, parse_feed)
+
+    def parse_sitemap(self, response):
+        yield from self._entries(response, parse_sitemap)
+
+    def _entries(self, response: Response, parse):
+        source = response.meta["source"]
+        try:
+            listing = parse(response.body)
+        except FeedError as exc:
+            self._fail(source, response.url, "feed", str(exc))
+            return
+        if listing.problem:
+            self._fail(source, response.url, "feed", listing.problem)
+        for entry in listing.entries:
+            if entry.is_sitemap:
+                yield self._listing(response.urljoin(entry.url), source, self.parse_sitemap)
+        articles = [e for e in listing.entries if not e.is_sitemap]
+        yield from self._articles(source, articles, response)
+
+    def parse_index(self, response: Response):
+        source = self.config.source(response.meta["source"])
+        if not isinstance(response, TextResponse):
+            self._fail(source.name, response.url, "feed", "index page is not HTML")
+            return
+        links = LinkExtractor(allow=source.article_pattern).extract_links(response)
+        yield from self._articles(source.name, [Entry(url=link.url) for link in links], response)
+        page = response.meta["index_page"]
+        next_page = response.css(_NEXT_PAGE).get()
+        if next_page and page < INDEX_MAX_PAGES:
+            yield self._listing(response.urljoin(next_page), source.name, self.parse_index, index_page=page + 1)
+
+    def _articles(self, listing_source: str, entries: list[Entry], response: Response):
+        via = response.url
+        search = self.config.source(listing_source).search
+        candidates = {}
+        for entry in entries:
+            raw = response.urljoin(entry.url)
+            source = self.sourcemap.source_for(raw, default=_host_name(raw) if search else listing_source)
+            url = canonical_url(raw, self.sourcemap.hosts)
+            candidates.setdefault(url, (source, entry, raw))
+        skip = skip_urls(self.db, list(candidates), self._recheck_cutoff())
+        for url, (source, entry, raw) in candidates.items():
+            self._count(source, "discovered")
+            if url in skip:
+                self._count(source, "skipped_seen")
+                continue
+            limit = self._max_pages(source)
+            if self.scheduled.get(source, 0) >= limit:
+                self._count(source, "skipped_cap")
+                continue
+            self.scheduled[source] = self.scheduled.get(source, 0) + 1
+            yield scrapy.Request(
+                self._fetch_url(source, url),
+                callback=self.parse_article,
+                errback=self.failed,
+                meta={
+                    "source": source,
+                    "stage": "fetch",
+                    "canonical": url,
+                    "requested": sorted({raw, url}),
+                    "hint_published": entry.published,
+                    "hint_title": entry.title,
+                    "via": via,
+                },
+            )
+
+    # -- articles ----------------------------------------------------------
+
+    def parse_article(self, response: Response):
+        meta = response.meta
+        source = meta["source"]
+        problem = _unusable(response)
+        if problem:
+            self._fail(source, meta["canonical"], "fetch", problem, status=response.status)
+            return
+        declared = response.css('link[rel="canonical"]::attr(href)').get()
+        url = pick_canonical(meta["canonical"], declared, self.sourcemap.hosts)
+        self._count(source, "fetched")
+        html, charset_note = _decode(response)
+        if charset_note:
+            self.crawler.signals.send_catch_log(
+                signal=url_failed, source=source, url=url, stage="fetch", reason=charset_note, status=None
+            )
+        item = ArticleItem(
+            url=url,
+            source=source,
+            html=html,
+            fetched_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            requested_urls=sorted({*meta["requested"], response.url} - {url}),
+            status=response.status,
+            hint_published=meta["hint_published"],
+            hint_title=meta["hint_title"],
+            discovered_via=meta["via"],
+        )
+        yield from self._next_page(response, item, seen={response.url})
+
+    def parse_more(self, response: Response, item: ArticleItem, seen: set[str]):
+        if _unusable(response) is None:
+            item.more_pages.append(response.text)
+        yield from self._next_page(response, item, seen | {response.url})
+
+    def _next_page(self, response: Response, item: ArticleItem, seen: set[str]):
+        """Follow a multi-page article's next-page link; yield the item after its last page."""
+        href = response.css(_NEXT_PAGE).get() if isinstance(response, TextResponse) else None
+        following = response.urljoin(href) if href else None
+        same_article = following and canonical_url(following, self.sourcemap.hosts) == item.url
+        if same_article and following not in seen and len(seen) < MAX_ARTICLE_PAGES:
+            yield scrapy.Request(
+                following,
+                callback=self.parse_more,
+                errback=self.failed,
+                cb_kwargs={"item": item, "seen": seen},
+                meta={"source": item.source, "stage": "fetch", "partial": item},
+            )
+        else:
+            yield item
+
+    def failed(self, failure: Failure):
+        request = failure.request
+        meta = request.meta
+        reason = _failure_reason(failure)
+        partial = meta.get("partial")
+        if partial is not None:  # a later page failed: keep what we have, say so
+            partial.extraction_note = f"page {request.url} missing: {reason}"
+            self._fail(partial.source, request.url, "fetch", f"article page missing: {reason}")
+            return partial
+        status = getattr(getattr(failure.value, "response", None), "status", None)
+        self._fail(meta.get("source", "?"), meta.get("canonical", request.url), meta["stage"], reason, status)
+        return None
+
+    # -- helpers -----------------------------------------------------------
+
+    def _fail(self, source: str, url: str, stage: str, reason: str, status: int | None = None):
+        self._count(source, "failed")
+        self.crawler.signals.send_catch_log(
+            signal=url_failed, source=source, url=url, stage=stage, reason=reason, status=status
+        )
+
+    def _count(self, source: str, key: str) -> None:
+        self.crawler.stats.inc_value(f"source/{source}/{key}")
+
+    def _recheck_cutoff(self) -> str | None:
+        hours = self.config.crawl.recheck_hours
+        if not hours:
+            return None
+        return (datetime.now(UTC) - timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def _max_pages(self, source: str) -> int:
+        configured = self.sourcemap.sources.get(source)
+        if configured is not None and configured.max_pages is not None:
+            return configured.max_pages
+        return self.config.crawl.max_pages
+
+    def _fetch_url(self, source: str, url: str) -> str:
+        configured = self.sourcemap.sources.get(source)
+        if configured is not None and configured.full_text_param:
+            return with_query(url, configured.full_text_param)
+        return url
+
+
+def _unusable(response: Response) -> str | None:
+    """Why a fetched article response cannot be used, or None."""
+    if not response.body.strip():
+        return "empty body"
+    if not isinstance(response, HtmlResponse):
+        kind = response.headers.get("Content-Type", b"unknown").decode("latin-1")
+        return f"not an HTML page (Content-Type: {kind})"
+    return None
+
+
+def _decode(response: HtmlResponse) -> tuple[str, str | None]:
+    """The page's text, and a note when its declared charset was wrong.
+
+    Bytes that are valid UTF-8 with non-ASCII characters are almost never meant as
+    a single-byte charset, so a page declared otherwise is read as UTF-8."""
+    declared = response.encoding.lower().replace("_", "-")
+    if declared in ("utf-8", "utf8", "ascii", "us-ascii") or response.body.isascii():
+        return response.text, None
+    try:
+        text = response.body.decode("utf-8")
+    except UnicodeDecodeError:
+        return response.text, None
+    return text, f"charset declared as {response.encoding} but the page is UTF-8; read as UTF-8"
+
+
+def _failure_reason(failure: Failure) -> str:
+    response = getattr(failure.value, "response", None)
+    if response is not None:
+        return f"HTTP {response.status}"
+    name = type(failure.value).__name__
+    message = str(failure.value).strip()
+    if "maxsize" in message.lower() or "size" in name.lower():
+        return f"page too large ({message})"
+    return f"{name}: {message}" if message else name
+
+
+def _host_name(url: str) -> str:
+    host = host_of(url)
+    return host[4:] if host.startswith("www.") else host

@@ -1,0 +1,103 @@
+"""Canonical article URLs: one article, one URL, before any request is made.
+
+Tracking parameters, fragments, AMP markers, pagination and known mobile/AMP
+hosts are removed so that every variant of an article URL maps to one string.
+After fetching, the page's ``<link rel="canonical">`` may still correct it
+(:func:`pick_canonical`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+__all__ = ["HostMap", "canonical_url", "pick_canonical", "host_of", "with_query"]
+
+# Parameters that identify a campaign or a click, never the page.
+_TRACKING = re.compile(
+    r"^(utm_\w+|fbclid|gclid|dclid|gbraid|wbraid|msclkid|yclid|igshid|mc_cid|mc_eid|_ga|_gl"
+    r"|ref|ref_src|cmpid|xtor|spm|amp|outputtype)$",
+    re.IGNORECASE,
+)
+# Parameters that select a part or a rendering of one article.
+_ARTICLE_VARIANT = re.compile(r"^(page|single|showpage|show|view|mode|amp)$", re.IGNORECASE)
+_AMP_SEGMENT = re.compile(r"(^|/)amp(/|$)", re.IGNORECASE)
+
+
+class HostMap:
+    """Which hosts are variants of which canonical host (``m.site.id`` → ``www.site.id``)."""
+
+    def __init__(self, pairs: Iterable[tuple[str, str]] = ()):
+        self._map = {alias.lower(): canonical.lower() for alias, canonical in pairs}
+
+    def canonical(self, netloc: str) -> str:
+        return self._map.get(netloc.lower(), netloc.lower())
+
+    def same_site(self, a: str, b: str) -> bool:
+        return self.canonical(a) == self.canonical(b)
+
+
+def host_of(url: str) -> str:
+    """The host (with a non-default port) of ``url``, lower-cased."""
+    return _netloc(urlsplit(url))
+
+
+def canonical_url(url: str, hosts: HostMap | None = None, *, article: bool = True) -> str:
+    """The one form of ``url`` that warta stores and fetches.
+
+    ``article=True`` also drops what selects a page or rendering of an article
+    (``?page=2``, ``?single=1``, an ``/amp/`` path segment); index and feed URLs
+    keep their pagination.
+    """
+    parts = urlsplit(url.strip())
+    netloc = _netloc(parts)
+    if hosts is not None:
+        netloc = hosts.canonical(netloc)
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not _TRACKING.match(k) and not (article and _ARTICLE_VARIANT.match(k))
+    ]
+    path = parts.path or "/"
+    if article:
+        path = _AMP_SEGMENT.sub(r"\1", path) or "/"
+        path = re.sub(r"/{2,}", "/", path)
+        if path.endswith(".amp"):
+            path = path[: -len(".amp")]
+    return urlunsplit((parts.scheme.lower(), netloc, path, urlencode(sorted(query)), ""))
+
+
+def pick_canonical(requested: str, declared: str | None, hosts: HostMap | None = None) -> str:
+    """The URL to store a fetched article under.
+
+    A page's declared canonical link wins when it is an absolute http(s) URL on
+    the same site that names an article (not the site's front page); otherwise
+    the canonical form of the requested URL is kept.
+    """
+    fallback = canonical_url(requested, hosts)
+    if not declared:
+        return fallback
+    absolute = urljoin(requested, declared.strip())
+    parts = urlsplit(absolute)
+    if parts.scheme not in ("http", "https") or parts.path in ("", "/"):
+        return fallback
+    hosts = hosts or HostMap()
+    if not hosts.same_site(_netloc(parts), host_of(requested)):
+        return fallback
+    return canonical_url(absolute, hosts)
+
+
+def with_query(url: str, extra: str) -> str:
+    """``url`` with the query fragment ``extra`` (``"page=all"``) added."""
+    parts = urlsplit(url)
+    query = "&".join(q for q in (parts.query, extra) if q)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+
+
+def _netloc(parts) -> str:
+    host = (parts.hostname or "").lower()
+    port = parts.port
+    if port and not ((parts.scheme == "http" and port == 80) or (parts.scheme == "https" and port == 443)):
+        return f"{host}:{port}"
+    return host

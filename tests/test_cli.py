@@ -1,0 +1,75 @@
+"""The command line: every command documented, and the README in agreement with it."""
+
+import re
+import shlex
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from warta.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def all_commands(group=main, path=("warta",)):
+    for name, command in sorted(group.commands.items()):
+        yield (*path, name), command
+        if isinstance(command, click.Group):
+            yield from all_commands(command, (*path, name))
+
+
+COMMANDS = list(all_commands())
+
+
+def test_the_cli_has_the_expected_commands():
+    names = {" ".join(path[1:]) for path, _ in COMMANDS}
+    assert {"crawl", "demo"} <= names
+
+
+@pytest.mark.parametrize(("path", "command"), COMMANDS, ids=[" ".join(p) for p, _ in COMMANDS])
+def test_every_command_has_help_and_takes_config_and_db(path, command):
+    assert (command.help or "").strip(), f"{' '.join(path)} has no help text"
+    options = {opt for param in command.params for opt in getattr(param, "opts", [])}
+    assert {"--config", "--db"} <= options
+    for param in command.params:
+        if isinstance(param, click.Option):
+            assert (param.help or "").strip(), f"{' '.join(path)} {param.opts[0]} has no help text"
+    result = CliRunner().invoke(main, [*path[1:], "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.output
+
+
+def readme_commands(program: str) -> list[list[str]]:
+    blocks = re.findall(r"```(?:sh|bash|console)?\n(.*?)```", README, flags=re.S)
+    lines = [re.split(r"\s[#|>]", line)[0].strip() for block in blocks for line in block.splitlines()]
+    return [shlex.split(line) for line in lines if line.startswith(program + " ")]
+
+
+def test_quick_start_is_exactly_two_make_commands_that_exist():
+    quick = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    block = re.search(r"```sh\n(.*?)```", quick, flags=re.S).group(1)
+    commands = [line.split("#")[0].strip() for line in block.splitlines() if line.strip()]
+    assert commands == ["make demo", "make test"]
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    for target in ("demo", "test"):
+        recipe = re.search(rf"^{target}: (.*)$", makefile, flags=re.M)
+        assert recipe and "$(STAMP)" in recipe.group(1), f"make {target} must set up .venv first"
+    assert "-m venv" in makefile
+    assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("words", readme_commands("warta"), ids=lambda w: " ".join(w))
+def test_readme_warta_commands_parse(words):
+    command, args, name = main, words[1:], "warta"
+    while isinstance(command, click.Group) and args and args[0] in command.commands:
+        name, command, args = args[0], command.commands[args[0]], args[1:]
+    assert command is not main, f"README names an unknown command: {' '.join(words)}"
+    command.make_context(name, list(args))  # raises on an unknown option or a bad value
+
+
+def test_readme_mentions_every_top_level_command():
+    for name in main.commands:
+        assert f"warta {name}" in README, f"README does not mention `warta {name}`"

@@ -1,0 +1,90 @@
+"""``warta crawl`` and ``warta demo``: one crawl, with progress and a summary."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import click
+
+from crawler.extensions import COUNTERS
+from crawler.runner import CrawlResult, run_crawl
+from warta.commands.options import config_options, open_config
+
+__all__ = ["COMMANDS"]
+
+_LOG_LEVELS = click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False)
+
+
+@click.command()
+@config_options
+@click.option("--source", "sources", multiple=True, metavar="NAME", help="Crawl only this source (repeatable).")
+@click.option("--time-limit", type=click.FloatRange(min=0.1), metavar="MINUTES",
+              help="Stop cleanly after this many minutes; the run is recorded as 'timeout'.")
+@click.option("--log-level", type=_LOG_LEVELS, default="WARNING", show_default=True,
+              help="Scrapy's log level on stderr.")
+def crawl(config_path, db_path, sources, time_limit, log_level):
+    """Crawl the configured sources once: discover new articles in feeds, sitemaps
+    and index pages, fetch each one once, extract, score, cluster and store them.
+
+    Prints progress while it works and a per-source summary at the end; exits
+    non-zero when the run failed or was interrupted."""
+    config = open_config(config_path, db_path)
+    result = run_crawl(config, tuple(sources), time_limit_minutes=time_limit, log_level=log_level.upper())
+    print_summary(result, config.database)
+    if result.outcome not in ("ok", "partial"):
+        raise SystemExit(1)
+
+
+@click.command()
+@config_options
+@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
+              help="Port for the newsroom's sites (0: any free port).")
+@click.option("--keep", is_flag=True, help="Keep the previous demo database instead of starting fresh.")
+def demo(config_path, db_path, port, keep):
+    """Try warta offline: start the bundled newsroom on 127.0.0.x, crawl it into a
+    fresh demo database (data/demo/warta.db unless --db is given), then show the
+    day's stories. --config is not read: the demo writes its own config beside the
+    database."""
+    from newsroom.server import Newsroom
+
+    database = Path(db_path or "data/demo/warta.db")
+    if not keep:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{database}{suffix}").unlink(missing_ok=True)
+    database.parent.mkdir(parents=True, exist_ok=True)
+    config_file = database.parent / "warta-demo.toml"
+    with Newsroom(port=port) as newsroom:
+        newsroom.write_config(config_file, database)
+        click.echo(f"newsroom: {len(newsroom.outlets)} sites on 127.0.0.x:{newsroom.port}; config {config_file}")
+        config = open_config(str(config_file), None)
+        result = run_crawl(config, progress_interval=2.0)
+    print_summary(result, str(database))
+    show_today(str(config_file), str(database))
+
+
+def print_summary(result: CrawlResult, database: str) -> None:
+    """The per-source table printed at the end of a crawl."""
+    header = ["source", *COUNTERS]
+    rows = [[name, *(str(c[k]) for k in COUNTERS)] for name, c in sorted(result.counts.items())]
+    rows.append(["total", *(str(v) for v in result.totals().values())])
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    click.echo(f"\nrun {result.run_id}: {result.outcome} ({result.reason}) in {result.elapsed:.1f}s -> {database}")
+    for row in [header, *rows]:
+        click.echo("  ".join(cell.rjust(w) if i else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths))))
+    failed = result.totals()["failed"]
+    if failed:
+        click.echo(f"{failed} URL(s) failed: see `warta status` or the `errors` table for each URL and reason.")
+
+
+def show_today(config_file: str, database: str) -> None:
+    """Print the day's digest for the newest day in the database."""
+    ctx = click.get_current_context()
+    from warta.cli import main
+
+    digest = main.get_command(ctx, "digest")
+    if digest is not None:
+        ctx.invoke(digest, config_path=config_file, db_path=database)
+
+
+COMMANDS = [crawl, demo]
