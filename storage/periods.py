@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
 
-__all__ = ["WIB", "utc_bounds", "wib_day_start"]
+__all__ = ["WIB", "to_wib", "utc_bounds", "wib_day_start"]
 
 WIB = timezone(timedelta(hours=7), "WIB")
 _STORED = "%Y-%m-%dT%H:%M:%SZ"
@@ -45,3 +45,13 @@ def _bound(value: str | None, name: str, next_day: bool) -> str | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=WIB)
     return moment.astimezone(UTC).strftime(_STORED)
+
+
+def to_wib(stored: str | None) -> str:
+    """A stored UTC time as a Jakarta reader sees it, ``YYYY-MM-DD HH:MM`` ('' for None)."""
+    if not stored:
+        return ""
+    moment = datetime.fromisoformat(stored.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(WIB).strftime("%Y-%m-%d %H:%M")

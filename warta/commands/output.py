@@ -1,0 +1,65 @@
+"""Printing rows of results: an aligned table for people, JSON or CSV for programs."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Callable, Sequence
+
+import click
+
+__all__ = ["FORMATS", "emit_rows", "emit_json", "format_option"]
+
+FORMATS = ("table", "json", "csv")
+_CELL_WIDTH = 70
+
+
+def format_option(*choices: str):
+    """``--format`` with the given choices (default: the first)."""
+    choices = choices or FORMATS
+    return click.option(
+        "--format", "fmt", type=click.Choice(choices), default=choices[0], show_default=True,
+        help="table for reading; json or csv for other programs.",
+    )
+
+
+def emit_json(value: object) -> None:
+    """Print ``value`` as indented JSON (UTF-8 kept readable)."""
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+def emit_rows(
+    rows: Sequence[dict],
+    columns: Sequence[str],
+    fmt: str,
+    *,
+    show: dict[str, Callable[[object], str]] | None = None,
+) -> None:
+    """Print ``rows`` (dicts) as ``fmt``: ``columns`` in the table and CSV, whole rows in JSON.
+
+    ``show`` maps a column to how the table renders its value (e.g. UTC as WIB);
+    JSON and CSV carry the stored values unchanged.
+    """
+    if fmt == "json":
+        emit_json(list(rows))
+    elif fmt == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(columns), extrasaction="ignore",
+                                lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        show = show or {}
+        cells = [[_cell(show.get(c, _plain)(row.get(c))) for c in columns] for row in rows]
+        widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
+        for line in [list(columns), ["-" * w for w in widths], *cells]:
+            click.echo("  ".join(v.ljust(w) for v, w in zip(line, widths)).rstrip())
+
+
+def _plain(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _cell(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _CELL_WIDTH else text[: _CELL_WIDTH - 1] + "…"

@@ -1,0 +1,141 @@
+"""Analyst commands over the stored articles: search, clusters, show, stats.
+
+Tables show times in WIB; ``--format json`` and ``csv`` give the stored values
+(UTC ISO-8601) for other programs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from sqlite_utils import Database
+
+from storage.analytics import get_cluster, list_clusters, store_stats
+from storage.database import StorageError, open_database
+from storage.periods import to_wib
+from storage.search import search_articles
+from warta.commands.options import config_options, open_config
+from warta.commands.output import emit_json, emit_rows, format_option
+
+__all__ = ["COMMANDS"]
+
+_WIB = {name: to_wib for name in ("published_at", "fetched_at", "first_seen", "last_seen",
+                                     "last_published")}
+_since = click.option("--since", metavar="DATE",
+                      help="From this WIB day (YYYY-MM-DD) or time (ISO-8601).")
+_until = click.option("--until", metavar="DATE",
+                      help="Up to and including this WIB day (YYYY-MM-DD) or time.")
+
+
+def _open(config_path: str, db_path: str | None) -> Database:
+    config = open_config(config_path, db_path, required=False)
+    if not Path(config.database).exists():
+        raise click.ClickException(
+            f"no database at {config.database} (run `warta crawl` first, or pass --db FILE)")
+    try:
+        return open_database(config.database)
+    except StorageError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _run(query, *args, **kwargs):
+    """Call a storage query, turning bad arguments and storage failures into CLI errors."""
+    try:
+        return query(*args, **kwargs)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+    except StorageError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.command()
+@config_options
+@click.argument("words", nargs=-1, required=True)
+@_since
+@_until
+@click.option("--source", metavar="NAME", help="Only this source.")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@format_option()
+def search(config_path, db_path, words, since, until, source, limit, fmt):
+    """Full-text search of article titles and texts, best match first.
+
+    All words must occur; "a quoted phrase" must occur as written; word* matches
+    a prefix; OR and NOT work between terms. Example:
+    warta search "pekerja migran" --since 2025-11-01 --source antaranews"""
+    db = _open(config_path, db_path)
+    rows = _run(search_articles, db, " ".join(words), since=since, until=until,
+                source=source, limit=limit)
+    emit_rows(rows, ["id", "published_at", "source", "cluster_id", "title", "snippet", "url"],
+              fmt, show=_WIB)
+
+
+@click.command()
+@config_options
+@_since
+@_until
+@click.option("--min-sources", type=click.IntRange(min=1), default=1, show_default=True,
+              metavar="N", help="Only stories reported by at least N outlets.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many.")
+@format_option()
+def clusters(config_path, db_path, since, until, min_sources, limit, fmt):
+    """List stories (clusters of reports of one event), latest activity first.
+
+    A story is listed when its reports overlap the --since/--until period."""
+    db = _open(config_path, db_path)
+    rows = _run(list_clusters, db, since=since, until=until, min_sources=min_sources,
+                limit=limit)
+    emit_rows(rows, ["id", "last_seen", "first_seen", "source_count", "article_count",
+                     "first_source", "headline"], fmt, show=_WIB)
+
+
+@click.command()
+@config_options
+@click.argument("cluster_id", type=int)
+@format_option()
+def show(config_path, db_path, cluster_id, fmt):
+    """Show one story: its headline, first report, and every article in it."""
+    db = _open(config_path, db_path)
+    cluster = _run(get_cluster, db, cluster_id)
+    if cluster is None:
+        raise click.ClickException(f"no story with id {cluster_id}")
+    if fmt == "json":
+        emit_json(cluster)
+        return
+    columns = ["id", "published_at", "source", "title", "similarity", "duplicate_of", "url"]
+    if fmt == "table":
+        click.echo(f"story {cluster['id']}: {cluster['headline']}")
+        click.echo(f"first seen {to_wib(cluster['first_seen'])} WIB ({cluster['first_source']}), "
+                   f"last seen {to_wib(cluster['last_seen'])} WIB; "
+                   f"{cluster['article_count']} article(s) from {cluster['source_count']} source(s)")
+        if cluster["merged_into"] is not None:
+            click.echo(f"merged into story {cluster['merged_into']}")
+        click.echo()
+    emit_rows(cluster["articles"], columns, fmt, show=_WIB)
+
+
+@click.command()
+@config_options
+@format_option("table", "json")
+def stats(config_path, db_path, fmt):
+    """Figures for the whole database: articles, stories, sources, the latest run."""
+    db = _open(config_path, db_path)
+    figures = _run(store_stats, db)
+    if fmt == "json":
+        emit_json(figures)
+        return
+    for key in ("database", "size_bytes", "schema_version", "articles", "relevant",
+                "duplicates", "stories", "errors"):
+        click.echo(f"{key:<16}{figures[key]}")
+    for key in ("first_published", "last_published", "last_fetched"):
+        click.echo(f"{key:<16}{to_wib(figures[key])} WIB" if figures[key] else f"{key:<16}-")
+    run = figures["last_run"]
+    if run:
+        click.echo(f"{'last_run':<16}{run['id']} {run['outcome']} "
+                   f"(started {to_wib(run['started_at'])} WIB)")
+    click.echo()
+    emit_rows(figures["sources"], ["source", "official", "articles", "relevant", "stories",
+                                   "last_published"], "table", show=_WIB)
+
+
+COMMANDS = [search, clusters, show, stats]
