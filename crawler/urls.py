@@ -61,6 +61,7 @@ def canonical_url(url: str, hosts: HostMap | None = None, *, article: bool = Tru
     ]
     path = parts.path or "/"
     if article:
+        path = re.sub(r"(?<=.)/amp/?$", "", path, flags=re.IGNORECASE)
         path = _AMP_SEGMENT.sub(r"\1", path) or "/"
         path = re.sub(r"/{2,}", "/", path)
         if path.endswith(".amp"):

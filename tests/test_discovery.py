@@ -1,0 +1,84 @@
+"""Feeds and sitemaps: what each format lists, and a clear error for broken ones."""
+
+import gzip
+
+import pytest
+
+from crawler.discovery import FeedError, parse_feed, parse_sitemap, to_utc_iso
+
+RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Nasional</title>
+<item><title>Menteri HAM ke Kamboja</title><link>https://a.id/berita/1?utm_source=rss</link>
+<pubDate>Mon, 17 Nov 2025 16:40:00 +0700</pubDate></item>
+<item><title>Tanpa tautan</title></item>
+</channel></rss>"""
+
+ATOM = b"""<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>T</title>
+<entry><title>Satu</title><link rel="alternate" href="https://t.id/a/1"/><updated>2025-11-18T09:00:00+07:00</updated></entry>
+<entry><title>Dua</title><link rel="self" href="https://t.id/feed"/><link href="https://t.id/a/2"/>
+<published>2025-11-18T10:00:00Z</published></entry></feed>"""
+
+NEWS_SITEMAP = b"""<?xml version="1.0"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+<url><loc>https://k.id/read/2025/11/19/1</loc><lastmod>2025-11-20T00:00:00Z</lastmod>
+<news:news><news:publication><news:name>K</news:name><news:language>id</news:language></news:publication>
+<news:publication_date>2025-11-19T08:15:00+07:00</news:publication_date><news:title>Desa Sadar HAM</news:title></news:news></url>
+<url><loc>https://k.id/read/2025/11/19/2</loc><lastmod>2025-11-19</lastmod></url>
+</urlset>"""
+
+INDEX = b"""<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<sitemap><loc>https://k.id/sitemap-1.xml</loc></sitemap><sitemap><loc>https://k.id/sitemap-2.xml.gz</loc></sitemap>
+</sitemapindex>"""
+
+
+def test_rss_items_with_date_hints():
+    listing = parse_feed(RSS)
+    assert listing.problem is None
+    assert [(e.url, e.title, e.published) for e in listing.entries] == [
+        ("https://a.id/berita/1?utm_source=rss", "Menteri HAM ke Kamboja", "2025-11-17T09:40:00Z")
+    ]
+
+
+def test_atom_entries_use_alternate_links():
+    entries = parse_feed(ATOM).entries
+    assert [e.url for e in entries] == ["https://t.id/a/1", "https://t.id/a/2"]
+    assert [e.published for e in entries] == ["2025-11-18T02:00:00Z", "2025-11-18T10:00:00Z"]
+
+
+def test_google_news_sitemap_gives_publication_date_and_title():
+    first, second = parse_sitemap(NEWS_SITEMAP).entries
+    assert (first.published, first.title) == ("2025-11-19T01:15:00Z", "Desa Sadar HAM")
+    assert (second.published, second.title) == ("2025-11-18T17:00:00Z", None)  # a bare date is WIB midnight
+
+
+def test_sitemap_index_and_gzip():
+    entries = parse_sitemap(gzip.compress(INDEX)).entries
+    assert [e.url for e in entries] == ["https://k.id/sitemap-1.xml", "https://k.id/sitemap-2.xml.gz"]
+    assert all(e.is_sitemap for e in entries)
+
+
+def test_malformed_feed_keeps_readable_items_and_says_so():
+    listing = parse_feed(RSS.replace(b"</channel></rss>", b"<item><title>Putus &nbsp; </title>"))
+    assert [e.url for e in listing.entries] == ["https://a.id/berita/1?utm_source=rss"]
+    assert listing.problem.startswith("malformed XML")
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"", "empty response"),
+        (b"   \n", "empty response"),
+        (b"<html><body>Halaman</body></html>", "not an RSS or Atom feed"),
+        (b"<rss><channel><item><title>putus", "malformed XML"),
+        (b"\x1f\x8b\x08garbage", "broken gzip"),
+    ],
+)
+def test_unreadable_documents(body, message):
+    parse = parse_sitemap if body.startswith(b"\x1f\x8b") else parse_feed
+    with pytest.raises(FeedError, match=message):
+        parse(body)
+
+
+def test_dates():
+    assert to_utc_iso("2025-11-17 16:40") == "2025-11-17T09:40:00Z"
+    assert to_utc_iso("Mon, 17 Nov 2025 09:40:00 GMT") == "2025-11-17T09:40:00Z"
+    assert to_utc_iso("kemarin") is None and to_utc_iso(None) is None

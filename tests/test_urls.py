@@ -1,0 +1,52 @@
+"""Canonical URLs: every variant of an article URL maps to one string."""
+
+import pytest
+
+from crawler.urls import HostMap, canonical_url, pick_canonical, with_query
+
+HOSTS = HostMap([("m.contoh.id", "www.contoh.id"), ("amp.contoh.id", "www.contoh.id")])
+CANONICAL = "https://www.contoh.id/berita/2025/11/17/pigai-kunjungi-lapas"
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        CANONICAL,
+        CANONICAL + "?utm_source=twitter&utm_medium=social&utm_campaign=x",
+        CANONICAL + "?fbclid=IwAR0abc&gclid=xyz#komentar",
+        CANONICAL + "?page=2",
+        CANONICAL + "?page=all",
+        CANONICAL + "?single=1",
+        "https://m.contoh.id/berita/2025/11/17/pigai-kunjungi-lapas",
+        "https://amp.contoh.id/berita/2025/11/17/pigai-kunjungi-lapas?amp=1",
+        "https://www.contoh.id/amp/berita/2025/11/17/pigai-kunjungi-lapas",
+        "https://www.contoh.id/berita/2025/11/17/pigai-kunjungi-lapas/amp",
+        "HTTPS://WWW.Contoh.ID:443/berita/2025/11/17/pigai-kunjungi-lapas",
+    ],
+)
+def test_variants_map_to_one_url(variant):
+    assert canonical_url(variant, HOSTS) == CANONICAL
+
+
+def test_meaningful_query_is_kept_and_sorted():
+    assert canonical_url("http://a.id/read?id=12&cat=3&utm_source=x") == "http://a.id/read?cat=3&id=12"
+
+
+def test_index_urls_keep_their_pagination():
+    assert canonical_url("http://a.id/indeks?page=2&utm_source=x", article=False) == "http://a.id/indeks?page=2"
+
+
+def test_declared_canonical_wins_on_the_same_site_only():
+    requested = "https://m.contoh.id/berita/1/x?utm_source=a"
+    assert pick_canonical(requested, "https://www.contoh.id/berita/1/judul", HOSTS) == (
+        "https://www.contoh.id/berita/1/judul"
+    )
+    assert pick_canonical(requested, "/berita/1/judul", HOSTS) == "https://www.contoh.id/berita/1/judul"
+    # another site, the front page, or nothing: keep the requested URL's canonical form
+    for declared in ("https://lain.id/berita/1/x", "https://www.contoh.id/", None, "javascript:void(0)"):
+        assert pick_canonical(requested, declared, HOSTS) == "https://www.contoh.id/berita/1/x"
+
+
+def test_with_query():
+    assert with_query("http://a.id/x", "page=all") == "http://a.id/x?page=all"
+    assert with_query("http://a.id/x?id=1", "single=1") == "http://a.id/x?id=1&single=1"
