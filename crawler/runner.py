@@ -53,7 +53,7 @@ def run_crawl(
     for name, value in (extra_settings or {}).items():
         settings.set(name, value, priority="cmdline")
     logging.getLogger("scrapy").setLevel(log_level)
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(NewsSpider)
     process.crawl(crawler, source=",".join(sources))
     process.start()

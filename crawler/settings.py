@@ -44,6 +44,7 @@ ITEM_PIPELINES = {
 }
 
 EXTENSIONS = {
+    "scrapy.extensions.remote_control.RemoteControl": None,
     "crawler.extensions.RunLedger": 100,
     "crawler.extensions.Progress": 200,
 }
