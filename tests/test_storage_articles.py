@@ -1,0 +1,167 @@
+"""Article writes, the full-text index staying in step, and the seen-URL checks."""
+
+import json
+
+import pytest
+from storage_data import article
+
+from storage.articles import find_article, mark_seen, save_article, skip_urls, text_hash
+from storage.database import StorageError, open_database, transaction
+from storage.runs import record_error
+from storage.search import search_articles
+
+
+@pytest.fixture
+def db(tmp_path):
+    return open_database(tmp_path / "warta.db")
+
+
+def _fts_consistent(db) -> bool:
+    db.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)")
+    return True
+
+
+def test_save_stores_every_field_and_the_urls_that_led_there(db):
+    record = article("https://antaranews.com/berita/1", site_name="ANTARA News",
+                     requested_urls=["https://m.antaranews.com/berita/1",
+                                     "https://antaranews.com/berita/1?utm_source=x"])
+    article_id = save_article(db, record, None)
+    row = db["articles"].get(article_id)
+    assert row["url"] == "https://antaranews.com/berita/1"
+    assert row["published_at"] == "2025-11-20T02:00:00Z"
+    assert json.loads(row["matched_terms"]) == ["Kemenham", "Kementerian HAM"]
+    assert row["relevant"] == 1 and row["word_count"] == 8
+    assert row["text_hash"] == text_hash(record["text"].upper())
+    aliases = {r["url"]: r["article_id"] for r in db["url_aliases"].rows}
+    assert aliases == {u: article_id for u in record["requested_urls"]}
+    seen = {r["url"]: r["status"] for r in db["seen_urls"].rows}
+    assert seen == dict.fromkeys([record["url"], *record["requested_urls"]], "stored")
+    assert db["sources"].get("antaranews")["display_name"] == "ANTARA News"
+
+
+def test_saving_again_updates_in_place_and_keeps_the_id(db):
+    first = save_article(db, article("https://antaranews.com/1"), None)
+    again = save_article(db, article("https://antaranews.com/1", title="Judul baru",
+                                     text="Menteri HAM menanggapi laporan baru.",
+                                     published_at=None, fetched_at="2025-11-21T00:00:00Z"),
+                         None)
+    assert again == first and db["articles"].count == 1
+    row = db["articles"].get(first)
+    assert row["title"] == "Judul baru"
+    assert row["published_at"] == "2025-11-20T02:00:00Z"  # a missing date keeps the stored one
+    assert row["fetched_at"] == "2025-11-21T00:00:00Z"
+    assert [r["id"] for r in search_articles(db, "laporan baru")] == [first]
+    assert search_articles(db, "Kamboja") == []
+    assert _fts_consistent(db)
+
+
+def test_an_empty_refetch_does_not_erase_the_text(db):
+    article_id = save_article(db, article("https://antaranews.com/1"), None)
+    save_article(db, article("https://antaranews.com/1", text="", title=None), None)
+    row = db["articles"].get(article_id)
+    assert "Kamboja" in row["text"] and row["word_count"] == 8
+
+
+def test_an_article_reached_through_an_alias_keeps_its_id_under_a_new_canonical_url(db):
+    first = save_article(db, article("https://detik.com/x?page=1",
+                                     requested_urls=["https://detik.com/x?page=1"]), None)
+    moved = save_article(db, article("https://detik.com/x",
+                                     requested_urls=["https://detik.com/x?page=1"]), None)
+    assert moved == first
+    assert db["articles"].get(first)["url"] == "https://detik.com/x"
+    assert find_article(db, ["https://detik.com/x?page=1"]) == first
+
+
+def test_deleting_an_article_removes_it_from_search(db):
+    keep = save_article(db, article("https://antaranews.com/1"), None)
+    gone = save_article(db, article("https://antaranews.com/2", title="Pekerja migran lain"),
+                        None)
+    db.execute("DELETE FROM articles WHERE id = ?", [gone])
+    assert [r["id"] for r in search_articles(db, "pekerja migran")] == [keep]
+    assert db["url_aliases"].count == 1
+    assert _fts_consistent(db)
+
+
+def test_a_record_without_url_source_or_time_is_refused(db):
+    for key in ("url", "source", "fetched_at"):
+        record = {**article("https://antaranews.com/1"), key: ""}
+        with pytest.raises(ValueError, match=key):
+            save_article(db, record, None)
+    assert db["articles"].count == 0
+
+
+def test_a_failed_write_rolls_back_that_article_only_and_is_recorded(db):
+    save_article(db, article("https://antaranews.com/before"), None)
+    db.execute("""CREATE TRIGGER simulated_io_error BEFORE INSERT ON url_aliases
+                  WHEN new.url LIKE '%/broken%'
+                  BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END""")
+    urls = ["https://antaranews.com/a", "https://antaranews.com/broken", "https://antaranews.com/b"]
+    with transaction(db):  # a batch: each article in its own savepoint
+        for url in urls:
+            try:
+                with transaction(db):
+                    save_article(db, article(url), None)
+            except StorageError as exc:
+                record_error(db, None, "store", str(exc), url=url, source="antaranews")
+    stored = {r["url"] for r in db.query("SELECT url FROM articles")}
+    assert stored == {"https://antaranews.com/before", urls[0], urls[2]}
+    assert find_article(db, [urls[1]]) is None
+    assert "https://antaranews.com/broken" not in {r["url"] for r in db["seen_urls"].rows}
+    (error,) = db["errors"].rows
+    assert error["url"] == urls[1] and "disk I/O error" in error["reason"]
+    assert _fts_consistent(db)
+
+
+def test_a_failed_update_leaves_the_stored_article_as_it_was(db):
+    article_id = save_article(db, article("https://antaranews.com/1"), None)
+    db.execute("""CREATE TRIGGER simulated_io_error BEFORE UPDATE ON articles
+                  BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END""")
+    with pytest.raises(StorageError, match="warta.db: write failed: disk I/O error"):
+        save_article(db, article("https://antaranews.com/1", text="teks baru"), None)
+    assert "Kamboja" in db["articles"].get(article_id)["text"]
+
+
+def _seen(db):
+    save_article(db, article("https://a.id/old", published_at="2025-11-01T00:00:00Z",
+                             requested_urls=["https://m.a.id/old"]), None)
+    save_article(db, article("https://a.id/fresh", published_at="2025-11-20T00:00:00Z"), None)
+    save_article(db, article("https://a.id/nodate", published_at=None,
+                             fetched_at="2025-11-20T01:00:00Z"), None)
+    save_article(db, article("https://a.id/offtopic", relevant=False,
+                             published_at="2025-11-20T00:00:00Z"), None)
+    mark_seen(db, "https://a.id/irrelevant", "a", "irrelevant", None)
+    mark_seen(db, "https://a.id/gone", "a", "gone", None)
+    mark_seen(db, "https://a.id/failed", "a", "failed", None)
+
+
+CANDIDATES = ["https://a.id/old", "https://m.a.id/old", "https://a.id/fresh", "https://a.id/nodate",
+              "https://a.id/offtopic", "https://a.id/irrelevant", "https://a.id/gone",
+              "https://a.id/failed", "https://a.id/new"]
+
+
+def test_skip_urls_refetches_only_relevant_articles_inside_the_recheck_window(db):
+    _seen(db)
+    skipped = skip_urls(db, CANDIDATES, "2025-11-19T00:00:00Z")
+    assert skipped == {"https://a.id/old", "https://m.a.id/old", "https://a.id/offtopic",
+                       "https://a.id/irrelevant", "https://a.id/gone"}
+
+
+def test_skip_urls_without_a_window_skips_everything_stored(db):
+    _seen(db)
+    skipped = skip_urls(db, CANDIDATES, None)
+    assert skipped == set(CANDIDATES) - {"https://a.id/failed", "https://a.id/new"}
+
+
+def test_skip_urls_handles_more_urls_than_one_query_takes(db):
+    _seen(db)
+    many = [f"https://a.id/unknown/{i}" for i in range(1200)] + ["https://a.id/gone"]
+    assert skip_urls(db, many, None) == {"https://a.id/gone"}
+
+
+def test_a_failed_refetch_does_not_unmark_a_stored_article(db):
+    article_id = save_article(db, article("https://a.id/1"), None)
+    mark_seen(db, "https://a.id/1", "a", "failed", None)
+    row = db["seen_urls"].get("https://a.id/1")
+    assert row["status"] == "stored" and row["article_id"] == article_id
+    with pytest.raises(ValueError, match="stored, irrelevant, failed, gone"):
+        mark_seen(db, "https://a.id/1", "a", "lost", None)

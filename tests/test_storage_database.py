@@ -1,0 +1,137 @@
+"""Opening the database: schema, migrations, WAL, and the files it must refuse."""
+
+import sqlite3
+
+import pytest
+from sqlite_utils import Database
+from storage_data import article
+
+from storage.articles import save_article
+from storage.database import StorageError, open_database, transaction
+from storage.schema import MIGRATIONS, Migration, applied_migrations, migrate
+from storage.search import search_articles
+
+
+def test_new_database_has_the_whole_schema_in_wal_mode(tmp_path):
+    db = open_database(tmp_path / "deep" / "dir" / "warta.db")
+    tables = set(db.table_names())
+    assert {"sources", "articles", "clusters", "crawl_runs", "crawl_run_sources", "errors",
+            "url_aliases", "seen_urls", "signatures", "articles_fts", "migrations"} <= tables
+    assert set(db.view_names()) == {"cluster_articles", "daily_clusters", "source_daily"}
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert applied_migrations(db) == [m.name for m in MIGRATIONS]
+
+
+def test_reopening_applies_nothing_twice(tmp_path):
+    open_database(tmp_path / "w.db").close()
+    db = open_database(tmp_path / "w.db")
+    assert db.execute("SELECT count(*) FROM migrations").fetchone()[0] == len(MIGRATIONS)
+
+
+def test_an_older_database_upgrades_in_place_and_indexes_existing_articles(tmp_path):
+    path = tmp_path / "old.db"
+    first = Database(sqlite3.connect(path))
+    migrate(first, MIGRATIONS[:1])
+    save_article(first, article("https://antaranews.com/old"), None)
+    first.close()
+
+    db = open_database(path)
+    assert applied_migrations(db) == [m.name for m in MIGRATIONS]
+    assert [r["url"] for r in search_articles(db, "pekerja migran")] == ["https://antaranews.com/old"]
+    assert "daily_clusters" in db.view_names()
+
+
+def test_a_failing_migration_leaves_no_trace(tmp_path):
+    db = open_database(tmp_path / "w.db")
+    broken = Migration("9000_broken", ("CREATE TABLE half_done (x)", "CREATE TABLE articles (x)"))
+    with pytest.raises(sqlite3.OperationalError):
+        migrate(db, (*MIGRATIONS, broken))
+    assert "half_done" not in db.table_names()
+    assert "9000_broken" not in applied_migrations(db)
+
+
+def test_a_file_that_is_not_sqlite_is_refused_and_left_alone(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_text("these are my notes, not a database\n" * 20)
+    with pytest.raises(StorageError, match="notes.db: not a SQLite database"):
+        open_database(path)
+    assert path.read_text().startswith("these are my notes")
+
+
+def test_a_directory_is_refused(tmp_path):
+    with pytest.raises(StorageError, match="is a directory"):
+        open_database(tmp_path)
+
+
+def test_another_programs_database_is_refused(tmp_path):
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
+    with pytest.raises(StorageError, match="not warta's"):
+        open_database(path)
+
+
+def test_a_database_from_a_newer_version_is_refused(tmp_path):
+    path = tmp_path / "w.db"
+    open_database(path).execute("INSERT INTO migrations(name) VALUES ('0999_from_the_future')")
+    with pytest.raises(StorageError, match=r"newer warta \(schema version 4.*0999_from_the_future"):
+        open_database(path)
+
+
+def test_a_locked_database_gives_a_clear_error(tmp_path):
+    path = tmp_path / "w.db"
+    open_database(path).close()
+    holder = sqlite3.connect(path)
+    holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("INSERT INTO sources(name) VALUES ('x')")
+    try:
+        with pytest.raises(StorageError, match="w.db: the database is locked"):
+            open_database(path, timeout=0.1)
+    finally:
+        holder.rollback()
+        holder.close()
+
+
+def test_readers_read_while_a_writer_holds_its_transaction(tmp_path):
+    path = tmp_path / "w.db"
+    writer = open_database(path)
+    save_article(writer, article("https://antaranews.com/1"), None)
+    reader = open_database(path, timeout=0.1)
+    with transaction(writer):
+        save_article(writer, article("https://antaranews.com/2"), None)
+        assert reader.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
+    assert reader.execute("SELECT count(*) FROM articles").fetchone()[0] == 2
+
+
+def test_a_write_blocked_by_another_writer_becomes_a_storage_error(tmp_path):
+    path = tmp_path / "w.db"
+    first, second = open_database(path), open_database(path, timeout=0.1)
+    with transaction(first):
+        save_article(first, article("https://antaranews.com/1"), None)
+        with pytest.raises(StorageError, match="locked"):
+            save_article(second, article("https://antaranews.com/2"), None)
+    assert second.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
+
+
+def test_nested_transactions_roll_back_only_the_inner_block(tmp_path):
+    db = open_database(tmp_path / "w.db")
+    with transaction(db):
+        save_article(db, article("https://antaranews.com/kept"), None)
+        with pytest.raises(RuntimeError), transaction(db):
+            save_article(db, article("https://antaranews.com/undone"), None)
+            raise RuntimeError("clustering failed")
+    urls = [r["url"] for r in db.query("SELECT url FROM articles")]
+    assert urls == ["https://antaranews.com/kept"]
+    assert db.execute("SELECT count(*) FROM seen_urls").fetchone()[0] == 1
+
+
+def test_an_error_in_the_outer_block_rolls_back_everything(tmp_path):
+    db = open_database(tmp_path / "w.db")
+    with pytest.raises(RuntimeError), transaction(db):
+        save_article(db, article("https://antaranews.com/1"), None)
+        raise RuntimeError("crash")
+    assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
+    assert not db.conn.in_transaction

@@ -1,0 +1,111 @@
+"""Search, story listings, statistics and the analyst views over a small story database."""
+
+import pytest
+from storage_data import add_story, article, story_database
+
+from storage.analytics import get_cluster, list_clusters, store_stats
+from storage.periods import to_wib, utc_bounds
+from storage.search import fts_query, search_articles
+
+
+@pytest.fixture
+def db(tmp_path):
+    return story_database(tmp_path / "warta.db")
+
+
+def _urls(rows):
+    return {r["url"] for r in rows}
+
+
+def test_search_finds_all_words_and_ranks_title_matches_first(db):
+    rows = search_articles(db, "pekerja migran")
+    assert rows[0]["url"] in {"https://antaranews.com/a1", "https://kompas.com/k1"}
+    assert _urls(rows) == {"https://antaranews.com/a1", "https://kompas.com/k1",
+                           "https://detik.com/d1"}
+    assert "[pekerja] [migran]" in rows[0]["snippet"]
+    assert _urls(search_articles(db, "nusakambangan")) == {"https://tempo.co/t1"}
+    assert search_articles(db, "pekerja nusakambangan") == []
+
+
+def test_search_filters_by_wib_day_and_source(db):
+    # a1 is published 2025-11-19T18:30Z, which is already 20 November in Jakarta
+    assert "https://antaranews.com/a1" in _urls(search_articles(db, "HAM", since="2025-11-20"))
+    assert _urls(search_articles(db, "HAM", until="2025-11-20")) == {
+        "https://antaranews.com/a1", "https://kompas.com/k1", "https://detik.com/d1"}
+    assert _urls(search_articles(db, "HAM", since="2025-11-21", source="antaranews")) == {
+        "https://antaranews.com/a2", "https://antaranews.com/a3"}
+    with pytest.raises(ValueError, match="since: expected a date"):
+        search_articles(db, "HAM", since="kemarin")
+
+
+def test_typed_queries_never_break_fts_syntax():
+    assert fts_query("pekerja migran") == '"pekerja" "migran"'
+    assert fts_query('"Desa Sadar HAM" OR Kemenham') == '"Desa Sadar HAM" OR "Kemenham"'
+    assert fts_query("HAM-RI: (Pigai)") == '"HAM-RI:" "(Pigai)"'
+    assert fts_query("NOT migran*") == '"migran"*'
+    with pytest.raises(ValueError, match="nothing to search for"):
+        fts_query("  ( ) -- ")
+
+
+def test_search_supports_phrases_prefixes_and_or(db):
+    assert _urls(search_articles(db, '"Desa Sadar HAM"')) == {"https://antaranews.com/a2",
+                                                              "https://antaranews.com/a3"}
+    assert "https://tempo.co/t1" in _urls(search_articles(db, "Wamen*"))
+    assert _urls(search_articles(db, "Nusakambangan OR cabai")) == {"https://tempo.co/t1",
+                                                                   "https://tempo.co/t2"}
+    assert _urls(search_articles(db, "Sleman NOT Warga")) == {"https://antaranews.com/a2"}
+
+
+def test_clusters_list_filters_by_period_and_number_of_sources(db):
+    assert [c["headline"][:4] for c in list_clusters(db)] == ["Kunj", "Desa", "Keme"]
+    assert [c["source_count"] for c in list_clusters(db, min_sources=2)] == [3]
+    assert [c["headline"][:4] for c in list_clusters(db, until="2025-11-20")] == ["Keme"]
+    assert [c["headline"][:4] for c in list_clusters(db, since="2025-11-21")] == ["Kunj", "Desa"]
+    assert len(list_clusters(db, limit=1)) == 1
+    with pytest.raises(ValueError, match="min_sources"):
+        list_clusters(db, min_sources=0)
+
+
+def test_a_merged_cluster_is_not_listed(db):
+    target = list_clusters(db)[0]["id"]
+    merged = add_story(db, "Nusakambangan lagi", [article("https://tempo.co/t9", source="tempo")],
+                       merged_into=target)
+    assert merged not in {c["id"] for c in list_clusters(db)}
+    assert get_cluster(db, merged)["merged_into"] == target
+
+
+def test_one_cluster_with_its_articles_earliest_first(db):
+    first = list_clusters(db)[-1]
+    cluster = get_cluster(db, first["id"])
+    assert cluster["first_source"] == "antaranews"
+    assert [a["source"] for a in cluster["articles"]] == ["antaranews", "kompas", "detik"]
+    assert [a["is_representative"] for a in cluster["articles"]] == [1, 0, 0]
+    assert get_cluster(db, 999) is None
+
+
+def test_stats_count_what_is_stored(db):
+    stats = store_stats(db)
+    assert (stats["articles"], stats["relevant"], stats["stories"]) == (7, 6, 3)
+    assert stats["schema_version"] == 3 and stats["size_bytes"] > 0
+    per_source = {s["source"]: s for s in stats["sources"]}
+    assert per_source["antaranews"]["articles"] == 3 and per_source["antaranews"]["stories"] == 2
+    assert per_source["tempo"]["relevant"] == 1
+
+
+def test_views_join_stories_and_count_per_wib_day(db):
+    rows = list(db.query("SELECT * FROM daily_clusters ORDER BY day, cluster_id"))
+    assert [(r["day"], r["articles"], r["sources"], r["new"]) for r in rows] == [
+        ("2025-11-20", 3, 3, 1), ("2025-11-21", 2, 1, 1), ("2025-11-21", 1, 1, 1)]
+    members = list(db.query("SELECT source, url FROM cluster_articles WHERE cluster_id = 1"))
+    assert len(members) == 3
+    daily = {(r["source"], r["day"]): r for r in db.query("SELECT * FROM source_daily")}
+    assert daily[("tempo", "2025-11-20")]["relevant"] == 0
+    assert daily[("antaranews", "2025-11-21")]["clustered"] == 2
+
+
+def test_periods_are_wib_days():
+    assert utc_bounds("2025-11-20", "2025-11-20") == ("2025-11-19T17:00:00Z",
+                                                      "2025-11-20T17:00:00Z")
+    assert utc_bounds("2025-11-20T08:00:00Z", None) == ("2025-11-20T08:00:00Z", None)
+    assert utc_bounds(None, "2025-11-20T15:00") == (None, "2025-11-20T08:00:00Z")
+    assert to_wib("2025-11-19T18:30:00Z") == "2025-11-20 01:30"

@@ -1,0 +1,78 @@
+"""warta search, clusters, show and stats: readable tables, parseable JSON and CSV."""
+
+import csv
+import io
+import json
+
+import pytest
+from click.testing import CliRunner
+from storage_data import story_database
+
+from warta.cli import main
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    path = tmp_path / "warta.db"
+    story_database(path).close()
+    return str(path)
+
+
+def _run(*args):
+    result = CliRunner().invoke(main, [*args])
+    return result.exit_code, result.output
+
+
+def test_search_as_table_json_and_csv(db_path):
+    code, out = _run("search", "pekerja", "migran", "--db", db_path)
+    assert code == 0
+    assert out.splitlines()[0].split() == ["id", "published_at", "source", "cluster_id", "title",
+                                           "snippet", "url"]
+    assert "2025-11-20 01:30" in out  # WIB in the table
+    code, out = _run("search", "pekerja migran", "--db", db_path, "--format", "json")
+    rows = json.loads(out)
+    assert code == 0 and len(rows) == 3 and rows[0]["published_at"].endswith("Z")
+    code, out = _run("search", "Sleman", "--source", "antaranews", "--since", "2025-11-21",
+                     "--db", db_path, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {r["url"] for r in rows} == {"https://antaranews.com/a2", "https://antaranews.com/a3"}
+
+
+def test_clusters_listing_with_filters(db_path):
+    code, out = _run("clusters", "--db", db_path, "--min-sources", "2", "--format", "json")
+    (story,) = json.loads(out)
+    assert code == 0 and story["source_count"] == 3
+    code, out = _run("clusters", "--db", db_path, "--since", "2025-11-21", "--format", "csv")
+    assert [r["headline"][:4] for r in csv.DictReader(io.StringIO(out))] == ["Kunj", "Desa"]
+    code, out = _run("clusters", "--db", db_path)
+    assert code == 0 and "Desa Sadar HAM diresmikan di Sleman" in out
+
+
+def test_show_one_cluster(db_path):
+    code, out = _run("show", "1", "--db", db_path)
+    assert code == 0
+    assert out.startswith("story 1: Kemenham pulangkan pekerja migran dari Kamboja")
+    assert "3 article(s) from 3 source(s)" in out and "https://kompas.com/k1" in out
+    code, out = _run("show", "1", "--db", db_path, "--format", "json")
+    assert [a["source"] for a in json.loads(out)["articles"]] == ["antaranews", "kompas", "detik"]
+    code, out = _run("show", "42", "--db", db_path)
+    assert code == 1 and "no story with id 42" in out
+
+
+def test_stats(db_path):
+    code, out = _run("stats", "--db", db_path)
+    assert code == 0 and "articles        7" in out and "antaranews" in out
+    code, out = _run("stats", "--db", db_path, "--format", "json")
+    assert json.loads(out)["stories"] == 3
+
+
+def test_bad_input_gives_clear_errors(tmp_path, db_path):
+    code, out = _run("search", "HAM", "--since", "yesterday", "--db", db_path)
+    assert code == 2 and "expected a date YYYY-MM-DD" in out
+    code, out = _run("stats", "--db", str(tmp_path / "missing.db"))
+    assert code == 1 and "no database at" in out
+    assert not (tmp_path / "missing.db").exists()
+    text = tmp_path / "notes.txt"
+    text.write_text("not a database at all")
+    code, out = _run("clusters", "--db", str(text))
+    assert code == 1 and "notes.txt: not a SQLite database" in out
