@@ -232,10 +232,26 @@ _VIEWS = (
     GROUP BY a.source, day""",
 )
 
+# Every column that references another row is indexed: SQLite looks up the
+# referencing rows when the referenced one is deleted, and when it is inserted
+# while a deferred reference (e.g. a new story naming its first article) waits.
+_REFERENCE_INDEXES = (
+    "CREATE INDEX idx_clusters_representative ON clusters(representative_article_id)",
+    "CREATE INDEX idx_clusters_first_article ON clusters(first_article_id)",
+    "CREATE INDEX idx_clusters_merged_into ON clusters(merged_into)",
+    "CREATE INDEX idx_articles_run ON articles(run_id)",
+    "CREATE INDEX idx_seen_urls_article ON seen_urls(article_id)",
+    "CREATE INDEX idx_seen_urls_run ON seen_urls(run_id)",
+    "CREATE INDEX idx_cluster_overrides_article ON cluster_overrides(article_id)",
+    "CREATE INDEX idx_cluster_overrides_a ON cluster_overrides(cluster_a)",
+    "CREATE INDEX idx_cluster_overrides_b ON cluster_overrides(cluster_b)",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_core_tables", _CORE_TABLES),
     Migration("0002_articles_fts", _FULL_TEXT_SEARCH),
     Migration("0003_analyst_views", _VIEWS),
+    Migration("0004_reference_indexes", _REFERENCE_INDEXES),
 )
 
 _LEDGER = """CREATE TABLE IF NOT EXISTS migrations (
