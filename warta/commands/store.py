@@ -55,7 +55,8 @@ def _run(query, *args, **kwargs):
 @_since
 @_until
 @click.option("--source", metavar="NAME", help="Only this source.")
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
+              help="At most this many articles.")
 @format_option()
 def search(config_path, db_path, words, since, until, source, limit, fmt):
     """Full-text search of article titles and texts, best match first.
@@ -76,7 +77,7 @@ def search(config_path, db_path, words, since, until, source, limit, fmt):
 @_until
 @click.option("--min-sources", type=click.IntRange(min=1), default=1, show_default=True,
               metavar="N", help="Only stories reported by at least N outlets.")
-@click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many stories.")
 @format_option()
 def clusters(config_path, db_path, since, until, min_sources, limit, fmt):
     """List stories (clusters of reports of one event), latest activity first.
