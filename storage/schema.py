@@ -252,6 +252,12 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0002_articles_fts", _FULL_TEXT_SEARCH),
     Migration("0003_analyst_views", _VIEWS),
     Migration("0004_reference_indexes", _REFERENCE_INDEXES),
+    Migration("0005_clustering_statistics", (
+        # Document frequencies of the terms of every clustered article (the IDF weights
+        # of story clustering) and counters such as the number of clustered articles.
+        "CREATE TABLE cluster_terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID",
+        "CREATE TABLE cluster_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+    )),
 )
 
 _LEDGER = """CREATE TABLE IF NOT EXISTS migrations (

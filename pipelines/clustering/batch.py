@@ -1,0 +1,116 @@
+"""Clustering outside a crawl: JSON Lines in, one decision per article out.
+
+Input lines carry ``id``, ``title``, ``text``, ``published`` (ISO-8601 or null) and
+``source``; a line that is not such an object is reported with its line number and
+skipped. The articles go through the same :class:`Clusterer` a crawl uses, in file order.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import IO
+
+from pipelines.clustering.clusterer import Clusterer
+from pipelines.clustering.params import ClusterParams
+from pipelines.clustering.state import Decision, Doc
+
+__all__ = ["BadLine", "output_record", "parse_time", "read_docs", "run_batch"]
+
+
+@dataclass(frozen=True)
+class BadLine:
+    """A skipped input line: its number (from 1) and what is wrong with it."""
+
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.reason}"
+
+
+def parse_time(value: str | None) -> float | None:
+    """POSIX seconds of an ISO-8601 time (UTC when it names no offset); None for None.
+
+    Raises ValueError for a string that is not ISO-8601."""
+    if value is None:
+        return None
+    moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
+
+
+def read_docs(lines: Iterable[str], problems: list[BadLine]) -> Iterator[tuple[Doc, dict]]:
+    """The articles of JSON Lines input with their raw records; bad lines go to ``problems``."""
+    seen: dict[str, int] = {}
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            doc, record = _doc(line)
+        except ValueError as exc:
+            problems.append(BadLine(number, str(exc)))
+            continue
+        if doc.key in seen:
+            problems.append(BadLine(number, f"id {doc.key!r} already given on line {seen[doc.key]}"))
+            continue
+        seen[doc.key] = number
+        yield doc, record
+
+
+def _doc(line: str) -> tuple[Doc, dict]:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(record, dict):
+        raise ValueError("expected a JSON object")
+    key = record.get("id")
+    if isinstance(key, bool) or not isinstance(key, (str, int)) or key == "":
+        raise ValueError("'id' must be a non-empty string or a number")
+    text = record.get("text")
+    if not isinstance(text, str):
+        raise ValueError("'text' must be a string")
+    for name in ("title", "source", "published"):
+        if record.get(name) is not None and not isinstance(record[name], str):
+            raise ValueError(f"{name!r} must be a string or null")
+    try:
+        published = parse_time(record.get("published"))
+    except ValueError:
+        raise ValueError(f"'published' is not an ISO-8601 time: {record['published']!r}") from None
+    doc = Doc(key=str(key), title=record.get("title") or "", text=text, published=published,
+              source=record.get("source"))
+    return doc, record
+
+
+def output_record(record: dict, decision: Decision) -> dict:
+    """The output line of one article (its input ``id`` kept as given)."""
+    return {
+        "id": record["id"],
+        "cluster": decision.cluster_id,
+        "duplicate_of": decision.duplicate_of,
+        "similarity": decision.similarity,
+        "cluster_score": None if decision.score is None else round(decision.score, 4),
+    }
+
+
+def run_batch(source: IO[str], params: ClusterParams | None = None) -> tuple[
+        list[tuple[dict, Decision]], list[BadLine]]:
+    """Cluster every good line of ``source``; return (record, decision) pairs and the bad
+    lines. Later merges are applied: each decision's cluster is the one it ended in."""
+    clusterer = Clusterer(params)
+    problems: list[BadLine] = []
+    results = [(record, clusterer.assign(doc)) for doc, record in read_docs(source, problems)]
+    by_key = {decision.key: decision for _, decision in results}
+    for _, decision in results:
+        decision.cluster_id = clusterer.final_cluster(decision.cluster_id)
+        for key, similarity in decision.reparented.items():
+            by_key[key].duplicate_of, by_key[key].similarity = decision.key, similarity
+    ids = {decision.key: record["id"] for record, decision in results}
+    for _, decision in results:
+        if decision.duplicate_of is not None:
+            decision.duplicate_of = ids.get(decision.duplicate_of, decision.duplicate_of)
+    return results, problems

@@ -1,0 +1,320 @@
+"""The incremental clusterer: each article in turn becomes a copy, joins a story or starts one.
+
+``Clusterer.assign(doc)`` decides for one article and remembers it; the same articles
+in the same order always give the same decisions, whether they come in one batch, in
+several crawls, or across a restart from the database (``Clusterer.restore``).
+
+1. Copies: an article whose body hashes equal to, or whose word-shingle MinHash
+   estimates a Jaccard of ``duplicate_threshold`` or more with, an article in the
+   window is a copy; it points to the earliest copy of its family and joins its story.
+2. Stories: candidates come from the names-and-numbers LSH index; each is scored by
+   the cosine of IDF-weighted term vectors; the article joins the cluster of its best
+   match at ``join_threshold`` or above (dated pairs at most ``max_gap_hours`` apart),
+   else it starts a new cluster. Other clusters it also reaches are merged in when
+   their own closest members reach the threshold and no analyst kept them apart.
+"""
+
+from __future__ import annotations
+
+import heapq
+
+from pipelines.clustering.features import (
+    TermStatistics, doc_record, flagged_terms, restore_vector, similarities,
+)
+from pipelines.clustering.index import (
+    SignatureIndex, Signer, dump_signature, estimated_jaccard,
+)
+from pipelines.clustering.params import FEATURES_VERSION, ClusterParams
+from pipelines.clustering.state import Cluster, Decision, Doc, Match, Node, StoredArticle
+from pipelines.clustering.text import ParsedText, parse_text, shingle_hashes, term_hash, text_hash
+
+__all__ = ["Clusterer"]
+
+_MATCHES_KEPT = 3
+_MERGE_CHECK_LIMIT = 64  # newest members of each cluster compared before a merge
+
+
+class Clusterer:
+    """Incremental duplicate detection and story clustering over a time window."""
+
+    def __init__(self, params: ClusterParams | None = None, next_cluster_id: int = 1) -> None:
+        self.params = params or ClusterParams()
+        self.stats = TermStatistics(self.params.name_weight)
+        self.signer = Signer(self.params)
+        self.index = SignatureIndex(self.params)
+        self.nodes: dict[str, Node] = {}
+        self.clusters: dict[int, Cluster] = {}
+        self._by_hash: dict[str, list[Node]] = {}
+        self._families: dict[str, list[Node]] = {}  # earliest copy -> later copies
+        self._alias: dict[int, int] = {}  # merged cluster -> cluster it went into
+        self._apart: set[frozenset[int]] = set()
+        self._window: list[tuple[float, int, str]] = []
+        self._watermark: float | None = None
+        self._seq = 0
+        self._next_cluster = next_cluster_id
+
+    # -- deciding ---------------------------------------------------------------------
+
+    def assign(self, doc: Doc) -> Decision:
+        """Decide where ``doc`` goes and remember it."""
+        known = self.nodes.get(doc.key)
+        if known is not None:
+            return self._update(known, doc)
+        parsed, title = parse_text(doc.text), parse_text(doc.title or "")
+        vector = self.stats.vector(parsed, title)
+        self.stats.add(vector)
+        node = Node(key=doc.key, seq=self._seq, source=doc.source, time=doc.published,
+                    seen=doc.seen, text_hash=text_hash(doc.text), vector=vector,
+                    shingle_sig=self.signer.sign(shingle_hashes(parsed.tokens,
+                                                                self.params.shingle_size)),
+                    story_sig=self._story_signature(parsed, title), cluster=0)
+        self._seq += 1
+        self._advance(node)
+        pool = self._candidates(node)
+        decision = self._as_copy(node, pool) or self._as_story(node, pool)
+        self._admit(node)
+        decision.representative = self.clusters[node.cluster].representative
+        self._attach_record(decision, node, parsed, title)
+        return decision
+
+    def _story_signature(self, parsed: ParsedText, title: ParsedText):
+        """MinHash of the names, numbers and headline words that are not common."""
+        limit = max(self.params.common_min_df, self.params.common_share * self.stats.n_docs)
+        terms = flagged_terms(parsed, title) | set(title.tokens)
+        return self.signer.sign(sorted(term_hash(t) for t in terms if self.stats.df(t) < limit))
+
+    def _candidates(self, node: Node) -> list[Node]:
+        copies, stories = self.index.candidates(node.shingle_sig, node.story_sig)
+        keys = set(copies) | set(stories)
+        pool = [self.nodes[k] for k in keys if k in self.nodes]
+        pool.extend(n for n in self._by_hash.get(node.text_hash, ()) if n.key not in keys)
+        pool.sort(key=lambda n: n.seq)
+        return pool
+
+    def _as_copy(self, node: Node, pool: list[Node]) -> Decision | None:
+        best, best_j = None, 0.0
+        for other in pool:
+            j = self._jaccard(node, other)
+            if j >= self.params.duplicate_threshold and j > best_j:
+                best, best_j = other, j
+        if best is None:
+            return None
+        root = self.nodes.get(best.duplicate_of or best.key)
+        node.cluster = best.cluster
+        node.nearest = best.key
+        score = float(similarities(self.stats, node.vector, [best.vector])[0])
+        match = Match(best.key, best.cluster, score, jaccard=round(best_j, 4))
+        if root is not None and node.order < root.order:
+            family = [root, *self._families.pop(root.key, [])]
+            reparented = {}
+            for member in family:
+                member.duplicate_of = node.key
+                reparented[member.key] = round(self._jaccard(node, member), 4)
+            self._families[node.key] = family
+            return Decision(node.key, "joined", node.cluster, node.text_hash, score=score,
+                            matches=[match], reparented=reparented)
+        root_key = best.duplicate_of or best.key
+        node.duplicate_of = root_key
+        self._families.setdefault(root_key, []).append(node)
+        similarity = self._jaccard(node, root) if root is not None else best_j
+        return Decision(node.key, "duplicate", node.cluster, node.text_hash, score=score,
+                        duplicate_of=root_key, similarity=round(similarity, 4), matches=[match])
+
+    def _as_story(self, node: Node, pool: list[Node]) -> Decision:
+        pool = [other for other in pool if self._close_in_time(node, other)]
+        scores = similarities(self.stats, node.vector, [other.vector for other in pool])
+        ranked = sorted(zip(scores.tolist(), pool), key=lambda p: (-p[0], p[1].seq))
+        matches = [Match(o.key, o.cluster, s) for s, o in ranked[:_MATCHES_KEPT]]
+        threshold = self.threshold()
+        best_of: dict[int, tuple[float, Node]] = {}
+        for score, other in ranked:
+            if score >= threshold:
+                best_of.setdefault(other.cluster, (score, other))
+        if not best_of:
+            node.cluster = self._new_cluster()
+            return Decision(node.key, "new", node.cluster, node.text_hash, matches=matches)
+        reached = sorted(best_of.items(), key=lambda item: (-item[1][0], item[0]))
+        target, (score, nearest) = reached[0]
+        merged = []
+        for other_id, _ in reached[1:]:
+            target_now = self.final_cluster(target)
+            if self._may_merge(target_now, other_id):
+                kept, dropped = sorted((target_now, other_id))
+                self._merge(kept, dropped)
+                merged.append(dropped)
+        node.cluster = self.final_cluster(target)
+        node.nearest = nearest.key
+        return Decision(node.key, "joined", node.cluster, node.text_hash, score=score,
+                        matches=matches, merged=merged)
+
+    def _update(self, node: Node, doc: Doc) -> Decision:
+        """An article seen before: it keeps its story; a changed text is re-signed."""
+        decision = Decision(node.key, "update", node.cluster, text_hash(doc.text),
+                            duplicate_of=node.duplicate_of, representative=None)
+        if decision.text_hash != node.text_hash:
+            parsed, title = parse_text(doc.text), parse_text(doc.title or "")
+            self._forget(node)
+            node.text_hash = decision.text_hash
+            node.vector = self.stats.vector(parsed, title)
+            node.shingle_sig = self.signer.sign(
+                shingle_hashes(parsed.tokens, self.params.shingle_size))
+            node.story_sig = self._story_signature(parsed, title)
+            self._admit(node)
+            self._attach_record(decision, node, parsed, title)
+        decision.representative = self.clusters[node.cluster].representative
+        return decision
+
+    # -- comparisons ------------------------------------------------------------------
+
+    def _jaccard(self, a: Node, b: Node) -> float:
+        if a.text_hash == b.text_hash:
+            return 1.0
+        if a.shingle_sig is None or b.shingle_sig is None:
+            return 0.0
+        return estimated_jaccard(a.shingle_sig, b.shingle_sig)
+
+    def _close_in_time(self, a: Node, b: Node) -> bool:
+        if a.time is None or b.time is None:
+            return True
+        return abs(a.time - b.time) <= self.params.max_gap_hours * 3600.0
+
+    def _may_merge(self, a: int, b: int) -> bool:
+        """Whether clusters ``a`` and ``b`` have a pair of members that would join."""
+        if a == b or self._kept_apart(a, b):
+            return False
+        ours = self.clusters[a].members[-_MERGE_CHECK_LIMIT:]
+        theirs = self.clusters[b].members[-_MERGE_CHECK_LIMIT:]
+        for member in ours:
+            close = [o for o in theirs if self._close_in_time(member, o)]
+            scores = similarities(self.stats, member.vector, [o.vector for o in close])
+            if len(scores) and scores.max() >= self.threshold():
+                return True
+        return False
+
+    def threshold(self) -> float:
+        """The cosine an article needs to join a story: ``join_threshold`` plus a margin
+        for the sampling error of document frequencies, shrinking as 1/sqrt(articles)."""
+        return self.params.join_threshold + self.params.idf_margin / max(1, self.stats.n_docs) ** 0.5
+
+    def _kept_apart(self, a: int, b: int) -> bool:
+        return any({self.final_cluster(x) for x in pair} == {a, b} for pair in self._apart)
+
+    # -- clusters ---------------------------------------------------------------------
+
+    def _new_cluster(self) -> int:
+        cluster_id = self._next_cluster
+        self._next_cluster += 1
+        self.clusters[cluster_id] = Cluster(cluster_id)
+        return cluster_id
+
+    def final_cluster(self, cluster_id: int) -> int:
+        """The cluster ``cluster_id`` ended in after merges (itself if never merged)."""
+        while cluster_id in self._alias:
+            cluster_id = self._alias[cluster_id]
+        return cluster_id
+
+    def _merge(self, kept: int, dropped: int) -> None:
+        survivor, gone = self.clusters[kept], self.clusters.pop(dropped)
+        for member in gone.members:
+            member.cluster = kept
+        survivor.members = sorted(survivor.members + gone.members, key=lambda n: n.seq)
+        self._alias[dropped] = kept
+        survivor.elect()
+
+    def keep_apart(self, a: int, b: int) -> None:
+        """Never merge clusters ``a`` and ``b`` (an analyst split one from the other)."""
+        self._apart.add(frozenset((a, b)))
+
+    # -- the window -------------------------------------------------------------------
+
+    def _advance(self, node: Node) -> None:
+        """Move the window to ``node``'s time and drop articles that fell out of it."""
+        when = node.reference_time
+        if when is None or (self._watermark is not None and when <= self._watermark):
+            return
+        self._watermark = when
+        horizon = when - self.params.window_days * 86400.0
+        while self._window and self._window[0][0] < horizon:
+            _, seq, key = heapq.heappop(self._window)
+            old = self.nodes.get(key)
+            if old is not None and old.seq == seq:
+                self._forget(old)
+                del self.nodes[key]
+
+    def _admit(self, node: Node) -> None:
+        self.nodes[node.key] = node
+        self.index.insert(node.key, node.shingle_sig, node.story_sig)
+        self._by_hash.setdefault(node.text_hash, []).append(node)
+        when = node.reference_time
+        if when is not None:
+            heapq.heappush(self._window, (when, node.seq, node.key))
+        cluster = self.clusters.setdefault(node.cluster, Cluster(node.cluster))
+        cluster.members.append(node)
+        nearest = self.nodes.get(node.nearest) if node.nearest else None
+        if nearest is not None:
+            nearest.support += 1
+        cluster.elect()
+
+    def _forget(self, node: Node) -> None:
+        """Take ``node`` out of the indexes (it leaves the window or is re-signed)."""
+        self.index.remove(node.key)
+        same = self._by_hash.get(node.text_hash, [])
+        if node in same:
+            same.remove(node)
+            if not same:
+                del self._by_hash[node.text_hash]
+        copies = self._families.get(node.duplicate_of or "", [])
+        if node in copies:
+            copies.remove(node)
+        cluster = self.clusters.get(node.cluster)
+        if cluster is not None and node in cluster.members:
+            cluster.members.remove(node)
+            if cluster.members:
+                cluster.elect()
+        nearest = self.nodes.get(node.nearest) if node.nearest else None
+        if nearest is not None:
+            nearest.support -= 1
+
+    # -- records for storage ----------------------------------------------------------
+
+    def _attach_record(self, decision: Decision, node: Node, parsed: ParsedText,
+                       title: ParsedText) -> None:
+        record = doc_record(self.stats, node.vector, parsed, title)
+        record["v"] = FEATURES_VERSION
+        record["nearest"] = node.nearest
+        decision.features = record
+        decision.shingle_sig = dump_signature(node.shingle_sig)
+        decision.story_sig = dump_signature(node.story_sig)
+        decision.signer = (self.signer.num_perm, self.signer.seed, self.signer.scheme)
+        decision.node = node
+
+    # -- restoring from storage -------------------------------------------------------
+
+    @classmethod
+    def restore(cls, params: ClusterParams, articles: list[StoredArticle],
+                frequencies: dict[str, int], n_docs: int, next_cluster_id: int,
+                apart: list[tuple[int, int]] = (),
+                watermark: float | None = None) -> Clusterer:
+        """A clusterer in the state a continuous run would have reached.
+
+        ``articles`` are the stored articles inside the window, in arrival order, with
+        signatures made by this clusterer's signer; ``frequencies`` and ``n_docs`` the
+        stored document frequencies; ``watermark`` the newest article time seen.
+        """
+        clusterer = cls(params, next_cluster_id)
+        clusterer.stats.load(frequencies, n_docs)
+        clusterer._watermark = watermark
+        for stored in articles:
+            node = Node(key=stored.key, seq=clusterer._seq, source=stored.source,
+                        time=stored.published, seen=stored.seen, text_hash=stored.text_hash,
+                        vector=restore_vector(clusterer.stats, stored.features),
+                        shingle_sig=stored.shingle_sig, story_sig=stored.story_sig,
+                        cluster=stored.cluster_id, duplicate_of=stored.duplicate_of,
+                        nearest=stored.features.get("nearest"), article_id=stored.article_id)
+            clusterer._seq += 1
+            if node.duplicate_of:
+                clusterer._families.setdefault(node.duplicate_of, []).append(node)
+            clusterer._admit(node)
+        for a, b in apart:
+            clusterer.keep_apart(a, b)
+        return clusterer

@@ -1,0 +1,180 @@
+"""What a story is compared on: IDF-weighted term vectors, names and numbers.
+
+Document frequencies are counted incrementally over every clustered article, so the
+weights adapt to the coverage being monitored: words every report of the beat uses
+(the minister, the ministry, the function words of the language) fall towards zero
+weight without any word list, and the specifics of one event (places, counterparts,
+figures) carry the similarity.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from pipelines.clustering.text import ParsedText
+
+__all__ = [
+    "DocVector", "TermStatistics", "doc_record", "flagged_terms", "restore_vector",
+    "shared_terms", "similarities",
+]
+
+_TF_LIMIT = 127  # term counts are kept in 7 bits; bit 8 marks a name or number
+_NAME_FLAG = 128
+
+
+@dataclass(frozen=True, slots=True)
+class DocVector:
+    """A document's terms as sorted vocabulary ids with one code byte each
+    (its count up to 127, plus 128 when the term is a name or number)."""
+
+    ids: np.ndarray  # int32, sorted
+    codes: np.ndarray  # uint8
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+class TermStatistics:
+    """The vocabulary and document frequencies of every clustered article.
+
+    ``idf(t) = ln((N + 2) / (df(t) + 1))``: the smoothed inverse document
+    frequency, defined from the very first article and near zero for a term found
+    in every article. ``name_weight`` multiplies the weight of names and numbers.
+    """
+
+    def __init__(self, name_weight: float) -> None:
+        self.n_docs = 0
+        self._ids: dict[str, int] = {}
+        self._terms: list[str] = []
+        self._df = np.zeros(1024, dtype=np.int64)
+        self._scratch = np.zeros(1024, dtype=np.float64)
+        counts = np.arange(256) % _NAME_FLAG
+        weights = 1.0 + np.log(np.maximum(counts, 1))
+        weights[counts == 0] = 0.0
+        weights[_NAME_FLAG:] *= name_weight
+        self._code_weight = weights
+
+    def __len__(self) -> int:
+        return len(self._terms)
+
+    def vector(self, parsed: ParsedText, title: ParsedText | None = None) -> DocVector:
+        """The term vector of a text (and its title, whose words count like the body's)."""
+        counts = Counter(parsed.tokens)
+        if title is not None:
+            counts.update(title.tokens)
+        special = flagged_terms(parsed, title)
+        ids = np.fromiter((self.intern(t) for t in counts), dtype=np.int32, count=len(counts))
+        codes = np.fromiter(
+            (min(c, _TF_LIMIT) | (_NAME_FLAG if t in special else 0) for t, c in counts.items()),
+            dtype=np.uint8, count=len(counts),
+        )
+        order = np.argsort(ids, kind="stable")
+        return DocVector(ids[order], codes[order])
+
+    def add(self, vector: DocVector) -> None:
+        """Count one more article containing the terms of ``vector``."""
+        self.n_docs += 1
+        self._df[vector.ids] += 1
+
+    def load(self, frequencies: dict[str, int], n_docs: int) -> None:
+        """Restore stored document frequencies (before any article is added)."""
+        self.n_docs = n_docs
+        for term, df in frequencies.items():
+            self._df[self.intern(term)] += df
+
+    def df(self, term: str) -> int:
+        index = self._ids.get(term)
+        return 0 if index is None else int(self._df[index])
+
+    def term(self, index: int) -> str:
+        return self._terms[index]
+
+    def weights(self, vector: DocVector) -> np.ndarray:
+        """The IDF-weighted term weights of ``vector`` under the current frequencies."""
+        idf = np.log((self.n_docs + 2.0) / (self._df[vector.ids] + 1.0))
+        return self._code_weight[vector.codes] * idf
+
+    def intern(self, term: str) -> int:
+        """The vocabulary id of ``term``, added if new."""
+        index = self._ids.get(term)
+        if index is None:
+            index = self._ids[term] = len(self._terms)
+            self._terms.append(term)
+            if index >= len(self._df):
+                self._df = np.concatenate([self._df, np.zeros_like(self._df)])
+                self._scratch = np.concatenate([self._scratch, np.zeros_like(self._scratch)])
+        return index
+
+    def scratch(self) -> np.ndarray:
+        """A zeroed dense array over the vocabulary, for one dot product at a time."""
+        return self._scratch
+
+
+def similarities(stats: TermStatistics, query: DocVector,
+                 candidates: list[DocVector]) -> np.ndarray:
+    """Cosine similarities of ``query`` with each candidate, under current IDF weights."""
+    if not candidates or not len(query):
+        return np.zeros(len(candidates))
+    q_weights = stats.weights(query)
+    q_norm = math.sqrt(float(q_weights @ q_weights))
+    ids = np.concatenate([c.ids for c in candidates])
+    weights = stats.weights(DocVector(ids, np.concatenate([c.codes for c in candidates])))
+    offsets = np.cumsum([0] + [len(c) for c in candidates[:-1]])
+    scratch = stats.scratch()
+    scratch[query.ids] = q_weights
+    dots = np.add.reduceat(scratch[ids] * weights, offsets)
+    scratch[query.ids] = 0.0
+    norms = np.sqrt(np.add.reduceat(weights * weights, offsets))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cosines = dots / (norms * q_norm)
+    return np.nan_to_num(cosines, nan=0.0, posinf=0.0)
+
+
+def shared_terms(stats: TermStatistics, a: DocVector, b: DocVector,
+                 limit: int = 10) -> list[tuple[str, float, bool]]:
+    """The terms ``a`` and ``b`` share, heaviest first: (term, share of the score, is a
+    name or number)."""
+    common, ia, ib = np.intersect1d(a.ids, b.ids, assume_unique=True, return_indices=True)
+    if not len(common):
+        return []
+    wa, wb = stats.weights(a)[ia], stats.weights(b)[ib]
+    products = wa * wb
+    total = float(products.sum()) or 1.0
+    order = np.argsort(-products, kind="stable")[:limit]
+    special = (a.codes[ia] & _NAME_FLAG) > 0
+    return [(stats.term(int(common[i])), round(float(products[i]) / total, 3), bool(special[i]))
+            for i in order if products[i] > 0]
+
+
+def flagged_terms(parsed: ParsedText, title: ParsedText | None) -> frozenset[str]:
+    """The names and numbers of a text, with the numbers of its title."""
+    return parsed.names | parsed.numbers | (title.numbers if title is not None else frozenset())
+
+
+def doc_record(stats: TermStatistics, vector: DocVector, parsed: ParsedText,
+               title: ParsedText | None) -> dict:
+    """The JSON-able features stored with an article's signatures (see ``restore_vector``)."""
+    return {
+        "terms": {stats.term(int(i)): int(c) & (_NAME_FLAG - 1)
+                  for i, c in zip(vector.ids, vector.codes)},
+        "names": sorted(parsed.names),
+        "phrases": sorted(parsed.phrases),
+        "numbers": sorted(parsed.numbers | (title.numbers if title is not None else set())),
+    }
+
+
+def restore_vector(stats: TermStatistics, record: dict) -> DocVector:
+    """The term vector a stored feature record describes."""
+    special = set(record.get("names", ())) | set(record.get("numbers", ()))
+    terms = record.get("terms", {})
+    ids = np.fromiter((stats.intern(t) for t in terms), dtype=np.int32, count=len(terms))
+    codes = np.fromiter(
+        (min(int(c), _TF_LIMIT) | (_NAME_FLAG if t in special else 0) for t, c in terms.items()),
+        dtype=np.uint8, count=len(terms),
+    )
+    order = np.argsort(ids, kind="stable")
+    return DocVector(ids[order], codes[order])

@@ -1,0 +1,81 @@
+"""Clustering quality against a gold labelling: B-cubed and pairwise precision/recall/F1.
+
+Both take two mappings from item to label (predicted cluster, gold class) and score
+the items present in both. A ratio with nothing to count (no pairs at all) is 1.0.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass
+
+__all__ = ["Scores", "bcubed", "families", "pairwise"]
+
+
+@dataclass(frozen=True)
+class Scores:
+    precision: float
+    recall: float
+
+    @property
+    def f1(self) -> float:
+        total = self.precision + self.recall
+        return 0.0 if total == 0 else 2 * self.precision * self.recall / total
+
+    def as_dict(self) -> dict:
+        return {"precision": round(self.precision, 4), "recall": round(self.recall, 4),
+                "f1": round(self.f1, 4)}
+
+
+def _common(predicted: Mapping, gold: Mapping) -> list:
+    return [item for item in predicted if item in gold]
+
+
+def bcubed(predicted: Mapping[Hashable, Hashable], gold: Mapping[Hashable, Hashable]) -> Scores:
+    """B-cubed: per item, the share of its predicted cluster in its gold class
+    (precision) and of its gold class in its predicted cluster (recall), averaged."""
+    items = _common(predicted, gold)
+    if not items:
+        return Scores(1.0, 1.0)
+    both = Counter((predicted[i], gold[i]) for i in items)
+    cluster_size = Counter(predicted[i] for i in items)
+    class_size = Counter(gold[i] for i in items)
+    precision = sum(both[predicted[i], gold[i]] / cluster_size[predicted[i]] for i in items)
+    recall = sum(both[predicted[i], gold[i]] / class_size[gold[i]] for i in items)
+    return Scores(precision / len(items), recall / len(items))
+
+
+def pairwise(predicted: Mapping[Hashable, Hashable], gold: Mapping[Hashable, Hashable]) -> Scores:
+    """Pairwise: of the item pairs put together, how many belong together (precision);
+    of those that belong together, how many were put together (recall)."""
+    items = _common(predicted, gold)
+
+    def pairs(counts: Iterable[int]) -> int:
+        return sum(n * (n - 1) // 2 for n in counts)
+
+    together = pairs(Counter((predicted[i], gold[i]) for i in items).values())
+    predicted_pairs = pairs(Counter(predicted[i] for i in items).values())
+    gold_pairs = pairs(Counter(gold[i] for i in items).values())
+    precision = together / predicted_pairs if predicted_pairs else 1.0
+    recall = together / gold_pairs if gold_pairs else 1.0
+    return Scores(precision, recall)
+
+
+def families(links: Mapping[Hashable, Hashable | None]) -> dict[Hashable, Hashable]:
+    """Items labelled by their copy family: ``links`` maps an item to the item it copies
+    (or None); items linked directly or through others share a label."""
+    parent: dict[Hashable, Hashable] = {}
+
+    def find(item: Hashable) -> Hashable:
+        parent.setdefault(item, item)
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
+
+    for item, original in links.items():
+        find(item)
+        if original is not None:
+            parent[find(item)] = find(original)
+    return {item: find(item) for item in parent}

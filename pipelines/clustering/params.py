@@ -1,0 +1,83 @@
+"""The parameters of duplicate detection and story clustering, in one validated place.
+
+The defaults are the measured choices explained in docs/clustering.md. Signatures
+stored in the database record ``num_perm``, ``seed`` and ``scheme``; a database
+signed with other values is re-signed from the article text when it is loaded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = ["ClusterParams", "FEATURES_VERSION"]
+
+# Bumped whenever tokenization, shingling or the stored feature layout changes:
+# stored signatures of another version are recomputed from the article text.
+FEATURES_VERSION = 1
+
+
+@dataclass(frozen=True)
+class ClusterParams:
+    """How articles are signed, indexed and compared.
+
+    Tier 1 (duplicates): word ``shingle_size``-shingles, MinHash with ``num_perm``
+    permutations; LSH bands ``shingle_bands`` x ``shingle_rows``; a candidate whose
+    estimated Jaccard reaches ``duplicate_threshold`` is a near-verbatim copy.
+
+    Tier 2 (stories): the story signature is a MinHash of the article's names and
+    numbers, leaving out those in more than ``common_share`` of all articles (and at
+    least ``common_min_df`` of them); LSH bands ``story_bands`` x ``story_rows``.
+    Candidates are verified by the cosine of IDF-weighted term vectors, names and
+    numbers counting ``name_weight`` times a common word; an article joins the
+    cluster of its best match when the cosine reaches ``join_threshold`` and, if both
+    are dated, they are at most ``max_gap_hours`` apart. Two clusters a new article
+    links to are merged when their own closest members reach ``join_threshold``.
+
+    The index keeps articles whose time (publication, else fetch) lies within
+    ``window_days`` of the newest time seen; undated and unfetched ones stay.
+    ``lsh_storage`` is datasketch's ``storage_config`` (``{"type": "dict"}`` in
+    memory; ``{"type": "redis", ...}`` for an index shared between workers).
+    """
+
+    num_perm: int = 128
+    seed: int = 1
+    scheme: str = "affine32"
+    shingle_size: int = 5
+    shingle_bands: int = 16
+    shingle_rows: int = 4
+    duplicate_threshold: float = 0.5
+    story_bands: int = 32
+    story_rows: int = 2
+    common_share: float = 0.01
+    common_min_df: int = 50
+    name_weight: float = 2.0
+    join_threshold: float = 0.25
+    idf_margin: float = 0.3
+    max_gap_hours: float = 72.0
+    window_days: float = 7.0
+    lsh_storage: dict = field(default_factory=lambda: {"type": "dict"})
+
+    def __post_init__(self) -> None:
+        if self.scheme not in ("affine32", "affine64", "legacy"):
+            raise ValueError(f"scheme must be affine32, affine64 or legacy, got {self.scheme!r}")
+        for name, bands, rows in (("shingle", self.shingle_bands, self.shingle_rows),
+                                  ("story", self.story_bands, self.story_rows)):
+            if bands < 2 or rows < 1:
+                raise ValueError(f"{name}_bands must be 2 or more and {name}_rows 1 or more")
+            if bands * rows > self.num_perm:
+                raise ValueError(
+                    f"{name}_bands x {name}_rows = {bands * rows} exceeds num_perm "
+                    f"{self.num_perm}; raise num_perm or use fewer bands"
+                )
+        for name in ("duplicate_threshold", "join_threshold", "common_share"):
+            value = getattr(self, name)
+            if not 0.0 < value <= 1.0:
+                raise ValueError(f"{name} must be above 0 and at most 1, got {value}")
+        if not 1 <= self.shingle_size <= 8:
+            raise ValueError(f"shingle_size must be between 1 and 8, got {self.shingle_size}")
+        if self.max_gap_hours <= 0 or self.window_days * 24 < self.max_gap_hours:
+            raise ValueError("max_gap_hours must be above 0 and within window_days")
+        if self.name_weight <= 0:
+            raise ValueError(f"name_weight must be above 0, got {self.name_weight}")
+        if "type" not in self.lsh_storage:
+            raise ValueError("lsh_storage needs a 'type' ('dict' or 'redis')")

@@ -1,0 +1,148 @@
+"""What the clusterer keeps per article and per story, and the decisions it hands out."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from datasketch import LeanMinHash
+
+from pipelines.clustering.features import DocVector
+
+__all__ = ["Cluster", "Decision", "Doc", "Match", "Node", "StoredArticle"]
+
+
+@dataclass(frozen=True)
+class Doc:
+    """An article to cluster. ``key`` identifies it (the canonical URL in a crawl, the
+    input id in a batch); times are POSIX seconds, ``published`` None when unknown;
+    ``seen`` (fetch time) keeps an undated article in the time window."""
+
+    key: str
+    title: str
+    text: str
+    published: float | None = None
+    source: str | None = None
+    seen: float | None = None
+
+
+@dataclass(eq=False, slots=True)
+class Node:
+    """One article inside the clusterer's time window."""
+
+    key: str
+    seq: int
+    source: str | None
+    time: float | None
+    seen: float | None
+    text_hash: str
+    vector: DocVector
+    shingle_sig: LeanMinHash | None
+    story_sig: LeanMinHash | None
+    cluster: int
+    duplicate_of: str | None = None
+    nearest: str | None = None
+    support: int = 0
+    article_id: int | None = None
+
+    @property
+    def reference_time(self) -> float | None:
+        """The time that places the article in the window: publication, else fetch."""
+        return self.time if self.time is not None else self.seen
+
+    @property
+    def order(self) -> tuple[float, int]:
+        """Earliest first: dated by publication time, undated after, then by arrival."""
+        return (self.time if self.time is not None else math.inf, self.seq)
+
+
+@dataclass(eq=False, slots=True)
+class Cluster:
+    """A story: its members inside the window and its representative article."""
+
+    id: int
+    members: list[Node] = field(default_factory=list)
+    representative: str | None = None
+
+    def elect(self) -> None:
+        """The representative: the member most often chosen as nearest, earliest on ties."""
+        if self.members:
+            best = max(self.members, key=lambda n: (n.support, -n.order[0], -n.seq))
+            self.representative = best.key
+
+
+@dataclass(frozen=True)
+class Match:
+    """An article compared with the incoming one: its key, cluster, cosine, the terms
+    that carried the score (term, share, is a name or number), estimated shingle Jaccard."""
+
+    key: str
+    cluster: int
+    score: float
+    terms: tuple[tuple[str, float, bool], ...] = ()
+    jaccard: float | None = None
+
+
+@dataclass
+class Decision:
+    """Where one article went, why, and what storage must write for it.
+
+    ``kind`` is ``"new"`` (it founded ``cluster_id``), ``"joined"``, ``"duplicate"``
+    (a copy of ``duplicate_of``, estimated shingle Jaccard ``similarity``) or
+    ``"update"`` (an article seen before, fetched again). ``merged`` are clusters
+    folded into ``cluster_id`` by this article; ``reparented`` maps copies (and the
+    former earliest copy) that now point to this article to their similarity.
+    """
+
+    key: str
+    kind: str
+    cluster_id: int
+    text_hash: str
+    score: float | None = None
+    duplicate_of: str | None = None
+    similarity: float | None = None
+    matches: list[Match] = field(default_factory=list)
+    merged: list[int] = field(default_factory=list)
+    reparented: dict[str, float] = field(default_factory=dict)
+    representative: str | None = None
+    features: dict | None = None
+    shingle_sig: bytes | None = None
+    story_sig: bytes | None = None
+    signer: tuple[int, int, str] | None = None  # num_perm, seed, scheme
+    node: Node | None = field(default=None, repr=False)
+
+    def explain(self) -> dict:
+        """A JSON-able account of the decision."""
+        return {
+            "article": self.key,
+            "kind": self.kind,
+            "cluster": self.cluster_id,
+            "score": self.score,
+            "duplicate_of": self.duplicate_of,
+            "similarity": self.similarity,
+            "merged": self.merged,
+            "nearest": [
+                {"article": m.key, "cluster": m.cluster, "score": round(m.score, 4),
+                 "jaccard": m.jaccard,
+                 "names": [t for t, _, special in m.terms if special],
+                 "terms": [t for t, _, special in m.terms if not special]}
+                for m in self.matches
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """An article as the database restores it into the clusterer."""
+
+    key: str
+    article_id: int | None
+    source: str | None
+    published: float | None
+    seen: float | None
+    text_hash: str
+    cluster_id: int
+    duplicate_of: str | None
+    features: dict
+    shingle_sig: LeanMinHash | None
+    story_sig: LeanMinHash | None
