@@ -39,7 +39,8 @@ def test_an_older_database_upgrades_in_place_and_indexes_existing_articles(tmp_p
 
     db = open_database(path)
     assert applied_migrations(db) == [m.name for m in MIGRATIONS]
-    assert [r["url"] for r in search_articles(db, "pekerja migran")] == ["https://antaranews.com/old"]
+    found = [r["url"] for r in search_articles(db, "pekerja migran")]
+    assert found == ["https://antaranews.com/old"]
     assert "daily_clusters" in db.view_names()
 
 

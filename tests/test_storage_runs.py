@@ -41,7 +41,8 @@ def test_a_run_is_recorded_from_start_to_finish(db):
     assert rules == {("antaranews", "share-links"): 40, ("kompas", "related"): 7}
     assert running_runs(db) == []
     (summary,) = last_runs(db)
-    assert (summary["fetched"], summary["new"], summary["updated"], summary["failed"]) == (15, 5, 3, 1)
+    totals = (summary["fetched"], summary["new"], summary["updated"], summary["failed"])
+    assert totals == (15, 5, 3, 1)
 
 
 def test_finishing_again_replaces_the_counts(db):

@@ -77,7 +77,8 @@ def search(config_path, db_path, words, since, until, source, limit, fmt):
 @_until
 @click.option("--min-sources", type=click.IntRange(min=1), default=1, show_default=True,
               metavar="N", help="Only stories reported by at least N outlets.")
-@click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many stories.")
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="At most this many stories.")
 @format_option()
 def clusters(config_path, db_path, since, until, min_sources, limit, fmt):
     """List stories (clusters of reports of one event), latest activity first.
@@ -108,7 +109,8 @@ def show(config_path, db_path, cluster_id, fmt):
         click.echo(f"story {cluster['id']}: {cluster['headline']}")
         click.echo(f"first seen {to_wib(cluster['first_seen'])} WIB ({cluster['first_source']}), "
                    f"last seen {to_wib(cluster['last_seen'])} WIB; "
-                   f"{cluster['article_count']} article(s) from {cluster['source_count']} source(s)")
+                   f"{cluster['article_count']} article(s) "
+                   f"from {cluster['source_count']} source(s)")
         if cluster["merged_into"] is not None:
             click.echo(f"merged into story {cluster['merged_into']}")
         click.echo()
