@@ -1,0 +1,200 @@
+"""What the daily digest reads for one WIB day, and the record of each digest sent.
+
+A story is *active* on a day when one of its articles falls on that WIB day (its
+publication time, or its fetch time when the date is unknown). The day's crawls
+are the runs that started on it. Delivery outcomes go to the ``digests`` table,
+failed deliveries also to ``errors`` (stage ``digest``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+
+from sqlite_utils import Database
+
+from storage.database import transaction, utc_now
+from storage.periods import WIB, utc_bounds
+from storage.runs import record_error
+
+__all__ = [
+    "day_crawls",
+    "day_stories",
+    "latest_day",
+    "record_digest",
+    "term_document_counts",
+    "unclustered_count",
+]
+
+_CHUNK = 500  # ids or terms per IN (...) query, well under SQLite's parameter limit
+_AT = "coalesce(a.published_at, a.fetched_at)"
+
+
+def _bounds(day: date) -> dict[str, str]:
+    start, end = utc_bounds(day.isoformat(), day.isoformat())
+    return {"start": start, "end": end}
+
+
+def latest_day(db: Database) -> date | None:
+    """The newest WIB day with a clustered article, else with a crawl run; None if neither.
+
+    Times later than a day from now (a wrong date on a page) are not counted.
+    """
+    horizon = (datetime.now(UTC) + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    row = next(db.query(
+        f"""SELECT coalesce(
+                (SELECT max({_AT}) FROM articles a
+                 WHERE a.cluster_id IS NOT NULL AND {_AT} <= :horizon),
+                (SELECT max(started_at) FROM crawl_runs)) AS latest""",
+        {"horizon": horizon},
+    ))
+    if row["latest"] is None:
+        return None
+    moment = datetime.fromisoformat(row["latest"].replace("Z", "+00:00"))
+    return moment.astimezone(WIB).date()
+
+
+def day_stories(db: Database, day: date) -> list[dict]:
+    """The stories active on WIB ``day``, each with all its articles (earliest first).
+
+    A story row has the ``clusters`` columns and ``articles``: every article of
+    the story on any day, with ``outlet`` (display name), ``official``, ``at``
+    (publication time, else fetch time), ``today`` (on ``day``), ``duplicate_of``,
+    ``matched_terms`` (a list) and ``text`` (only for the day's articles, else '').
+    """
+    params = _bounds(day)
+    stories = list(db.query(
+        f"""SELECT c.id, c.headline, c.first_seen, c.last_seen, c.article_count,
+                   c.source_count, c.representative_article_id, c.first_article_id
+            FROM clusters c
+            WHERE c.merged_into IS NULL AND c.id IN (
+                SELECT a.cluster_id FROM articles a
+                WHERE {_AT} >= :start AND {_AT} < :end AND a.cluster_id IS NOT NULL)
+            ORDER BY c.id""",
+        params,
+    ))
+    by_id = {story["id"]: {**story, "articles": []} for story in stories}
+    ids = list(by_id)
+    for begin in range(0, len(ids), _CHUNK):
+        chunk = ids[begin:begin + _CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        rows = db.query(
+            f"""SELECT a.id, a.cluster_id, a.source,
+                       coalesce(s.display_name, a.site_name, a.source) AS outlet,
+                       coalesce(s.official, 0) AS official, a.url, a.title,
+                       a.published_at, a.fetched_at, {_AT} AS at, a.duplicate_of,
+                       a.matched_terms, ({_AT} >= ? AND {_AT} < ?) AS today,
+                       CASE WHEN {_AT} >= ? AND {_AT} < ? THEN a.text ELSE '' END AS text
+                FROM articles a LEFT JOIN sources s ON s.name = a.source
+                WHERE a.cluster_id IN ({marks})
+                ORDER BY at, a.id""",
+            [params["start"], params["end"]] * 2 + chunk,
+        )
+        for row in rows:
+            row["official"] = bool(row["official"])
+            row["today"] = bool(row["today"])
+            row["matched_terms"] = _json_list(row["matched_terms"])
+            by_id[row.pop("cluster_id")]["articles"].append(row)
+    return list(by_id.values())
+
+
+def unclustered_count(db: Database, day: date) -> int:
+    """Relevant articles of WIB ``day`` that belong to no story (yet)."""
+    return next(db.query(
+        f"""SELECT count(*) AS n FROM articles a
+            WHERE a.relevant = 1 AND a.cluster_id IS NULL AND {_AT} >= :start AND {_AT} < :end""",
+        _bounds(day),
+    ))["n"]
+
+
+def day_crawls(db: Database, day: date) -> dict:
+    """The crawls that started on WIB ``day``: how many, their outcomes, and failed sources.
+
+    ``failed_sources`` lists each source with failed URLs or recorded errors in
+    those runs (worst first): ``source``, ``outlet``, ``failed`` (URLs),
+    ``fetched``, ``errors``, ``stages`` (where it failed) and ``reason`` (the latest).
+    Errors not tied to a source appear under the source ``None``.
+    """
+    params = _bounds(day)
+    runs = "SELECT id FROM crawl_runs WHERE started_at >= :start AND started_at < :end"
+    outcomes = {row["outcome"]: row["n"] for row in db.query(
+        f"""SELECT outcome, count(*) AS n FROM crawl_runs WHERE id IN ({runs})
+            GROUP BY outcome ORDER BY n DESC, outcome""", params)}
+    failed: dict[str | None, dict] = {}
+    for row in db.query(
+        f"""SELECT source, sum(failed) AS failed, sum(fetched) AS fetched
+            FROM crawl_run_sources WHERE run_id IN ({runs}) GROUP BY source
+            HAVING sum(failed) > 0""", params):
+        failed[row["source"]] = {**row, "errors": 0, "stages": [], "reason": None}
+    for row in db.query(
+        f"""SELECT e.source, count(*) AS errors, group_concat(DISTINCT e.stage) AS stages,
+                   (SELECT l.reason FROM errors l WHERE l.source IS e.source
+                    AND l.run_id IN ({runs}) AND l.stage != 'digest'
+                    ORDER BY l.id DESC LIMIT 1) AS reason
+            FROM errors e WHERE e.run_id IN ({runs}) AND e.stage != 'digest'
+            GROUP BY e.source""", params):
+        entry = failed.setdefault(row["source"], {"source": row["source"], "failed": 0,
+                                                  "fetched": 0})
+        entry.update(errors=row["errors"], stages=sorted(row["stages"].split(",")),
+                     reason=row["reason"])
+    names = {row["name"]: row["outlet"] for row in db.query(
+        "SELECT name, coalesce(display_name, name) AS outlet FROM sources")}
+    for source, entry in failed.items():
+        entry["outlet"] = names.get(source, source)
+    return {
+        "runs": sum(outcomes.values()),
+        "outcomes": outcomes,
+        "failed_sources": sorted(failed.values(), key=lambda e: (-e["failed"], -e["errors"],
+                                                                 e["source"] or "")),
+    }
+
+
+def term_document_counts(db: Database, terms: Iterable[str]) -> tuple[dict[str, int], int]:
+    """How many stored articles contain each of ``terms``, and how many articles there are.
+
+    Terms are looked up as the full-text index has them (lower case, diacritics
+    removed); a term the index lacks is absent from the mapping.
+    """
+    db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.digest_vocab "
+               "USING fts5vocab(main, 'articles_fts', 'row')")
+    terms = list(dict.fromkeys(terms))
+    counts: dict[str, int] = {}
+    for begin in range(0, len(terms), _CHUNK):
+        chunk = terms[begin:begin + _CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        counts.update(db.execute(
+            f"SELECT term, doc FROM temp.digest_vocab WHERE term IN ({marks})", chunk).fetchall())
+    total = next(db.query("SELECT count(*) AS n FROM articles"))["n"]
+    return counts, total
+
+
+def record_digest(db: Database, day: date, fmt: str, path: str | None,
+                  deliveries: list[dict]) -> None:
+    """Record the digest of ``day`` in ``fmt``: where it was written and each delivery.
+
+    ``deliveries`` are dicts with at least ``channel``, ``target``, ``ok`` and
+    ``error``; each failed one is also added to ``errors`` (stage ``digest``).
+    A digest made again for the same day and format replaces the earlier record.
+    """
+    with transaction(db):
+        db.execute(
+            "INSERT OR REPLACE INTO digests(day, format, created_at, path, delivered) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (day.isoformat(), fmt, utc_now(), path,
+             json.dumps(deliveries, ensure_ascii=False)),
+        )
+        for delivery in deliveries:
+            if not delivery["ok"]:
+                record_error(db, None, "digest", f"{delivery['channel']} delivery failed: "
+                             f"{delivery['error']}", url=delivery["target"],
+                             detail=f"digest {day.isoformat()} ({fmt}), "
+                                    f"{delivery.get('attempts', 1)} attempt(s)")
+
+
+def _json_list(value: str | None) -> list[str]:
+    try:
+        parsed = json.loads(value or "[]")
+    except json.JSONDecodeError:
+        return []
+    return [str(v) for v in parsed] if isinstance(parsed, list) else []

@@ -1,0 +1,73 @@
+"""``warta digest``: the day's stories for media monitors, printed, written or sent."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from storage.database import StorageError, open_database
+from warta.commands.options import config_options, open_config
+from warta.digest.daily import build_and_deliver, latest_day
+from warta.digest.render import FORMATS
+
+__all__ = ["COMMANDS"]
+
+
+def _day(value: str | None, database: str) -> date | None:
+    if value is None:
+        return None
+    if value == "latest":
+        db = open_database(database)
+        try:
+            return latest_day(db)
+        finally:
+            db.close()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"expected YYYY-MM-DD or 'latest', got {value!r}",
+                                 param_hint="--date") from None
+
+
+@click.command()
+@config_options
+@click.option("--date", "day", metavar="YYYY-MM-DD",
+              help="The WIB day to report (default: today in WIB; 'latest': the newest day "
+                   "with stories in the database).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="md for chat tools, html for e-mail, json for other programs, txt "
+                   "(default: digest.format in the config).")
+@click.option("--out", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Write the digest to FILE ('-': standard output). With --send and no "
+                   "--out it goes to digest.out_dir.")
+@click.option("--send", is_flag=True,
+              help="Deliver it by e-mail and/or webhook as configured in [digest].")
+def digest(config_path, db_path, day, fmt, out, send):
+    """One entry per story active on a WIB day, ranked by how many outlets carried it:
+    headline, summary, first report, every outlet with its link, new or continuing,
+    press-release pickup, and the sources whose crawls failed that day.
+
+    A failed delivery is retried, recorded in the database, and the digest file is
+    still written; the command then exits non-zero."""
+    config = open_config(config_path, db_path, required=False)
+    if not Path(config.database).exists():
+        raise click.ClickException(
+            f"no database at {config.database} (run `warta crawl` first, or pass --db FILE)")
+    try:
+        result = build_and_deliver(config, _day(day, config.database), fmt, out, send,
+                                   stdout=click.get_text_stream("stdout"))
+    except StorageError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for delivery in result.deliveries:
+        if delivery.ok:
+            click.echo(f"{delivery.channel}: done ({delivery.target})", err=True)
+        else:
+            click.echo(f"{delivery.channel}: FAILED after {delivery.attempts} attempt(s) "
+                       f"({delivery.target}): {delivery.error}", err=True)
+    if not result.ok:
+        raise SystemExit(1)
+
+
+COMMANDS = [digest]

@@ -1,0 +1,135 @@
+"""One day's digest from start to end: read the day, build, render, write, send, record.
+
+``build_and_deliver`` is what ``warta digest`` and the scheduler's daily job call.
+The digest is written (to the file asked for, or to ``digest.out_dir`` when it is
+sent) before any sending starts, so a failed delivery never costs the file;
+every file write and delivery is recorded in the ``digests`` table.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import TextIO
+
+from sqlite_utils import Database
+
+from storage.database import open_database, utc_now
+from storage.digests import (
+    day_crawls,
+    day_stories,
+    latest_day,
+    record_digest,
+    term_document_counts,
+    unclustered_count,
+)
+from storage.periods import WIB
+from warta.config import Config
+from warta.digest import deliver
+from warta.digest.model import Digest, build_digest
+from warta.digest.phrasing import day_title
+from warta.digest.render import FORMATS, render, render_markdown, render_text, to_dict
+from warta.digest.summary import summarize, text_terms
+
+__all__ = ["DigestResult", "build_and_deliver", "latest_day", "load_digest", "today_wib"]
+
+
+@dataclass(frozen=True)
+class DigestResult:
+    digest: Digest
+    format: str
+    text: str
+    path: str | None  # the file written, None when printed only
+    deliveries: tuple[deliver.Delivery, ...]
+
+    @property
+    def ok(self) -> bool:
+        return all(d.ok for d in self.deliveries)
+
+
+def today_wib() -> date:
+    return datetime.now(WIB).date()
+
+
+def load_digest(db: Database, day: date) -> Digest:
+    """Read WIB ``day`` from ``db`` and build its digest."""
+    stories = day_stories(db, day)
+    texts = [a["text"] for s in stories for a in s["articles"] if a["text"]]
+    counts, total = term_document_counts(db, set().union(*map(text_terms, texts)))
+    return build_digest(day, stories, day_crawls(db, day), unclustered_count(db, day),
+                        lambda story_texts: summarize(story_texts, counts, total), utc_now())
+
+
+def build_and_deliver(
+    config: Config,
+    day: date | None = None,
+    fmt: str | None = None,
+    out: str | Path | None = None,
+    send: bool = False,
+    *,
+    stdout: TextIO | None = None,
+    backoff: float = 2.0,
+) -> DigestResult:
+    """Make the digest of ``day`` (default: today in WIB) in ``fmt`` (default: the config's).
+
+    With ``out`` it is written to that file (``"-"``: standard output); without it, it
+    is printed, or written to ``digest.out_dir`` when ``send`` is set. ``send`` delivers
+    it by e-mail and/or webhook as configured in ``[digest]``, each retried
+    ``digest.retries`` times with exponential ``backoff`` seconds between tries.
+    """
+    fmt = fmt or config.digest.format
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown digest format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    db = open_database(config.database)
+    try:
+        day = day or today_wib()
+        digest = load_digest(db, day)
+        text = render(digest, fmt)
+        if out is None and send:
+            out = Path(config.digest.out_dir) / f"digest-{day.isoformat()}.{fmt}"
+        deliveries: list[deliver.Delivery] = []
+        path = None if out is None or str(out) == "-" else Path(out)
+        if path is None:
+            (stdout or sys.stdout).write(text)
+        else:
+            deliveries.append(deliver.attempt("file", str(path),
+                                              lambda: deliver.write_file(path, text),
+                                              retries=0, backoff=backoff))
+        if send:
+            deliveries += _send(config, digest, fmt, text, backoff)
+        if path is not None or send:
+            record_digest(db, day, fmt, str(path) if path else None,
+                          [dataclasses.asdict(d) for d in deliveries])
+    finally:
+        db.close()
+    return DigestResult(digest, fmt, text, str(path) if path else None, tuple(deliveries))
+
+
+def _send(config: Config, digest: Digest, fmt: str, text: str,
+          backoff: float) -> list[deliver.Delivery]:
+    settings = config.digest
+    if settings.smtp is None and settings.webhook is None:
+        return [deliver.Delivery("send", "-", False, 0, "nothing to send to: configure "
+                                 "[digest.smtp] or [digest.webhook]", utc_now())]
+    sent = []
+    if settings.smtp is not None:
+        smtp = settings.smtp
+        subject = (f"Kemenham coverage, {day_title(digest.day)}: "
+                   f"{digest.counts.stories} stor{'y' if digest.counts.stories == 1 else 'ies'}")
+        plain = text if fmt in ("md", "txt") else render_text(digest)
+        message = deliver.compose_email(
+            smtp, subject, plain, html=text if fmt == "html" else None,
+            attachment=(f"digest-{digest.day}.json", text) if fmt == "json" else None)
+        target = f"{smtp.host}:{smtp.port} to {', '.join(smtp.recipients) or 'nobody'}"
+        sent.append(deliver.attempt("smtp", target, lambda: deliver.send_email(smtp, message),
+                                    retries=settings.retries, backoff=backoff))
+    if settings.webhook is not None:
+        hook = settings.webhook
+        payload = {"text": render_markdown(digest), "digest": to_dict(digest)}
+        sent.append(deliver.attempt("webhook", hook.url,
+                                    lambda: deliver.post_webhook(hook, payload),
+                                    retries=settings.retries, backoff=backoff))
+    return sent

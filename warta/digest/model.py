@@ -1,0 +1,243 @@
+"""The daily digest as data: one entry per story active on a WIB day, ranked by coverage.
+
+``build_digest`` turns the rows ``storage.digests`` reads into a :class:`Digest`;
+it does no I/O, so ranking, wire-copy grouping, new-or-continuing and press-release
+pickup are plain functions of their input. Times stay UTC ISO-8601 strings as
+stored; renderers show them in WIB.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from storage.periods import to_wib
+
+__all__ = [
+    "Counts", "Crawls", "Digest", "Entry", "FailedSource", "OutletCoverage", "Pickup",
+    "Release", "Report", "build_digest", "rank_key",
+]
+
+
+@dataclass(frozen=True)
+class Report:
+    """One article: ``at`` is its publication time, or its fetch time when ``dated`` is false.
+    ``copies`` are the day's wire copies of it published by other outlets."""
+
+    id: int
+    source: str
+    outlet: str
+    title: str
+    url: str
+    at: str
+    dated: bool
+    today: bool
+    copies: tuple[Report, ...] = ()
+
+
+@dataclass(frozen=True)
+class OutletCoverage:
+    """An outlet's own reports of a story on the day (wire copies sit under their original)."""
+
+    source: str
+    outlet: str
+    official: bool
+    reports: tuple[Report, ...]
+
+
+@dataclass(frozen=True)
+class Pickup:
+    """An outlet's first report of a story an official release started, and how long after."""
+
+    source: str
+    outlet: str
+    title: str
+    url: str
+    at: str
+    delay_minutes: int
+    copy_of: str | None  # the outlet whose report this one copies, if it is a wire copy
+
+
+@dataclass(frozen=True)
+class Release:
+    report: Report
+    pickups: tuple[Pickup, ...]
+
+
+@dataclass(frozen=True)
+class Entry:
+    story_id: int
+    headline: str
+    summary: tuple[str, ...]
+    first_report: Report
+    new: bool
+    outlets: tuple[OutletCoverage, ...]
+    outlet_count: int  # media outlets with a report on the day (official sources excluded)
+    report_count: int  # the day's own reports (wire copies excluded)
+    article_count: int  # every article of the day: reports, wire copies, releases
+    wire_copies: int
+    story_articles: int  # all days
+    story_outlets: int  # all days, official sources excluded
+    matched_terms: tuple[str, ...]
+    release: Release | None  # the official release that started the story
+
+
+@dataclass(frozen=True)
+class Counts:
+    articles: int
+    stories: int
+    new_stories: int
+    outlets: int
+    unclustered: int  # relevant articles of the day not (yet) in any story
+
+
+@dataclass(frozen=True)
+class FailedSource:
+    source: str | None
+    outlet: str | None
+    failed: int
+    fetched: int
+    errors: int
+    stages: tuple[str, ...]
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class Crawls:
+    runs: int
+    outcomes: dict[str, int]
+    failed_sources: tuple[FailedSource, ...]
+
+
+@dataclass(frozen=True)
+class Digest:
+    day: str
+    generated_at: str
+    counts: Counts
+    crawls: Crawls
+    entries: tuple[Entry, ...]
+
+
+def build_digest(
+    day: date,
+    stories: Sequence[dict],
+    crawls: dict,
+    unclustered: int,
+    summarize: Callable[[list[str]], list[str]],
+    generated_at: str,
+) -> Digest:
+    """The digest of ``day`` from ``storage.digests`` rows (``day_stories``, ``day_crawls``).
+
+    ``summarize`` turns the texts of a story's reports of the day into sentences.
+    """
+    entries = sorted((_entry(day, story, summarize) for story in stories), key=rank_key)
+    articles = [a for story in stories for a in story["articles"] if a["today"]]
+    counts = Counts(
+        articles=len(articles),
+        stories=len(entries),
+        new_stories=sum(e.new for e in entries),
+        outlets=len({a["source"] for a in articles if not a["official"]}),
+        unclustered=unclustered,
+    )
+    failed = tuple(FailedSource(f["source"], f["outlet"], f["failed"], f["fetched"], f["errors"],
+                                tuple(f["stages"]), f["reason"]) for f in crawls["failed_sources"])
+    return Digest(day.isoformat(), generated_at, counts,
+                  Crawls(crawls["runs"], dict(crawls["outcomes"]), failed), tuple(entries))
+
+
+def rank_key(entry: Entry) -> tuple:
+    """Most outlets first, then most reports, then most articles; earlier stories break ties."""
+    return (-entry.outlet_count, -entry.report_count, -entry.article_count,
+            entry.first_report.at, entry.story_id)
+
+
+def _entry(day: date, story: dict, summarize: Callable[[list[str]], list[str]]) -> Entry:
+    rows = sorted(story["articles"], key=lambda a: (a["at"], a["id"]))
+    by_id = {a["id"]: a for a in rows}
+    origin = {a["id"]: _original(a, by_id) for a in rows}
+    today = [a for a in rows if a["today"]]
+    copies: dict[int, list[dict]] = {}
+    for a in today:
+        if origin[a["id"]] != a["id"]:
+            copies.setdefault(origin[a["id"]], []).append(a)
+    originals = [a for a in rows if (a["today"] and origin[a["id"]] == a["id"]) or a["id"] in copies]
+
+    outlets: dict[str, list[Report]] = {}
+    for a in originals:
+        outlets.setdefault(a["source"], []).append(
+            _report(a, tuple(_report(c) for c in copies.get(a["id"], ()))))
+    coverage = tuple(OutletCoverage(source, reports[0].outlet, _official(rows, source),
+                                    tuple(reports)) for source, reports in outlets.items())
+
+    first = rows[0]
+    own_today = [a for a in today if origin[a["id"]] == a["id"]]
+    texts = [a["text"] for a in own_today if a["text"]] or [a["text"] for a in today if a["text"]]
+    terms = Counter(t for a in today for t in dict.fromkeys(a["matched_terms"]))
+    return Entry(
+        story_id=story["id"],
+        headline=story["headline"] or first["title"] or "",
+        summary=tuple(summarize(texts)),
+        first_report=_report(first),
+        new=_wib_day(first["at"]) == day,
+        outlets=coverage,
+        outlet_count=sum(not c.official for c in coverage),
+        report_count=sum(not a["official"] for a in own_today),
+        article_count=len(today),
+        wire_copies=len(today) - len(own_today),
+        story_articles=len(rows),
+        story_outlets=len({a["source"] for a in rows if not a["official"]}),
+        matched_terms=tuple(term for term, _ in terms.most_common()),
+        release=_release(first, rows, by_id, origin) if first["official"] else None,
+    )
+
+
+def _official(rows: Sequence[dict], source: str) -> bool:
+    return any(a["official"] for a in rows if a["source"] == source)
+
+
+def _original(article: dict, by_id: dict[int, dict]) -> int:
+    """The id of the report ``article`` copies (following chains), or its own id.
+
+    A copy whose original is not part of the story stands as a report of its own.
+    """
+    current, seen = article, {article["id"]}
+    while current["duplicate_of"] in by_id and current["duplicate_of"] not in seen:
+        current = by_id[current["duplicate_of"]]
+        seen.add(current["id"])
+    return current["id"]
+
+
+def _release(first: dict, rows: list[dict], by_id: dict[int, dict],
+             origin: dict[int, int]) -> Release:
+    """The official report that started the story and each outlet's first report after it."""
+    pickups: dict[str, Pickup] = {}
+    for a in rows:
+        if a["official"] or a["source"] in pickups:
+            continue
+        original = by_id[origin[a["id"]]]
+        pickups[a["source"]] = Pickup(
+            source=a["source"], outlet=a["outlet"], title=a["title"] or "", url=a["url"],
+            at=a["at"], delay_minutes=_minutes_between(first["at"], a["at"]),
+            copy_of=original["outlet"] if original["id"] != a["id"] else None)
+    return Release(_report(first), tuple(sorted(pickups.values(),
+                                                key=lambda p: (p.delay_minutes, p.source))))
+
+
+def _report(a: dict, copies: tuple[Report, ...] = ()) -> Report:
+    return Report(id=a["id"], source=a["source"], outlet=a["outlet"], title=a["title"] or "",
+                  url=a["url"], at=a["at"], dated=a["published_at"] is not None,
+                  today=a["today"], copies=copies)
+
+
+def _parse(stored: str) -> datetime:
+    return datetime.fromisoformat(stored.replace("Z", "+00:00"))
+
+
+def _minutes_between(start: str, end: str) -> int:
+    return round((_parse(end) - _parse(start)).total_seconds() / 60)
+
+
+def _wib_day(stored: str) -> date:
+    return date.fromisoformat(to_wib(stored)[:10])

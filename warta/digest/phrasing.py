@@ -1,0 +1,120 @@
+"""How every digest format words the same facts: times in WIB, delays, status, the header.
+
+The renderers share these so a digest reads alike as Markdown, plain text and
+HTML. They return plain strings; each renderer escapes them for its format.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlsplit
+
+from storage.periods import to_wib
+from warta.digest.model import Crawls, Digest, Entry, FailedSource, Report
+
+__all__ = [
+    "counts_line", "crawls_line", "day_title", "delay", "empty_line", "entry_facts",
+    "failed_line", "report_time", "safe_url", "status", "when",
+]
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def day_title(day: str) -> str:
+    """``2025-11-20`` as ``Thu 20 Nov 2025``."""
+    d = date.fromisoformat(day)
+    return f"{_DAYS[d.weekday()]} {d.day} {_MONTHS[d.month - 1]} {d.year}"
+
+
+def when(stored: str, day: str) -> str:
+    """A stored UTC time in WIB: ``13:10 WIB`` on ``day``, else with the date."""
+    local = to_wib(stored)
+    if local[:10] == day:
+        return f"{local[11:]} WIB"
+    d = date.fromisoformat(local[:10])
+    year = f" {d.year}" if d.year != date.fromisoformat(day).year else ""
+    return f"{d.day} {_MONTHS[d.month - 1]}{year} {local[11:]} WIB"
+
+
+def report_time(report: Report, day: str) -> str:
+    """When ``report`` appeared; a fetch time (no publication date found) says so."""
+    return when(report.at, day) if report.dated else f"fetched {when(report.at, day)}"
+
+
+def delay(minutes: int) -> str:
+    """``+45 min``, ``+2 h 05 min``, ``+1 d 3 h``."""
+    sign = "-" if minutes < 0 else "+"
+    minutes = abs(minutes)
+    if minutes < 60:
+        return f"{sign}{minutes} min"
+    hours, rest = divmod(minutes, 60)
+    if hours < 24:
+        return f"{sign}{hours} h {rest:02d} min"
+    days, hours = divmod(hours, 24)
+    return f"{sign}{days} d {hours} h"
+
+
+def status(entry: Entry, day: str) -> str:
+    """``new today`` or ``continuing since 18 Nov 13:10 WIB``."""
+    return "new today" if entry.new else f"continuing since {when(entry.first_report.at, day)}"
+
+
+def entry_facts(entry: Entry, day: str) -> list[str]:
+    """The short facts under a headline: status, outlets, articles, first report."""
+    articles = f"{entry.article_count} article{_s(entry.article_count)}"
+    if entry.wire_copies:
+        articles += f" ({entry.wire_copies} wire cop{'y' if entry.wire_copies == 1 else 'ies'})"
+    facts = [status(entry, day), f"{entry.outlet_count} outlet{_s(entry.outlet_count)}", articles]
+    if not entry.new:
+        facts.append(f"{entry.story_articles} in all")
+    first = entry.first_report
+    facts.append(f"first report: {first.outlet}, {report_time(first, day)}")
+    return facts
+
+
+def counts_line(digest: Digest) -> str:
+    c = digest.counts
+    line = (f"{c.articles} article{_s(c.articles)} · {c.stories} stor{'y' if c.stories == 1 else 'ies'}"
+            f" ({c.new_stories} new) · {c.outlets} outlet{_s(c.outlets)}")
+    if c.unclustered:
+        line += f" · {c.unclustered} relevant article{_s(c.unclustered)} not yet in a story"
+    return line
+
+
+def crawls_line(crawls: Crawls) -> str:
+    """What the day's crawls were, or a warning that none ran."""
+    if not crawls.runs:
+        return "No crawl ran on this day: coverage may be missing."
+    outcomes = ", ".join(f"{n} {outcome}" for outcome, n in crawls.outcomes.items())
+    line = f"Crawls: {crawls.runs} run{_s(crawls.runs)} ({outcomes})."
+    if crawls.failed_sources:
+        line += " Coverage may be incomplete; sources with failures:"
+    return line
+
+
+def failed_line(failed: FailedSource) -> str:
+    """``Kabar6: 3 URLs failed; 2 errors (feed, fetch): HTTP 503``."""
+    name = failed.outlet or failed.source or "crawl (no single source)"
+    parts = []
+    if failed.failed:
+        parts.append(f"{failed.failed} URL{_s(failed.failed)} failed")
+    if failed.errors:
+        parts.append(f"{failed.errors} error{_s(failed.errors)} ({', '.join(failed.stages)})")
+    text = f"{name}: {'; '.join(parts)}"
+    return f"{text}: {failed.reason}" if failed.reason else text
+
+
+def empty_line(digest: Digest) -> str:
+    ran = "the crawls ran and found none" if digest.crawls.runs else "no crawl ran"
+    return f"No coverage of the ministry on {day_title(digest.day)} ({ran})."
+
+
+def safe_url(url: str) -> str | None:
+    """``url`` if it is an http(s) link, else None (never link a ``javascript:`` URL)."""
+    parts = urlsplit(url or "")
+    return url if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def _s(count: int) -> str:
+    return "" if count == 1 else "s"
