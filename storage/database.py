@@ -56,7 +56,7 @@ def open_database(path: str | Path, *, timeout: float = 30.0) -> Database:
         raise
     except sqlite3.Error as exc:
         conn.close()
-        raise StorageError(describe_error(path, exc, "cannot open the database")) from exc
+        raise StorageError(_describe_error(path, exc, "cannot open the database")) from exc
     return db
 
 
@@ -67,6 +67,10 @@ def transaction(db: Database) -> Iterator[Database]:
     Nested blocks are savepoints: a failure inside one undoes that block only and
     the enclosing transaction goes on. A ``sqlite3.Error`` leaves the block as a
     :class:`StorageError`; other exceptions pass through unchanged.
+
+    Some failures (an I/O error, a full disk) make SQLite abandon the whole
+    transaction, enclosing blocks included; so the crawl commits each article
+    (with its cluster update) in an outermost block of its own.
     """
     conn = db.conn
     nested = conn.in_transaction
@@ -93,7 +97,7 @@ def transaction(db: Database) -> Iterator[Database]:
                     conn.execute("ROLLBACK")
                 raise
     except sqlite3.Error as exc:
-        raise StorageError(describe_error(database_path(db), exc, "write failed")) from exc
+        raise StorageError(_describe_error(database_path(db), exc, "write failed")) from exc
 
 
 def utc_now() -> str:
@@ -109,7 +113,7 @@ def database_path(db: Database) -> str:
     return ""
 
 
-def describe_error(path: str | Path, exc: sqlite3.Error, action: str) -> str:
+def _describe_error(path: str | Path, exc: sqlite3.Error, action: str) -> str:
     """A message for ``exc`` that says what happened to which file and what to do."""
     code = getattr(exc, "sqlite_errorname", "")
     if code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
@@ -117,6 +121,8 @@ def describe_error(path: str | Path, exc: sqlite3.Error, action: str) -> str:
                 "wait for it to finish or raise the timeout")
     if code.startswith("SQLITE_NOTADB"):
         return f"{path}: not a SQLite database (is the path right?)"
+    if code.startswith("SQLITE_FULL"):
+        return f"{path}: {action}: the disk is full ({exc}); free some space and run again"
     if code.startswith("SQLITE_CORRUPT"):
         return f"{path}: the database file is damaged ({exc}); restore it from a backup"
     if code.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM")):

@@ -112,6 +112,26 @@ def test_a_failed_write_rolls_back_that_article_only_and_is_recorded(db):
     assert _fts_consistent(db)
 
 
+def test_a_full_disk_loses_only_the_article_being_written(db):
+    save_article(db, article("https://antaranews.com/1"), None)
+    pages = db.execute("PRAGMA page_count").fetchone()[0]
+    db.execute(f"PRAGMA max_page_count = {pages + 3}")  # the disk fills up
+    for url, text in [("https://antaranews.com/2", "pendek"),
+                      ("https://antaranews.com/huge", "panjang " * 100_000),
+                      ("https://antaranews.com/3", "pendek lagi")]:
+        try:
+            with transaction(db):
+                save_article(db, article(url, text=text), None)
+        except StorageError as exc:
+            assert "the disk is full" in str(exc)
+            record_error(db, None, "store", str(exc), url=url)
+    stored = [r["url"] for r in db.query("SELECT url FROM articles ORDER BY id")]
+    assert stored == ["https://antaranews.com/1", "https://antaranews.com/2",
+                      "https://antaranews.com/3"]
+    assert [e["url"] for e in db["errors"].rows] == ["https://antaranews.com/huge"]
+    assert _fts_consistent(db)
+
+
 def test_a_failed_update_leaves_the_stored_article_as_it_was(db):
     article_id = save_article(db, article("https://antaranews.com/1"), None)
     db.execute("""CREATE TRIGGER simulated_io_error BEFORE UPDATE ON articles
