@@ -14,6 +14,7 @@ from scrapy.utils.asyncio import create_looping_call
 from crawler.signals import url_failed
 from storage.articles import mark_seen
 from storage.database import open_database
+from storage.health import close_dead_runs
 from storage.runs import COUNT_FIELDS, finish_run, record_error, start_run
 
 __all__ = ["COUNTERS", "Progress", "RunLedger", "outcome_of", "source_counts"]
@@ -82,6 +83,8 @@ class RunLedger:
 
     def opened(self, spider):
         self.db = open_database(self.crawler.settings["STORAGE_DB_PATH"])
+        for run_id in close_dead_runs(self.db):
+            logger.warning("run %d was left running by a process that is gone: marked interrupted", run_id)
         names = [s.name for s in getattr(spider, "run_sources", [])]
         command = " ".join(os.path.basename(a) if i == 0 else a for i, a in enumerate(sys.argv))
         self.run_id = start_run(self.db, command=command, sources=names, pid=os.getpid())

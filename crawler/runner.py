@@ -14,6 +14,7 @@ from scrapy.settings import Settings
 
 from crawler.extensions import COUNTERS, outcome_of, source_counts
 from crawler.spiders.news import NewsSpider
+from storage.locks import file_lock
 from warta.config import Config
 
 __all__ = ["CrawlResult", "run_crawl"]
@@ -40,7 +41,10 @@ def run_crawl(
     progress_interval: float = 5.0,
     extra_settings: dict | None = None,
 ) -> CrawlResult:
-    """Crawl ``sources`` (all when empty) once, blocking until the crawl ends."""
+    """Crawl ``sources`` (all when empty) once, blocking until the crawl ends.
+
+    Raises :class:`storage.locks.LockHeld` when another crawl holds the database.
+    """
     for name in sources:
         config.source(name)  # an unknown name stops here with a clear message
     settings = Settings()
@@ -53,10 +57,11 @@ def run_crawl(
     for name, value in (extra_settings or {}).items():
         settings.set(name, value, priority="cmdline")
     logging.getLogger("scrapy").setLevel(log_level)
-    process = CrawlerProcess(settings)
-    crawler = process.create_crawler(NewsSpider)
-    process.crawl(crawler, source=",".join(sources))
-    process.start()
+    with file_lock(config.database):  # one crawl per database; LockHeld if another runs
+        process = CrawlerProcess(settings)
+        crawler = process.create_crawler(NewsSpider)
+        process.crawl(crawler, source=",".join(sources))
+        process.start()
     stats = crawler.stats.get_stats()
     reason = stats.get("finish_reason", "unknown")
     counts = source_counts(stats)

@@ -9,6 +9,7 @@ import click
 
 from crawler.extensions import COUNTERS
 from crawler.runner import CrawlResult, run_crawl
+from storage.locks import LockHeld
 from warta.commands.options import config_options, open_config
 
 __all__ = ["COMMANDS"]
@@ -28,9 +29,14 @@ def crawl(config_path, db_path, sources, time_limit, log_level):
     and index pages, fetch each one once, extract, score, cluster and store them.
 
     Prints progress while it works and a per-source summary at the end; exits
-    non-zero when the run failed or was interrupted."""
+    non-zero when the run failed or was interrupted, and 75 without crawling
+    when another crawl of the same database is running."""
     config = open_config(config_path, db_path)
-    result = run_crawl(config, tuple(sources), time_limit_minutes=time_limit, log_level=log_level.upper())
+    try:
+        result = run_crawl(config, tuple(sources), time_limit_minutes=time_limit, log_level=log_level.upper())
+    except LockHeld as exc:
+        click.echo(f"Error: cannot crawl: {exc}", err=True)
+        raise SystemExit(exc.exit_code) from None
     print_summary(result, config.database)
     if result.outcome not in ("ok", "partial"):
         raise SystemExit(1)
