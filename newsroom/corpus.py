@@ -14,11 +14,30 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-__all__ = ["Article", "Corpus", "CorpusError", "Outlet", "CORPUS_DIR", "gold_records", "load_corpus"]
+__all__ = [
+    "CORPUS_DIR",
+    "Article",
+    "Corpus",
+    "CorpusError",
+    "Outlet",
+    "gold_records",
+    "load_corpus",
+]
 
 CORPUS_DIR = Path(__file__).parent / "corpus"
-_ARTICLE_KEYS = ("id", "outlet", "section", "title", "author", "published", "event", "relevant",
-                 "wire_of", "kind", "paragraphs")
+_ARTICLE_KEYS = (
+    "id",
+    "outlet",
+    "section",
+    "title",
+    "author",
+    "published",
+    "event",
+    "relevant",
+    "wire_of",
+    "kind",
+    "paragraphs",
+)
 _LAYOUT_KEYS = ("multipage", "windows_1252", "slow")
 
 
@@ -79,8 +98,10 @@ def load_corpus(root: Path | str = CORPUS_DIR) -> Corpus:
     """Read and check the corpus under ``root``; raise :class:`CorpusError` on any problem."""
     root = Path(root)
     raw_outlets = _read(root / "outlets.json")["outlets"]
-    outlets = {o["name"]: Outlet(o["name"], o["display"], o["host"], o["kind"], o.get("dateline"))
-               for o in raw_outlets}
+    outlets = {
+        o["name"]: Outlet(o["name"], o["display"], o["host"], o["kind"], o.get("dateline"))
+        for o in raw_outlets
+    }
     articles: list[Article] = []
     for path in sorted((root / "articles").glob("*.json")):
         for i, raw in enumerate(_read(path)):
@@ -113,23 +134,28 @@ def gold_records(base_urls: Mapping[str, str], corpus: Corpus | None = None) -> 
     records = []
     for article in corpus.articles:
         links = article_links(article, base_urls, corpus.layout)
-        records.append({
-            "id": article.id,
-            "url": links.url,
-            "source": article.outlet,
-            "title": article.title,
-            "text": article.text,
-            "published": article.published.isoformat(),
-            "relevant": article.relevant,
-            "event": article.event,
-            "wire_of": article.wire_of,
-            "kind": article.kind,
-            "section": article.section,
-            "variants": list(links.variants),
-            "pages": list(links.pages),
-            "encoding": "windows-1252" if article.id == corpus.layout["windows_1252"] else "utf-8",
-            "slow": article.id == corpus.layout["slow"],
-        })
+        records.append(
+            {
+                "id": article.id,
+                "url": links.url,
+                "listed": links.listed,
+                "source": article.outlet,
+                "title": article.title,
+                "text": article.text,
+                "published": article.published.isoformat(),
+                "relevant": article.relevant,
+                "event": article.event,
+                "wire_of": article.wire_of,
+                "kind": article.kind,
+                "section": article.section,
+                "variants": list(links.variants),
+                "pages": list(links.pages),
+                "encoding": "windows-1252"
+                if article.id == corpus.layout["windows_1252"]
+                else "utf-8",
+                "slow": article.id == corpus.layout["slow"],
+            }
+        )
     return records
 
 
@@ -159,9 +185,16 @@ def _article(raw: object, path: Path, index: int, outlets: dict[str, Outlet]) ->
     if published.tzinfo is None:
         raise CorpusError(f"{path}: {raw['id']}: published has no UTC offset")
     return Article(
-        id=raw["id"], outlet=raw["outlet"], section=raw["section"], title=raw["title"].strip(),
-        author=raw["author"], published=published, event=raw["event"] or raw["id"],
-        relevant=bool(raw["relevant"]), wire_of=raw["wire_of"], kind=raw["kind"],
+        id=raw["id"],
+        outlet=raw["outlet"],
+        section=raw["section"],
+        title=raw["title"].strip(),
+        author=raw["author"],
+        published=published,
+        event=raw["event"] or raw["id"],
+        relevant=bool(raw["relevant"]),
+        wire_of=raw["wire_of"],
+        kind=raw["kind"],
         paragraphs=paragraphs,
     )
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from email.utils import format_datetime
 from xml.sax.saxutils import escape, quoteattr
 
-__all__ = ["Item", "rss", "atom", "sitemap", "news_sitemap", "sitemap_index", "robots", "broken"]
+__all__ = ["Item", "atom", "broken", "news_sitemap", "robots", "rss", "sitemap", "sitemap_index"]
 
 
 @dataclass(frozen=True)
@@ -16,7 +16,7 @@ class Item:
     link: str
     published: datetime
     summary: str = ""
-    source: str = ""        # the outlet's display name, in a search feed
+    source: str = ""  # the outlet's display name, in a search feed
 
 
 def rss(title: str, link: str, items: list[Item], description: str = "") -> str:
@@ -27,7 +27,8 @@ def rss(title: str, link: str, items: list[Item], description: str = "") -> str:
         + (f"<description>{escape(i.summary)}</description>" if i.summary else "")
         + (f"<source url={quoteattr(i.link)}>{escape(i.source)}</source>" if i.source else "")
         + "</item>"
-        for i in items)
+        for i in items
+    )
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel>
 <title>{escape(title)}</title><link>{escape(link)}</link><language>id</language>
@@ -40,10 +41,11 @@ def rss(title: str, link: str, items: list[Item], description: str = "") -> str:
 def atom(title: str, link: str, feed_url: str, items: list[Item]) -> str:
     updated = max((i.published for i in items), default=None)
     entries = "\n".join(
-        f"<entry><title>{escape(i.title)}</title><link rel=\"alternate\" href={quoteattr(i.link)}/>"
+        f'<entry><title>{escape(i.title)}</title><link rel="alternate" href={quoteattr(i.link)}/>'
         f"<id>{escape(i.link)}</id><published>{i.published.isoformat()}</published>"
         f"<updated>{i.published.isoformat()}</updated><summary>{escape(i.summary)}</summary></entry>"
-        for i in items)
+        for i in items
+    )
     return f"""<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="id">
 <title>{escape(title)}</title><link href={quoteattr(link)}/><link rel="self" href={quoteattr(feed_url)}/>
@@ -55,8 +57,11 @@ def atom(title: str, link: str, feed_url: str, items: list[Item]) -> str:
 
 def sitemap(urls: list[tuple[str, datetime | None]]) -> str:
     rows = "\n".join(
-        f"<url><loc>{escape(u)}</loc>" + (f"<lastmod>{t.isoformat()}</lastmod>" if t else "") + "</url>"
-        for u, t in urls)
+        f"<url><loc>{escape(u)}</loc>"
+        + (f"<lastmod>{t.isoformat()}</lastmod>" if t else "")
+        + "</url>"
+        for u, t in urls
+    )
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
 {rows}
@@ -70,7 +75,8 @@ def news_sitemap(items: list[Item], publication: str) -> str:
         f"</news:name><news:language>id</news:language></news:publication>"
         f"<news:publication_date>{i.published.isoformat()}</news:publication_date>"
         f"<news:title>{escape(i.title)}</news:title></news:news></url>"
-        for i in items)
+        for i in items
+    )
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
  xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
@@ -81,8 +87,11 @@ def news_sitemap(items: list[Item], publication: str) -> str:
 
 def sitemap_index(sitemaps: list[tuple[str, datetime | None]]) -> str:
     rows = "\n".join(
-        f"<sitemap><loc>{escape(u)}</loc>" + (f"<lastmod>{t.isoformat()}</lastmod>" if t else "")
-        + "</sitemap>" for u, t in sitemaps)
+        f"<sitemap><loc>{escape(u)}</loc>"
+        + (f"<lastmod>{t.isoformat()}</lastmod>" if t else "")
+        + "</sitemap>"
+        for u, t in sitemaps
+    )
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
 {rows}

@@ -15,23 +15,50 @@ import random
 import re
 
 from newsroom.corpus import Article, Corpus
+from newsroom.templates.chrome import DAYS, MONTHS
 
 __all__ = ["scale_corpus"]
 
 # Names that carry relevance, datelines and calendar words: never substituted.
-KEEP = frozenset("""
-Natalius Pigai Mugiyanto Kementerian Kemenham KemenHAM Menham Wamenham Komnas Perempuan Kemenkumham
-Menkumham Hak Asasi Manusia Menteri Wakil Nusa Rakyat Kabar6 Tempora Indonesia Jakarta Kanwil
-Ditjen Direktorat Jenderal Satu Data Desa Sadar Peduli Kabupaten Kota Instrumen Penguatan
-Pelayanan Kepatuhan Hukum Senin Selasa Rabu Kamis Jumat Sabtu Minggu Januari Februari Maret
-April Mei Juni Juli Agustus September Oktober November Desember
-""".split())
+# fmt: off
+KEEP = frozenset({
+    "Natalius", "Pigai", "Mugiyanto", "Kementerian", "Kemenham", "KemenHAM", "Menham", "Wamenham",
+    "Komnas", "Perempuan", "Kemenkumham", "Menkumham", "Hak", "Asasi", "Manusia", "Menteri",
+    "Wakil", "Nusa", "Rakyat", "Kabar6", "Tempora", "Indonesia", "Jakarta", "Kanwil", "Ditjen",
+    "Direktorat", "Jenderal", "Satu", "Data", "Desa", "Sadar", "Peduli", "Kabupaten", "Kota",
+    "Instrumen", "Penguatan", "Pelayanan", "Kepatuhan", "Hukum", *DAYS, *MONTHS,
+})
+# fmt: on
 _WORD = re.compile(r"\b[A-Z][a-z]{2,}\b")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"\u201c])")
 _LONG_WORD = re.compile(r"\b[a-z]{6,}\b")
 _NUMBER = re.compile(r"\b\d+\b")
-_SYLLABLES = ("ba", "di", "ka", "lu", "ma", "no", "ra", "si", "ta", "wi", "ya", "har", "jo", "gun",
-              "tri", "wan", "sep", "dar", "ri", "sum", "ko", "pe", "le", "hen")
+_SYLLABLES = (
+    "ba",
+    "di",
+    "ka",
+    "lu",
+    "ma",
+    "no",
+    "ra",
+    "si",
+    "ta",
+    "wi",
+    "ya",
+    "har",
+    "jo",
+    "gun",
+    "tri",
+    "wan",
+    "sep",
+    "dar",
+    "ri",
+    "sum",
+    "ko",
+    "pe",
+    "le",
+    "hen",
+)
 
 
 def scale_corpus(corpus: Corpus, n: int) -> Corpus:
@@ -49,8 +76,11 @@ def scale_corpus(corpus: Corpus, n: int) -> Corpus:
         events.update({f"{e}~{k}": f"{d} (copy {k})" for e, d in corpus.events.items()})
         confusable += [(f"{a}~{k}", f"{b}~{k}") for a, b in corpus.confusable]
     return dataclasses.replace(
-        corpus, articles=tuple(sorted(articles, key=lambda a: (a.published, a.id))),
-        events=events, confusable=tuple(confusable))
+        corpus,
+        articles=tuple(sorted(articles, key=lambda a: (a.published, a.id))),
+        events=events,
+        confusable=tuple(confusable),
+    )
 
 
 def _proper_nouns(corpus: Corpus) -> frozenset[str]:
@@ -60,7 +90,7 @@ def _proper_nouns(corpus: Corpus) -> frozenset[str]:
         for paragraph in article.paragraphs:
             for match in _WORD.finditer(paragraph):
                 before = paragraph[: match.start()].rstrip()
-                if before and before[-1] not in ".!?\"\u201c:":
+                if before and before[-1] not in '.!?"\u201c:':
                     found.add(match.group())
     return frozenset(found - KEEP)
 
@@ -99,8 +129,14 @@ def _shuffled(paragraph: str, k: int, first: bool) -> str:
 
 
 def _copy(article: Article, k: int, names: frozenset[str]) -> Article:
-    paragraphs = tuple(_rewrite(_shuffled(p, k, i == 0), k, names) for i, p in enumerate(article.paragraphs))
+    paragraphs = tuple(
+        _rewrite(_shuffled(p, k, i == 0), k, names) for i, p in enumerate(article.paragraphs)
+    )
     return dataclasses.replace(
-        article, id=f"{article.id}~{k}", event=f"{article.event}~{k}",
+        article,
+        id=f"{article.id}~{k}",
+        event=f"{article.event}~{k}",
         wire_of=f"{article.wire_of}~{k}" if article.wire_of else None,
-        title=_rewrite(article.title, k, names), paragraphs=paragraphs)
+        title=_rewrite(article.title, k, names),
+        paragraphs=paragraphs,
+    )

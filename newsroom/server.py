@@ -1,9 +1,9 @@
 """The newsroom on loopback: every site on its own address 127.0.0.<host>, one port for all.
 
-    with Newsroom(port=0) as newsroom:
-        newsroom.base_url("nusa")           # 'http://127.0.0.11:41234'
-        newsroom.write_config(tmp / "warta.toml", tmp / "warta.db")
-        newsroom.gold_records()             # what a crawl should find
+with Newsroom(port=0) as newsroom:
+    newsroom.base_url("nusa")           # 'http://127.0.0.11:41234'
+    newsroom.write_config(tmp / "warta.toml", tmp / "warta.db")
+    newsroom.gold_records()             # what a crawl should find
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import time
 import tomllib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Self
 from urllib.parse import urlsplit
 
 from newsroom import urls
@@ -24,7 +25,9 @@ from newsroom.scale import scale_corpus
 __all__ = ["Newsroom", "export"]
 
 _TRACKING_PREFIXES = ("utm_", "fbclid=", "gclid=")
-_NOT_FOUND = Response(404, b"<html lang=\"id\"><body><h1>404</h1>Halaman tidak ditemukan</body></html>")
+_NOT_FOUND = Response(
+    404, b'<html lang="id"><body><h1>404</h1>Halaman tidak ditemukan</body></html>'
+)
 _REPO_CONFIG = Path(__file__).resolve().parents[1] / "warta.toml"
 
 
@@ -32,8 +35,9 @@ class Newsroom:
     """The offline newsroom. ``port=0`` picks a free port; ``scale=N`` serves N copies of the
     corpus; ``slow_seconds`` is how long the slow page takes to answer."""
 
-    def __init__(self, port: int = 0, scale: int = 1, slow_seconds: float = 3.0,
-                 corpus: Corpus | None = None):
+    def __init__(
+        self, port: int = 0, scale: int = 1, slow_seconds: float = 3.0, corpus: Corpus | None = None
+    ):
         if port < 0 or slow_seconds < 0:
             raise ValueError("port and slow_seconds must be 0 or more")
         self.corpus = scale_corpus(corpus or load_corpus(), scale)
@@ -49,13 +53,20 @@ class Newsroom:
     def start(self) -> Newsroom:
         if self._servers:
             return self
-        hosts = {site: urlsplit(url).hostname for site, url in urls.base_urls(self.corpus.outlets, 1).items()}
+        hosts = {
+            site: urlsplit(url).hostname
+            for site, url in urls.base_urls(self.corpus.outlets, 1).items()
+        }
         self._servers = _bind(hosts, self._port, self)
         self._port = self._servers[0].server_address[1]
         self._routes = build_routes(self.corpus, self.base_urls, self.slow_seconds)
         for server in self._servers:
-            threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
-                             name=f"newsroom-{server.site}", daemon=True).start()
+            threading.Thread(
+                target=server.serve_forever,
+                kwargs={"poll_interval": 0.1},
+                name=f"newsroom-{server.site}",
+                daemon=True,
+            ).start()
         return self
 
     def stop(self) -> None:
@@ -67,7 +78,7 @@ class Newsroom:
             server.server_close()
         self._servers = []
 
-    def __enter__(self) -> Newsroom:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -121,41 +132,68 @@ class Newsroom:
 
     # --- configuration
 
-    def write_config(self, path: Path | str, database: Path | str, *, timeout: float = 5.0,
-                     watch: dict | None = None) -> Path:
+    def write_config(
+        self,
+        path: Path | str,
+        database: Path | str,
+        *,
+        timeout: float = 5.0,
+        watch: dict | None = None,
+    ) -> Path:
         """Write a warta config that crawls the newsroom fast (no delay, many requests per site).
 
         ``watch`` is a ``[watch]`` table (terms, exclude, threshold); by default the one of the
         repository's warta.toml. Logs and digests go beside the database."""
         path, database = Path(path), Path(database)
         watch = watch or tomllib.loads(_REPO_CONFIG.read_text(encoding="utf-8"))["watch"]
-        out = [f"database = {_toml(str(database))}", "", "[crawl]", "concurrency = 32",
-               "per_domain_concurrency = 16", "delay = 0", "autothrottle = false",
-               f"timeout = {float(timeout)}", "retries = 1", "max_pages = 100000",
-               "recheck_hours = 0", "obey_robots = true", "", "[watch]"]
+        out = [
+            f"database = {_toml(str(database))}",
+            "",
+            "[crawl]",
+            "concurrency = 32",
+            "per_domain_concurrency = 16",
+            "delay = 0",
+            "autothrottle = false",
+            f"timeout = {float(timeout)}",
+            "retries = 1",
+            "max_pages = 100000",
+            "recheck_hours = 0",
+            "obey_robots = true",
+            "",
+            "[watch]",
+        ]
         out += [f"{key} = {_toml(value)}" for key, value in watch.items()]
         for name, point in self.entry_points().items():
             out += ["", "[[sources]]", f"name = {_toml(name)}"]
             out += [f"{key} = {_toml(value)}" for key, value in point.items() if value]
-        out += ["", "[schedule]", f"log_file = {_toml(str(database.parent / 'logs' / 'warta.log'))}",
-                "", "[digest]", f"out_dir = {_toml(str(database.parent / 'digests'))}", ""]
+        out += [
+            "",
+            "[schedule]",
+            f"log_file = {_toml(str(database.parent / 'logs' / 'warta.log'))}",
+            "",
+            "[digest]",
+            f"out_dir = {_toml(str(database.parent / 'digests'))}",
+            "",
+        ]
         path.write_text("\n".join(out), encoding="utf-8")
         return path
 
 
-def export(directory: Path | str, base_urls: dict[str, str], corpus: Corpus) -> tuple[Path, Path]:
-    """Write ``docs.jsonl`` (id, url, source, title, text, published: the input of
-    ``warta cluster --input``) and ``gold.jsonl`` (every gold field) into ``directory``."""
+def export(directory: Path | str, base_urls: dict[str, str], corpus: Corpus) -> list[Path]:
+    """Write into ``directory``: ``docs.jsonl`` (id, url, source, title, text, published: the
+    input of ``warta cluster --input``), ``gold.jsonl`` (every gold field of every article) and
+    ``faults.json`` (each fault's URL and what a crawler should record)."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     records = gold_records(base_urls, corpus)
-    docs, gold = directory / "docs.jsonl", directory / "gold.jsonl"
+    docs, gold, faults = (directory / n for n in ("docs.jsonl", "gold.jsonl", "faults.json"))
     fields = ("id", "url", "source", "title", "text", "published")
     with docs.open("w", encoding="utf-8") as d, gold.open("w", encoding="utf-8") as g:
         for record in records:
             d.write(json.dumps({k: record[k] for k in fields}, ensure_ascii=False) + "\n")
             g.write(json.dumps(record, ensure_ascii=False) + "\n")
-    return docs, gold
+    faults.write_text(json.dumps(urls.faults(corpus, base_urls), indent=1), encoding="utf-8")
+    return [docs, gold, faults]
 
 
 def _toml(value) -> str:
@@ -200,7 +238,9 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
-def _bind(hosts: dict[str, str], port: int, newsroom: Newsroom, attempts: int = 20) -> list[_Server]:
+def _bind(
+    hosts: dict[str, str], port: int, newsroom: Newsroom, attempts: int = 20
+) -> list[_Server]:
     """One server per site, all on one port; with port 0, retry until a port is free everywhere."""
     for _ in range(attempts):
         servers: list[_Server] = []
@@ -213,5 +253,7 @@ def _bind(hosts: dict[str, str], port: int, newsroom: Newsroom, attempts: int = 
             for server in servers:
                 server.server_close()
             if port:
-                raise OSError(f"cannot serve the newsroom on port {port} of 127.0.0.x: {exc}") from exc
+                raise OSError(
+                    f"cannot serve the newsroom on port {port} of 127.0.0.x: {exc}"
+                ) from exc
     raise OSError(f"no port free on every newsroom address after {attempts} attempts")

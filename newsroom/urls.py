@@ -16,13 +16,25 @@ from urllib.parse import urlsplit
 
 from newsroom.corpus import Article, Corpus, Outlet
 
-__all__ = ["Links", "MOBILE_SITE", "SEARCH_PATH", "article_links", "article_path", "base_urls",
-           "entry_points", "faults", "is_search_hit", "path_of", "print_path"]
+__all__ = [
+    "MOBILE_SITE",
+    "SEARCH_PATH",
+    "Links",
+    "article_links",
+    "article_path",
+    "base_urls",
+    "entry_points",
+    "faults",
+    "is_search_hit",
+    "path_of",
+    "print_path",
+]
 
-MOBILE_SITE = "m.kabar6"        # kabar6's mobile host, a site of its own
+MOBILE_SITE = "m.kabar6"  # kabar6's mobile host, a site of its own
 MOBILE_HOST = 24
-SEARCH_PATH = ("/rss/search?q=%22Kementerian+HAM%22+OR+Kemenham+OR+%22Natalius+Pigai%22"
-               "&hl=id&gl=ID&ceid=ID:id")
+SEARCH_PATH = (
+    "/rss/search?q=%22Kementerian+HAM%22+OR+Kemenham+OR+%22Natalius+Pigai%22&hl=id&gl=ID&ceid=ID:id"
+)
 
 # Article paths, in the manner of the outlet each site imitates.
 _PATHS = {
@@ -43,20 +55,27 @@ FEEDS = {
 }
 SITEMAPS = {"harianrakyat": ["/sitemap-news.xml", "/sitemap.xml"], "kabar6": ["/sitemap_index.xml"]}
 BROKEN_FEED = ("nusa", "/rss/hukum.xml")
-TRACKED_FEEDS = {"nusa": "utm_source=rss&utm_medium=terkini&utm_campaign=nusa",
-                 "detakberita": "utm_source=rss&utm_medium=feed"}
+TRACKED_FEEDS = {
+    "nusa": "utm_source=rss&utm_medium=terkini&utm_campaign=nusa",
+    "detakberita": "utm_source=rss&utm_medium=feed",
+}
 INDEX_PAGE_SIZE = 5
+# Fault URLs: an article the feed still lists but the site removed, a page that always
+# fails, an empty page.
+REMOVED_PATH = "/berita/4400123/kemenham-tinjau-layanan-pengaduan-di-kanwil-maluku"
+SERVER_ERROR_PATH = "/berita/d-7699001/menham-bahas-hak-warga-binaan-bersama-kalapas"
+EMPTY_PATH = "/nasional/pemadaman-listrik-bergilir-di-jakarta-selatan-1999001"
 
 
 @dataclass(frozen=True)
 class Links:
     """The URLs of one article."""
 
-    url: str                      # the canonical URL; serves the whole text
-    listed: str                   # what the outlet's own feed, sitemap or index page links to
-    variants: tuple[str, ...]     # every other URL serving the article (rel=canonical -> url)
-    pages: tuple[str, ...] = ()   # the pages of a multi-page article, each a part of the text
-    search: str | None = None     # the link a news-search feed gives, if it finds the article
+    url: str  # the canonical URL; serves the whole text
+    listed: str  # what the outlet's own feed, sitemap or index page links to
+    variants: tuple[str, ...]  # every other URL serving the article (rel=canonical -> url)
+    pages: tuple[str, ...] = ()  # the pages of a multi-page article, each a part of the text
+    search: str | None = None  # the link a news-search feed gives, if it finds the article
 
 
 def base_urls(outlets: Mapping[str, Outlet], port: int) -> dict[str, str]:
@@ -67,12 +86,17 @@ def base_urls(outlets: Mapping[str, Outlet], port: int) -> dict[str, str]:
 
 
 def article_path(article: Article) -> str:
-    base_id, _, copy = article.id.partition("~")
+    copy = article.id.partition("~")[2]
     slug = _slug(article.title) + (f"-{copy}" if copy else "")
     pattern = _PATHS.get(article.outlet, "/artikel/{slug}")
-    return pattern.format(slug=slug, t=article.published, section=article.section,
-                          n4=_number(article.id, 4), n6=_number(article.id, 6),
-                          n7=_number(article.id, 7))
+    return pattern.format(
+        slug=slug,
+        t=article.published,
+        section=article.section,
+        n4=_number(article.id, 4),
+        n6=_number(article.id, 6),
+        n7=_number(article.id, 7),
+    )
 
 
 def print_path(article: Article) -> str:
@@ -80,7 +104,9 @@ def print_path(article: Article) -> str:
     return "/cetak" + article_path(article)
 
 
-def article_links(article: Article, base_urls: Mapping[str, str], layout: Mapping[str, str]) -> Links:
+def article_links(
+    article: Article, base_urls: Mapping[str, str], layout: Mapping[str, str]
+) -> Links:
     base = base_urls[article.outlet]
     path = article_path(article)
     url = base + path
@@ -105,7 +131,12 @@ def article_links(article: Article, base_urls: Mapping[str, str], layout: Mappin
     search = None
     if is_search_hit(article) and article.id != layout["slow"]:
         pick = _number(article.id, 6)
-        tracking = ("utm_source=caritahu&utm_medium=search", f"fbclid=IwAR{pick}x", f"gclid=Cj0K{pick}", "")
+        tracking = (
+            "utm_source=caritahu&utm_medium=search",
+            f"fbclid=IwAR{pick}x",
+            f"gclid=Cj0K{pick}",
+            "",
+        )
         search = alternate if alternate and pick % 3 == 0 else _with_query(url, tracking[pick % 4])
         if search not in variants and search != url:
             variants.append(search)
@@ -129,8 +160,10 @@ def entry_points(corpus: Corpus, base_urls: Mapping[str, str]) -> dict[str, dict
     for name, base in base_urls.items():
         if name == MOBILE_SITE:
             continue
-        point = {"feeds": [base + p for p in FEEDS.get(name, [])],
-                 "sitemaps": [base + p for p in SITEMAPS.get(name, [])]}
+        point = {
+            "feeds": [base + p for p in FEEDS.get(name, [])],
+            "sitemaps": [base + p for p in SITEMAPS.get(name, [])],
+        }
         if name == "suaradaerah":
             point["start_urls"] = [f"{base}/kanal/{s}" for s in sections]
             point["article_pattern"] = rf"^{re.escape(base)}/berita/\d+/[a-z0-9-]+$"
@@ -152,30 +185,55 @@ def faults(corpus: Corpus, base_urls: Mapping[str, str]) -> list[dict]:
     """The faults the newsroom serves, each at its own URL, and what a crawler should record."""
     slow = article_links(corpus.article(corpus.layout["slow"]), base_urls, corpus.layout)
     cp1252 = article_links(corpus.article(corpus.layout["windows_1252"]), base_urls, corpus.layout)
-    nusa, detak, tempora, suara = (base_urls[n] for n in ("nusa", "detakberita", "tempora", "suaradaerah"))
+    nusa, detak, tempora, suara = (
+        base_urls[n] for n in ("nusa", "detakberita", "tempora", "suaradaerah")
+    )
     return [
-        {"kind": "not_found", "url": nusa + REMOVED_PATH, "listed_in": nusa + "/rss/terkini.xml",
-         "expect": "HTTP 404 for an article the feed still lists: a fetch error, no article"},
-        {"kind": "server_error", "url": detak + SERVER_ERROR_PATH, "listed_in": detak + "/berita/rss",
-         "expect": "HTTP 500 on every request: a fetch error after the retries, no article"},
-        {"kind": "slow", "url": slow.url, "listed_in": base_urls["kabar6"] + "/sitemap_index.xml",
-         "expect": "answers after slow_seconds: a timeout error when the client timeout is shorter, "
-                   f"otherwise the article {corpus.layout['slow']}"},
-        {"kind": "windows_1252", "url": cp1252.url, "listed_in": "",
-         "expect": f"declared windows-1252 in the header and a meta tag: the article "
-                   f"{corpus.layout['windows_1252']} with its text decoded right"},
-        {"kind": "empty", "url": tempora + EMPTY_PATH, "listed_in": tempora + "/feed/atom",
-         "expect": "HTTP 200 with an empty body: an error (empty page), no article"},
-        {"kind": "broken_feed", "url": base_urls[BROKEN_FEED[0]] + BROKEN_FEED[1], "listed_in": "config",
-         "expect": "malformed XML: an error for the feed; the source's other feeds still crawled"},
-        {"kind": "robots", "url": suara + "/cetak/", "listed_in": base_urls["caritahu"] + SEARCH_PATH,
-         "expect": "disallowed by robots.txt (print pages, and /cari/ on every site): never fetched"},
+        {
+            "kind": "not_found",
+            "url": nusa + REMOVED_PATH,
+            "listed_in": nusa + "/rss/terkini.xml",
+            "expect": "HTTP 404 for an article the feed still lists: a fetch error, no article",
+        },
+        {
+            "kind": "server_error",
+            "url": detak + SERVER_ERROR_PATH,
+            "listed_in": detak + "/berita/rss",
+            "expect": "HTTP 500 on every request: a fetch error after the retries, no article",
+        },
+        {
+            "kind": "slow",
+            "url": slow.url,
+            "listed_in": base_urls["kabar6"] + "/sitemap_index.xml",
+            "expect": "answers after slow_seconds: a timeout error when the client timeout is shorter, "
+            f"otherwise the article {corpus.layout['slow']}",
+        },
+        {
+            "kind": "windows_1252",
+            "url": cp1252.url,
+            "listed_in": "",
+            "expect": f"declared windows-1252 in the header and a meta tag: the article "
+            f"{corpus.layout['windows_1252']} with its text decoded right",
+        },
+        {
+            "kind": "empty",
+            "url": tempora + EMPTY_PATH,
+            "listed_in": tempora + "/feed/atom",
+            "expect": "HTTP 200 with an empty body: an error (empty page), no article",
+        },
+        {
+            "kind": "broken_feed",
+            "url": base_urls[BROKEN_FEED[0]] + BROKEN_FEED[1],
+            "listed_in": "config",
+            "expect": "malformed XML: an error for the feed; the source's other feeds still crawled",
+        },
+        {
+            "kind": "robots",
+            "url": suara + "/cetak/",
+            "listed_in": base_urls["caritahu"] + SEARCH_PATH,
+            "expect": "disallowed by robots.txt (print pages, and /cari/ on every site): never fetched",
+        },
     ]
-
-
-REMOVED_PATH = "/berita/4400123/kemenham-tinjau-layanan-pengaduan-di-kanwil-maluku"
-SERVER_ERROR_PATH = "/berita/d-7699001/menham-bahas-hak-warga-binaan-bersama-kalapas"
-EMPTY_PATH = "/nasional/pemadaman-listrik-bergilir-di-jakarta-selatan-1999001"
 
 
 def _with_query(url: str, query: str) -> str:

@@ -6,8 +6,8 @@ import pytest
 
 from newsroom.server import Newsroom
 
-NEWSROOM_SLOW_SECONDS = 2.0   # the slow page of the session's newsroom
-NEWSROOM_TIMEOUT = 1.0        # the client timeout of newsroom_config: below the slow page
+NEWSROOM_SLOW_SECONDS = 2.0  # the slow page of the session's newsroom
+NEWSROOM_TIMEOUT = 1.0  # the client timeout of newsroom_config: below the slow page
 
 
 @pytest.fixture(scope="session")
@@ -24,4 +24,6 @@ def newsroom():
 def newsroom_config(newsroom, tmp_path):
     """A warta config crawling the session's newsroom into ``tmp_path / "warta.db"``, with a
     client timeout below the slow page's delay; returns the config file's path."""
-    return newsroom.write_config(tmp_path / "warta.toml", tmp_path / "warta.db", timeout=NEWSROOM_TIMEOUT)
+    return newsroom.write_config(
+        tmp_path / "warta.toml", tmp_path / "warta.db", timeout=NEWSROOM_TIMEOUT
+    )

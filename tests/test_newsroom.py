@@ -23,10 +23,22 @@ from newsroom.server import Newsroom
 from warta.cli import main
 from warta.config import load_config
 
-MINISTRY = ("Kementerian Hak Asasi Manusia", "Kementerian HAM", "Kemenham", "KemenHAM", "Menteri HAM",
-            "Menham", "Wamenham", "Pigai", "Mugiyanto")
-NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9", "atom": "http://www.w3.org/2005/Atom",
-      "news": "http://www.google.com/schemas/sitemap-news/0.9"}
+MINISTRY = (
+    "Kementerian Hak Asasi Manusia",
+    "Kementerian HAM",
+    "Kemenham",
+    "KemenHAM",
+    "Menteri HAM",
+    "Menham",
+    "Wamenham",
+    "Pigai",
+    "Mugiyanto",
+)
+NS = {
+    "sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
+    "atom": "http://www.w3.org/2005/Atom",
+    "news": "http://www.google.com/schemas/sitemap-news/0.9",
+}
 
 
 def fetch(url: str, timeout: float = 5.0) -> tuple[int, str, bytes]:
@@ -49,7 +61,7 @@ def flat(text: str) -> str:
 
 def shingles(text: str, n: int = 5) -> set[tuple[str, ...]]:
     words = re.findall(r"\w+", text.lower())
-    return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
+    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
 
 
 def jaccard(a: str, b: str) -> float:
@@ -79,9 +91,13 @@ def item_links(url: str) -> list[str]:
     """The article links of a feed or sitemap; a sitemap index is followed."""
     root = ElementTree.fromstring(fetch(url)[2])
     if root.tag == f"{{{NS['sm']}}}sitemapindex":
-        return [link for loc in root.findall("sm:sitemap/sm:loc", NS) for link in item_links(loc.text)]
+        return [
+            link for loc in root.findall("sm:sitemap/sm:loc", NS) for link in item_links(loc.text)
+        ]
     found = root.findall("channel/item/link") + root.findall("sm:url/sm:loc", NS)
-    return [e.text.strip() for e in found] + [e.get("href") for e in root.findall("atom:entry/atom:link", NS)]
+    return [e.text.strip() for e in found] + [
+        e.get("href") for e in root.findall("atom:entry/atom:link", NS)
+    ]
 
 
 def index_links(url: str, pattern: str) -> list[str]:
@@ -137,8 +153,10 @@ def test_pages_carry_titles_language_and_dates(gold, pages):
         elif record["source"] == "suaradaerah":
             assert meta_date == [] and ld == [] and not doc.xpath("//time")
             day, hour = record["published"][8:10], record["published"][11:16]
-            assert re.search(rf"({day}/11/2025, {hour} WIB|, {int(day)} November 2025 {hour} WIB)",
-                             doc.text_content())
+            assert re.search(
+                rf"({day}/11/2025, {hour} WIB|, {int(day)} November 2025 {hour} WIB)",
+                doc.text_content(),
+            )
 
 
 def test_sites_have_at_least_six_html_structures(gold, pages):
@@ -155,13 +173,42 @@ def test_sites_have_at_least_six_html_structures(gold, pages):
 
 
 BOILERPLATE = [
-    r"Baca juga", r"BACA JUGA", r"Lihat juga", r"Simak juga", r"Artikel terkait", r"Berita terkait",
-    r'class="inner-link-baca-juga"', r'class="linksisip"', r"Selanjutnya:", r"Menarik Dibaca",
-    r"Pilihan Editor", r"Google News", r"WhatsApp Channel", r"Grup Telegram", r"Dibawah ini Anda bisa",
-    r"Buat kalian yang ingin", r"Silakan Share", r"SHARE :", r"Bagikan", r"Reporter: .+ \| Editor:",
-    r"Penulis :", r"Pewarta", r"Editor:", r"Oleh", r"Sumber Informasi Gambar:", r"COPYRIGHT ©",
-    r"\([a-z]{3}/[a-z]{3}\)", r"Foto: ", r"NUSA/HO-", r"Rekomendasi", r">Index<", r"Berita Lainnya",
-    r"ADVERTISEMENT", r"SCROLL TO CONTINUE WITH CONTENT", r"&nbsp;", "\u00a0",
+    r"Baca juga",
+    r"BACA JUGA",
+    r"Lihat juga",
+    r"Simak juga",
+    r"Artikel terkait",
+    r"Berita terkait",
+    r'class="inner-link-baca-juga"',
+    r'class="linksisip"',
+    r"Selanjutnya:",
+    r"Menarik Dibaca",
+    r"Pilihan Editor",
+    r"Google News",
+    r"WhatsApp Channel",
+    r"Grup Telegram",
+    r"Dibawah ini Anda bisa",
+    r"Buat kalian yang ingin",
+    r"Silakan Share",
+    r"SHARE :",
+    r"Bagikan",
+    r"Reporter: .+ \| Editor:",
+    r"Penulis :",
+    r"Pewarta",
+    r"Editor:",
+    r"Oleh",
+    r"Sumber Informasi Gambar:",
+    r"COPYRIGHT ©",
+    r"\([a-z]{3}/[a-z]{3}\)",
+    r"Foto: ",
+    r"NUSA/HO-",
+    r"Rekomendasi",
+    r">Index<",
+    r"Berita Lainnya",
+    r"ADVERTISEMENT",
+    r"SCROLL TO CONTINUE WITH CONTENT",
+    r"&nbsp;",
+    "\u00a0",
 ]
 
 
@@ -179,8 +226,13 @@ def test_headline_is_repeated_as_a_caption_sometimes_twice(gold, pages):
     for record in gold:
         if record["url"] in pages:
             doc = parse(*pages[record["url"]][1:])
-            counts.append(sum(flat(record["title"]) in flat(e.text_content()) for e in doc.iter("figcaption", "p", "div")
-                              if not e.getchildren() or e.tag == "figcaption"))
+            counts.append(
+                sum(
+                    flat(record["title"]) in flat(e.text_content())
+                    for e in doc.iter("figcaption", "p", "div")
+                    if not e.getchildren() or e.tag == "figcaption"
+                )
+            )
     assert max(counts) >= 2 and sum(c >= 1 for c in counts) > len(counts) // 3
 
 
@@ -188,17 +240,27 @@ def test_entry_points_list_every_article(newsroom, gold):
     points = newsroom.entry_points()
     broken = fault(newsroom, "broken_feed")["url"]
     for source, point in points.items():
-        links = [link for url in point["feeds"] + point["sitemaps"] if url != broken for link in item_links(url)]
+        links = [
+            link
+            for url in point["feeds"] + point["sitemaps"]
+            if url != broken
+            for link in item_links(url)
+        ]
         for url in point.get("start_urls", []):
             links += index_links(url, point["article_pattern"])
         own = [r for r in gold if r["source"] == source or (point.get("search") and r["relevant"])]
         for record in own:
             if source == "caritahu" and record["slow"]:
                 continue
-            assert {record["url"], *record["variants"]} & set(links), (source, record["id"])
+            if source == record["source"]:
+                assert record["listed"] in links, record["id"]
+            else:
+                assert {record["url"], *record["variants"]} & set(links), (source, record["id"])
         every_url = {u for r in gold for u in (r["url"], *r["variants"])}
         faults = {f["url"] for f in newsroom.faults()}
-        front_pages = {base + "/" for base in newsroom.base_urls.values()}  # a plain sitemap lists them
+        front_pages = {
+            base + "/" for base in newsroom.base_urls.values()
+        }  # a plain sitemap lists them
         assert set(links) <= every_url | faults | front_pages, set(links) - every_url - faults
 
 
@@ -216,7 +278,9 @@ def test_news_sitemap_gives_titles_and_dates(newsroom, gold):
     for entry in entries:
         record = by_url[entry.findtext("sm:loc", namespaces=NS)]
         assert entry.findtext("news:news/news:title", namespaces=NS) == record["title"]
-        assert entry.findtext("news:news/news:publication_date", namespaces=NS) == record["published"]
+        assert (
+            entry.findtext("news:news/news:publication_date", namespaces=NS) == record["published"]
+        )
 
 
 def test_feeds_carry_tracking_parameters_and_search_links_variants(newsroom, gold):
@@ -252,7 +316,9 @@ def test_slow_page_is_the_article_after_its_delay(gold):
         started = time.monotonic()
         status, content_type, body = fetch(record["url"])
         assert time.monotonic() - started >= 0.3
-        assert status == 200 and flat(record["text"].split("\n")[0]) in flat(parse(content_type, body).text_content())
+        assert status == 200 and flat(record["text"].split("\n")[0]) in flat(
+            parse(content_type, body).text_content()
+        )
 
 
 def test_windows_1252_page(newsroom, gold):
@@ -297,7 +363,10 @@ def test_corpus_meets_the_counts(newsroom, gold):
     for record in gold:
         by_event.setdefault(record["event"], []).append(record)
     assert set(by_event) <= set(corpus.events)
-    reporters = {e: {r["source"] for r in rs if r["relevant"] and not r["wire_of"]} for e, rs in by_event.items()}
+    reporters = {
+        e: {r["source"] for r in rs if r["relevant"] and not r["wire_of"]}
+        for e, rs in by_event.items()
+    }
     ministry_events = [e for e, outlets in reporters.items() if len(outlets) >= 2]
     assert len(ministry_events) >= 12 and all(len(reporters[e]) <= 6 for e in ministry_events)
     by_id = {r["id"]: r for r in gold}
@@ -317,8 +386,12 @@ def test_corpus_meets_the_counts(newsroom, gold):
         other = min(r["published"] for r in by_event[b])
         assert abs(int(first[8:10]) - int(other[8:10])) <= 6
     irrelevant = [r for r in gold if not r["relevant"]]
-    komnas_only = [r for r in irrelevant if "Komnas HAM" in r["text"]
-                   and not any(name in r["text"] or name in r["title"] for name in MINISTRY)]
+    komnas_only = [
+        r
+        for r in irrelevant
+        if "Komnas HAM" in r["text"]
+        and not any(name in r["text"] or name in r["title"] for name in MINISTRY)
+    ]
     assert len(irrelevant) >= 10 and len(komnas_only) >= 2
 
 
@@ -335,7 +408,9 @@ def test_written_config_crawls_the_newsroom(newsroom, newsroom_config, gold):
     pattern = re.compile(sources["suaradaerah"].article_pattern)
     for record in gold:
         if record["source"] == "suaradaerah":
-            assert pattern.match(record["url"]) and not any(pattern.match(v) for v in record["variants"])
+            assert pattern.match(record["url"]) and not any(
+                pattern.match(v) for v in record["variants"]
+            )
 
 
 def test_scaled_newsroom_serves_synthetic_copies():
@@ -352,9 +427,13 @@ def test_scaled_newsroom_serves_synthetic_copies():
             if record["wire_of"]:
                 assert jaccard(record["text"], by_id[record["wire_of"]]["text"]) > 0.5
         copy = next(r for r in gold if r["id"].endswith("~2") and r["source"] == "nusa")
-        assert copy["url"] in {link.split("?")[0] for link in item_links(room.base_url("nusa") + "/rss/terkini.xml")}
+        assert copy["url"] in {
+            link.split("?")[0] for link in item_links(room.base_url("nusa") + "/rss/terkini.xml")
+        }
         status, content_type, body = fetch(copy["url"])
-        assert status == 200 and flat(copy["text"].split("\n")[-1]) in flat(parse(content_type, body).text_content())
+        assert status == 200 and flat(copy["text"].split("\n")[-1]) in flat(
+            parse(content_type, body).text_content()
+        )
 
 
 def test_cli_exports_docs_and_gold(tmp_path):
@@ -363,8 +442,20 @@ def test_cli_exports_docs_and_gold(tmp_path):
     docs = [json.loads(line) for line in (tmp_path / "docs.jsonl").read_text().splitlines()]
     gold = [json.loads(line) for line in (tmp_path / "gold.jsonl").read_text().splitlines()]
     assert len(docs) == len(gold) >= 80
+    faults = json.loads((tmp_path / "faults.json").read_text())
+    assert {f["kind"] for f in faults} == {
+        "not_found",
+        "server_error",
+        "slow",
+        "windows_1252",
+        "empty",
+        "broken_feed",
+        "robots",
+    }
     assert set(docs[0]) == {"id", "url", "source", "title", "text", "published"}
-    assert {"event", "relevant", "wire_of"} <= set(gold[0]) and gold[0]["url"].endswith(docs[0]["url"][-20:])
+    assert {"event", "relevant", "wire_of"} <= set(gold[0]) and gold[0]["url"].endswith(
+        docs[0]["url"][-20:]
+    )
     assert all(":8800/" in d["url"] for d in docs)
 
 

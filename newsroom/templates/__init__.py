@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
-from newsroom.templates import detakberita, harianrakyat, kabar6, kemenham, nusa, suaradaerah, tempora
+from newsroom.templates import (
+    detakberita,
+    harianrakyat,
+    kabar6,
+    kemenham,
+    nusa,
+    suaradaerah,
+    tempora,
+)
 from newsroom.templates.chrome import Listing, Page, attr, esc
 
-__all__ = ["Listing", "Page", "render_article", "render_amp", "render_mobile", "render_print",
-           "render_index", "render_home"]
+__all__ = [
+    "Listing",
+    "Page",
+    "render_amp",
+    "render_article",
+    "render_home",
+    "render_index",
+    "render_mobile",
+    "render_print",
+]
 
 _ARTICLE = {
     "nusa": nusa.render,
@@ -33,8 +49,12 @@ def render_index(listing: Listing) -> str:
 
 def render_home(listing: Listing) -> str:
     """A site's front page: its latest articles and its sections."""
-    items = "\n".join(f'<li><a href="{attr(url)}">{esc(title)}</a></li>' for title, url, _ in listing.items)
-    sections = " ".join(f'<a href="{attr(url)}">{esc(label)}</a>' for label, url in listing.extra_links)
+    items = "\n".join(
+        f'<li><a href="{attr(url)}">{esc(title)}</a></li>' for title, url, _ in listing.items
+    )
+    sections = " ".join(
+        f'<a href="{attr(url)}">{esc(label)}</a>' for label, url in listing.extra_links
+    )
     return f"""<!DOCTYPE html>
 <html lang="id">
 <head><meta charset="utf-8"><title>{esc(listing.title)}</title></head>

@@ -12,33 +12,55 @@ import zlib
 
 from newsroom.templates.chrome import attr, esc
 
-__all__ = ["READ_ALSO", "TEASERS", "label", "read_also", "teaser", "share", "caption", "trailing",
-           "ad_text", "initials", "tags"]
+__all__ = [
+    "READ_ALSO",
+    "TEASERS",
+    "ad_text",
+    "caption",
+    "initials",
+    "label",
+    "read_also",
+    "share",
+    "tags",
+    "teaser",
+    "trailing",
+]
 
-READ_ALSO = ("Baca juga:", "Baca Juga:", "BACA JUGA:", "Lihat juga:", "Simak juga:",
-             "Artikel terkait:", "Berita terkait:")
+READ_ALSO = (
+    "Baca juga:",
+    "Baca Juga:",
+    "BACA JUGA:",
+    "Lihat juga:",
+    "Simak juga:",
+    "Artikel terkait:",
+    "Berita terkait:",
+)
 TEASERS = ("Selanjutnya:", "Menarik Dibaca:", "Pilihan Editor:")
 
 
 def label(rng: random.Random, text: str) -> str:
     """``text`` (ending in ':') as HTML with one of the spacing habits of real pages."""
     head = esc(text.rstrip(":"))
-    return rng.choice((
-        esc(text) + " ",
-        esc(text) + "&nbsp;",
-        esc(text) + "\u00a0",
-        head + " : ",
-        esc(text.replace(" ", "\u00a0", 1)) + " ",
-        head + "&nbsp;:&nbsp;",
-    ))
+    return rng.choice(
+        (
+            esc(text) + " ",
+            esc(text) + "&nbsp;",
+            esc(text) + "\u00a0",
+            head + " : ",
+            esc(text.replace(" ", "\u00a0", 1)) + " ",
+            head + "&nbsp;:&nbsp;",
+        )
+    )
 
 
 _READ_ALSO_FORMS = {
     "p-strong": "<p><strong>{label}</strong>{link}</p>",
     "p-strong-link": "<p><strong>{label}{link}</strong></p>",
     "inner-link": "<p><strong>{label}{inner}</strong></p>",
-    "linksisip": ('<table class="linksisip"><tbody><tr><td><div class="lihatjg">'
-                  "<strong>{label}</strong>{link}</div></td></tr></tbody></table>"),
+    "linksisip": (
+        '<table class="linksisip"><tbody><tr><td><div class="lihatjg">'
+        "<strong>{label}</strong>{link}</div></td></tr></tbody></table>"
+    ),
     "em": "<p><em>{label}{link}</em></p>",
     "box": '<div class="baca-juga"><span class="baca-juga__title">{label}</span><ul>{rows}</ul></div>',
 }
@@ -56,20 +78,24 @@ def read_also(rng: random.Random, links, form: str, labels=READ_ALSO) -> str:
         label=label(rng, rng.choice(labels)),
         link=f'<a href="{attr(url)}">{esc(title)}</a>',
         inner=f'<a href="{attr(url)}" class="inner-link-baca-juga">{esc(title)}</a>',
-        rows="".join(f'<li><a href="{attr(u)}">{esc(t)}</a></li>' for t, u in links[:3]))
+        rows="".join(f'<li><a href="{attr(u)}">{esc(t)}</a></li>' for t, u in links[:3]),
+    )
 
 
 def teaser(rng: random.Random, link, form: str, labels=TEASERS) -> str:
     """A teaser for another article: 'Pilihan Editor: …', 'Selanjutnya: …' (forms: _TEASER_FORMS)."""
     title, url = link
-    return _TEASER_FORMS[form].format(label=label(rng, rng.choice(labels)),
-                                      link=f'<a href="{attr(url)}">{esc(title)}</a>')
+    return _TEASER_FORMS[form].format(
+        label=label(rng, rng.choice(labels)), link=f'<a href="{attr(url)}">{esc(title)}</a>'
+    )
 
 
 def share(text: str, form: str) -> str:
     """A share widget as text: 'Bagikan:', 'SHARE :', 'Silakan Share'."""
-    icons = "".join(f'<a href="#" class="share-{n.lower()}">{n}</a> '
-                    for n in ("Facebook", "Twitter", "WhatsApp", "Telegram"))
+    icons = "".join(
+        f'<a href="#" class="share-{n.lower()}">{n}</a> '
+        for n in ("Facebook", "Twitter", "WhatsApp", "Telegram")
+    )
     if form == "div":
         return f'<div class="share-box"><span class="share-label">{esc(text)}</span> {icons}</div>'
     if form == "p":
@@ -81,9 +107,11 @@ def caption(title: str, credit: str, rng: random.Random, cls: str = "photo") -> 
     """A photo whose caption repeats the headline, sometimes twice, with a photo credit."""
     twice = rng.random() < 0.4
     second = f'<p class="{cls}__caption-repeat">{esc(title)}</p>' if twice else ""
-    return (f'<figure class="{cls}"><img src="/img/{zlib.crc32(title.encode()) % 99999}.jpg" '
-            f'alt="{attr(title)}"><figcaption>{esc(title)} {esc(credit)}</figcaption></figure>'
-            f"{second}")
+    return (
+        f'<figure class="{cls}"><img src="/img/{zlib.crc32(title.encode()) % 99999}.jpg" '
+        f'alt="{attr(title)}"><figcaption>{esc(title)} {esc(credit)}</figcaption></figure>'
+        f"{second}"
+    )
 
 
 def trailing(heading: str, links, form: str) -> str:
@@ -97,12 +125,16 @@ def trailing(heading: str, links, form: str) -> str:
 
 
 def ad_text(rng: random.Random) -> str:
-    return rng.choice((
-        '<div class="parallaxindetail scrollpage"><p class="para_caption">ADVERTISEMENT</p>'
-        '<div class="ad-slot"></div><p class="para_caption">SCROLL TO CONTINUE WITH CONTENT</p></div>',
-        '<p class="para_caption">ADVERTISEMENT SCROLL TO CONTINUE WITH CONTENT</p>',
-        '<div class="ads-label">Advertisement&nbsp;Scroll To Continue With Content</div>',
-    ))
+    return rng.choice(
+        (
+            (
+                '<div class="parallaxindetail scrollpage"><p class="para_caption">ADVERTISEMENT</p>'
+                '<div class="ad-slot"></div><p class="para_caption">SCROLL TO CONTINUE WITH CONTENT</p></div>'
+            ),
+            '<p class="para_caption">ADVERTISEMENT SCROLL TO CONTINUE WITH CONTENT</p>',
+            '<div class="ads-label">Advertisement&nbsp;Scroll To Continue With Content</div>',
+        )
+    )
 
 
 def initials(name: str) -> str:

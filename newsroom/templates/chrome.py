@@ -9,13 +9,26 @@ from datetime import datetime, timedelta, timezone
 
 from newsroom.corpus import Article, Outlet
 
-__all__ = ["Page", "Listing", "esc", "attr", "long_date", "short_date", "paragraph_blocks",
-           "interleave", "link_list", "WIB"]
+__all__ = [
+    "WIB",
+    "Listing",
+    "Page",
+    "attr",
+    "esc",
+    "interleave",
+    "link_list",
+    "long_date",
+    "paragraph_blocks",
+    "short_date",
+]
 
 WIB = timezone(timedelta(hours=7), "WIB")
 DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
-MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-          "September", "Oktober", "November", "Desember")
+# fmt: off
+MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
+          "Oktober", "November", "Desember")
+MONTHS_SHORT = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+# fmt: on
 _DATELINE = re.compile(r"^(.{3,45}?\s[-\u2013\u2014])\s")
 
 
@@ -25,11 +38,11 @@ class Page:
 
     article: Article
     outlet: Outlet
-    base: str                               # the site's base URL
-    canonical: str                          # what <link rel="canonical"> names
-    paragraphs: tuple[str, ...]             # the part of the text this page shows
-    related: tuple[tuple[str, str], ...]    # (title, url) of other articles of the site
-    pager: tuple[tuple[str, str], ...] = () # (label, url) links of a multi-page article
+    base: str  # the site's base URL
+    canonical: str  # what <link rel="canonical"> names
+    paragraphs: tuple[str, ...]  # the part of the text this page shows
+    related: tuple[tuple[str, str], ...]  # (title, url) of other articles of the site
+    pager: tuple[tuple[str, str], ...] = ()  # (label, url) links of a multi-page article
     charset: str = "utf-8"
 
 
@@ -65,14 +78,15 @@ def short_date(moment: datetime) -> str:
     return f"{moment.astimezone(WIB):%d/%m/%Y, %H:%M} WIB"
 
 
-def paragraph_blocks(paragraphs, *, open_tag: str = "<p>", close_tag: str = "</p>",
-                     bold_dateline: bool = False) -> list[str]:
+def paragraph_blocks(
+    paragraphs, *, open_tag: str = "<p>", close_tag: str = "</p>", bold_dateline: bool = False
+) -> list[str]:
     """Each paragraph in its markup; the dateline of the first may be set in bold."""
     blocks = []
     for i, text in enumerate(paragraphs):
         match = _DATELINE.match(text) if i == 0 and bold_dateline else None
         if match:
-            body = f"<strong>{esc(match.group(1))}</strong> {esc(text[match.end():])}"
+            body = f"<strong>{esc(match.group(1))}</strong> {esc(text[match.end() :])}"
         else:
             body = esc(text)
         blocks.append(f"{open_tag}{body}{close_tag}")
@@ -90,5 +104,7 @@ def interleave(blocks: list[str], inserts: dict[int, list[str]]) -> str:
 
 def link_list(links, *, item: str = "li", cls: str = "") -> str:
     cls_attr = f' class="{cls}"' if cls else ""
-    rows = "".join(f'<{item}><a href="{attr(url)}">{esc(title)}</a></{item}>' for title, url in links)
+    rows = "".join(
+        f'<{item}><a href="{attr(url)}">{esc(title)}</a></{item}>' for title, url in links
+    )
     return f"<ul{cls_attr}>{rows}</ul>"

@@ -7,16 +7,24 @@ from __future__ import annotations
 import random
 
 from newsroom.templates import boilerplate as bp
-from newsroom.templates.chrome import WIB, Page, attr, esc, interleave, link_list, paragraph_blocks
+from newsroom.templates.chrome import (
+    DAYS,
+    MONTHS_SHORT,
+    WIB,
+    Page,
+    attr,
+    esc,
+    interleave,
+    link_list,
+    paragraph_blocks,
+)
 
 EDITORS = ("Rahma Lillahi", "Irwan Nugroho", "Ardhi Suryadhi", "Fajar Pratama")
-ABBREVIATED = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
-DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 
 
 def _date(page: Page) -> str:
     t = page.article.published.astimezone(WIB)
-    return f"{DAYS[t.weekday()]}, {t.day:02d} {ABBREVIATED[t.month - 1]} {t.year} {t:%H:%M} WIB"
+    return f"{DAYS[t.weekday()]}, {t.day:02d} {MONTHS_SHORT[t.month - 1]} {t.year} {t:%H:%M} WIB"
 
 
 def render(page: Page) -> str:
@@ -27,11 +35,13 @@ def render(page: Page) -> str:
     if rng.random() < 0.5:
         blocks[-1] = blocks[-1][: -len("</p>")] + f" <strong>{sign}</strong></p>"
     else:
-        blocks.append(f'<p><strong>{sign}</strong></p>')
+        blocks.append(f"<p><strong>{sign}</strong></p>")
     inserts: dict[int, list[str]] = {}
     for link in page.related[: rng.randint(1, 2)]:
         where = rng.randrange(0, max(1, len(blocks) - 2))
-        inserts.setdefault(where, []).append(bp.read_also(rng, [link], "linksisip", ("Baca juga:", "Simak juga:")))
+        inserts.setdefault(where, []).append(
+            bp.read_also(rng, [link], "linksisip", ("Baca juga:", "Simak juga:"))
+        )
     inserts.setdefault(rng.randrange(0, max(1, len(blocks) - 1)), []).append(bp.ad_text(rng))
     return f"""<!DOCTYPE html>
 <html lang="id-ID">
@@ -58,7 +68,7 @@ def render(page: Page) -> str:
 <div class="detail__body-text itp_bodycontent">
 {interleave(blocks, inserts)}
 </div>
-<div class="detail__body-tag"><div class="nav">{''.join(f'<a href="/tag/{attr(t.lower())}" class="nav__item">{esc(t)}</a>' for t in bp.tags(a.title))}</div></div>
+<div class="detail__body-tag"><div class="nav">{"".join(f'<a href="/tag/{attr(t.lower())}" class="nav__item">{esc(t)}</a>' for t in bp.tags(a.title))}</div></div>
 {bp.share("Bagikan:", "div")}
 </article>
 </div>

@@ -7,12 +7,21 @@ from __future__ import annotations
 import random
 
 from newsroom.templates import boilerplate as bp
-from newsroom.templates.chrome import (Page, attr, esc, interleave, link_list, paragraph_blocks,
-                                       short_date)
+from newsroom.templates.chrome import (
+    Page,
+    attr,
+    esc,
+    interleave,
+    link_list,
+    paragraph_blocks,
+    short_date,
+)
 
-HOUSE_PROMO = ("<p><em>Simak breaking news dan berita pilihan Harian Rakyat langsung di ponselmu. "
-               "Pilih saluran andalanmu, akses berita Harian Rakyat lewat WhatsApp Channel. "
-               "Pastikan aplikasi WhatsApp sudah terpasang ya.</em></p>")
+HOUSE_PROMO = (
+    "<p><em>Simak breaking news dan berita pilihan Harian Rakyat langsung di ponselmu. "
+    "Pilih saluran andalanmu, akses berita Harian Rakyat lewat WhatsApp Channel. "
+    "Pastikan aplikasi WhatsApp sudah terpasang ya.</em></p>"
+)
 EDITORS = ("Bagus Santoso", "Inggried Dwi", "Krisiandi Putra")
 
 
@@ -22,14 +31,18 @@ def _body(page: Page, rng: random.Random) -> str:
     for link in page.related[: rng.randint(1, 3)]:
         where = rng.randrange(0, max(1, len(blocks) - 1))
         form = rng.choice(("inner-link", "inner-link", "p-strong-link"))
-        inserts.setdefault(where, []).append(bp.read_also(rng, [link], form, ("Baca juga:", "Lihat juga:")))
+        inserts.setdefault(where, []).append(
+            bp.read_also(rng, [link], form, ("Baca juga:", "Lihat juga:"))
+        )
     return interleave(blocks, inserts)
 
 
 def _pager(page: Page) -> str:
     if not page.pager:
         return ""
-    links = "".join(f'<a class="paging__link" href="{attr(url)}">{esc(label)}</a>' for label, url in page.pager)
+    links = "".join(
+        f'<a class="paging__link" href="{attr(url)}">{esc(label)}</a>' for label, url in page.pager
+    )
     return f'<div class="read__paging">{links}</div>'
 
 
@@ -48,7 +61,7 @@ def render(page: Page) -> str:
 <meta property="article:published_time" content="{a.published.isoformat()}">
 <meta name="content_author" content="{attr(a.author)}">
 <link rel="canonical" href="{attr(page.canonical)}">
-<link rel="amphtml" href="{attr(page.base)}/amp{attr(page.canonical[len(page.base):].split('?')[0])}">
+<link rel="amphtml" href="{attr(page.base)}/amp{attr(page.canonical[len(page.base) :].split("?")[0])}">
 </head>
 <body>
 <div class="header"><div class="logo"><a href="/">HARIAN RAKYAT</a></div>
@@ -65,7 +78,7 @@ def render(page: Page) -> str:
 {recommended}
 </div></div>
 {_pager(page)}
-<div class="tag__article"><ul>{''.join(f'<li><a href="/tag/{attr(t.lower())}">{esc(t)}</a></li>' for t in bp.tags(a.title))}</ul></div>
+<div class="tag__article"><ul>{"".join(f'<li><a href="/tag/{attr(t.lower())}">{esc(t)}</a></li>' for t in bp.tags(a.title))}</ul></div>
 </div>
 <div class="col-bs10-3"><div class="most__wrap"><h3>Terpopuler</h3>{link_list(page.related[:5], cls="most__list")}</div></div>
 </div>

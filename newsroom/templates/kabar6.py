@@ -8,21 +8,34 @@ import json
 import random
 
 from newsroom.templates import boilerplate as bp
-from newsroom.templates.chrome import WIB, Page, attr, esc, interleave, link_list, paragraph_blocks
+from newsroom.templates.chrome import (
+    MONTHS_SHORT,
+    WIB,
+    Page,
+    attr,
+    esc,
+    interleave,
+    link_list,
+    paragraph_blocks,
+)
 
 EDITORS = ("Anri Syaiful", "Nurmayanti", "Hanz Jimenez Salim")
-HOUSE_PROMO = ('<p><em><strong>Cek Berita dan Artikel yang lain di <a href="#">Google News</a>'
-               "</strong></em></p>")
-ABBREVIATED = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+HOUSE_PROMO = (
+    '<p><em><strong>Cek Berita dan Artikel yang lain di <a href="#">Google News</a>'
+    "</strong></em></p>"
+)
 
 
 def _json_ld(page: Page) -> str:
     a = page.article
     data = {
-        "@context": "https://schema.org", "@type": "NewsArticle",
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
         "mainEntityOfPage": {"@type": "WebPage", "@id": page.canonical},
-        "headline": a.title, "datePublished": a.published.isoformat(),
-        "dateModified": a.published.isoformat(), "author": {"@type": "Person", "name": a.author},
+        "headline": a.title,
+        "datePublished": a.published.isoformat(),
+        "dateModified": a.published.isoformat(),
+        "author": {"@type": "Person", "name": a.author},
         "publisher": {"@type": "Organization", "name": "Kabar6"},
     }
     return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
@@ -30,7 +43,7 @@ def _json_ld(page: Page) -> str:
 
 def _date(page: Page) -> str:
     t = page.article.published.astimezone(WIB)
-    return f"{t.day:02d} {ABBREVIATED[t.month - 1]} {t.year}, {t:%H:%M} WIB"
+    return f"{t.day:02d} {MONTHS_SHORT[t.month - 1]} {t.year}, {t:%H:%M} WIB"
 
 
 def _body(page: Page, rng: random.Random) -> str:
@@ -39,15 +52,23 @@ def _body(page: Page, rng: random.Random) -> str:
     related = list(page.related)
     if related:
         where = rng.randrange(0, max(1, len(blocks) - 1))
-        inserts.setdefault(where, []).append(bp.read_also(rng, related[:3], "box", ("Simak juga:", "Baca Juga:")))
+        inserts.setdefault(where, []).append(
+            bp.read_also(rng, related[:3], "box", ("Simak juga:", "Baca Juga:"))
+        )
     if len(related) > 3:
         where = rng.randrange(1, max(2, len(blocks)))
-        inserts.setdefault(where, []).append(bp.teaser(rng, related[3], "p-strong", ("Menarik Dibaca:",)))
+        inserts.setdefault(where, []).append(
+            bp.teaser(rng, related[3], "p-strong", ("Menarik Dibaca:",))
+        )
     if rng.random() < 0.5:
         inserts.setdefault(rng.randrange(0, len(blocks)), []).append(bp.ad_text(rng))
     editor = rng.choice(EDITORS)
-    reporter = rng.choice((f"<p>Reporter: {esc(page.article.author)} | Editor: {editor}</p>",
-                           f"<p><b>Reporter :</b> {esc(page.article.author)}<br><b>Editor :</b> {editor}</p>"))
+    reporter = rng.choice(
+        (
+            f"<p>Reporter: {esc(page.article.author)} | Editor: {editor}</p>",
+            f"<p><b>Reporter :</b> {esc(page.article.author)}<br><b>Editor :</b> {editor}</p>",
+        )
+    )
     return "\n".join((interleave(blocks, inserts), reporter, HOUSE_PROMO))
 
 

@@ -7,11 +7,22 @@ from __future__ import annotations
 import random
 
 from newsroom.templates import boilerplate as bp
-from newsroom.templates.chrome import MONTHS, WIB, Listing, Page, attr, esc, link_list, paragraph_blocks
+from newsroom.templates.chrome import (
+    MONTHS,
+    WIB,
+    Listing,
+    Page,
+    attr,
+    esc,
+    link_list,
+    paragraph_blocks,
+)
 
 NAV = '<nav class="menu"><a href="/">Beranda</a> <a href="/profil">Profil</a> <a href="/siaran-pers">Siaran Pers</a> <a href="/cari/">Cari</a></nav>'
-FOOTER = ('<footer class="footer"><p>Kementerian Hak Asasi Manusia Republik Indonesia</p>'
-          "<p>Jl. H.R. Rasuna Said Kav. 4-5, Kuningan, Jakarta Selatan</p></footer>")
+FOOTER = (
+    '<footer class="footer"><p>Kementerian Hak Asasi Manusia Republik Indonesia</p>'
+    "<p>Jl. H.R. Rasuna Said Kav. 4-5, Kuningan, Jakarta Selatan</p></footer>"
+)
 
 
 def _day(moment) -> str:
@@ -21,15 +32,21 @@ def _day(moment) -> str:
 
 def render(page: Page) -> str:
     a, rng = page.article, random.Random(page.article.id)
-    open_tag = rng.choice(('<p style="text-align: justify;"><span style="font-size: 12pt;">', "<p>"))
-    close_tag = "</span></p>" if open_tag.endswith("12pt;\">") else "</p>"
+    open_tag = rng.choice(
+        ('<p style="text-align: justify;"><span style="font-size: 12pt;">', "<p>")
+    )
+    close_tag = "</span></p>" if open_tag.endswith('12pt;">') else "</p>"
     blocks = paragraph_blocks(page.paragraphs, open_tag=open_tag, close_tag=close_tag)
-    credits = rng.choice((
-        "<p><strong>Penulis :</strong> Biro Humas<br><strong>Editor:</strong> Tim Redaksi</p>",
-        "<p>Penulis : Biro Hubungan Masyarakat</p><p>Editor: Tim Redaksi</p>",
-    ))
-    sources = ("<p><strong>Sumber Informasi Gambar:</strong></p><ol><li>Dokumentasi Biro Humas "
-               "Kementerian HAM</li><li>Tim Multimedia</li></ol>")
+    credits = rng.choice(
+        (
+            "<p><strong>Penulis :</strong> Biro Humas<br><strong>Editor:</strong> Tim Redaksi</p>",
+            "<p>Penulis : Biro Hubungan Masyarakat</p><p>Editor: Tim Redaksi</p>",
+        )
+    )
+    sources = (
+        "<p><strong>Sumber Informasi Gambar:</strong></p><ol><li>Dokumentasi Biro Humas "
+        "Kementerian HAM</li><li>Tim Multimedia</li></ol>"
+    )
     caption = bp.caption(a.title, "", rng, "news-image")
     return f"""<!DOCTYPE html>
 <html lang="id">
@@ -65,7 +82,9 @@ def render(page: Page) -> str:
 def render_index(listing: Listing) -> str:
     cards = "\n".join(
         f'<div class="card"><a href="{attr(url)}"><h3>{esc(title)}</h3></a>'
-        f'<span class="date">{_day(published)}</span></div>' for title, url, published in listing.items)
+        f'<span class="date">{_day(published)}</span></div>'
+        for title, url, published in listing.items
+    )
     return f"""<!DOCTYPE html>
 <html lang="id">
 <head><meta charset="utf-8"><title>{esc(listing.title)} | Kementerian Hak Asasi Manusia</title>

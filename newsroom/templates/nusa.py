@@ -7,11 +7,21 @@ from __future__ import annotations
 import random
 
 from newsroom.templates import boilerplate as bp
-from newsroom.templates.chrome import Page, attr, esc, interleave, link_list, long_date, paragraph_blocks
+from newsroom.templates.chrome import (
+    Page,
+    attr,
+    esc,
+    interleave,
+    link_list,
+    long_date,
+    paragraph_blocks,
+)
 
 EDITORS = ("Rahmat Hidayat", "Sri Wahyuni", "Agus Salim", "Desi Purnama")
-HOUSE_PROMO = ('<p class="follow-gn"><em>Ikuti berita terkini dari Kantor Berita Nusa di '
-               '<a href="#">Google News</a></em></p>')
+HOUSE_PROMO = (
+    '<p class="follow-gn"><em>Ikuti berita terkini dari Kantor Berita Nusa di '
+    '<a href="#">Google News</a></em></p>'
+)
 NAV = ("Terkini", "Politik", "Hukum", "Ekonomi", "Nasional", "Dunia", "Olahraga")
 
 
@@ -21,17 +31,29 @@ def render(page: Page) -> str:
     inserts: dict[int, list[str]] = {}
     for link in page.related[: rng.randint(1, 2)]:
         where = rng.randrange(0, max(1, len(blocks) - 1))
-        inserts.setdefault(where, []).append(bp.read_also(rng, [link], "p-strong", bp.READ_ALSO[:3]))
+        inserts.setdefault(where, []).append(
+            bp.read_also(rng, [link], "p-strong", bp.READ_ALSO[:3])
+        )
     editor = rng.choice(EDITORS)
-    copyright_line = rng.choice(("COPYRIGHT © NUSA 2025", "Copyright © Nusa 2025", "COPYRIGHT ©\u00a0NUSA 2025"))
-    credit = rng.choice((
-        f'<p class="text-muted small">Pewarta: {esc(a.author)}<br>Editor: {editor}<br>{copyright_line}</p>',
-        f'<p>Pewarta: {esc(a.author)}</p><p>Editor: {editor}</p><p class="copyright">{copyright_line}</p>',
-        f'<div class="byline"><span>Pewarta : {esc(a.author)}</span><br><span>Editor : {editor}</span>'
-        f'</div><div class="copyright">{copyright_line}</div>',
-    ))
-    photo = bp.caption(a.title, rng.choice(("(NUSA/HO-Humas Kemenham)", "(NUSA/HO-Dok. Pribadi)",
-                                            "NUSA/HO-Biro Humas")), rng, "wp-caption")
+    copyright_line = rng.choice(
+        ("COPYRIGHT © NUSA 2025", "Copyright © Nusa 2025", "COPYRIGHT ©\u00a0NUSA 2025")
+    )
+    credit = rng.choice(
+        (
+            f'<p class="text-muted small">Pewarta: {esc(a.author)}<br>Editor: {editor}<br>{copyright_line}</p>',
+            f'<p>Pewarta: {esc(a.author)}</p><p>Editor: {editor}</p><p class="copyright">{copyright_line}</p>',
+            (
+                f'<div class="byline"><span>Pewarta : {esc(a.author)}</span><br><span>Editor : {editor}</span>'
+                f'</div><div class="copyright">{copyright_line}</div>'
+            ),
+        )
+    )
+    photo = bp.caption(
+        a.title,
+        rng.choice(("(NUSA/HO-Humas Kemenham)", "(NUSA/HO-Dok. Pribadi)", "NUSA/HO-Biro Humas")),
+        rng,
+        "wp-caption",
+    )
     tag_links = "".join(f'<a href="/tag/{attr(t.lower())}">{esc(t)}</a> ' for t in bp.tags(a.title))
     return f"""<!DOCTYPE html>
 <html lang="id">
@@ -48,7 +70,7 @@ def render(page: Page) -> str:
 </head>
 <body class="single-post">
 <header class="site-header"><a class="logo" href="/">NUSA</a>
-<nav class="main-nav"><ul>{''.join(f'<li><a href="/{n.lower()}">{n}</a></li>' for n in NAV)}
+<nav class="main-nav"><ul>{"".join(f'<li><a href="/{n.lower()}">{n}</a></li>' for n in NAV)}
 <li><a href="/cari/?q=">Cari</a></li></ul></nav></header>
 <div class="container"><main class="col-md-8">
 <div class="breadcrumb"><a href="/">Beranda</a> &raquo; <a href="/{a.section}">{esc(a.section.title())}</a></div>

@@ -7,18 +7,35 @@ from __future__ import annotations
 import random
 
 from newsroom.templates import boilerplate as bp
-from newsroom.templates.chrome import (Listing, Page, attr, esc, interleave, link_list, long_date,
-                                       paragraph_blocks, short_date)
+from newsroom.templates.chrome import (
+    Listing,
+    Page,
+    attr,
+    esc,
+    interleave,
+    link_list,
+    long_date,
+    paragraph_blocks,
+    short_date,
+)
 
-HOUSE_TOP = ("<p><em>Dibawah ini Anda bisa melihat berbagai informasi menarik lainnya seputar "
-             "kabar daerah dan nasional, semoga bermanfaat.</em></p>")
-HOUSE_BOTTOM = ("<p>Buat kalian yang ingin mendapatkan berita terbaru dan terupdate setiap hari, "
-                "jangan lupa kunjungi Suara Daerah dan ikuti media sosial kami.</p>")
-TELEGRAM = ('<div class="promo-telegram">Dapatkan update berita pilihan dan breaking news setiap hari '
-            'dari Suara Daerah. Mari bergabung di Grup Telegram "Suara Daerah Update", caranya klik '
-            'link <a href="#">Suara Daerah Update</a>, kemudian join.</div>')
-HEAD_NAV = ('<div class="td-header-menu"><ul><li><a href="/">Beranda</a></li><li><a href="/kanal/nasional">'
-            'Nasional</a></li><li><a href="/kanal/daerah">Daerah</a></li><li><a href="/cari/">Cari</a></li></ul></div>')
+HOUSE_TOP = (
+    "<p><em>Dibawah ini Anda bisa melihat berbagai informasi menarik lainnya seputar "
+    "kabar daerah dan nasional, semoga bermanfaat.</em></p>"
+)
+HOUSE_BOTTOM = (
+    "<p>Buat kalian yang ingin mendapatkan berita terbaru dan terupdate setiap hari, "
+    "jangan lupa kunjungi Suara Daerah dan ikuti media sosial kami.</p>"
+)
+TELEGRAM = (
+    '<div class="promo-telegram">Dapatkan update berita pilihan dan breaking news setiap hari '
+    'dari Suara Daerah. Mari bergabung di Grup Telegram "Suara Daerah Update", caranya klik '
+    'link <a href="#">Suara Daerah Update</a>, kemudian join.</div>'
+)
+HEAD_NAV = (
+    '<div class="td-header-menu"><ul><li><a href="/">Beranda</a></li><li><a href="/kanal/nasional">'
+    'Nasional</a></li><li><a href="/kanal/daerah">Daerah</a></li><li><a href="/cari/">Cari</a></li></ul></div>'
+)
 FOOTER = '<div class="td-footer">Copyright &copy; 2025 Suara Daerah | Jaringan Media Daerah</div>'
 
 
@@ -32,13 +49,24 @@ def render(page: Page) -> str:
         labels = ("Artikel terkait:", "Berita terkait:", "BACA JUGA:", "Baca Juga:")
         inserts.setdefault(where, []).append(bp.read_also(rng, [link], form, labels))
     if len(page.related) > 2:
-        inserts.setdefault(len(blocks) - 1, []).append(bp.teaser(rng, page.related[2], "p", ("Menarik Dibaca:",)))
-    byline = rng.choice((f"<p>Penulis : {esc(a.author)}</p>", f"<p><strong>Penulis :</strong> {esc(a.author)}</p>"))
+        inserts.setdefault(len(blocks) - 1, []).append(
+            bp.teaser(rng, page.related[2], "p", ("Menarik Dibaca:",))
+        )
+    byline = rng.choice(
+        (f"<p>Penulis : {esc(a.author)}</p>", f"<p><strong>Penulis :</strong> {esc(a.author)}</p>")
+    )
     source = "<p>Sumber: Nusa</p>" if a.wire_of else ""
     date = long_date(a.published) if rng.random() < 0.5 else short_date(a.published)
-    share = bp.share(rng.choice(("Silakan Share", "SHARE :", "Silakan Share ke Teman")), rng.choice(("div", "p", "icons")))
-    tags = "".join(f'<a href="/tag/{attr(t.lower())}" rel="tag">{esc(t)}</a>' for t in bp.tags(a.title))
-    more = bp.trailing(rng.choice(("Rekomendasi", "Index")), page.related[3:7], rng.choice(("strong", "box")))
+    share = bp.share(
+        rng.choice(("Silakan Share", "SHARE :", "Silakan Share ke Teman")),
+        rng.choice(("div", "p", "icons")),
+    )
+    tags = "".join(
+        f'<a href="/tag/{attr(t.lower())}" rel="tag">{esc(t)}</a>' for t in bp.tags(a.title)
+    )
+    more = bp.trailing(
+        rng.choice(("Rekomendasi", "Index")), page.related[3:7], rng.choice(("strong", "box"))
+    )
     return f"""<!DOCTYPE html>
 <html lang="id-ID">
 <head>
@@ -67,7 +95,7 @@ def render(page: Page) -> str:
 <div class="td-post-source-tags"><span>TAGS</span> {tags}</div>
 {more}
 </div>
-<p class="print"><a href="/cetak{attr(page.canonical[len(page.base):])}">Versi cetak</a></p>
+<p class="print"><a href="/cetak{attr(page.canonical[len(page.base) :])}">Versi cetak</a></p>
 </article></div>
 <div class="td-pb-span4 td-main-sidebar"><h4 class="block-title">Terpopuler</h4>{link_list(page.related[:5])}</div>
 </div></div>
@@ -91,10 +119,14 @@ def render_index(listing: Listing) -> str:
     rows = "\n".join(
         f'<div class="td_module_flex"><h3 class="entry-title td-module-title"><a href="{attr(url)}">'
         f'{esc(title)}</a></h3><span class="td-post-date">{short_date(published)}</span></div>'
-        for title, url, published in listing.items)
-    next_link = (f'<link rel="next" href="{attr(listing.next_url)}">' if listing.next_url else "")
-    pager = (f'<div class="page-nav"><a class="next" href="{attr(listing.next_url)}">Selanjutnya &raquo;</a></div>'
-             if listing.next_url else "")
+        for title, url, published in listing.items
+    )
+    next_link = f'<link rel="next" href="{attr(listing.next_url)}">' if listing.next_url else ""
+    pager = (
+        f'<div class="page-nav"><a class="next" href="{attr(listing.next_url)}">Selanjutnya &raquo;</a></div>'
+        if listing.next_url
+        else ""
+    )
     return f"""<!DOCTYPE html>
 <html lang="id-ID">
 <head><meta charset="utf-8"><title>{esc(listing.title)} &#8211; Suara Daerah</title>

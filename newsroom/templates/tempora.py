@@ -7,7 +7,15 @@ from __future__ import annotations
 import random
 
 from newsroom.templates import boilerplate as bp
-from newsroom.templates.chrome import Page, attr, esc, interleave, link_list, long_date, paragraph_blocks
+from newsroom.templates.chrome import (
+    Page,
+    attr,
+    esc,
+    interleave,
+    link_list,
+    long_date,
+    paragraph_blocks,
+)
 
 PHOTOGRAPHERS = ("Subekti", "Febri Angga Palguna", "Tony Hartawan")
 
@@ -18,11 +26,21 @@ def render(page: Page) -> str:
     inserts: dict[int, list[str]] = {}
     related = list(page.related)
     if related:
-        inserts[0] = [bp.teaser(rng, related[0], rng.choice(("p-strong", "p")), ("Pilihan Editor:",))]
+        inserts[0] = [
+            bp.teaser(rng, related[0], rng.choice(("p-strong", "p")), ("Pilihan Editor:",))
+        ]
     if len(related) > 1 and len(blocks) > 3:
         inserts.setdefault(len(blocks) - 2, []).append(
-            bp.teaser(rng, related[1], rng.choice(("p", "div")), ("Selanjutnya:", "Pilihan Editor:")))
-    byline = rng.choice((f"<p><em>Oleh {esc(a.author)}</em></p>", f'<div class="byline">Oleh\u00a0{esc(a.author)}</div>'))
+            bp.teaser(
+                rng, related[1], rng.choice(("p", "div")), ("Selanjutnya:", "Pilihan Editor:")
+            )
+        )
+    byline = rng.choice(
+        (
+            f"<p><em>Oleh {esc(a.author)}</em></p>",
+            f'<div class="byline">Oleh\u00a0{esc(a.author)}</div>',
+        )
+    )
     photo_credit = f"Foto: {rng.choice(('Ilustrasi', 'Dok. Kemenham', a.title))}. TEMPORA/{rng.choice(PHOTOGRAPHERS)}"
     lainnya = bp.trailing("Berita Lainnya", related[2:6], rng.choice(("h3", "strong", "box")))
     return f"""<!DOCTYPE html>

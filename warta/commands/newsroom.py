@@ -11,18 +11,40 @@ from warta.commands.options import config_options, open_config
 
 @click.command()
 @config_options
-@click.option("--port", type=click.IntRange(0, 65535), default=8800, show_default=True,
-              help="Port of every site (each site has its own address 127.0.0.x); 0: any free port.")
-@click.option("--scale", type=click.IntRange(1, 1000), default=1, show_default=True,
-              help="Serve N copies of the corpus (synthetic variants, for benchmarks).")
-@click.option("--slow-seconds", type=click.FloatRange(0), default=3.0, show_default=True,
-              help="How long the slow page takes to answer.")
-@click.option("--config-out", type=click.Path(dir_okay=False),
-              help="Write a warta config that crawls the newsroom to FILE (database: --db, "
-                   "default data/newsroom.db; watch terms: those of --config if it exists).")
-@click.option("--export", "export_dir", type=click.Path(file_okay=False),
-              help="Write docs.jsonl (input of `warta cluster --input`) and gold.jsonl (the labels "
-                   "of every article, with the URLs for --port) to DIR, then exit without serving.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8800,
+    show_default=True,
+    help="Port of every site (each site has its own address 127.0.0.x); 0: any free port.",
+)
+@click.option(
+    "--scale",
+    type=click.IntRange(1, 1000),
+    default=1,
+    show_default=True,
+    help="Serve N copies of the corpus (synthetic variants, for benchmarks).",
+)
+@click.option(
+    "--slow-seconds",
+    type=click.FloatRange(0),
+    default=3.0,
+    show_default=True,
+    help="How long the slow page takes to answer.",
+)
+@click.option(
+    "--config-out",
+    type=click.Path(dir_okay=False),
+    help="Write a warta config that crawls the newsroom to FILE (database: --db, "
+    "default data/newsroom.db; watch terms: those of --config if it exists).",
+)
+@click.option(
+    "--export",
+    "export_dir",
+    type=click.Path(file_okay=False),
+    help="Write docs.jsonl (input of `warta cluster --input`), gold.jsonl (the labels of "
+    "every article, with the URLs for --port) and faults.json to DIR, then exit without serving.",
+)
 def newsroom(config_path, db_path, port, scale, slow_seconds, config_out, export_dir):
     """Serve the offline newsroom: fictional Indonesian outlets on 127.0.0.x with feeds,
     sitemaps, index pages and faults, until Ctrl-C."""
@@ -32,8 +54,8 @@ def newsroom(config_path, db_path, port, scale, slow_seconds, config_out, export
     if export_dir:
         if not port:
             raise click.UsageError("--export needs a fixed --port: the gold URLs contain it")
-        docs, gold = export(export_dir, room.base_urls, room.corpus)
-        click.echo(f"{len(room.corpus.articles)} articles: {docs}, {gold}")
+        written = export(export_dir, room.base_urls, room.corpus)
+        click.echo(f"{len(room.corpus.articles)} articles: {', '.join(map(str, written))}")
         return
     with room:
         for site, url in room.base_urls.items():
@@ -41,8 +63,9 @@ def newsroom(config_path, db_path, port, scale, slow_seconds, config_out, export
         if config_out:
             watch = open_config(config_path, None, required=False).watch
             table = {"terms": watch.terms, "exclude": watch.exclude, "threshold": watch.threshold}
-            room.write_config(config_out, db_path or "data/newsroom.db",
-                              watch=table if watch.terms else None)
+            room.write_config(
+                config_out, db_path or "data/newsroom.db", watch=table if watch.terms else None
+            )
             click.echo(f"config: {config_out}")
         click.echo(f"{len(room.corpus.articles)} articles; Ctrl-C to stop.")
         try:
