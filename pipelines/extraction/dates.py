@@ -1,0 +1,200 @@
+"""Publication times as Indonesian pages write them, turned into UTC.
+
+Machine-readable values (ISO-8601, RFC 2822, "2015/11/05 10:08:45") and visible
+ones: "Senin, 24 November 2025 16:40 WIB", "24/11/2025, 16:40 WIB", "Kamis,
+05/11/2015 09:25 WIB", "24 Nov 2025", "2 jam lalu". A time without a zone is
+Jakarta time (WIB, UTC+7), what Indonesian outlets print; WITA is UTC+8, WIT UTC+9.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+
+__all__ = [
+    "WIB",
+    "is_timestamp_line",
+    "parse_machine_date",
+    "parse_visible_date",
+    "to_utc_iso",
+]
+
+WIB = timezone(timedelta(hours=7), "WIB")
+ZONES = {
+    "wib": WIB,
+    "wita": timezone(timedelta(hours=8), "WITA"),
+    "wit": timezone(timedelta(hours=9), "WIT"),
+    "utc": UTC,
+    "gmt": UTC,
+    "z": UTC,
+}
+MONTHS = {
+    "januari": 1, "jan": 1, "january": 1,
+    "februari": 2, "pebruari": 2, "feb": 2, "february": 2, "peb": 2,
+    "maret": 3, "mar": 3, "march": 3,
+    "april": 4, "apr": 4,
+    "mei": 5, "may": 5,
+    "juni": 6, "jun": 6, "june": 6,
+    "juli": 7, "jul": 7, "july": 7,
+    "agustus": 8, "agu": 8, "agt": 8, "ags": 8, "aug": 8, "august": 8,
+    "september": 9, "sep": 9, "sept": 9,
+    "oktober": 10, "okt": 10, "oct": 10, "october": 10,
+    "november": 11, "nov": 11, "nopember": 11, "nop": 11,
+    "desember": 12, "des": 12, "dec": 12, "december": 12,
+}
+DAYS = (
+    "senin", "selasa", "rabu", "kamis", "jumat", "jum'at", "sabtu", "minggu", "ahad",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "mon", "tue", "wed", "thu", "fri", "sat", "sun",
+)
+RELATIVE_UNITS = {
+    "detik": "seconds", "menit": "minutes", "jam": "hours", "hari": "days", "minggu": "weeks",
+    "second": "seconds", "seconds": "seconds", "minute": "minutes", "minutes": "minutes",
+    "hour": "hours", "hours": "hours", "day": "days", "days": "days",
+    "week": "weeks", "weeks": "weeks",
+}
+EARLIEST = datetime(1995, 1, 1, tzinfo=UTC)  # before this no Indonesian site was online
+
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_DAY = "|".join(sorted(DAYS, key=len, reverse=True))
+_ZONE = r"(?P<zone>WIB|WITA|WIT|UTC|GMT)?(?:\s*(?P<offset>[+-]\d{1,2}(?::?\d{2})?))?"
+_TIME = r"(?:[,\s]+(?:pukul|jam|pkl\.?|at)?\s*(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:[:.](?P<second>\d{2}))?)?"
+_DAY_PREFIX = rf"(?:(?:{_DAY})\s*,?\s*)?"
+_VISIBLE = [
+    # 24 November 2025 16:40 WIB / Senin, 24 Nov 2025 | 16:40
+    re.compile(
+        _DAY_PREFIX + rf"(?P<day>\d{{1,2}})\s+(?P<month>{_MONTH})\.?\s+(?P<year>\d{{4}})"
+        + r"(?:\s*[|–-])?" + _TIME + r"\s*" + _ZONE,
+        re.IGNORECASE,
+    ),
+    # 24/11/2025, 16:40 WIB / 24-11-2025 (day first, as Indonesia writes it)
+    re.compile(
+        _DAY_PREFIX + r"(?P<day>\d{1,2})[/.-](?P<month>\d{1,2})[/.-](?P<year>\d{4})"
+        + r"(?:\s*[|–-])?" + _TIME + r"\s*" + _ZONE,
+        re.IGNORECASE,
+    ),
+    # November 24, 2025 4:40 (English month first)
+    re.compile(
+        _DAY_PREFIX + rf"(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})"
+        + _TIME + r"\s*" + _ZONE,
+        re.IGNORECASE,
+    ),
+]
+_RELATIVE = re.compile(
+    r"(?<!\w)(?P<amount>\d+|se|an?)\s*(?P<unit>detik|menit|jam|hari|minggu|seconds?|minutes?|hours?|days?|weeks?)"
+    r"\s+(?:yang\s+)?(?:lalu|ago)",
+    re.IGNORECASE,
+)
+_MACHINE = re.compile(
+    r"(?P<year>\d{4})[-/.](?P<month>\d{1,2})[-/.](?P<day>\d{1,2})"
+    r"(?:[T\s]+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.\d+)?)?)?"
+    r"\s*(?P<tz>Z|[+-]\d{2}:?\d{2}|WIB|WITA|WIT|UTC|GMT)?",
+    re.IGNORECASE,
+)
+# What may surround a date on a line that holds nothing else.
+_STAMP_WORDS = re.compile(
+    r"(?i)\b(?:diperbarui|diperbaharui|dipublikasikan|diterbitkan|dipublish|terbit|tayang|"
+    r"update|updated|published|posted|diposting|pada|pukul|jam|wib|wita|wit)\b"
+)
+
+
+def to_utc_iso(moment: datetime) -> str:
+    """``moment`` as warta stores times: ``YYYY-MM-DDTHH:MM:SSZ`` (a naive one is WIB)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=WIB)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _plausible(moment: datetime, now: datetime | None) -> datetime | None:
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=WIB)
+    latest = (now or datetime.now(UTC)) + timedelta(days=2)
+    return aware if EARLIEST <= aware <= latest else None
+
+
+def _zone_of(zone: str | None, offset: str | None) -> timezone:
+    """The zone named (WIB, WITA, WIT, UTC) or the offset given ("+07:00", "+0700", "+7")."""
+    if not offset:
+        return ZONES.get((zone or "wib").casefold(), WIB)
+    sign = -1 if offset[0] == "-" else 1
+    digits = offset[1:].replace(":", "")
+    hours, minutes = (digits[:-2], digits[-2:]) if len(digits) > 2 else (digits, "0")
+    return timezone(sign * timedelta(hours=int(hours), minutes=int(minutes)))
+
+
+def _build(year, month, day, hour, minute, second, tz, now) -> datetime | None:
+    try:
+        moment = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0),
+                          int(second or 0), tzinfo=tz)
+    except ValueError:
+        return None
+    return _plausible(moment, now)
+
+
+def parse_machine_date(value: str, now: datetime | None = None) -> datetime | None:
+    """A date from metadata: ISO-8601 and its common variants, or RFC 2822."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    match = _MACHINE.search(value)
+    if match:
+        tz_text = match["tz"]
+        if tz_text and tz_text[0] in "+-":
+            tz = _zone_of(None, tz_text)
+        else:
+            tz = _zone_of(tz_text, None)
+        return _build(match["year"], match["month"], match["day"], match["hour"],
+                      match["minute"], match["second"], tz, now)
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return _plausible(moment, now)
+
+
+def _visible_match(text: str) -> tuple[re.Match, int] | None:
+    for pattern in _VISIBLE:
+        match = pattern.search(text)
+        if match:
+            month = match["month"]
+            number = int(month) if month.isdigit() else MONTHS[month.casefold()]
+            return match, number
+    return None
+
+
+def parse_visible_date(text: str, now: datetime | None = None) -> datetime | None:
+    """A date as a page shows it to readers, or ``None``.
+
+    Relative times ("2 jam lalu", "5 menit yang lalu") count back from ``now``
+    (the fetch time), which they need."""
+    text = " ".join((text or "").split())
+    found = _visible_match(text)
+    if found:
+        match, month = found
+        tz = _zone_of(match["zone"], match["offset"])
+        return _build(match["year"], month, match["day"], match["hour"], match["minute"],
+                      match["second"], tz, now)
+    relative = _RELATIVE.search(text)
+    if relative and now is not None:
+        amount = relative["amount"]
+        count = int(amount) if amount.isdigit() else 1
+        unit = RELATIVE_UNITS[relative["unit"].casefold()]
+        return now - timedelta(**{unit: count})
+    return None
+
+
+def is_timestamp_line(line: str) -> bool:
+    """Is ``line`` nothing but a date stamp ("- Kamis, 05/11/2015 09:25 WIB")?"""
+    if len(line) > 80:
+        return False
+    found = _visible_match(line)
+    if found:
+        match = found[0]
+        rest = line[: match.start()] + line[match.end():]
+    else:
+        relative = _RELATIVE.search(line)
+        if not relative:
+            return False
+        rest = line[: relative.start()] + line[relative.end():]
+    rest = _STAMP_WORDS.sub(" ", rest)
+    return not re.search(r"\w", rest)

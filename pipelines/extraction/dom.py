@@ -1,0 +1,272 @@
+"""DOM rules: what is cut from the parsed page before trafilatura reads it.
+
+Three kinds, each named in what it reports:
+- ``before-headline``: everything the page puts before the article's headline
+  element (teaser cards, tickers, "latest" strips). Skipped when more
+  paragraph-sized text precedes the headline than follows it.
+- phrase boxes (``read-also``, ``teaser``): the smallest block whose text starts
+  with a read-also or teaser phrase and carries a link, with the wrappers that
+  hold nothing else (detik's ``table.linksisip``, kompas's inner "Baca juga"
+  paragraph); inside a paragraph, the phrase element and the link after it.
+  Cutting them here keeps a phrase and its linked title together, which line
+  rules cannot do once trafilatura has put them on separate lines.
+- loose text: an article container whose first paragraph is bare text before its
+  ``<p>`` children (old detik and kapanlagi templates) gets it wrapped in a ``<p>``
+  so trafilatura keeps it; a bare dateline there ("<b>Jakarta</b> -") joins the
+  paragraph after it. Nothing is removed by this step.
+- a list label with its list (``trailing-list``: "Berita Lainnya" + links) and
+  known widgets by class (``read-also``, ``ad``, ``share``; see rules.toml).
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml.etree import XPath
+from lxml.html import HtmlElement
+
+from pipelines.extraction.rules import DomRules, Rules, fold, removal, spaced
+
+__all__ = ["find_headline", "prune_page", "visible_text"]
+
+INLINE_TAGS = frozenset(
+    {"a", "strong", "b", "em", "i", "u", "span", "font", "small", "mark", "sup", "sub", "label"}
+)
+NEVER_CUT = frozenset({"html", "body", "article", "main", "head"})
+LIST_TAGS = frozenset({"ul", "ol", "div", "section", "table", "dl", "p", "nav"})
+# Page furniture that trafilatura drops anyway: cut quietly, not reported.
+QUIET_TAGS = frozenset(
+    {"script", "style", "noscript", "nav", "header", "footer", "form", "iframe", "svg",
+     "button", "select", "input", "template", "link", "meta", "aside"}
+)
+REPORT_MIN_WORDS = 8  # a cut before the headline is reported if it reads like text
+MIN_LIST_LINK_SHARE = 0.6
+_LONG_PARAGRAPH = "p[string-length(normalize-space(.)) > 150]"
+MIN_LOOSE_CHARS = 80  # bare text this long beside paragraphs is a paragraph itself
+_LOOSE_CONTAINERS = XPath("//body//*[self::div or self::td or self::section or self::article]"
+                          "[text()[normalize-space()]][p]")
+_WITH_CLASS = XPath("//body//*[@class or @id]")
+_VISIBLE_TEXT = XPath(".//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
+_NOT_WORD = re.compile(r"[\W_]+")
+_COLON = re.compile(r"^[^:：]{2,30}[:：]")
+
+
+def _key(text: str) -> str:
+    return _NOT_WORD.sub("", fold(text))
+
+
+def visible_text(element: HtmlElement) -> str:
+    """The text a reader sees in ``element`` (no script or style), spaces folded."""
+    return spaced("".join(_VISIBLE_TEXT(element)))
+
+
+def _attached(element: HtmlElement, root: HtmlElement) -> bool:
+    return element.getroottree().getroot() is root
+
+
+def _link_share(element: HtmlElement) -> float:
+    total = len(spaced(element.text_content()))
+    linked = sum(len(spaced(a.text_content())) for a in element.iter("a"))
+    return linked / total if total else 0.0
+
+
+def find_headline(tree: HtmlElement, dom: DomRules, title: str | None) -> HtmlElement | None:
+    """The element that shows ``title``, when the page has one."""
+    title_key = _key(title or "")
+    if len(title_key) < 8:
+        return None
+    for element in dom.headline(tree):
+        key = _key(element.text_content())
+        if len(key) >= 8 and (key in title_key or title_key in key):
+            if min(len(key), len(title_key)) >= 0.5 * max(len(key), len(title_key)):
+                return element
+    return None
+
+
+def _cut_before_headline(headline: HtmlElement) -> list[dict]:
+    if headline.xpath(f"count(preceding::{_LONG_PARAGRAPH})") > headline.xpath(
+        f"count(following::{_LONG_PARAGRAPH})"
+    ):
+        return []  # the text sits before the headline: not a layout to trust
+    removed = []
+    node = headline
+    while node.tag != "body" and (parent := node.getparent()) is not None:
+        for sibling in list(node.itersiblings(preceding=True)):
+            if isinstance(sibling.tag, str) and sibling.tag not in QUIET_TAGS:
+                text = visible_text(sibling)
+                if len(text.split()) >= REPORT_MIN_WORDS:
+                    removed.append(removal(text, "before-headline"))
+            sibling.tail = None
+            parent.remove(sibling)
+        parent.text = None
+        node = parent
+    return removed
+
+
+def _widest(element: HtmlElement, text: str) -> HtmlElement:
+    """``element`` or the outermost wrapper around it that holds no other text."""
+    while (parent := element.getparent()) is not None and parent.tag not in NEVER_CUT:
+        if spaced(parent.text_content()) != text:
+            break
+        element = parent
+    return element
+
+
+def _block_of(element: HtmlElement) -> HtmlElement | None:
+    while element is not None and element.tag in INLINE_TAGS:
+        element = element.getparent()
+    return element
+
+
+def _cut_phrase_box(element: HtmlElement, rule: str, pattern: re.Pattern, dom: DomRules) -> list[dict]:
+    block = _block_of(element)
+    if block is None or block.tag in NEVER_CUT:
+        return []
+    text = spaced(block.text_content())
+    if (
+        pattern.match(text)
+        and len(text) <= dom.max_widget_chars
+        and (block.tag == "a" or block.find(".//a") is not None)
+    ):
+        _widest(block, text).drop_tree()
+        return [removal(text, rule)]
+    if element.tag not in INLINE_TAGS or not _COLON.search(spaced(element.text_content() + (element.tail or ""))):
+        return []
+    # the phrase stands inside a paragraph as a label ("<b>Baca juga:</b> <a>…</a>"):
+    # cut it and the link that follows it
+    parts = [element]
+    if element.tag != "a" and element.find(".//a") is None:
+        for sibling in element.itersiblings():
+            if sibling.tag != "a":
+                break
+            parts.append(sibling)
+            if (sibling.tail or "").strip(" :|-–—»\u00a0"):
+                break
+    if len(parts) == 1 and element.tag != "a" and element.find(".//a") is None:
+        return []
+    text = " ".join(spaced(p.text_content()) for p in parts)
+    for part in parts:
+        part.drop_tree()
+    return [removal(text, rule)]
+
+
+def _cut_labelled_list(element: HtmlElement, dom: DomRules) -> list[dict]:
+    label = spaced(element.text_content())
+    if not dom.list_labels.match(label):
+        return []
+    target = _widest(element, label)
+    listing = target.getnext()
+    if listing is None or listing.tag not in LIST_TAGS:
+        return []
+    text = spaced(listing.text_content())
+    if len(text) > dom.max_list_chars or _link_share(listing) < MIN_LIST_LINK_SHARE:
+        return []
+    listing.drop_tree()
+    target.drop_tree()
+    return [removal(f"{label} {text}", "trailing-list")]
+
+
+def _cut_phrase_widgets(tree: HtmlElement, dom: DomRules) -> list[dict]:
+    candidates = []
+    for element in tree.iter():
+        text = element.text
+        if not isinstance(element.tag, str) or not text or not text.strip():
+            continue
+        for rule, pattern in dom.widget_phrases.items():
+            if pattern.match(text):
+                candidates.append((element, rule, pattern))
+                break
+        else:
+            if dom.list_labels.match(text):
+                candidates.append((element, "trailing-list", None))
+    removed = []
+    for element, rule, pattern in candidates:
+        if not _attached(element, tree):
+            continue  # inside a box already cut
+        if pattern is None:
+            removed += _cut_labelled_list(element, dom)
+        else:
+            removed += _cut_phrase_box(element, rule, pattern, dom)
+    return removed
+
+
+def _cut_widgets(tree: HtmlElement, dom: DomRules) -> list[dict]:
+    removed = []
+    for element in _WITH_CLASS(tree):
+        names = f"{element.get('class', '')} {element.get('id', '')}"
+        rule = next((rule for rule, pattern in dom.widgets if pattern.search(names)), None)
+        if rule is None or element.tag in NEVER_CUT or not _attached(element, tree):
+            continue
+        text = visible_text(element)
+        if len(text) > dom.max_list_chars or element.find(".//h1") is not None:
+            continue  # markup gone wrong: this "widget" holds the article
+        if text:
+            removed.append(removal(text, rule))
+        element.drop_tree()
+    return removed
+
+
+def _run_text(text: str | None, run: list[HtmlElement]) -> str:
+    return spaced((text or "") + "".join(e.text_content() + (e.tail or "") for e in run))
+
+
+def _loose_runs(container: HtmlElement):
+    """``(owner, run, following)`` for each stretch of bare text and inline elements
+    between block children; the run's leading text is ``owner.text`` when the
+    owner is the container, else ``owner.tail``."""
+    run, owner = [], container
+    for child in container:
+        if isinstance(child.tag, str) and (child.tag in INLINE_TAGS or child.tag == "br"):
+            run.append(child)
+        else:
+            yield owner, run, child
+            run, owner = [], child
+    yield owner, run, None
+
+
+def _take_lead(container: HtmlElement, owner: HtmlElement) -> str:
+    if owner is container:
+        lead, container.text = container.text, None
+    else:
+        lead, owner.tail = owner.tail, None
+    return lead or ""
+
+
+def _wrap_loose_text(tree: HtmlElement, dateline: re.Pattern) -> None:
+    for container in _LOOSE_CONTAINERS(tree):
+        for owner, run, following in list(_loose_runs(container)):
+            lead = owner.text if owner is container else owner.tail
+            text = _run_text(lead, run)
+            if len(text) >= MIN_LOOSE_CHARS:
+                lead = _take_lead(container, owner)
+                paragraph = container.makeelement("p", {})
+                if run:
+                    run[0].addprevious(paragraph)
+                elif owner is container:
+                    container.insert(0, paragraph)
+                else:
+                    owner.addnext(paragraph)
+                paragraph.text = lead
+                paragraph.extend(run)
+            elif following is not None and following.tag == "p" and text and dateline.match(text + " "):
+                # a bare dateline ("<b>Jakarta</b> -") joins the paragraph it opens
+                lead = _take_lead(container, owner)
+                opening = following.text or ""
+                following.text = lead
+                for position, element in enumerate(run):
+                    following.insert(position, element)
+                if run:
+                    run[-1].tail = (run[-1].tail or "") + opening
+                else:
+                    following.text = lead + opening
+
+
+def prune_page(tree: HtmlElement, rules: Rules, headline: HtmlElement | None) -> list[dict]:
+    """Cut boilerplate out of ``tree`` in place; return what was cut, by rule.
+    ``headline`` is the element that shows the title (``find_headline``)."""
+    dom = rules.dom
+    removed = _cut_before_headline(headline) if headline is not None else []
+    removed += _cut_phrase_widgets(tree, dom)
+    removed += _cut_widgets(tree, dom)
+    _wrap_loose_text(tree, rules.dateline)
+    return removed

@@ -1,0 +1,108 @@
+"""Line rules: what is dropped from trafilatura's text, line by line.
+
+Each line is tried against, in order: a list label and the title-like lines
+after it (``trailing-list``), the headline repeated (``headline``), a bare date
+stamp (``timestamp``), a line without words (``no-words``), the phrase rules of
+rules.toml (``read-also``, ``teaser``, ``channel-promo``, ``blog-promo``,
+``share``, ``byline``, ``credit``), ad text (``ad``) and the site's learned
+template lines (``learned``). Lines that open with a dateline and lines longer
+than a paragraph limit are never dropped. Last, editor codes at the end of the
+story ("(sfr/isn)", "(E-2)") are cut (``editor-initials``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from pipelines.extraction.dates import is_timestamp_line
+from pipelines.extraction.rules import Rules, fold, removal, spaced
+from pipelines.extraction.templates import line_key
+
+__all__ = ["clean_lines"]
+
+_LETTER = re.compile(r"[^\W\d_]")
+_SENTENCE_END = re.compile(r"[.:;][\"”’')\]]?$|[\"”]$")
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def _list_item(line: str, rules: Rules) -> bool:
+    """A title, a tag or a date in a list of links, not a sentence of the story."""
+    return len(line.split()) <= rules.max_list_item_words and not _SENTENCE_END.search(line)
+
+
+def _is_headline(folded: str, title_key: str) -> bool:
+    """The headline again, alone or as a caption with a picture credit after it."""
+    if not title_key:
+        return False
+    key = _NOT_WORD.sub("", folded)
+    if key == title_key:
+        return True
+    return key.startswith(title_key) and len(key) - len(title_key) <= 60 and folded.endswith(")")
+
+
+def _rule_for(text: str, folded: str, rules: Rules, title_key: str, learned: frozenset[str]) -> str | None:
+    if not _LETTER.search(folded):
+        return "no-words"
+    if _is_headline(folded, title_key):
+        return "headline"
+    if is_timestamp_line(text):
+        return "timestamp"
+    for rule in rules.lines:
+        if rule.matches(folded, text):
+            return rule.name
+    if len(folded) <= rules.ad_max_chars and rules.ad_words.match(folded):
+        return "ad"
+    if learned and line_key(text) in learned:
+        return "learned"
+    return None
+
+
+def clean_lines(
+    lines: Iterable[str],
+    rules: Rules,
+    *,
+    title: str | None = None,
+    learned: frozenset[str] = frozenset(),
+) -> tuple[list[str], list[dict]]:
+    """The lines to keep and the removals (``{"line", "rule"}``), in text order."""
+    title_key = _NOT_WORD.sub("", fold(title or ""))
+    texts = [spaced(line) for line in lines]
+    texts = [t for t in texts if t]
+    kept: list[str] = []
+    removed: list[dict] = []
+    index = 0
+    while index < len(texts):
+        text = texts[index]
+        index += 1
+        folded = fold(text)
+        if rules.dateline.match(text) or len(folded) > rules.max_line_chars:
+            kept.append(text)
+            continue
+        if rules.list_labels.match(folded):
+            removed.append(removal(text, "trailing-list"))
+            while index < len(texts) and _list_item(texts[index], rules):
+                removed.append(removal(texts[index], "trailing-list"))
+                index += 1
+            continue
+        rule = _rule_for(text, folded, rules, title_key, learned)
+        if rule is None:
+            kept.append(text)
+        else:
+            removed.append(removal(text, rule))
+    _cut_editor_initials(kept, removed, rules)
+    return kept, removed
+
+
+def _cut_editor_initials(kept: list[str], removed: list[dict], rules: Rules) -> None:
+    if not kept:
+        return
+    match = rules.editor_initials.search(kept[-1])
+    if match is None:
+        return
+    removed.append(removal(match.group().strip(), "editor-initials"))
+    rest = kept[-1][: match.start()].rstrip()
+    if rest:
+        kept[-1] = rest
+    else:
+        kept.pop()

@@ -1,0 +1,180 @@
+"""Metadata read beside trafilatura's: the publication time with where it came
+from, the language a page declares, and an author list without CMS accounts.
+
+The publication time is taken from, in order: a ``<meta>`` tag, JSON-LD
+``datePublished``, the hint a feed or sitemap gave, the visible date on the page.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import datetime
+
+from lxml.etree import XPath
+from lxml.html import HtmlElement
+
+from pipelines.extraction.dates import parse_machine_date, parse_visible_date, to_utc_iso
+from pipelines.extraction.rules import Rules, fold
+
+__all__ = ["clean_author", "clean_title", "declared_language", "published_time"]
+
+HEADLINE_WINDOW = 25  # text nodes after the headline where its date line is looked for
+MAX_DATE_TEXT = 120  # a visible date element longer than this is not a date line
+_ARTICLE_TYPES = ("article", "posting", "report")
+_AFTER_HEADLINE = XPath(
+    "following::text()[normalize-space()][not(ancestor::script or ancestor::style)]"
+    f"[position() <= {HEADLINE_WINDOW}]"
+)
+_TITLE_SEPARATOR = re.compile(r"\s+[-|–—:]\s+")
+_DOMAIN = re.compile(r"\w\.(?:com|co|id|net|org|tv|news)\b")
+
+
+def declared_language(tree: HtmlElement) -> str | None:
+    """The language the page declares: ``<html lang>``, Content-Language, og:locale."""
+    root = tree.getroottree().getroot()
+    if root.get("lang"):
+        return root.get("lang")
+    for meta in tree.iter("meta"):
+        key = (meta.get("http-equiv") or meta.get("property") or meta.get("name") or "").casefold()
+        if key in ("content-language", "og:locale", "language") and meta.get("content"):
+            return meta.get("content")
+    return None
+
+
+def _meta_values(tree: HtmlElement) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for meta in tree.iter("meta"):
+        key = meta.get("property") or meta.get("name") or meta.get("itemprop")
+        content = meta.get("content")
+        if key and content:
+            values.setdefault(key.strip().casefold(), content)
+    return values
+
+
+def _json_ld_objects(tree: HtmlElement) -> Iterator[dict]:
+    for script in tree.xpath("//script[@type='application/ld+json']"):
+        try:
+            data = json.loads(script.text or "", strict=False)
+        except ValueError:
+            continue  # broken JSON-LD is common; the other sources remain
+        stack = [data]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, dict):
+                yield node
+                stack.extend(v for v in node.values() if isinstance(v, dict | list))
+            elif isinstance(node, list):
+                stack.extend(reversed(node))
+
+
+def _json_ld_published(tree: HtmlElement) -> list[str]:
+    """datePublished values, those of article objects first."""
+    articles, others = [], []
+    for node in _json_ld_objects(tree):
+        value = node.get("datePublished")
+        if isinstance(value, str):
+            kind = str(node.get("@type", "")).casefold()
+            (articles if any(t in kind for t in _ARTICLE_TYPES) else others).append(value)
+    return articles + others
+
+
+def _visible_dates(
+    tree: HtmlElement, rules: Rules, headline: HtmlElement | None, now: datetime | None
+) -> Iterator[datetime]:
+    """Dates shown near the headline first, then in date-like elements that are
+    not items of a list (lists of other articles carry their own dates)."""
+    if headline is not None:
+        for text in _AFTER_HEADLINE(headline):
+            if len(text) <= MAX_DATE_TEXT:
+                moment = parse_visible_date(text, now)
+                if moment is not None:
+                    yield moment
+    for element in rules.published_text(tree):
+        if element.xpath("ancestor::li"):
+            continue
+        if element.tag == "time" and element.get("datetime"):
+            moment = parse_machine_date(element.get("datetime"), now)
+            if moment is not None:
+                yield moment
+                continue
+        text = element.text_content()
+        if len(text) <= MAX_DATE_TEXT:
+            moment = parse_visible_date(text, now)
+            if moment is not None:
+                yield moment
+
+
+def published_time(
+    tree: HtmlElement,
+    rules: Rules,
+    *,
+    headline: HtmlElement | None = None,
+    hint: str | None = None,
+    now: datetime | None = None,
+) -> tuple[str | None, str | None]:
+    """``(UTC ISO-8601 time, source)`` with source ``meta``, ``json-ld``, ``hint`` or
+    ``text``; ``(None, None)`` when the page gives no usable date."""
+    meta = _meta_values(tree)
+    for name in rules.published_meta:
+        if name in meta:
+            moment = parse_machine_date(meta[name], now)
+            if moment is not None:
+                return to_utc_iso(moment), "meta"
+    for value in _json_ld_published(tree):
+        moment = parse_machine_date(value, now)
+        if moment is not None:
+            return to_utc_iso(moment), "json-ld"
+    if hint:
+        moment = parse_machine_date(hint, now)
+        if moment is not None:
+            return to_utc_iso(moment), "hint"
+    for moment in _visible_dates(tree, rules, headline, now):
+        return to_utc_iso(moment), "text"
+    return None, None
+
+
+def clean_author(author: str | None, site_name: str | None, rules: Rules) -> str | None:
+    """``author`` without the parts that name the outlet or a CMS account
+    ("Kompas Cyber Media; Robertus Belarminus" -> "Robertus Belarminus")."""
+    if not author:
+        return None
+    site = fold(site_name or "")
+    kept = []
+    for part in author.split(";"):
+        part = " ".join(part.split())
+        folded = fold(part)
+        if not folded or folded == site or rules.author_ignore.search(folded) or _DOMAIN.search(folded):
+            continue
+        if part not in kept:
+            kept.append(part)
+    return "; ".join(kept) or None
+
+
+def _names_site(part: str, site_key: str) -> bool:
+    key = re.sub(r"[\W_]+", "", fold(part))
+    if not key:
+        return False
+    if _DOMAIN.search(fold(part)) and len(part.split()) <= 4:
+        return True
+    return bool(site_key) and len(part.split()) <= 4 and (site_key in key or key in site_key)
+
+
+def clean_title(title: str | None, site_name: str | None) -> str | None:
+    """``title`` without the outlet's name before or after it
+    ("Judul - Kompas.com Regional", "KapanLagi.com: Judul", "Judul | Tempo Gaya")."""
+    if not title:
+        return None
+    site_key = re.sub(r"[\W_]+", "", fold(site_name or ""))
+    parts = _TITLE_SEPARATOR.split(title)
+    while len(parts) > 1 and _names_site(parts[-1], site_key):
+        parts.pop()
+    head, _, rest = parts[0].partition(": ")
+    if rest and _names_site(head, site_key):
+        parts[0] = rest
+    # rejoin with the separators as written
+    cleaned = title[: title.find(parts[-1]) + len(parts[-1])]
+    if parts[0] != title[: len(parts[0])]:
+        cleaned = cleaned[cleaned.find(parts[0]):]
+    return cleaned.strip() or title

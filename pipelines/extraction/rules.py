@@ -1,0 +1,225 @@
+"""The boilerplate and metadata rules of ``rules.toml``, compiled once per process.
+
+Everything a site may change (phrases, widget class names, meta tag names) is
+data in ``rules.toml``; this module turns it into regular expressions and XPaths
+and refuses a malformed file with a message naming the key.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml.etree import XPath, XPathError
+
+__all__ = [
+    "RULES_FILE",
+    "DomRules",
+    "LineRule",
+    "Rules",
+    "fold",
+    "load_rules",
+    "phrase_pattern",
+    "removal",
+    "spaced",
+]
+
+RULES_FILE = Path(__file__).with_name("rules.toml")
+MAX_REPORTED_CHARS = 300  # a removed widget is reported by its first characters
+
+# Whitespace as pages write it: ordinary and non-breaking spaces, and the
+# zero-width characters some editors leave between words.
+_SPACE = r"[\s\u200b\u200c\u200d\u2060\ufeff]"
+_SPACES = re.compile(_SPACE + "+")
+# What may stand before a phrase at the start of a line: bullets, emphasis marks.
+_LEAD = r"^[\s*_•·»>|\[(\-–—\u200b\ufeff]{0,4}"
+# What must follow a phrase written with a trailing colon.
+_SEPARATOR = _SPACE + r"*(?:[:：\-–—|»]|$)"
+
+
+def spaced(text: str) -> str:
+    """``text`` with every run of spaces (non-breaking, zero-width) as one space."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def fold(text: str) -> str:
+    """The form lines are matched in: spaces folded and lower case."""
+    return spaced(text).casefold()
+
+
+def removal(text: str, rule: str) -> dict[str, str]:
+    """The record of one removal as extraction reports it: the text and the rule."""
+    text = spaced(text)
+    if len(text) > MAX_REPORTED_CHARS:
+        text = text[: MAX_REPORTED_CHARS - 1] + "…"
+    return {"line": text, "rule": rule}
+
+
+def phrase_pattern(phrases: list[str], *, anchored: bool = True) -> re.Pattern | None:
+    """One case-insensitive regex for ``phrases`` (see the header of rules.toml)."""
+    parts = []
+    for phrase in phrases:
+        words = phrase.casefold().split()
+        label = words[-1].endswith(":")
+        if label:
+            words[-1] = words[-1][:-1]
+        body = (_SPACE + "+").join(re.escape(w) for w in words if w)
+        if label:
+            body += _SEPARATOR
+        elif body and (body[-1].isalnum() or body[-1] == "_"):
+            body += r"(?!\w)"
+        parts.append(body)
+    if not parts:
+        return None
+    lead = _LEAD if anchored else r"(?<!\w)"
+    return re.compile(lead + "(?:" + "|".join(parts) + ")", re.IGNORECASE)
+
+
+def _words_pattern(words: list[str]) -> re.Pattern | None:
+    """Matches a line made only of ``words`` (and punctuation between them)."""
+    if not words:
+        return None
+    alternation = "|".join(
+        (_SPACE + "+").join(map(re.escape, w.casefold().split())) for w in words
+    )
+    return re.compile(rf"^(?:\W*(?:{alternation})(?!\w))+\W*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class LineRule:
+    """A named line rule: a line matches when its start, its content or its
+    pattern says so (``combine="all"``: when all the given ones do)."""
+
+    name: str
+    starts: re.Pattern | None = None
+    contains: re.Pattern | None = None
+    pattern: re.Pattern | None = None
+    combine: str = "any"
+    max_chars: int = 400
+
+    def matches(self, folded: str, text: str) -> bool:
+        if len(folded) > self.max_chars:
+            return False
+        checks = []
+        if self.starts is not None:
+            checks.append(self.starts.match(folded) is not None)
+        if self.contains is not None:
+            checks.append(self.contains.search(folded) is not None)
+        if self.pattern is not None:
+            checks.append(self.pattern.search(text) is not None)
+        return all(checks) if self.combine == "all" else any(checks)
+
+
+@dataclass(frozen=True)
+class DomRules:
+    headline: XPath
+    widget_phrases: dict[str, re.Pattern]  # rule -> phrases that open a link box
+    list_labels: re.Pattern  # a whole label that opens a list of links
+    widgets: tuple[tuple[str, re.Pattern], ...]  # rule -> class/id of known widgets
+    max_widget_chars: int
+    max_list_chars: int
+
+
+@dataclass(frozen=True)
+class Rules:
+    dom: DomRules
+    lines: tuple[LineRule, ...]
+    max_line_chars: int
+    dateline: re.Pattern
+    list_labels: re.Pattern
+    max_list_item_words: int
+    ad_words: re.Pattern
+    ad_max_chars: int
+    editor_initials: re.Pattern
+    published_meta: tuple[str, ...]
+    published_text: XPath
+    author_ignore: re.Pattern
+
+
+# Line rules in the order they are tried; the first that matches names the removal.
+_LINE_RULES = ("read-also", "teaser", "channel-promo", "blog-promo", "share", "byline", "credit")
+_LINE_RULE_KEYS = {"starts", "contains", "pattern", "max_chars"}
+
+
+def _class_pattern(spec: dict, where: str) -> re.Pattern:
+    """Matches the "class id" string of an element that is one of these widgets."""
+    parts = [re.escape(fragment) for fragment in spec.get("class_contains", [])]
+    parts += [rf"(?<![\w-]){re.escape(token)}(?![\w-])" for token in spec.get("class_tokens", [])]
+    if not parts:
+        raise ValueError(f"{where}: give class_contains or class_tokens")
+    return re.compile("|".join(parts))
+
+
+def _line_rule(name: str, spec: dict, default_max: int) -> LineRule:
+    unknown = set(spec) - _LINE_RULE_KEYS
+    if unknown:
+        raise ValueError(f"lines.{name}: unknown keys {sorted(unknown)}")
+    contains = phrase_pattern(spec.get("contains", []), anchored=False)
+    return LineRule(
+        name=name,
+        starts=phrase_pattern(spec.get("starts", [])),
+        contains=contains,
+        pattern=re.compile(spec["pattern"]) if "pattern" in spec else None,
+        # a promo is a call to the reader *and* a channel; other rules need one sign
+        combine="all" if name == "channel-promo" else "any",
+        max_chars=spec.get("max_chars", default_max),
+    )
+
+
+def _compile(data: dict) -> Rules:
+    dom, lines = data["dom"], data["lines"]
+    max_line = lines["max_chars"]
+    labels = lines["trailing-list"]["labels"]
+    label_pattern = re.compile(
+        r"^\W*(?:"
+        + "|".join((_SPACE + "+").join(map(re.escape, label.split())) for label in labels)
+        + r")\W*$",
+        re.IGNORECASE,
+    )
+    widget_phrases = {}
+    for rule in ("read-also", "teaser"):
+        pattern = phrase_pattern(lines[rule]["starts"])
+        if pattern is not None:
+            widget_phrases[rule] = pattern
+    dom_rules = DomRules(
+        headline=XPath(dom["headline_xpath"]),
+        widget_phrases=widget_phrases,
+        list_labels=label_pattern,
+        widgets=tuple(
+            (w["rule"], _class_pattern(w, f"dom.widgets[{i}]")) for i, w in enumerate(dom["widgets"])
+        ),
+        max_widget_chars=dom["max_widget_chars"],
+        max_list_chars=dom["max_list_chars"],
+    )
+    ignore = data["author"]["ignore_words"]
+    return Rules(
+        dom=dom_rules,
+        lines=tuple(_line_rule(name, lines[name], max_line) for name in _LINE_RULES),
+        max_line_chars=max_line,
+        dateline=re.compile(lines["dateline"]),
+        list_labels=label_pattern,
+        max_list_item_words=lines["trailing-list"]["max_item_words"],
+        ad_words=_words_pattern(lines["ad"]["words"]),
+        ad_max_chars=lines["ad"]["max_chars"],
+        editor_initials=re.compile(lines["editor-initials"]["pattern"]),
+        published_meta=tuple(name.casefold() for name in data["published"]["meta"]),
+        published_text=XPath(data["published"]["text_xpath"].strip()),
+        author_ignore=phrase_pattern(ignore, anchored=False),
+    )
+
+
+@functools.cache
+def load_rules(path: Path = RULES_FILE) -> Rules:
+    """The compiled rules of ``path``; a malformed file raises ``ValueError``
+    naming the file and the key."""
+    try:
+        with open(path, "rb") as handle:
+            return _compile(tomllib.load(handle))
+    except KeyError as exc:
+        raise ValueError(f"{path}: missing key {exc}") from exc
+    except (tomllib.TOMLDecodeError, re.error, XPathError, ValueError) as exc:
+        raise ValueError(f"{path}: {exc}") from exc

@@ -1,0 +1,173 @@
+"""The Scrapy stage: each fetched page through ``extract_page`` off the reactor.
+
+Extraction is CPU-bound (~30-50 ms a page), so it runs in a pool:
+``EXTRACT_WORKERS`` processes (0 = one per core). With 1 it runs in a single
+thread instead: no process to start and no page to pickle, and the reactor still
+gets the interpreter between the thread's slices, where inline it would stall
+for the whole page. A page that yields no text, or a worker that dies, never
+raises out of the stage: the item gets an ``extraction_note``, the stat
+``extract/failed`` or ``extract/no_text`` and a recorded error, and goes on.
+
+Counters: ``extract/pages``, ``extract/removed/<source>/<rule>`` (read into the
+run ledger's ``crawl_run_rules``), ``extract/date_source/<source of the date>``.
+
+Template learning: the site's learned lines are read from the database the
+first time the run meets the site; the template candidates of each new article
+are written back when the spider closes, after the articles are stored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+import sqlite3
+from collections import Counter
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from functools import partial
+
+from itemadapter import ItemAdapter
+from scrapy.exceptions import NotConfigured
+
+from crawler.signals import url_failed
+from pipelines.extraction.extract import Extraction, extract_page
+from storage.articles import find_article
+from storage.boilerplate import learned_lines, record_lines
+from storage.database import StorageError, open_database, transaction
+
+__all__ = ["ExtractionPipeline"]
+
+logger = logging.getLogger(__name__)
+
+
+class ExtractionPipeline:
+    """Fills title, text, author, publication time, language and site name."""
+
+    def __init__(self, crawler, workers: int, db_path: str | None):
+        self.crawler = crawler
+        self.workers = workers or os.cpu_count() or 1
+        self.db_path = db_path
+        self.executor: Executor | None = None
+        self.db = None
+        self.learned: dict[str, frozenset[str]] = {}
+        self.pending: dict[str, tuple[str, tuple[str, ...], str | None]] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        workers = crawler.settings.getint("EXTRACT_WORKERS", 0)
+        if workers < 0:
+            raise NotConfigured(f"EXTRACT_WORKERS must be 0 (one per core) or more, not {workers}")
+        return cls(crawler, workers, crawler.settings.get("STORAGE_DB_PATH"))
+
+    def open_spider(self):
+        self.executor = self._new_executor()
+        if self.db_path:
+            try:
+                self.db = open_database(self.db_path)
+            except StorageError as exc:
+                logger.warning("template learning off: %s", exc)
+
+    def close_spider(self):
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+        if self.db is None:
+            return
+        try:
+            with transaction(self.db):
+                for source, lines, fetched_at in self.pending.values():
+                    record_lines(self.db, source, lines, fetched_at)
+        except (StorageError, sqlite3.Error) as exc:
+            logger.warning("template lines not recorded: %s", exc)
+        self.db.close()
+
+    async def process_item(self, item):
+        adapter = ItemAdapter(item)
+        source = adapter.get("source") or "unknown"
+        job = partial(
+            extract_page,
+            adapter.get("html") or "",
+            adapter.get("url"),
+            hints={
+                "published": adapter.get("hint_published"),
+                "title": adapter.get("hint_title"),
+                "fetched_at": adapter.get("fetched_at"),
+            },
+            learned_lines=self._learned(source),
+            more_pages=tuple(adapter.get("more_pages") or ()),
+        )
+        try:
+            result = await asyncio.get_running_loop().run_in_executor(self.executor, job)
+        except Exception as exc:  # the pool broke or the page could not be handed over
+            logger.error("extraction of %s failed: %r", adapter.get("url"), exc)
+            result = Extraction(note=f"extraction failed: {type(exc).__name__}: {exc}")
+            if isinstance(exc, BrokenProcessPool):
+                self.executor = self._new_executor()
+        self._fill(adapter, result)
+        self._count(source, adapter, result)
+        self._remember(source, adapter, result)
+        return item
+
+    # -- helpers -----------------------------------------------------------
+
+    def _new_executor(self) -> Executor:
+        if self.workers == 1:
+            return ThreadPoolExecutor(1, thread_name_prefix="extract")
+        # forkserver: workers never inherit the reactor's threads and sockets
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["pipelines.extraction.extract"])
+        return ProcessPoolExecutor(self.workers, mp_context=context)
+
+    def _learned(self, source: str) -> frozenset[str]:
+        if source not in self.learned:
+            lines = frozenset()
+            if self.db is not None:
+                try:
+                    lines = learned_lines(self.db, source)
+                except (StorageError, sqlite3.Error) as exc:  # a locked database must not stop extraction
+                    logger.warning("learned lines of %s not loaded: %s", source, exc)
+            self.learned[source] = lines
+        return self.learned[source]
+
+    @staticmethod
+    def _fill(adapter: ItemAdapter, result: Extraction) -> None:
+        adapter["title"] = result.title or adapter.get("hint_title")
+        adapter["text"] = result.text
+        adapter["author"] = result.author
+        adapter["published_at"] = result.published
+        adapter["published_source"] = result.published_source
+        adapter["language"] = result.language
+        adapter["site_name"] = result.site_name
+        adapter["removed_lines"] = result.removed
+        notes = [n for n in (adapter.get("extraction_note"), result.note) if n]
+        adapter["extraction_note"] = "; ".join(notes) or None
+
+    def _count(self, source: str, adapter: ItemAdapter, result: Extraction) -> None:
+        stats = self.crawler.stats
+        stats.inc_value("extract/pages")
+        for rule, count in Counter(r["rule"] for r in result.removed).items():
+            stats.inc_value(f"extract/removed/{source}/{rule}", count)
+        stats.inc_value(f"extract/date_source/{result.published_source or 'none'}")
+        if result.text:
+            return
+        failed = (result.note or "").startswith("extraction failed")
+        stats.inc_value("extract/failed" if failed else "extract/no_text")
+        self.crawler.signals.send_catch_log(
+            signal=url_failed, source=source, url=adapter.get("url"), stage="extract",
+            reason=result.note or "no article text found", status=None,
+        )
+
+    def _remember(self, source: str, adapter: ItemAdapter, result: Extraction) -> None:
+        """Keep a new article's template candidates for the site's statistics
+        (an article fetched again was counted when it was first stored)."""
+        url = adapter.get("url")
+        if self.db is None or not result.template_lines or not url or url in self.pending:
+            return
+        try:
+            if find_article(self.db, [url, *(adapter.get("requested_urls") or [])]) is not None:
+                return
+        except (StorageError, sqlite3.Error) as exc:
+            logger.warning("template lines of %s skipped: %s", url, exc)
+            return
+        self.pending[url] = (source, result.template_lines, adapter.get("fetched_at"))
