@@ -8,10 +8,9 @@ skipped. The articles go through the same :class:`Clusterer` a crawl uses, in fi
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import IO
 
 from pipelines.clustering.clusterer import Clusterer
 from pipelines.clustering.params import ClusterParams
@@ -97,13 +96,16 @@ def output_record(record: dict, decision: Decision) -> dict:
     }
 
 
-def run_batch(source: IO[str], params: ClusterParams | None = None) -> tuple[
+def run_batch(source: Iterable[str], params: ClusterParams | None = None,
+              keep: Callable[[dict], bool] | None = None) -> tuple[
         list[tuple[dict, Decision]], list[BadLine]]:
-    """Cluster every good line of ``source``; return (record, decision) pairs and the bad
-    lines. Later merges are applied: each decision's cluster is the one it ended in."""
+    """Cluster every good line of ``source`` (those ``keep`` accepts, if given); return
+    (record, decision) pairs and the bad lines. Decisions are brought up to date with
+    what later articles did: the cluster each ended in, the copy each now points to."""
     clusterer = Clusterer(params)
     problems: list[BadLine] = []
-    results = [(record, clusterer.assign(doc)) for doc, record in read_docs(source, problems)]
+    results = [(record, clusterer.assign(doc)) for doc, record in read_docs(source, problems)
+               if keep is None or keep(record)]
     by_key = {decision.key: decision for _, decision in results}
     for _, decision in results:
         decision.cluster_id = clusterer.final_cluster(decision.cluster_id)

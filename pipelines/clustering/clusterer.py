@@ -73,6 +73,9 @@ class Clusterer:
         pool = self._candidates(node)
         decision = self._as_copy(node, pool) or self._as_story(node, pool)
         self._admit(node)
+        if self._sweep_due():
+            decision.merged.extend(self._sweep())
+        decision.cluster_id = node.cluster
         decision.representative = self.clusters[node.cluster].representative
         self._attach_record(decision, node, parsed, title)
         return decision
@@ -139,9 +142,7 @@ class Clusterer:
         for other_id, _ in reached[1:]:
             target_now = self.final_cluster(target)
             if self._may_merge(target_now, other_id):
-                kept, dropped = sorted((target_now, other_id))
-                self._merge(kept, dropped)
-                merged.append(dropped)
+                merged.append(self._merge(target_now, other_id))
         node.cluster = self.final_cluster(target)
         node.nearest = nearest.key
         return Decision(node.key, "joined", node.cluster, node.text_hash, score=score,
@@ -213,13 +214,40 @@ class Clusterer:
             cluster_id = self._alias[cluster_id]
         return cluster_id
 
-    def _merge(self, kept: int, dropped: int) -> None:
+    def _merge(self, a: int, b: int) -> tuple[int, int]:
+        """Fold the younger of two clusters into the older; return (dropped, kept)."""
+        kept, dropped = sorted((a, b))
         survivor, gone = self.clusters[kept], self.clusters.pop(dropped)
         for member in gone.members:
             member.cluster = kept
         survivor.members = sorted(survivor.members + gone.members, key=lambda n: n.seq)
         self._alias[dropped] = kept
         survivor.elect()
+        return dropped, kept
+
+    def _sweep_due(self) -> bool:
+        n = self.stats.n_docs
+        return 4 <= n <= self.params.sweep_until and n & (n - 1) == 0
+
+    def _sweep(self) -> list[tuple[int, int]]:
+        """Re-examine the window with today's weights and merge the clusters that now
+        have a pair of members at the threshold: repairs stories split while the
+        document frequencies were still young. Runs each time the article count
+        doubles, up to ``sweep_until``."""
+        merged = []
+        for node in sorted(self.nodes.values(), key=lambda n: n.seq):
+            others = [o for o in self._candidates(node)
+                      if o.seq < node.seq and o.cluster != node.cluster
+                      and self._close_in_time(node, o)]
+            if not others:
+                continue
+            scores = similarities(self.stats, node.vector, [o.vector for o in others])
+            threshold = self.threshold()
+            for score, other in zip(scores.tolist(), others):
+                if (score >= threshold and other.cluster != node.cluster
+                        and not self._kept_apart(node.cluster, other.cluster)):
+                    merged.append(self._merge(node.cluster, other.cluster))
+        return merged
 
     def keep_apart(self, a: int, b: int) -> None:
         """Never merge clusters ``a`` and ``b`` (an analyst split one from the other)."""
@@ -286,7 +314,6 @@ class Clusterer:
         decision.shingle_sig = dump_signature(node.shingle_sig)
         decision.story_sig = dump_signature(node.story_sig)
         decision.signer = (self.signer.num_perm, self.signer.seed, self.signer.scheme)
-        decision.node = node
 
     # -- restoring from storage -------------------------------------------------------
 
@@ -310,7 +337,7 @@ class Clusterer:
                         vector=restore_vector(clusterer.stats, stored.features),
                         shingle_sig=stored.shingle_sig, story_sig=stored.story_sig,
                         cluster=stored.cluster_id, duplicate_of=stored.duplicate_of,
-                        nearest=stored.features.get("nearest"), article_id=stored.article_id)
+                        nearest=stored.features.get("nearest"))
             clusterer._seq += 1
             if node.duplicate_of:
                 clusterer._families.setdefault(node.duplicate_of, []).append(node)

@@ -10,13 +10,17 @@ from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
-__all__ = ["Scores", "bcubed", "families", "pairwise"]
+__all__ = ["Scores", "bcubed", "evaluate", "families", "pairwise"]
 
 
 @dataclass(frozen=True)
 class Scores:
+    """Precision and recall; pairwise scores also carry their pair counts
+    (put together and belonging together, put together, belonging together)."""
+
     precision: float
     recall: float
+    pairs: tuple[int, int, int] | None = None
 
     @property
     def f1(self) -> float:
@@ -24,8 +28,11 @@ class Scores:
         return 0.0 if total == 0 else 2 * self.precision * self.recall / total
 
     def as_dict(self) -> dict:
-        return {"precision": round(self.precision, 4), "recall": round(self.recall, 4),
-                "f1": round(self.f1, 4)}
+        scores = {"precision": round(self.precision, 4), "recall": round(self.recall, 4),
+                  "f1": round(self.f1, 4)}
+        if self.pairs is not None:
+            scores.update(zip(("pairs_correct", "pairs_found", "pairs_expected"), self.pairs))
+        return scores
 
 
 def _common(predicted: Mapping, gold: Mapping) -> list:
@@ -59,7 +66,7 @@ def pairwise(predicted: Mapping[Hashable, Hashable], gold: Mapping[Hashable, Has
     gold_pairs = pairs(Counter(gold[i] for i in items).values())
     precision = together / predicted_pairs if predicted_pairs else 1.0
     recall = together / gold_pairs if gold_pairs else 1.0
-    return Scores(precision, recall)
+    return Scores(precision, recall, (together, predicted_pairs, gold_pairs))
 
 
 def families(links: Mapping[Hashable, Hashable | None]) -> dict[Hashable, Hashable]:
@@ -79,3 +86,24 @@ def families(links: Mapping[Hashable, Hashable | None]) -> dict[Hashable, Hashab
         if original is not None:
             parent[find(item)] = find(original)
     return {item: find(item) for item in parent}
+
+
+def evaluate(clusters: Mapping[Hashable, Hashable], copies: Mapping[Hashable, Hashable | None],
+             events: Mapping[Hashable, Hashable],
+             gold_copies: Mapping[Hashable, Hashable | None]) -> dict:
+    """The evaluation report: stories (``clusters`` against gold ``events``) by B-cubed
+    and pairwise scores with cluster counts, and copy families (``copies`` against
+    ``gold_copies``, each mapping an item to what it copies) by pairwise scores."""
+    items = [item for item in clusters if item in events]
+    found_families = families({item: copies.get(item) for item in items})
+    gold_families = families({item: gold_copies.get(item) for item in items})
+    return {
+        "articles": len(items),
+        "clusters": {"predicted": len({clusters[i] for i in items}),
+                     "gold": len({events[i] for i in items})},
+        "bcubed": bcubed(clusters, events).as_dict(),
+        "pairwise": pairwise(clusters, events).as_dict(),
+        "near_duplicates": pairwise(
+            {i: found_families[i] for i in items}, {i: gold_families[i] for i in items}
+        ).as_dict(),
+    }

@@ -31,7 +31,10 @@ class ClusterParams:
     numbers counting ``name_weight`` times a common word; an article joins the
     cluster of its best match when the cosine reaches ``join_threshold`` and, if both
     are dated, they are at most ``max_gap_hours`` apart. Two clusters a new article
-    links to are merged when their own closest members reach ``join_threshold``.
+    links to are merged when their own closest members reach the threshold. While the
+    statistics are young the threshold carries a margin, ``idf_margin / sqrt(N)`` for N
+    articles counted, and each time N doubles (up to ``sweep_until``) the window is
+    re-examined and clusters that now reach the threshold are merged.
 
     The index keeps articles whose time (publication, else fetch) lies within
     ``window_days`` of the newest time seen; undated and unfetched ones stay.
@@ -52,7 +55,8 @@ class ClusterParams:
     common_min_df: int = 50
     name_weight: float = 2.0
     join_threshold: float = 0.25
-    idf_margin: float = 0.3
+    idf_margin: float = 0.5
+    sweep_until: int = 4096
     max_gap_hours: float = 72.0
     window_days: float = 7.0
     lsh_storage: dict = field(default_factory=lambda: {"type": "dict"})

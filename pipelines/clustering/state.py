@@ -43,7 +43,6 @@ class Node:
     duplicate_of: str | None = None
     nearest: str | None = None
     support: int = 0
-    article_id: int | None = None
 
     @property
     def reference_time(self) -> float | None:
@@ -89,8 +88,9 @@ class Decision:
 
     ``kind`` is ``"new"`` (it founded ``cluster_id``), ``"joined"``, ``"duplicate"``
     (a copy of ``duplicate_of``, estimated shingle Jaccard ``similarity``) or
-    ``"update"`` (an article seen before, fetched again). ``merged`` are clusters
-    folded into ``cluster_id`` by this article; ``reparented`` maps copies (and the
+    ``"update"`` (an article seen before, fetched again). ``merged`` lists the
+    (dropped, kept) clusters folded together while deciding, in order; ``reparented``
+    maps copies (and the
     former earliest copy) that now point to this article to their similarity.
     """
 
@@ -102,14 +102,17 @@ class Decision:
     duplicate_of: str | None = None
     similarity: float | None = None
     matches: list[Match] = field(default_factory=list)
-    merged: list[int] = field(default_factory=list)
+    merged: list[tuple[int, int]] = field(default_factory=list)  # (dropped, kept)
     reparented: dict[str, float] = field(default_factory=dict)
     representative: str | None = None
     features: dict | None = None
     shingle_sig: bytes | None = None
     story_sig: bytes | None = None
     signer: tuple[int, int, str] | None = None  # num_perm, seed, scheme
-    node: Node | None = field(default=None, repr=False)
+
+    def to_record(self) -> dict:
+        """What storage needs to persist the decision, as plain values."""
+        return {name: getattr(self, name) for name in _RECORD_FIELDS}
 
     def explain(self) -> dict:
         """A JSON-able account of the decision."""
@@ -131,12 +134,16 @@ class Decision:
         }
 
 
+_RECORD_FIELDS = ("key", "kind", "cluster_id", "text_hash", "score", "duplicate_of", "similarity",
+                  "merged", "reparented", "representative", "features", "shingle_sig",
+                  "story_sig", "signer")
+
+
 @dataclass(frozen=True)
 class StoredArticle:
     """An article as the database restores it into the clusterer."""
 
     key: str
-    article_id: int | None
     source: str | None
     published: float | None
     seen: float | None

@@ -1,0 +1,11 @@
+"""Duplicate detection and story clustering.
+
+Pure modules (no Scrapy): ``text`` (tokens, names, shingles), ``features`` (IDF-weighted
+term vectors), ``index`` (MinHash signatures and LSH), ``clusterer`` (the incremental
+decisions), ``metrics`` (B-cubed, pairwise), ``batch`` (JSON Lines in and out),
+``explain``. The Scrapy stage is :class:`ClusteringPipeline`.
+"""
+
+from pipelines.clustering.pipeline import ClusteringPipeline
+
+__all__ = ["ClusteringPipeline"]

@@ -1,0 +1,394 @@
+"""Story-cluster state in SQLite: signatures, term frequencies, cluster records, overrides.
+
+The crawl's storage stage writes an article and then calls :func:`apply_decision`
+with the clustering decision, inside the same ``transaction(db)``: the article, its
+signatures, the document frequencies and its story's record commit together. At the
+start of a crawl :func:`load_clusterer` rebuilds the clusterer as a continuous run
+would have left it. Analysts correct stories with :func:`merge_clusters` and
+:func:`split_article`; both are recorded in ``cluster_overrides`` and respected by
+later runs. Articles are keyed in the clusterer by their canonical URL.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from sqlite_utils import Database
+
+from pipelines.clustering.clusterer import Clusterer
+from pipelines.clustering.explain import nearest_members
+from pipelines.clustering.index import load_signature
+from pipelines.clustering.params import FEATURES_VERSION, ClusterParams
+from pipelines.clustering.state import Decision, Doc, StoredArticle
+from storage.database import StorageError, transaction, utc_now
+
+__all__ = [
+    "apply_decision",
+    "cluster_records",
+    "explain_article",
+    "find_article_id",
+    "load_clusterer",
+    "merge_clusters",
+    "split_article",
+]
+
+_DOCUMENTS = "documents"  # cluster_state key: number of articles counted in cluster_terms
+_WIB_DAY = "date(coalesce(a.published_at, a.fetched_at), '+7 hours')"
+
+
+def _epoch(value: str | None) -> float | None:
+    if not value:
+        return None
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+
+
+def _iso(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _id_of(db: Database, key: str | None) -> int | None:
+    if key is None:
+        return None
+    row = db.execute("SELECT id FROM articles WHERE url = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def apply_decision(db: Database, article_id: int, decision: Decision | dict) -> None:
+    """Persist a clustering decision for the stored article ``article_id``.
+
+    ``decision`` is the ``Decision`` or its ``to_record()`` dict (``item.clustering``).
+    Call it right after writing the article, inside the same ``transaction(db)``. It
+    writes the article's cluster columns, its signatures and features, the document
+    frequencies, any stories the article merged and copies it now heads, and
+    refreshes the record of its story. Other articles are named by URL.
+    """
+    record = decision.to_record() if isinstance(decision, Decision) else decision
+    now = utc_now()
+    with transaction(db):
+        if record["features"] is not None:
+            _save_signatures(db, article_id, record, now)
+        if record["kind"] != "update":
+            _count_terms(db, record["features"] or {})
+        cluster_id = record["cluster_id"]
+        db.execute("INSERT OR IGNORE INTO clusters(id, created_at, updated_at) VALUES (?, ?, ?)",
+                   (cluster_id, now, now))
+        for dropped, kept in record["merged"]:
+            _fold(db, dropped, kept, now)
+        duplicate_of = _id_of(db, record["duplicate_of"])
+        if duplicate_of == article_id:
+            duplicate_of = None
+        db.execute(
+            "UPDATE articles SET cluster_id = ?, duplicate_of = ?, similarity = ?, "
+            "cluster_score = ?, text_hash = ? WHERE id = ?",
+            (cluster_id, duplicate_of, record["similarity"] if duplicate_of else None,
+             record["score"], record["text_hash"], article_id),
+        )
+        for key, similarity in record["reparented"].items():
+            former = _id_of(db, key)
+            if former is None or former == article_id:
+                continue
+            db.execute("UPDATE articles SET duplicate_of = ? WHERE duplicate_of = ?",
+                       (article_id, former))
+            db.execute("UPDATE articles SET duplicate_of = ?, similarity = ? WHERE id = ?",
+                       (article_id, similarity, former))
+        _refresh(db, cluster_id, _id_of(db, record["representative"]), now)
+        for kept in {kept for _, kept in record["merged"]} - {cluster_id}:
+            _refresh(db, _live_cluster(db, kept), None, now)
+
+
+def _save_signatures(db: Database, article_id: int, record: dict, now: str) -> None:
+    num_perm, seed, scheme = record["signer"]
+    db.execute(
+        "INSERT INTO signatures(article_id, num_perm, seed, scheme, shingle_sig, story_sig, "
+        "features, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(article_id) DO "
+        "UPDATE SET num_perm = excluded.num_perm, seed = excluded.seed, scheme = excluded.scheme, "
+        "shingle_sig = excluded.shingle_sig, story_sig = excluded.story_sig, "
+        "features = excluded.features",
+        (article_id, num_perm, seed, scheme, record["shingle_sig"], record["story_sig"],
+         json.dumps(record["features"], ensure_ascii=False), now),
+    )
+
+
+def _count_terms(db: Database, features: dict) -> None:
+    db.executemany(
+        "INSERT INTO cluster_terms(term, df) VALUES (?, 1) "
+        "ON CONFLICT(term) DO UPDATE SET df = df + 1",
+        [(term,) for term in features.get("terms", {})],
+    )
+    db.execute(
+        "INSERT INTO cluster_state(key, value) VALUES (?, 1) "
+        "ON CONFLICT(key) DO UPDATE SET value = value + 1", (_DOCUMENTS,),
+    )
+
+
+def _fold(db: Database, dropped: int, kept: int, now: str) -> None:
+    """Move every article of cluster ``dropped`` into ``kept``; ``dropped`` stays as a
+    record pointing to ``kept``."""
+    db.execute("UPDATE articles SET cluster_id = ? WHERE cluster_id = ?", (kept, dropped))
+    db.execute("UPDATE clusters SET merged_into = ?, article_count = 0, source_count = 0, "
+               "updated_at = ? WHERE id = ?", (kept, now, dropped))
+    db.execute("UPDATE clusters SET merged_into = ? WHERE merged_into = ?", (kept, dropped))
+
+
+def _refresh(db: Database, cluster_id: int, representative: int | None, now: str) -> None:
+    """Recompute a story's record from its articles."""
+    first = db.execute(
+        "SELECT id, source, coalesce(published_at, fetched_at) FROM articles WHERE cluster_id = ? "
+        "ORDER BY coalesce(published_at, fetched_at), id LIMIT 1", (cluster_id,),
+    ).fetchone()
+    if first is None:
+        db.execute("UPDATE clusters SET article_count = 0, source_count = 0, updated_at = ? "
+                   "WHERE id = ?", (now, cluster_id))
+        return
+    current = db.execute("SELECT representative_article_id FROM clusters WHERE id = ?",
+                         (cluster_id,)).fetchone()
+    if representative is None or not _member(db, representative, cluster_id):
+        representative = current[0] if current and _member(db, current[0], cluster_id) else first[0]
+    db.execute(
+        """UPDATE clusters SET
+            article_count = (SELECT count(*) FROM articles WHERE cluster_id = :id),
+            source_count = (SELECT count(DISTINCT source) FROM articles WHERE cluster_id = :id),
+            first_seen = :first_seen,
+            last_seen = (SELECT max(coalesce(published_at, fetched_at)) FROM articles
+                         WHERE cluster_id = :id),
+            first_article_id = :first, first_source = :first_source,
+            representative_article_id = :representative,
+            headline = (SELECT title FROM articles WHERE id = :representative),
+            updated_at = :now
+        WHERE id = :id""",
+        {"id": cluster_id, "first": first[0], "first_source": first[1], "first_seen": first[2],
+         "representative": representative, "now": now},
+    )
+
+
+def _member(db: Database, article_id: int | None, cluster_id: int) -> bool:
+    return article_id is not None and db.execute(
+        "SELECT 1 FROM articles WHERE id = ? AND cluster_id = ?", (article_id, cluster_id)
+    ).fetchone() is not None
+
+
+def load_clusterer(db: Database, params: ClusterParams | None = None) -> Clusterer:
+    """The clusterer as the stored state leaves it: the articles of the time window,
+    the document frequencies, the next cluster id, and analysts' splits.
+
+    Signatures made with another ``num_perm``, seed, permutation scheme or feature
+    version are recomputed from the stored article text and saved.
+    """
+    params = params or ClusterParams()
+    _resign_stale(db, params)
+    frequencies = dict(db.execute("SELECT term, df FROM cluster_terms").fetchall())
+    row = db.execute("SELECT value FROM cluster_state WHERE key = ?", (_DOCUMENTS,)).fetchone()
+    newest = db.execute(
+        "SELECT max(coalesce(a.published_at, a.fetched_at)) FROM signatures s "
+        "JOIN articles a ON a.id = s.article_id").fetchone()[0]
+    watermark = _epoch(newest)
+    horizon = _iso(watermark - params.window_days * 86400.0) if watermark else ""
+    rows = db.execute(
+        """SELECT a.id, a.url, a.source, a.published_at, a.fetched_at, a.text_hash,
+                  a.cluster_id, d.url, s.features, s.shingle_sig, s.story_sig
+        FROM signatures s JOIN articles a ON a.id = s.article_id
+        LEFT JOIN articles d ON d.id = a.duplicate_of
+        WHERE a.cluster_id IS NOT NULL AND coalesce(a.published_at, a.fetched_at, '') >= ?
+        ORDER BY a.id""", (horizon,),
+    ).fetchall()
+    articles = [
+        StoredArticle(key=url, source=source, published=_epoch(published),
+                      seen=_epoch(fetched), text_hash=thash or "", cluster_id=cluster_id,
+                      duplicate_of=duplicate_url, features=json.loads(features or "{}"),
+                      shingle_sig=load_signature(shingle), story_sig=load_signature(story))
+        for (_, url, source, published, fetched, thash, cluster_id, duplicate_url,
+             features, shingle, story) in rows
+    ]
+    next_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM clusters").fetchone()[0]
+    apart = db.execute("SELECT cluster_a, cluster_b FROM cluster_overrides WHERE kind = 'split' "
+                       "AND cluster_a IS NOT NULL AND cluster_b IS NOT NULL").fetchall()
+    return Clusterer.restore(params, articles, frequencies, row[0] if row else 0, next_id,
+                             [tuple(pair) for pair in apart], watermark)
+
+
+def _resign_stale(db: Database, params: ClusterParams) -> None:
+    """Recompute signatures and features that this version cannot compare with its own."""
+    stale = db.execute(
+        "SELECT s.article_id, a.url, a.title, a.text, s.features FROM signatures s "
+        "JOIN articles a ON a.id = s.article_id WHERE s.num_perm != ? OR s.seed != ? "
+        "OR s.scheme != ? OR coalesce(json_extract(s.features, '$.v'), 0) != ? ORDER BY a.id",
+        (params.num_perm, params.seed, params.scheme, FEATURES_VERSION),
+    ).fetchall()
+    if not stale:
+        return
+    signer = Clusterer(params)
+    with transaction(db):
+        for article_id, url, title, text, old_features in stale:
+            fresh = signer.assign(Doc(key=url, title=title or "", text=text or ""))
+            fresh.features["nearest"] = json.loads(old_features or "{}").get("nearest")
+            db.execute(
+                "UPDATE signatures SET num_perm = ?, seed = ?, scheme = ?, shingle_sig = ?, "
+                "story_sig = ?, features = ? WHERE article_id = ?",
+                (params.num_perm, params.seed, params.scheme, fresh.shingle_sig, fresh.story_sig,
+                 json.dumps(fresh.features, ensure_ascii=False), article_id),
+            )
+
+
+def find_article_id(db: Database, reference: str) -> int:
+    """The id of the article ``reference`` names (an id or a URL); StorageError if none."""
+    row = None
+    if reference.isdigit():
+        row = db.execute("SELECT id FROM articles WHERE id = ?", (int(reference),)).fetchone()
+    if row is None:
+        row = db.execute("SELECT id FROM articles WHERE url = ? UNION ALL SELECT article_id "
+                         "FROM url_aliases WHERE url = ? LIMIT 1", (reference, reference)).fetchone()
+    if row is None:
+        raise StorageError(f"no article {reference!r} (give an article id or its URL)")
+    return row[0]
+
+
+def _live_cluster(db: Database, cluster_id: int) -> int:
+    seen = set()
+    while True:
+        row = db.execute("SELECT merged_into FROM clusters WHERE id = ?", (cluster_id,)).fetchone()
+        if row is None:
+            raise StorageError(f"no cluster {cluster_id}")
+        if row[0] is None or row[0] in seen:
+            return cluster_id
+        seen.add(cluster_id)
+        cluster_id = row[0]
+
+
+def merge_clusters(db: Database, keep: int, drop: int, note: str | None = None) -> int:
+    """Merge story ``drop`` into story ``keep`` (an analyst's correction); return the id
+    of the story that now holds both. Recorded in ``cluster_overrides``."""
+    keep, drop = _live_cluster(db, keep), _live_cluster(db, drop)
+    if keep == drop:
+        raise StorageError(f"clusters {keep} and {drop} are already one story")
+    now = utc_now()
+    with transaction(db):
+        _fold(db, drop, keep, now)
+        db.execute("DELETE FROM cluster_overrides WHERE kind = 'split' AND "
+                   "((cluster_a = ? AND cluster_b = ?) OR (cluster_a = ? AND cluster_b = ?))",
+                   (keep, drop, drop, keep))
+        db.execute("INSERT INTO cluster_overrides(kind, cluster_a, cluster_b, created_at, note) "
+                   "VALUES ('merge', ?, ?, ?, ?)", (keep, drop, now, note))
+        _refresh(db, keep, None, now)
+    return keep
+
+
+def split_article(db: Database, article_id: int, note: str | None = None) -> int:
+    """Take an article out of its story into a story of its own (an analyst's
+    correction); return the new story's id. Later runs never merge the two again."""
+    row = db.execute("SELECT cluster_id FROM articles WHERE id = ?", (article_id,)).fetchone()
+    if row is None or row[0] is None:
+        raise StorageError(f"article {article_id} is in no story")
+    old = row[0]
+    if db.execute("SELECT count(*) FROM articles WHERE cluster_id = ?", (old,)).fetchone()[0] < 2:
+        raise StorageError(f"article {article_id} is already alone in story {old}")
+    now = utc_now()
+    with transaction(db):
+        new = db.execute("SELECT coalesce(max(id), 0) + 1 FROM clusters").fetchone()[0]
+        db.execute("INSERT INTO clusters(id, created_at, updated_at) VALUES (?, ?, ?)",
+                   (new, now, now))
+        db.execute("UPDATE articles SET cluster_id = ? WHERE id = ?", (new, article_id))
+        db.execute("INSERT INTO cluster_overrides(kind, article_id, cluster_a, cluster_b, "
+                   "created_at, note) VALUES ('split', ?, ?, ?, ?, ?)",
+                   (article_id, old, new, now, note))
+        _refresh(db, old, None, now)
+        _refresh(db, new, article_id, now)
+    return new
+
+
+def cluster_records(db: Database, day: str | None = None, limit: int = 100) -> list[dict]:
+    """Story records, most recently seen first: representative headline, first report
+    (article, outlet, time), outlets, article count, first and last seen.
+
+    With ``day`` (a WIB date, YYYY-MM-DD) only the stories with articles that day, each
+    with ``articles_on_day``, ``new`` (first seen that day) and ``grew`` (older, and
+    gained articles that day)."""
+    where = "c.merged_into IS NULL AND c.article_count > 0"
+    if day is not None:
+        where += f" AND EXISTS (SELECT 1 FROM articles a WHERE a.cluster_id = c.id AND {_WIB_DAY} = :day)"
+    rows = db.execute(
+        f"""SELECT c.id, c.headline, c.first_article_id, c.first_source, c.first_seen,
+                   c.last_seen, c.article_count, c.source_count, c.representative_article_id,
+                   (SELECT group_concat(DISTINCT a.source) FROM articles a WHERE a.cluster_id = c.id),
+                   (SELECT count(*) FROM articles a WHERE a.cluster_id = c.id AND {_WIB_DAY} = :day),
+                   date(c.first_seen, '+7 hours') = :day
+            FROM clusters c WHERE {where}
+            ORDER BY c.last_seen DESC, c.id DESC LIMIT :limit""", {"day": day, "limit": limit},
+    ).fetchall()
+    keys = ("id", "headline", "first_article_id", "first_source", "first_seen", "last_seen",
+            "article_count", "source_count", "representative_article_id", "outlets",
+            "articles_on_day", "new")
+    records = []
+    for row in rows:
+        record = dict(zip(keys, row))
+        record["outlets"] = sorted(set((record["outlets"] or "").split(",")))
+        if day is None:
+            del record["articles_on_day"], record["new"]
+        else:
+            record["new"] = bool(record["new"])
+            record["grew"] = record["articles_on_day"] > 0 and not record["new"]
+        records.append(record)
+    return records
+
+
+def explain_article(db: Database, article_id: int, params: ClusterParams | None = None,
+                    limit: int = 5) -> dict:
+    """Why article ``article_id`` is in its story: its story record, the score it joined
+    with, the copy it duplicates, analysts' corrections, and its nearest fellow members
+    under today's term weights with the terms and names they share."""
+    params = params or ClusterParams()
+    row = db.execute(
+        """SELECT a.id, a.url, a.source, a.title, a.published_at, a.cluster_id, a.cluster_score,
+                  a.duplicate_of, a.similarity, s.features
+        FROM articles a LEFT JOIN signatures s ON s.article_id = a.id WHERE a.id = ?""",
+        (article_id,),
+    ).fetchone()
+    if row is None:
+        raise StorageError(f"no article {article_id}")
+    keys = ("id", "url", "source", "title", "published_at", "cluster", "cluster_score",
+            "duplicate_of", "similarity")
+    report = dict(zip(keys, row[:-1]))
+    if row[-1] is None or report["cluster"] is None:
+        report["note"] = "not clustered (irrelevant, empty, or stored before clustering ran)"
+        return report
+    story = [r for r in cluster_records(db, limit=1_000_000) if r["id"] == report["cluster"]]
+    report["story"] = story[0] if story else None
+    report["overrides"] = [
+        dict(zip(("kind", "cluster_a", "cluster_b", "created_at", "note"), r))
+        for r in db.execute(
+            "SELECT kind, cluster_a, cluster_b, created_at, note FROM cluster_overrides "
+            "WHERE article_id = ? OR cluster_a = ? OR cluster_b = ? ORDER BY id",
+            (article_id, report["cluster"], report["cluster"]))
+    ]
+    members = db.execute(
+        """SELECT a.id, a.source, a.title, s.features FROM articles a
+        JOIN signatures s ON s.article_id = a.id
+        WHERE a.cluster_id = ? AND a.id != ? ORDER BY a.id DESC LIMIT 500""",
+        (report["cluster"], article_id),
+    ).fetchall()
+    row_docs = db.execute("SELECT value FROM cluster_state WHERE key = ?", (_DOCUMENTS,)).fetchone()
+    terms = set(json.loads(row[-1]).get("terms", {}))
+    for _, _, _, features in members:
+        terms.update(json.loads(features).get("terms", {}))
+    frequencies = _frequencies(db, terms)
+    nearest = nearest_members(
+        params, frequencies, row_docs[0] if row_docs else 0, json.loads(row[-1]),
+        [(member_id, json.loads(features)) for member_id, _, _, features in members], limit,
+    )
+    about = {member_id: (source, title) for member_id, source, title, _ in members}
+    report["nearest"] = [
+        {"id": member_id, "source": about[member_id][0], "title": about[member_id][1], **detail}
+        for member_id, detail in nearest
+    ]
+    return report
+
+
+def _frequencies(db: Database, terms: set[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    listed = sorted(terms)
+    for start in range(0, len(listed), 500):
+        chunk = listed[start:start + 500]
+        marks = ", ".join("?" * len(chunk))
+        found.update(db.execute(f"SELECT term, df FROM cluster_terms WHERE term IN ({marks})",
+                                chunk).fetchall())
+    return found

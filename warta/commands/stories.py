@@ -1,0 +1,213 @@
+"""Story clustering commands: ``cluster`` (batch, merge, split), ``explain``, ``evaluate``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from pipelines.clustering.batch import output_record, run_batch
+from pipelines.clustering.metrics import evaluate as evaluate_scores
+from warta.commands.options import config_options, open_config
+
+__all__ = ["COMMANDS"]
+
+
+def _open_stored(config_path: str, db_path: str | None):
+    """The configured database, which must exist (corrections need stored stories)."""
+    from storage.database import StorageError, open_database
+
+    config = open_config(config_path, db_path, required=False)
+    if not Path(config.database).exists():
+        raise click.ClickException(f"no database at {config.database} (pass --db FILE)")
+    try:
+        return open_database(config.database)
+    except StorageError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _report_bad_lines(path: str, problems) -> None:
+    for problem in problems:
+        click.echo(f"warta: {path}: {problem} (skipped)", err=True)
+
+
+@click.group(invoke_without_command=True)
+@click.option("--input", "input_path", type=click.Path(exists=True, dir_okay=False),
+              help="JSON Lines of articles: id, title, text, published (ISO-8601 or null), source.")
+@click.option("--output", "output_path", type=click.Path(dir_okay=False, writable=True),
+              default="-", show_default=True,
+              help="Where to write one line per article: id, cluster, duplicate_of.")
+@config_options
+@click.pass_context
+def cluster(ctx, input_path, output_path, config_path, db_path):
+    """Group articles into stories and find copies.
+
+    With --input, cluster a JSON Lines file with the algorithm a crawl uses, in file
+    order, and write each article's cluster and the earliest copy it duplicates.
+    Malformed lines are reported with their line numbers and skipped. The
+    subcommands `merge` and `split` correct the stories stored in the database.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    if input_path is None:
+        raise click.UsageError("give --input FILE, or a subcommand (merge, split)")
+    open_config(config_path, db_path, required=False)
+    with open(input_path, encoding="utf-8", errors="replace") as source:
+        results, problems = run_batch(source)
+    _report_bad_lines(input_path, problems)
+    with click.open_file(output_path, "w", encoding="utf-8") as out:
+        for record, decision in results:
+            out.write(json.dumps(output_record(record, decision), ensure_ascii=False) + "\n")
+    stories = len({decision.cluster_id for _, decision in results})
+    copies = sum(1 for _, decision in results if decision.duplicate_of is not None)
+    click.echo(f"warta: {len(results)} articles, {stories} stories, {copies} copies, "
+               f"{len(problems)} bad lines", err=True)
+
+
+@cluster.command()
+@click.argument("keep", type=int)
+@click.argument("drop", type=int)
+@click.option("--note", help="Why the stories are one (kept with the correction).")
+@config_options
+def merge(keep, drop, note, config_path, db_path):
+    """Merge story DROP into story KEEP; later runs keep them together."""
+    from storage.clusters import merge_clusters
+    from storage.database import StorageError
+
+    db = _open_stored(config_path, db_path)
+    try:
+        kept = merge_clusters(db, keep, drop, note)
+    except StorageError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        db.close()
+    click.echo(f"story {drop} merged into story {kept}")
+
+
+@cluster.command()
+@click.argument("article")
+@click.option("--note", help="Why the article is another story (kept with the correction).")
+@config_options
+def split(article, note, config_path, db_path):
+    """Move ARTICLE (an id or URL) out of its story into a story of its own; later
+    runs never merge the two again."""
+    from storage.clusters import find_article_id, split_article
+    from storage.database import StorageError
+
+    db = _open_stored(config_path, db_path)
+    try:
+        new = split_article(db, find_article_id(db, article), note)
+    except StorageError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        db.close()
+    click.echo(f"article {article} is now story {new}")
+
+
+@click.command()
+@click.argument("article")
+@click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON.")
+@config_options
+def explain(article, as_json, config_path, db_path):
+    """Show which story ARTICLE (an id or URL) is in and why: its score, the copy it
+    duplicates, and its nearest fellow members with the terms and names they share."""
+    from storage.clusters import explain_article, find_article_id
+    from storage.database import StorageError
+
+    db = _open_stored(config_path, db_path)
+    try:
+        report = explain_article(db, find_article_id(db, article))
+    except StorageError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        db.close()
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=1))
+        return
+    click.echo(f"article {report['id']} [{report['source']}] {report['title']}")
+    if "note" in report:
+        click.echo(f"  {report['note']}")
+        return
+    story = report.get("story") or {}
+    click.echo(f"story {report['cluster']}: {story.get('headline')!s}")
+    click.echo(f"  {story.get('article_count')} articles from {', '.join(story.get('outlets', []))};"
+               f" first report {story.get('first_source')} at {story.get('first_seen')}")
+    if report["duplicate_of"]:
+        click.echo(f"copy of article {report['duplicate_of']} "
+                   f"(estimated shingle Jaccard {report['similarity']})")
+    score = report["cluster_score"]
+    click.echo("joined with score " + (f"{score:.3f}" if score is not None else "- (founded it)"))
+    for override in report["overrides"]:
+        click.echo(f"  correction: {override['kind']} {override['cluster_a']} / "
+                   f"{override['cluster_b']} at {override['created_at']}")
+    for member in report["nearest"]:
+        names = ", ".join(term for term, _ in member["names"][:6]) or "-"
+        terms = ", ".join(term for term, _ in member["terms"][:6]) or "-"
+        click.echo(f"  {member['score']:.3f}  article {member['id']} [{member['source']}] "
+                   f"{member['title']}\n         names: {names}\n         terms: {terms}")
+
+
+def _gold(path: str) -> tuple[dict, dict, dict]:
+    events, copies, relevant = {}, {}, {}
+    with open(path, encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                key, event = str(record["id"]), record["event"]
+            except (ValueError, KeyError, TypeError):
+                click.echo(f"warta: {path}: line {number}: expected an object with id and "
+                           "event (skipped)", err=True)
+                continue
+            events[key] = event
+            original = record.get("wire_of", record.get("duplicate_of"))
+            copies[key] = None if original is None else str(original)
+            relevant[key] = record.get("relevant", True)
+    return events, copies, relevant
+
+
+@click.command()
+@click.option("--input", "input_path", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="JSON Lines of articles, as for `warta cluster --input`.")
+@click.option("--gold", "gold_path", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="JSON Lines: id, event (the true story), optionally wire_of and relevant.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@config_options
+def evaluate(input_path, gold_path, as_json, config_path, db_path):
+    """Cluster --input and score the stories against --gold: B-cubed and pairwise
+    precision, recall and F1, cluster counts, near-duplicate pairs found vs expected.
+    Articles the gold or the input marks as not relevant are left out."""
+    open_config(config_path, db_path, required=False)
+    events, gold_copies, relevant = _gold(gold_path)
+
+    def wanted(record: dict) -> bool:
+        key = str(record["id"])
+        return record.get("relevant", True) is not False and relevant.get(key, True) is not False
+
+    with open(input_path, encoding="utf-8", errors="replace") as source:
+        results, problems = run_batch(source, keep=wanted)
+    _report_bad_lines(input_path, problems)
+    clusters = {str(r["id"]): d.cluster_id for r, d in results}
+    copies = {str(r["id"]): None if d.duplicate_of is None else str(d.duplicate_of)
+              for r, d in results}
+    report = evaluate_scores(clusters, copies, events, gold_copies)
+    report["unlabelled"] = sum(1 for key in clusters if key not in events)
+    if as_json:
+        click.echo(json.dumps(report, indent=1))
+        return
+    click.echo(f"articles scored: {report['articles']} ({report['unlabelled']} without gold label)")
+    click.echo(f"stories: {report['clusters']['predicted']} predicted, "
+               f"{report['clusters']['gold']} in gold")
+    for name in ("bcubed", "pairwise"):
+        s = report[name]
+        click.echo(f"{name:9s} precision {s['precision']:.4f}  recall {s['recall']:.4f}  "
+                   f"F1 {s['f1']:.4f}")
+    d = report["near_duplicates"]
+    click.echo(f"near-duplicate pairs: {d['pairs_found']} found, {d['pairs_expected']} expected, "
+               f"{d['pairs_correct']} correct (precision {d['precision']:.4f}, recall "
+               f"{d['recall']:.4f}, F1 {d['f1']:.4f})")
+
+
+COMMANDS = [cluster, explain, evaluate]
