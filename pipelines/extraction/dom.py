@@ -172,21 +172,18 @@ def _cut_phrase_widgets(tree: HtmlElement, dom: DomRules) -> list[dict]:
         text = element.text
         if not isinstance(element.tag, str) or not text or not text.strip():
             continue
-        for rule, pattern in dom.widget_phrases.items():
-            if pattern.match(text):
-                candidates.append((element, rule, pattern))
-                break
-        else:
-            if dom.list_labels.match(text):
-                candidates.append((element, "trailing-list", None))
+        label = dom.list_labels.match(text) is not None
+        phrase = next(((r, p) for r, p in dom.widget_phrases.items() if p.match(text)), None)
+        if label or phrase:
+            candidates.append((element, label, phrase))
     removed = []
-    for element, rule, pattern in candidates:
+    for element, label, phrase in candidates:
         if not _attached(element, tree):
             continue  # inside a box already cut
-        if pattern is None:
-            removed += _cut_labelled_list(element, dom)
-        else:
-            removed += _cut_phrase_box(element, rule, pattern, dom)
+        cut = _cut_labelled_list(element, dom) if label else []
+        if not cut and phrase is not None:
+            cut = _cut_phrase_box(element, *phrase, dom)
+        removed += cut
     return removed
 
 

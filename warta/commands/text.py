@@ -1,0 +1,104 @@
+"""``warta extract`` (one page through the clean-text stage) and ``warta boilerplate``
+(a site's learned template lines)."""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import click
+
+from pipelines.extraction.extract import extract_page
+from storage.boilerplate import learned_lines, site_line_rows, site_summaries
+from storage.database import StorageError, open_database
+from warta import __version__
+from warta.commands.options import config_options, open_config
+from warta.commands.output import emit_json, emit_rows, format_option
+from warta.config import Config
+
+__all__ = ["COMMANDS"]
+
+
+def _read_page(path_or_url: str, config: Config) -> tuple[bytes, str | None]:
+    """The page's bytes and, for a URL, the URL."""
+    if path_or_url.startswith(("http://", "https://")):
+        request = urllib.request.Request(
+            path_or_url, headers={"User-Agent": f"warta/{__version__} (+{config.crawl.contact})"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=config.crawl.timeout) as response:
+                return response.read(config.crawl.max_page_bytes), response.geturl()
+        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            raise click.ClickException(f"cannot fetch {path_or_url}: {exc}") from exc
+    try:
+        return Path(path_or_url).read_bytes(), None
+    except OSError as exc:
+        raise click.ClickException(f"cannot read {path_or_url}: {exc.strerror or exc}") from exc
+
+
+def _database(config: Config):
+    if not Path(config.database).exists():
+        raise click.ClickException(
+            f"no database at {config.database} (run `warta crawl` first, or pass --db FILE)")
+    try:
+        return open_database(config.database)
+    except StorageError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.command()
+@config_options
+@click.argument("path_or_url")
+@click.option("--url", metavar="URL", help="The page's own URL, for a saved file.")
+@click.option("--site", metavar="NAME",
+              help="Also drop this site's learned template lines (read from the database).")
+@click.option("--text", "text_only", is_flag=True, help="Print only the clean text.")
+def extract(config_path, db_path, path_or_url, url, site, text_only):
+    """Extract the article of one page (a saved HTML file or a URL) as warta's
+    crawl would, and print it as JSON: title, text, author, published (UTC) and
+    where the date came from, language, site name, every removed line with the
+    rule that removed it, and a note when the page gave no text."""
+    config = open_config(config_path, db_path, required=False)
+    data, fetched_url = _read_page(path_or_url, config)
+    learned = frozenset()
+    if site:
+        db = _database(config)
+        try:
+            learned = learned_lines(db, site)
+        finally:
+            db.close()
+    result = extract_page(data, url or fetched_url, learned_lines=learned)
+    if text_only:
+        click.echo(result.text)
+    else:
+        emit_json(result.report())
+
+
+@click.command()
+@config_options
+@click.option("--site", metavar="NAME", help="Show this site's lines (default: a summary of all sites).")
+@click.option("--all", "show_all", is_flag=True, help="With --site: also the counted lines not learned.")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True,
+              help="With --site: at most this many lines.")
+@format_option()
+def boilerplate(config_path, db_path, site, show_all, limit, fmt):
+    """Show the template lines learned per site: lines that recur across many of
+    a site's stored articles and are dropped from its later articles
+    (rule "learned"). With --site, each line with the number of articles it was
+    seen in and when."""
+    db = _database(open_config(config_path, db_path, required=False))
+    try:
+        if site is None:
+            emit_rows(site_summaries(db), ("source", "lines", "learned"), fmt)
+            return
+        rows = site_line_rows(db, site, learned_only=not show_all, limit=limit)
+        if not rows and fmt == "table":
+            click.echo(f"no {'counted' if show_all else 'learned'} lines for site {site!r}")
+            return
+        emit_rows(rows, ("learned", "doc_count", "first_seen", "last_seen", "line"), fmt)
+    finally:
+        db.close()
+
+
+COMMANDS = [extract, boilerplate]
