@@ -57,7 +57,7 @@ def copy_of(db, original_id: int, record: dict) -> int:
                                  "duplicate_of": original_id, "similarity": 0.93}, None)
 
 
-def _run(db, day: str, hhmm: str, outcome: str, counts: dict) -> int:
+def run_crawl_on(db, day: str, hhmm: str, outcome: str, counts: dict) -> int:
     run_id = start_run(db, "crawl", list(counts), pid=None)
     db.execute("UPDATE crawl_runs SET started_at = ? WHERE id = ?", [_wib(day, hhmm), run_id])
     finish_run(db, run_id, outcome, counts, {}, {})
@@ -106,14 +106,14 @@ def digest_database(path):
     ids["old"] = add_story(db, "Kunjungan lapas Nusakambangan", [
         report("nusa", "o1", "10:00", "Pigai kunjungi Nusakambangan", day="2025-11-18"),
     ])
-    _run(db, DAY, "06:00", "ok", {name: {"fetched": 5, "new": 2} for name in OUTLETS})
-    partial = _run(db, DAY, "12:00", "partial", {"kabar6": {"fetched": 4, "failed": 3},
+    run_crawl_on(db, DAY, "06:00", "ok", {name: {"fetched": 5, "new": 2} for name in OUTLETS})
+    partial = run_crawl_on(db, DAY, "12:00", "partial", {"kabar6": {"fetched": 4, "failed": 3},
                                                  "nusa": {"fetched": 6}})
     for n in range(3):
         record_error(db, partial, "fetch", "HTTP 503 Service Unavailable",
                      url=f"https://kabar6.example/p{n}", source="kabar6")
     record_error(db, partial, "feed", "feed timed out after 30s",
                  url="https://suaradaerah.example/rss", source="suaradaerah")
-    other = _run(db, "2025-11-21", "06:00", "failed", {"harian": {"failed": 9}})
+    other = run_crawl_on(db, "2025-11-21", "06:00", "failed", {"harian": {"failed": 9}})
     record_error(db, other, "fetch", "connection refused", source="harian")
     return db, ids

@@ -1,0 +1,1 @@
+"""The daily digest for media monitors: model, summary, formats, delivery (see docs/digest.md)."""

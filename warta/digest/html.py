@@ -118,8 +118,7 @@ def _release(entry: Entry, day: str) -> str:
     release = entry.release
     rows = "".join(
         f'<li style="{_ITEM}"><strong>{_e(say.delay(p.delay_minutes))}</strong> {_e(p.outlet)}'
-        + (f" (wire copy of {_e(p.copy_of)})" if p.copy_of else "")
-        + f": {_link(p.title, p.url)}</li>"
+        + (f" (wire copy of {_e(p.copy_of)})" if p.copy_of else "") + "</li>"
         for p in release.pickups)
     pickups = (f'<br>Picked up by:<ul style="{_LIST}">{rows}</ul>' if rows
                else "<br>No outlet has picked it up yet.")

@@ -162,7 +162,10 @@ def _entry(day: date, story: dict, summarize: Callable[[list[str]], list[str]]) 
     for a in today:
         if origin[a["id"]] != a["id"]:
             copies.setdefault(origin[a["id"]], []).append(a)
-    originals = [a for a in rows if (a["today"] and origin[a["id"]] == a["id"]) or a["id"] in copies]
+    first = rows[0]
+    release = _release(first, rows, by_id, origin) if first["official"] else None
+    originals = [a for a in rows if ((a["today"] and origin[a["id"]] == a["id"]) or a["id"] in copies)
+                 and not (release and a["id"] == first["id"])]  # the release has its own place
 
     outlets: dict[str, list[Report]] = {}
     for a in originals:
@@ -171,7 +174,6 @@ def _entry(day: date, story: dict, summarize: Callable[[list[str]], list[str]]) 
     coverage = tuple(OutletCoverage(source, reports[0].outlet, _official(rows, source),
                                     tuple(reports)) for source, reports in outlets.items())
 
-    first = rows[0]
     own_today = [a for a in today if origin[a["id"]] == a["id"]]
     texts = [a["text"] for a in own_today if a["text"]] or [a["text"] for a in today if a["text"]]
     terms = Counter(t for a in today for t in dict.fromkeys(a["matched_terms"]))
@@ -189,7 +191,7 @@ def _entry(day: date, story: dict, summarize: Callable[[list[str]], list[str]]) 
         story_articles=len(rows),
         story_outlets=len({a["source"] for a in rows if not a["official"]}),
         matched_terms=tuple(term for term, _ in terms.most_common()),
-        release=_release(first, rows, by_id, origin) if first["official"] else None,
+        release=release,
     )
 
 

@@ -10,11 +10,11 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from storage.periods import to_wib
-from warta.digest.model import Crawls, Digest, Entry, FailedSource, Report
+from warta.digest.model import Crawls, Digest, Entry, FailedSource, Pickup, Report
 
 __all__ = [
     "counts_line", "crawls_line", "day_title", "delay", "empty_line", "entry_facts",
-    "failed_line", "report_time", "safe_url", "status", "when",
+    "failed_line", "pickup", "report_time", "safe_url", "status", "when",
 ]
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -73,6 +73,12 @@ def entry_facts(entry: Entry, day: str) -> list[str]:
     return facts
 
 
+def pickup(p: Pickup) -> str:
+    """``Detak Berita +45 min`` (``(wire copy of Nusa)`` added for a copy)."""
+    copy = f" (wire copy of {p.copy_of})" if p.copy_of else ""
+    return f"{p.outlet} {delay(p.delay_minutes)}{copy}"
+
+
 def counts_line(digest: Digest) -> str:
     c = digest.counts
     line = (f"{c.articles} article{_s(c.articles)} · {c.stories} stor{'y' if c.stories == 1 else 'ies'}"
@@ -106,7 +112,14 @@ def failed_line(failed: FailedSource) -> str:
 
 
 def empty_line(digest: Digest) -> str:
-    ran = "the crawls ran and found none" if digest.crawls.runs else "no crawl ran"
+    """The whole body of a digest with no stories, saying whether the crawls ran."""
+    outcomes = digest.crawls.outcomes
+    if not digest.crawls.runs:
+        ran = "no crawl ran"
+    elif outcomes.get("ok") or outcomes.get("partial"):
+        ran = "the crawls ran and found none"
+    else:
+        ran = f"the crawls ran but none completed: {', '.join(outcomes)}"
     return f"No coverage of the ministry on {day_title(digest.day)} ({ran})."
 
 

@@ -91,15 +91,9 @@ def _md_release(entry: Entry, day: str) -> list[str]:
     if entry.release is None:
         return []
     release = entry.release
-    lines = ["", f"Started by a press release: {_md_report(release.report, day)}."]
-    if release.pickups:
-        lines.append("Picked up by:")
-        lines += [f"- {_md(p.outlet)} {say.delay(p.delay_minutes)}: {_md_link(p.title, p.url)}"
-                  + (f" (wire copy of {_md(p.copy_of)})" if p.copy_of else "")
-                  for p in release.pickups]
-    else:
-        lines.append("No outlet has picked it up yet.")
-    return lines
+    picked = ", ".join(_md(say.pickup(p)) for p in release.pickups) or "no outlet yet"
+    return ["", f"Started by a press release: {_md_report(release.report, day)}. "
+                f"Picked up by: {picked}."]
 
 
 # -- plain text -------------------------------------------------------------------------------
@@ -130,11 +124,9 @@ def render_text(digest: Digest) -> str:
                     lines += _text_report(copy, day, "       wire copy: ")
         if entry.release is not None:
             release = entry.release
+            picked = ", ".join(say.pickup(p) for p in release.pickups) or "no outlet yet"
             lines += _wrap(f"Started by a press release of {release.report.outlet}, "
-                           f"{say.report_time(release.report, day)}. Picked up by: "
-                           + (", ".join(f"{p.outlet} {say.delay(p.delay_minutes)}"
-                                        + (f" (wire copy of {p.copy_of})" if p.copy_of else "")
-                                        for p in release.pickups) or "no outlet yet") + ".",
+                           f"{say.report_time(release.report, day)}. Picked up by: {picked}.",
                            "   ")
         if entry.matched_terms:
             lines += _wrap("Watch terms: " + ", ".join(entry.matched_terms), "   ")

@@ -1,18 +1,19 @@
 """Extractive story summaries: the few sentences that best cover what the reports share.
 
 A term weighs by how many of the story's reports use it (what outlets agree on
-is the event) times how rare it is in the whole archive (``log`` inverse
-document frequency), so words every article uses — "yang", "Kementerian",
-"HAM" — weigh next to nothing while the place, the counterpart and the numbers
-of this event weigh most. Sentences are chosen greedily: each pick is the
-sentence whose *not yet covered* terms weigh most for its length, with a
-preference for sentences near the top of their report (news puts the event in
-the lead). The picks are returned in reading order.
-"""
+is the event; a term only one of several reports uses is that outlet's own
+angle and counts for nothing) times how rare it is in the whole archive
+(probabilistic inverse document frequency), so words most articles use — "yang",
+"Kementerian", "HAM" — weigh nothing while the place, the counterpart and the
+numbers of this event weigh most. Sentences are chosen greedily: each pick is
+the sentence whose *not yet covered* terms weigh most for its length (terms
+already covered count a quarter), with a preference for sentences near the top of their report (news puts the
+event in the lead). The picks are returned in reading order."""
 
 from __future__ import annotations
 
 import math
+from collections import Counter
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -34,8 +35,10 @@ _ABBREVIATIONS = frozenset((
 _DATELINE = re.compile(r"^\s*[A-Z][^\n]{0,50}?\s[-–—]{1,2}\s+(?=\S)")
 _DATELINE_WORDS = 6
 _ENDS_SENTENCE = re.compile(r"[.!?][\"”’')]?$")
-MIN_WORDS, MAX_WORDS = 6, 60
+MIN_WORDS, MAX_WORDS = 6, 45
 LEAD_BONUS = 0.6  # the first sentence of a report counts this much more, fading after
+RESTATED = 0.25  # what a chosen sentence already covers still counts this much again
+THIRD_SENTENCE = 0.3  # a third sentence must add at least this share of what the first did
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +88,7 @@ def summarize(
     total_documents: int,
     *,
     max_sentences: int = 3,
-    max_words: int = 80,
+    max_words: int = 70,
 ) -> list[str]:
     """Two or three sentences from ``texts`` (one story's reports) that sum it up.
 
@@ -101,12 +104,10 @@ def summarize(
     if not candidates:
         return []
     reports = max(1, len(texts))
-    shared: dict[str, int] = {}
-    for document in {c.document for c in candidates}:
-        for term in set().union(*(c.terms for c in candidates if c.document == document)):
-            shared[term] = shared.get(term, 0) + 1
+    shared = Counter(term for text in texts for term in text_terms(text or ""))
     total = max(total_documents, reports)
-    weight = {term: (count / reports) * math.log((total + 1) / (document_counts.get(term, 0) + 1))
+    # With several reports, a term in only one of them is that outlet's own angle, not the event.
+    weight = {term: _share(count, reports) * _rarity(document_counts.get(term, 0), total)
               for term, count in shared.items()}
 
     chosen: list[_Candidate] = []
@@ -118,17 +119,29 @@ def summarize(
         for candidate in candidates:
             if candidate in chosen or (len(chosen) >= 2 and used + candidate.words > max_words):
                 continue
-            gain = sum(weight[t] for t in candidate.terms - covered) / math.sqrt(candidate.words)
+            gain = (sum(weight[t] for t in candidate.terms - covered)
+                    + RESTATED * sum(weight[t] for t in candidate.terms & covered))
+            gain /= math.sqrt(candidate.words)
             gain *= 1 + LEAD_BONUS / (1 + candidate.position)
             if gain > best_gain:
                 best, best_gain = candidate, gain
-        if best is None or (len(chosen) >= 2 and best_gain < 0.3 * first_gain):
+        if best is None or (len(chosen) >= 2 and best_gain < THIRD_SENTENCE * first_gain):
             break
         first_gain = first_gain or best_gain
         chosen.append(best)
         covered |= best.terms
     chosen.sort(key=lambda c: (c.position, c.document))
     return [c.text for c in chosen]
+
+
+def _rarity(documents: int, total: int) -> float:
+    """Probabilistic inverse document frequency: 0 for a term in half the archive or more."""
+    return max(0.0, math.log((total - documents + 0.5) / (documents + 0.5)))
+
+
+def _share(count: int, reports: int) -> float:
+    """0 for a term in one report of several, rising to 1 for a term in all of them."""
+    return 1.0 if reports == 1 else (count - 1) / (reports - 1)
 
 
 def _candidates(texts: Sequence[str]) -> list[_Candidate]:
@@ -139,9 +152,14 @@ def _candidates(texts: Sequence[str]) -> list[_Candidate]:
             words = len(sentence.split())
             key = " ".join(_terms(sentence))
             if not MIN_WORDS <= words <= MAX_WORDS or not _ENDS_SENTENCE.search(sentence) \
-                    or key in seen:
+                    or not _quotes_balanced(sentence) or key in seen:
                 continue
             seen.add(key)
             candidates.append(_Candidate(sentence, document, position,
                                          frozenset(_terms(sentence)), words))
     return candidates
+
+
+def _quotes_balanced(sentence: str) -> bool:
+    """False for a piece cut out of a longer quotation (an opening quote left open)."""
+    return sentence.count("“") == sentence.count("”") and sentence.count('"') % 2 == 0

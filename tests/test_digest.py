@@ -1,0 +1,220 @@
+"""The daily digest: what it picks for a day, how it ranks and groups it, every format."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from digest_data import DAY, copy_of, digest_database, report, run_crawl_on
+from storage_data import add_story
+
+from storage.database import open_database
+from storage.digests import latest_day
+from storage.runs import start_run
+from warta.digest.daily import load_digest
+from warta.digest.render import FORMATS, render, to_dict
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def scenario(tmp_path_factory):
+    db, ids = digest_database(tmp_path_factory.mktemp("digest") / "warta.db")
+    yield db, ids, load_digest(db, date.fromisoformat(DAY))
+    db.close()
+
+
+def entry(digest, story_id):
+    return next(e for e in digest.entries if e.story_id == story_id)
+
+
+def test_stories_are_ranked_by_outlets_then_reports(scenario):
+    _, ids, digest = scenario
+    assert [e.story_id for e in digest.entries] == [
+        ids["wide"], ids["release"], ids["double"], ids["continuing"], ids["script"]]
+    assert [e.outlet_count for e in digest.entries] == [4, 3, 2, 2, 1]
+    assert entry(digest, ids["double"]).report_count == 3
+    assert entry(digest, ids["continuing"]).report_count == 2
+
+
+def test_header_counts_the_day(scenario):
+    _, _, digest = scenario
+    counts = digest.counts
+    assert (counts.articles, counts.stories, counts.new_stories) == (15, 5, 4)
+    assert counts.outlets == 5  # the ministry's own site is not an outlet
+    assert counts.unclustered == 0
+
+
+def test_wire_copy_is_listed_under_its_original(scenario):
+    _, ids, digest = scenario
+    story = entry(digest, ids["release"])
+    sources = [c.source for c in story.outlets]
+    assert "suaradaerah" not in sources
+    nusa = next(c for c in story.outlets if c.source == "nusa")
+    assert [c.source for c in nusa.reports[0].copies] == ["suaradaerah"]
+    assert (story.outlet_count, story.wire_copies, story.article_count) == (3, 1, 5)
+
+
+def test_a_copy_of_an_older_report_brings_the_original_along(tmp_path):
+    db = open_database(tmp_path / "w.db")
+    story = add_story(db, "Kunjungan lapas", [report("nusa", "o1", "10:00", "Pigai ke lapas",
+                                                     day="2025-11-18")])
+    original = db.execute("SELECT representative_article_id FROM clusters WHERE id = ?",
+                          [story]).fetchone()[0]
+    copy_of(db, original, report("suaradaerah", "o1-copy", "09:00", "Pigai tinjau lapas"))
+    digest = load_digest(db, date.fromisoformat(DAY))
+    (only,) = digest.entries
+    assert not only.new and only.wire_copies == 1 and only.report_count == 0
+    (nusa,) = only.outlets
+    assert nusa.reports[0].at == "2025-11-18T03:00:00Z" and not nusa.reports[0].today
+    assert [c.source for c in nusa.reports[0].copies] == ["suaradaerah"]
+    assert "18 Nov 10:00 WIB" in render(digest, "txt")
+
+
+def test_new_and_continuing_stories(scenario):
+    _, ids, digest = scenario
+    continuing = entry(digest, ids["continuing"])
+    assert not continuing.new
+    assert continuing.first_report.source == "harian"
+    assert continuing.first_report.at == "2025-11-19T13:00:00Z"
+    assert (continuing.story_articles, continuing.article_count) == (3, 2)
+    assert [c.source for c in continuing.outlets] == ["detak", "kabar6"]
+    assert entry(digest, ids["wide"]).new
+    for fmt in ("md", "txt", "html"):
+        text = render(digest, fmt)
+        assert "continuing since 19 Nov 20:00 WIB" in text
+        assert "new today" in text or "NEW" in text
+
+
+def test_press_release_pickup_with_delays(scenario):
+    _, ids, digest = scenario
+    story = entry(digest, ids["release"])
+    assert story.release.report.source == "kemenham"
+    assert story.first_report.source == "kemenham"
+    pickups = [(p.source, p.delay_minutes, p.copy_of) for p in story.release.pickups]
+    assert pickups == [("detak", 45, None), ("nusa", 90, None), ("harian", 210, None),
+                       ("suaradaerah", 390, "Kantor Berita Nusa")]
+    assert "kemenham" not in [c.source for c in story.outlets]  # shown once, as the release
+    assert all(e.release is None for e in digest.entries if e.story_id != ids["release"])
+    text = render(digest, "txt")
+    assert "Detak Berita +45 min" in text and "Kantor Berita Nusa +1 h 30 min" in text
+    assert "Suara Daerah +6 h 30 min (wire copy of Kantor Berita Nusa)" in text
+
+
+def test_failed_sources_of_the_days_crawls_are_in_the_header(scenario):
+    _, _, digest = scenario
+    crawls = digest.crawls
+    assert crawls.runs == 2 and crawls.outcomes == {"ok": 1, "partial": 1}
+    failed = {f.source: f for f in crawls.failed_sources}
+    assert set(failed) == {"kabar6", "suaradaerah"}  # harian failed on another day
+    assert (failed["kabar6"].failed, failed["kabar6"].errors) == (3, 3)
+    assert failed["kabar6"].reason == "HTTP 503 Service Unavailable"
+    assert failed["suaradaerah"].stages == ("feed",)
+    for fmt in FORMATS:
+        text = render(digest, fmt)
+        assert "HTTP 503 Service Unavailable" in text and "feed timed out after 30s" in text
+        header = text.split("Pigai dan Menteri")[0]
+        assert "Kabar6" in header and "Suara Daerah" in header
+
+
+@pytest.mark.parametrize(("outcome", "expected"), [
+    ("ok", "the crawls ran and found none"),
+    ("failed", "the crawls ran but none completed: failed"),
+    (None, "no crawl ran"),
+])
+def test_a_day_without_coverage_says_so_and_whether_crawls_ran(tmp_path, outcome, expected):
+    db = open_database(tmp_path / "w.db")
+    add_story(db, "Kunjungan lapas", [report("nusa", "o1", "10:00", "Pigai ke lapas",
+                                             day="2025-11-18")])
+    if outcome is not None:
+        run_crawl_on(db, DAY, "06:00", outcome, {"nusa": {"fetched": 3}})
+    digest = load_digest(db, date.fromisoformat(DAY))
+    assert digest.entries == () and digest.counts.articles == 0
+    for fmt in ("md", "txt", "html"):
+        text = " ".join(render(digest, fmt).split())
+        assert "No coverage of the ministry on Thu 20 Nov 2025" in text and expected in text
+        assert len(text) < 2500
+    assert json.loads(render(digest, "json"))["entries"] == []
+
+
+def test_html_escapes_every_scraped_string(scenario):
+    _, ids, digest = scenario
+    page = render(digest, "html")
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; Menteri HAM &amp; " \
+           "&lt;b&gt;Komnas&lt;/b&gt;" in page
+    assert "&lt;img src=x onerror=alert(1)&gt; Menteri HAM" in page
+    assert 'href="https://detak.example/s1?a=1&amp;b=&lt;2&gt;"' in page
+    assert not re.search(r"<(script|img|b>|link|iframe|style)", page, re.I)
+    assert not re.search(r"<[^>]*\son\w+\s*=", page, re.I)
+
+
+def test_html_is_e_mail_ready(scenario):
+    _, _, digest = scenario
+    page = render(digest, "html")
+    assert page.startswith("<!DOCTYPE html>")
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
+    assert "max-width:640px" in page
+    assert not re.search(r"<(style|script|link|img)\b", page)
+    assert "class=" not in page  # mail clients drop style sheets: everything is inline
+    assert not re.search(r"<[^>]*\ssrc=|url\(|@import", page)  # nothing fetched from elsewhere
+    assert page.count('<h2 style=') == len(digest.entries)
+
+
+def test_markdown_escapes_markup_and_lists_entries(scenario):
+    _, _, digest = scenario
+    text = render(digest, "md")
+    assert text.startswith("# Kemenham coverage, Thu 20 Nov 2025")
+    assert len(re.findall(r"^## \d+\. ", text, re.M)) == 5
+    assert r"\<script\>alert('x')\</script\>" in text and "<script>" not in text
+    assert "(<https://detak.example/s1?a=1&b=%3C2%3E>)" in text
+
+
+def test_plain_text_has_no_markup_and_short_lines(scenario):
+    _, _, digest = scenario
+    text = render(digest, "txt")
+    assert "**" not in text and "<a " not in text
+    long = [line for line in text.splitlines() if len(line) > 78 and "https://" not in line]
+    assert long == []
+    assert "   - Kantor Berita Nusa, 09:10 WIB: Pigai temui Menkeh Kamboja" in text
+
+
+def test_json_has_the_documented_shape(scenario):
+    _, _, digest = scenario
+    data = json.loads(render(digest, "json"))
+    assert data["schema"] == "warta.digest/1" and data["day"] == DAY
+    assert len(data["entries"]) == 5
+    doc = (ROOT / "docs" / "digest.md").read_text(encoding="utf-8")
+    shape = doc.split("## JSON shape", 1)[1].split("## Delivery", 1)[0]
+
+    def keys(value):
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                yield key
+                yield from keys(inner)
+        elif isinstance(value, list):
+            for inner in value:
+                yield from keys(inner)
+
+    undocumented = {k for k in keys(data) if f'"{k}"' not in shape} - set(data["crawls"]["outcomes"])
+    assert undocumented == set()
+    assert json.loads(json.dumps(to_dict(digest))) == data  # the webhook sends the same
+
+
+def test_summary_comes_from_the_reports_without_dateline_or_promo(scenario):
+    _, ids, digest = scenario
+    summary = entry(digest, ids["wide"]).summary
+    assert 2 <= len(summary) <= 3
+    assert summary[0].startswith("Menteri HAM Natalius Pigai bertemu")  # dateline taken off
+    assert not any("Google News" in s for s in summary)
+
+
+def test_latest_day(tmp_path, scenario):
+    db, _, _ = scenario
+    assert latest_day(db) == date.fromisoformat(DAY)
+    empty = open_database(tmp_path / "empty.db")
+    assert latest_day(empty) is None
+    start_run(empty, "crawl", ["nusa"], pid=None)
+    assert latest_day(empty) is not None
