@@ -111,7 +111,7 @@ def _save_signatures(db: Database, article_id: int, record: dict, now: str) -> N
 
 
 def _count_terms(db: Database, features: dict) -> None:
-    db.executemany(
+    db.conn.executemany(
         "INSERT INTO cluster_terms(term, df) VALUES (?, 1) "
         "ON CONFLICT(term) DO UPDATE SET df = df + 1",
         [(term,) for term in features.get("terms", {})],

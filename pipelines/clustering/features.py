@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pipelines.clustering.text import ParsedText
+from pipelines.clustering.text import ParsedText, term_hash
 
 __all__ = [
     "DocVector", "TermStatistics", "doc_record", "flagged_terms", "restore_vector",
@@ -28,10 +28,10 @@ _NAME_FLAG = 128
 
 @dataclass(frozen=True, slots=True)
 class DocVector:
-    """A document's terms as sorted vocabulary ids with one code byte each
-    (its count up to 127, plus 128 when the term is a name or number)."""
+    """A document's terms as vocabulary ids with one code byte each (its count up to
+    127, plus 128 when the term is a name or number)."""
 
-    ids: np.ndarray  # int32, sorted
+    ids: np.ndarray  # int32, unique
     codes: np.ndarray  # uint8
 
     def __len__(self) -> int:
@@ -72,8 +72,7 @@ class TermStatistics:
             (min(c, _TF_LIMIT) | (_NAME_FLAG if t in special else 0) for t, c in counts.items()),
             dtype=np.uint8, count=len(counts),
         )
-        order = np.argsort(ids, kind="stable")
-        return DocVector(ids[order], codes[order])
+        return _in_term_order(ids, codes, counts)
 
     def add(self, vector: DocVector) -> None:
         """Count one more article containing the terms of ``vector``."""
@@ -176,5 +175,13 @@ def restore_vector(stats: TermStatistics, record: dict) -> DocVector:
         (min(int(c), _TF_LIMIT) | (_NAME_FLAG if t in special else 0) for t, c in terms.items()),
         dtype=np.uint8, count=len(terms),
     )
-    order = np.argsort(ids, kind="stable")
+    return _in_term_order(ids, codes, terms)
+
+
+def _in_term_order(ids: np.ndarray, codes: np.ndarray, terms) -> DocVector:
+    """A vector ordered by its terms' stable hashes, not by vocabulary ids (which depend
+    on the order terms were first met): sums run in the same order after a restart, so
+    scores are bit-for-bit those of a continuous run."""
+    hashes = np.fromiter((term_hash(t) for t in terms), dtype=np.uint32, count=len(ids))
+    order = np.lexsort((ids, hashes))
     return DocVector(ids[order], codes[order])

@@ -1,0 +1,173 @@
+"""The clusterer on a small hand-written corpus: copies, stories, time, determinism."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+from datetime import UTC, datetime
+
+import pytest
+from clustering_data import BACKGROUND, CAMBODIA, GOLD, MYANMAR, WIRE_COPY, corpus
+
+from pipelines.clustering.batch import run_batch
+from pipelines.clustering.clusterer import Clusterer
+from pipelines.clustering.index import Signer, dump_signature, load_signature
+from pipelines.clustering.params import ClusterParams
+from pipelines.clustering.state import Doc
+from pipelines.clustering.text import parse_text, shingle_hashes
+
+
+def iso(epoch: float | None) -> str | None:
+    return None if epoch is None else datetime.fromtimestamp(epoch, UTC).isoformat()
+
+
+def assign_all(docs, params=None):
+    clusterer = Clusterer(params)
+    decisions = {doc.key: clusterer.assign(doc) for doc in docs}
+    return clusterer, decisions
+
+
+def final_clusters(clusterer, decisions):
+    return {key: clusterer.final_cluster(d.cluster_id) for key, d in decisions.items()}
+
+
+def test_paraphrased_reports_of_one_event_share_a_story():
+    clusterer, decisions = assign_all(corpus())
+    clusters = final_clusters(clusterer, decisions)
+    assert len({clusters[d.key] for d in CAMBODIA}) == 1
+    assert len({clusters[d.key] for d in MYANMAR}) == 1
+    assert decisions["k2-detak"].kind == "joined"
+    assert decisions["k2-detak"].matches[0].key == "k1-nusa"
+
+
+def test_confusable_events_of_the_same_week_stay_apart():
+    clusterer, decisions = assign_all(corpus())
+    clusters = final_clusters(clusterer, decisions)
+    assert clusters["k1-nusa"] != clusters["m1-nusa"]
+    background = {clusters[d.key] for d in BACKGROUND}
+    assert len(background) == len(BACKGROUND)
+    assert not background & {clusters["k1-nusa"], clusters["m1-nusa"]}
+
+
+def test_a_wire_copy_points_to_its_original_and_joins_its_story():
+    _, decisions = assign_all(corpus())
+    copy = decisions[WIRE_COPY.key]
+    assert copy.kind == "duplicate"
+    assert copy.duplicate_of == "k1-nusa"
+    assert 0.5 <= copy.similarity < 1.0
+    assert copy.cluster_id == decisions["k1-nusa"].cluster_id
+
+
+def test_a_copy_seen_before_its_original_hands_the_family_to_the_earliest():
+    original = CAMBODIA[0]
+    later_copy = dataclasses.replace(WIRE_COPY, key="late-copy")
+    _, decisions = assign_all([*BACKGROUND, WIRE_COPY, original, later_copy])
+    assert decisions[WIRE_COPY.key].duplicate_of is None  # nothing earlier was known
+    assert decisions[original.key].kind == "joined"
+    assert decisions[original.key].reparented == {WIRE_COPY.key: pytest.approx(0.73, abs=0.1)}
+    assert decisions["late-copy"].duplicate_of == original.key
+
+
+def test_an_exact_copy_is_found_by_its_text_hash():
+    twin = dataclasses.replace(CAMBODIA[1], key="twin", title="Another headline")
+    _, decisions = assign_all([*BACKGROUND, CAMBODIA[1], twin])
+    assert decisions["twin"].duplicate_of == CAMBODIA[1].key
+    assert decisions["twin"].similarity == 1.0
+
+
+def test_an_undated_article_clusters_on_its_text():
+    _, decisions = assign_all(corpus())
+    undated = decisions["k3-kabar6"]
+    assert undated.kind == "joined"
+    assert undated.cluster_id == decisions["k1-nusa"].cluster_id
+
+
+def test_reports_further_apart_than_the_gap_do_not_join():
+    far = dataclasses.replace(CAMBODIA[1], key="far", published=CAMBODIA[0].published + 10 * 86400)
+    clusterer, decisions = assign_all([*BACKGROUND, CAMBODIA[0], far])
+    assert decisions["far"].kind == "new"
+    near = dataclasses.replace(far, key="near", published=CAMBODIA[0].published + 86400)
+    assert assign_all([*BACKGROUND, CAMBODIA[0], near])[1]["near"].kind == "joined"
+
+
+def test_articles_leave_the_index_with_the_time_window():
+    params = ClusterParams(window_days=3)
+    clusterer, _ = assign_all([*BACKGROUND, CAMBODIA[0]], params)
+    assert "k1-nusa" in clusterer.nodes
+    later = Doc(key="later", title="x", text="Berita lain sama sekali.",
+                published=CAMBODIA[0].published + 5 * 86400)
+    clusterer.assign(later)
+    assert "k1-nusa" not in clusterer.nodes and "later" in clusterer.nodes
+
+
+def test_the_same_input_in_the_same_order_gives_the_same_decisions():
+    first = [d.explain() for d in assign_all(corpus())[1].values()]
+    second = [d.explain() for d in assign_all(corpus())[1].values()]
+    assert first == second
+
+
+def test_a_refetched_article_keeps_its_story():
+    clusterer, decisions = assign_all(corpus())
+    again = clusterer.assign(CAMBODIA[1])
+    assert again.kind == "update" and again.features is None
+    assert again.cluster_id == clusterer.final_cluster(decisions["k2-detak"].cluster_id)
+    edited = dataclasses.replace(CAMBODIA[1], text=CAMBODIA[1].text + "\nPembaruan: tim mulai bekerja.")
+    changed = clusterer.assign(edited)
+    assert changed.kind == "update" and changed.features is not None
+    assert changed.cluster_id == again.cluster_id
+    assert clusterer.stats.n_docs == len(corpus())
+
+
+def test_batch_input_gives_the_decisions_of_one_by_one_assignment():
+    lines = [json.dumps({"id": d.key, "title": d.title, "text": d.text, "source": d.source,
+                         "published": iso(d.published)}) for d in corpus()]
+    results, problems = run_batch(io.StringIO("\n".join(lines)))
+    assert problems == []
+    clusterer, decisions = assign_all(corpus())
+    assert {r["id"]: d.cluster_id for r, d in results} == final_clusters(clusterer, decisions)
+    assert {r["id"]: d.duplicate_of for r, d in results} == {
+        k: d.duplicate_of for k, d in decisions.items()}
+
+
+def test_gold_labels_of_the_small_corpus_are_recovered():
+    clusterer, decisions = assign_all(corpus())
+    clusters = final_clusters(clusterer, decisions)
+    by_gold = {}
+    for key, event in GOLD.items():
+        by_gold.setdefault(event, set()).add(clusters[key])
+    assert all(len(found) == 1 for found in by_gold.values())
+    assert len(set(clusters.values())) == len(by_gold)
+
+
+def test_signatures_round_trip_and_record_their_parameters():
+    params = ClusterParams(num_perm=64, seed=7)
+    signer = Signer(params)
+    signature = signer.sign(shingle_hashes(parse_text(CAMBODIA[0].text).tokens, 5))
+    data = dump_signature(signature)
+    back = load_signature(data)
+    assert back == signature and back.seed == 7 and back.scheme == "affine32"
+    assert signer.accepts(back)
+    assert not Signer(ClusterParams(num_perm=64, seed=8)).accepts(back)
+    assert signer.sign([]) is None
+
+
+def test_parameters_are_checked_with_a_message_that_says_how_to_fix_them():
+    with pytest.raises(ValueError, match="exceeds num_perm"):
+        ClusterParams(num_perm=32, story_bands=32, story_rows=2)
+    with pytest.raises(ValueError, match="scheme"):
+        ClusterParams(scheme="affine16")
+
+
+def test_names_numbers_and_shingles_of_a_text():
+    parsed = parse_text("Menteri HAM Natalius Pigai bertemu Chea Sovandara. Pertemuan membahas "
+                        "1.243 WNI di Phnom Penh.")
+    assert {"pigai", "chea", "sovandara", "phnom", "penh", "wni"} <= parsed.names
+    assert "pertemuan" not in parsed.names  # capitalized only at the start of a sentence
+    assert "1243" in parsed.numbers
+    assert {"ham natalius pigai", "chea sovandara", "phnom penh"} <= parsed.phrases
+    hashes = shingle_hashes(parsed.tokens, 5)
+    assert len(hashes) == len(parsed.tokens) - 4
+    assert list(hashes) == list(shingle_hashes(parse_text(
+        "menteri ham natalius pigai bertemu chea sovandara pertemuan membahas 1.243 wni "
+        "di phnom penh").tokens, 5))

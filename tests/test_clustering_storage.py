@@ -1,0 +1,185 @@
+"""Cluster state in a real SQLite file: restarts, story records, corrections, explanations."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import UTC, datetime
+
+import pytest
+from clustering_data import BACKGROUND, CAMBODIA, MYANMAR, WIRE_COPY, corpus
+
+from pipelines.clustering.clusterer import Clusterer
+from pipelines.clustering.params import ClusterParams
+from storage.articles import save_article
+from storage.clusters import (
+    apply_decision, cluster_records, explain_article, find_article_id, load_clusterer,
+    merge_clusters, split_article,
+)
+from storage.database import StorageError, open_database, transaction
+
+FETCHED = "2025-11-22T00:00:00Z"
+SEEN = datetime.fromisoformat(FETCHED.replace("Z", "+00:00")).timestamp()
+
+
+def iso(epoch):
+    return None if epoch is None else datetime.fromtimestamp(epoch, UTC).strftime(
+        "%Y-%m-%dT%H:%M:%SZ")
+
+
+def crawled(docs):
+    """The docs as a crawl sees them: with their fetch time."""
+    return [dataclasses.replace(doc, seen=SEEN) for doc in docs]
+
+
+def store(db, clusterer, doc):
+    """What the crawl does for one article: decide, then write article and decision."""
+    decision = clusterer.assign(doc)
+    record = {"url": doc.key, "source": doc.source or "unknown", "fetched_at": FETCHED,
+              "title": doc.title, "text": doc.text, "published_at": iso(doc.published),
+              "relevant": True, "cluster_id": decision.cluster_id,
+              "text_hash": decision.text_hash, "cluster_score": decision.score}
+    with transaction(db):
+        article_id = save_article(db, record, None)
+        apply_decision(db, article_id, decision.to_record())
+    return decision
+
+
+def stored(db):
+    rows = db.execute("SELECT a.url, a.cluster_id, d.url FROM articles a "
+                      "LEFT JOIN articles d ON d.id = a.duplicate_of").fetchall()
+    return {url: (cluster, copy_of) for url, cluster, copy_of in rows}
+
+
+def cluster_of(db, key):
+    return db.execute("SELECT cluster_id FROM articles WHERE url = ?", (key,)).fetchone()[0]
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = open_database(tmp_path / "warta.db")
+    yield database
+    database.close()
+
+
+def test_a_restart_continues_exactly_where_a_continuous_run_would(tmp_path, db):
+    docs = crawled(corpus())
+    continuous = Clusterer()
+    expected = [continuous.assign(doc).explain() for doc in docs]
+
+    first = Clusterer()
+    got = [store(db, first, doc).explain() for doc in docs[:8]]
+    db.close()
+    reopened = open_database(tmp_path / "warta.db")
+    resumed = load_clusterer(reopened)
+    assert resumed.stats.n_docs == 8 and len(resumed.nodes) == 8
+    got += [store(reopened, resumed, doc).explain() for doc in docs[8:]]
+    assert got == expected
+    final = stored(reopened)
+    assert {url: cluster for url, (cluster, _) in final.items()} == {
+        doc.key: continuous.final_cluster(continuous.nodes[doc.key].cluster) for doc in docs}
+    assert final[WIRE_COPY.key][1] == "k1-nusa"
+    reopened.close()
+
+
+def test_document_frequencies_and_signatures_are_stored(db):
+    clusterer = Clusterer()
+    for doc in crawled(corpus()):
+        store(db, clusterer, doc)
+    documents = db.execute("SELECT value FROM cluster_state WHERE key = 'documents'").fetchone()[0]
+    assert documents == len(corpus())
+    pigai = db.execute("SELECT df FROM cluster_terms WHERE term = 'pigai'").fetchone()[0]
+    assert pigai == sum(1 for d in corpus() if "pigai" in (d.title + d.text).lower())
+    row = db.execute("SELECT num_perm, seed, scheme, length(shingle_sig), features "
+                     "FROM signatures LIMIT 1").fetchone()
+    assert row[:3] == (128, 1, "affine32") and row[3] > 128 * 4
+    assert json.loads(row[4])["terms"]
+
+
+def test_story_records_name_the_first_report_outlets_and_growth(db):
+    clusterer = Clusterer()
+    for doc in crawled(corpus()):
+        store(db, clusterer, doc)
+    cambodia = cluster_of(db, "k1-nusa")
+    record = next(r for r in cluster_records(db) if r["id"] == cambodia)
+    assert record["article_count"] == 4 and record["source_count"] == 4
+    assert record["outlets"] == ["detakberita", "kabar6", "nusa", "suaradaerah"]
+    assert record["first_source"] == "nusa" and record["first_seen"] == iso(CAMBODIA[0].published)
+    assert record["first_article_id"] == find_article_id(db, "k1-nusa")
+    assert record["headline"] in {d.title for d in [*CAMBODIA, WIRE_COPY]}
+    first_day = {r["id"]: r for r in cluster_records(db, day="2025-11-18")}
+    assert first_day[cambodia]["new"] and not first_day[cambodia]["grew"]
+    undated_day = {r["id"]: r for r in cluster_records(db, day="2025-11-22")}
+    assert undated_day[cambodia]["grew"] and undated_day[cambodia]["articles_on_day"] == 1
+
+
+def test_a_copy_stored_before_its_original_ends_pointing_to_the_original(db):
+    clusterer = Clusterer()
+    for doc in crawled([*BACKGROUND, WIRE_COPY, CAMBODIA[0]]):
+        store(db, clusterer, doc)
+    final = stored(db)
+    assert final[WIRE_COPY.key] == (cluster_of(db, "k1-nusa"), "k1-nusa")
+    assert final["k1-nusa"][1] is None
+
+
+def test_a_merge_is_kept_and_later_articles_join_the_merged_story(tmp_path, db):
+    clusterer = Clusterer()
+    for doc in crawled([*BACKGROUND, CAMBODIA[0], MYANMAR[0]]):
+        store(db, clusterer, doc)
+    keep, drop = cluster_of(db, "k1-nusa"), cluster_of(db, "m1-nusa")
+    assert keep != drop
+    assert merge_clusters(db, keep, drop, note="one regional story") == keep
+    assert cluster_of(db, "m1-nusa") == keep
+    with pytest.raises(StorageError, match="already one story"):
+        merge_clusters(db, keep, drop)
+    resumed = load_clusterer(db)
+    store(db, resumed, crawled(MYANMAR[1:])[0])
+    assert cluster_of(db, "m2-detak") == keep
+    merged = db.execute("SELECT merged_into, article_count FROM clusters WHERE id = ?",
+                        (drop,)).fetchone()
+    assert merged == (keep, 0)
+
+
+def test_a_split_is_kept_when_a_later_article_links_both_sides(db):
+    clusterer = Clusterer()
+    docs = crawled(corpus())
+    for doc in docs[:-1]:
+        store(db, clusterer, doc)
+    old = cluster_of(db, "k1-nusa")
+    assert cluster_of(db, WIRE_COPY.key) == old
+    new = split_article(db, find_article_id(db, "k1-nusa"), note="a follow-up story")
+    assert cluster_of(db, "k1-nusa") == new != old
+    resumed = load_clusterer(db)
+    # k3 reads like both k1 (now alone) and its wire copy (still in the old story),
+    # and the two are near-verbatim: without the split they would merge again.
+    decision = store(db, resumed, docs[-1])
+    assert {s.cluster for s in decision.matches if s.score >= resumed.threshold()} == {old, new}
+    assert decision.merged == []
+    assert cluster_of(db, "k1-nusa") == new and cluster_of(db, WIRE_COPY.key) == old
+    override = db.execute("SELECT kind, cluster_a, cluster_b, note FROM cluster_overrides").fetchone()
+    assert override == ("split", old, new, "a follow-up story")
+
+
+def test_signatures_of_other_parameters_are_recomputed_on_load(db):
+    small = ClusterParams(num_perm=64, seed=3, story_bands=16, shingle_bands=8)
+    clusterer = Clusterer(small)
+    for doc in crawled([*BACKGROUND, CAMBODIA[0]]):
+        store(db, clusterer, doc)
+    resumed = load_clusterer(db)
+    assert db.execute("SELECT DISTINCT num_perm, seed FROM signatures").fetchall() == [(128, 1)]
+    assert store(db, resumed, crawled([CAMBODIA[1]])[0]).kind == "joined"
+
+
+def test_an_explanation_names_the_story_score_and_shared_names(db):
+    clusterer = Clusterer()
+    for doc in crawled(corpus()):
+        store(db, clusterer, doc)
+    report = explain_article(db, find_article_id(db, "k2-detak"))
+    assert report["cluster"] == cluster_of(db, "k1-nusa")
+    assert report["cluster_score"] > 0.25
+    nearest = report["nearest"][0]
+    assert nearest["score"] > 0.25
+    names = {term for term, _ in nearest["names"]}
+    assert {"sovandara", "87"} & names
+    copy = explain_article(db, find_article_id(db, WIRE_COPY.key))
+    assert copy["duplicate_of"] == find_article_id(db, "k1-nusa") and copy["similarity"] > 0.5
