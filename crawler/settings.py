@@ -49,3 +49,4 @@ EXTENSIONS = {
     "crawler.extensions.Progress": 200,
 }
 PROGRESS_INTERVAL = 5.0  # seconds between progress lines on stderr
+LOG_FORMATTER = "crawler.logformatter.ShortLogFormatter"

@@ -110,6 +110,7 @@ def _article_routes(
     path = urls.article_path(article)
     if article.outlet == "harianrakyat":
         site["/amp" + path] = partial(serve, templates.render_amp)
+        site.setdefault(path + "?page=all", partial(serve, templates.render_article, pager=pager))
     elif article.outlet == "detakberita":
         site[path + "?single=1"] = partial(serve, templates.render_article)
     elif article.outlet == "kabar6":

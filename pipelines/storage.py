@@ -9,6 +9,7 @@ from scrapy.exceptions import DropItem
 
 from crawler.signals import url_failed
 from storage.articles import find_article, save_article
+from storage.clusters import apply_decision
 from storage.database import StorageError, open_database, transaction
 
 __all__ = ["StoragePipeline"]
@@ -17,7 +18,8 @@ logger = logging.getLogger(__name__)
 
 
 class StoragePipeline:
-    """Stores articles in the database named by ``STORAGE_DB_PATH``.
+    """Stores articles, with their story decisions, in the database named by
+    ``STORAGE_DB_PATH``.
 
     A write that fails rolls back that article alone, is recorded in the run
     ledger, and leaves its URL unseen so the next run fetches it again."""
@@ -40,11 +42,14 @@ class StoragePipeline:
 
     def process_item(self, item):
         stats = self.crawler.stats
-        record = asdict(item)
+        # cluster columns are written by apply_decision, once the story row exists
+        record = {**asdict(item), "cluster_id": None, "duplicate_of": None, "similarity": None}
         try:
             with transaction(self.db):
                 existed = find_article(self.db, [item.url]) is not None
-                save_article(self.db, record, stats.get_value("warta/run_id"))
+                article_id = save_article(self.db, record, stats.get_value("warta/run_id"))
+                if item.clustering is not None:
+                    apply_decision(self.db, article_id, item.clustering)
         except StorageError as exc:
             stats.inc_value(f"source/{item.source}/failed")
             self.crawler.signals.send_catch_log(

@@ -8,8 +8,10 @@ project root; both read the configuration named by the ``WARTA_CONFIG`` setting.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from twisted.python.failure import Failure
@@ -115,6 +117,8 @@ class NewsSpider(scrapy.Spider):
         candidates = {}
         for entry in entries:
             raw = response.urljoin(entry.url)
+            if urlsplit(raw).path in ("", "/"):  # a front page is never an article
+                continue
             source = self.sourcemap.source_for(raw, default=_host_name(raw) if search else listing_source)
             url = canonical_url(raw, self.sourcemap.hosts)
             candidates.setdefault(url, (source, entry, raw))
@@ -204,6 +208,9 @@ class NewsSpider(scrapy.Spider):
             partial.extraction_note = f"page {request.url} missing: {reason}"
             self._fail(partial.source, request.url, "fetch", f"article page missing: {reason}")
             return partial
+        if failure.check(IgnoreRequest) and "robots" in str(failure.value).lower():
+            self._count(meta.get("source", "?"), "robots_denied")  # obeyed, not a failure
+            return None
         status = getattr(getattr(failure.value, "response", None), "status", None)
         self._fail(meta.get("source", "?"), meta.get("canonical", request.url), meta["stage"], reason, status)
         return None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import click
@@ -10,7 +9,10 @@ import click
 from crawler.extensions import COUNTERS
 from crawler.runner import CrawlResult, run_crawl
 from storage.locks import LockHeld
+from storage.database import open_database
+from storage.digests import latest_day
 from warta.commands.options import config_options, open_config
+from warta.digest.daily import build_and_deliver
 
 __all__ = ["COMMANDS"]
 
@@ -66,7 +68,13 @@ def demo(config_path, db_path, port, keep):
         config = open_config(str(config_file), None)
         result = run_crawl(config, progress_interval=2.0)
     print_summary(result, str(database))
-    show_today(str(config_file), str(database))
+    db = open_database(config.database)
+    try:
+        day = latest_day(db)
+    finally:
+        db.close()
+    click.echo(f"\nThe day's stories ({day}); `warta digest --db {database} --date DAY` shows any day.\n")
+    build_and_deliver(config, day, "txt")
 
 
 def print_summary(result: CrawlResult, database: str) -> None:
@@ -81,16 +89,6 @@ def print_summary(result: CrawlResult, database: str) -> None:
     failed = result.totals()["failed"]
     if failed:
         click.echo(f"{failed} URL(s) failed: see `warta status` or the `errors` table for each URL and reason.")
-
-
-def show_today(config_file: str, database: str) -> None:
-    """Print the day's digest for the newest day in the database."""
-    ctx = click.get_current_context()
-    from warta.cli import main
-
-    digest = main.get_command(ctx, "digest")
-    if digest is not None:
-        ctx.invoke(digest, config_path=config_file, db_path=database)
 
 
 COMMANDS = [crawl, demo]
