@@ -1,0 +1,152 @@
+"""Crawling the bundled newsroom over real HTTP on 127.0.0.x, in real `warta crawl`
+processes: every article once, under its canonical URL, with faults recorded, and
+nothing fetched again on the next run."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from urllib.parse import urlsplit
+
+import pytest
+
+from crawler.urls import canonical_url
+
+
+def crawl(config, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "warta", "crawl", "--config", str(config)],
+        capture_output=True, text=True, timeout=timeout,
+    )
+
+
+def rows(db_path, sql, *params):
+    with sqlite3.connect(db_path) as conn:
+        conn.row_factory = sqlite3.Row
+        return [dict(r) for r in conn.execute(sql, params)]
+
+
+def article_paths(newsroom, gold) -> set[tuple[str, str]]:
+    """(site, path?query) of every URL that serves a gold article."""
+    site_of = {urlsplit(base).netloc: site for site, base in newsroom.base_urls.items()}
+    paths = set()
+    for record in gold:
+        for url in [record["url"], *record["variants"], *record.get("pages", ())]:
+            parts = urlsplit(url)
+            paths.add((site_of[parts.netloc], parts.path + (f"?{parts.query}" if parts.query else "")))
+    return paths
+
+
+@pytest.fixture(scope="module")
+def two_runs(newsroom, tmp_path_factory):
+    """One crawl of the newsroom into a fresh database, then a second, unchanged one."""
+    tmp = tmp_path_factory.mktemp("crawl")
+    config = newsroom.write_config(tmp / "warta.toml", tmp / "warta.db", timeout=1.0)
+    start = len(newsroom.requests)
+    first = crawl(config)
+    middle = len(newsroom.requests)
+    second = crawl(config)
+    gold = newsroom.gold_records()
+    return {
+        "db": tmp / "warta.db",
+        "first": first,
+        "second": second,
+        "first_requests": list(newsroom.requests)[start:middle],
+        "second_requests": list(newsroom.requests)[middle:],
+        "gold": gold,
+        "article_paths": article_paths(newsroom, gold),
+        "faults": {f["kind"]: f for f in newsroom.faults()},
+    }
+
+
+def stored_gold(gold):
+    return [g for g in gold if not g.get("slow")]  # the slow page times out by design
+
+
+def test_every_article_is_stored_once_under_its_canonical_url(two_runs):
+    assert two_runs["first"].returncode == 0, two_runs["first"].stderr[-2000:]
+    urls = [r["url"] for r in rows(two_runs["db"], "SELECT url FROM articles")]
+    assert len(urls) == len(set(urls))
+    expected = {canonical_url(g["url"]) for g in stored_gold(two_runs["gold"])}
+    assert set(urls) == expected
+
+
+def test_variant_urls_lead_to_their_article(two_runs):
+    by_url = {canonical_url(g["url"]): g for g in two_runs["gold"]}
+    aliases = rows(two_runs["db"], "SELECT u.url AS alias, a.url FROM url_aliases u JOIN articles a ON a.id = u.article_id")
+    assert aliases, "tracking, AMP, mobile and search variants should be recorded"
+    for row in aliases:
+        gold = by_url[row["url"]]
+        known = {canonical_url(u) for u in [gold["url"], *gold["variants"]]}
+        assert canonical_url(row["alias"]) in known or row["alias"] in gold["variants"], row
+
+
+def test_relevance_matches_the_gold_exactly(two_runs):
+    gold = {canonical_url(g["url"]): g["relevant"] for g in two_runs["gold"]}
+    stored = {r["url"]: bool(r["relevant"]) for r in rows(two_runs["db"], "SELECT url, relevant FROM articles")}
+    true_pos = sum(stored[u] and gold[u] for u in stored)
+    precision = true_pos / max(1, sum(stored.values()))
+    recall = true_pos / max(1, sum(gold[u] for u in stored))
+    assert (precision, recall) == (1.0, 1.0), [u for u in stored if stored[u] != gold[u]]
+
+
+def test_scores_and_matched_terms_are_stored(two_runs):
+    relevant = rows(two_runs["db"], "SELECT relevance_score, matched_terms FROM articles WHERE relevant = 1")
+    assert relevant and all(r["relevance_score"] > 0 and json.loads(r["matched_terms"]) for r in relevant)
+
+
+def test_second_run_fetches_no_article_page(two_runs):
+    assert two_runs["second"].returncode == 0, two_runs["second"].stderr[-2000:]
+    pages = two_runs["article_paths"]
+    article_fetches = [(s, p) for s, p, _ in two_runs["second_requests"] if (s, p) in pages]
+    assert article_fetches == []
+    first_fetches = [(s, p) for s, p, _ in two_runs["first_requests"] if (s, p) in pages]
+    assert len(first_fetches) >= len(stored_gold(two_runs["gold"]))
+    runs = rows(two_runs["db"], "SELECT id FROM crawl_runs ORDER BY id")
+    counts = rows(two_runs["db"], "SELECT sum(fetched) AS fetched, sum(new) AS new, sum(skipped_seen) AS seen "
+                                  "FROM crawl_run_sources WHERE run_id = ?", runs[-1]["id"])[0]
+    assert counts["fetched"] == 0 and counts["new"] == 0 and counts["seen"] > 0
+
+
+def test_multi_page_article_is_stored_whole(two_runs):
+    multi = [g for g in two_runs["gold"] if g.get("pages")]
+    assert multi
+    for gold in multi:
+        (text,) = [r["text"] for r in rows(two_runs["db"], "SELECT text FROM articles WHERE url = ?", canonical_url(gold["url"]))]
+        paragraphs = gold["text"].split("\n")
+        assert paragraphs[0][:60] in text and paragraphs[-1][:60] in text
+
+
+def test_windows_1252_page_is_decoded(two_runs):
+    fault = two_runs["faults"]["windows_1252"]
+    (gold,) = [g for g in two_runs["gold"] if canonical_url(g["url"]) == canonical_url(fault["url"])]
+    (text,) = [r["text"] for r in rows(two_runs["db"], "SELECT text FROM articles WHERE url = ?", canonical_url(fault["url"]))]
+    special = [p for p in gold["text"].split("\n") if any(c in p for c in "“”–é")]
+    assert special and all(p in text for p in special)
+
+
+@pytest.mark.parametrize(
+    ("kind", "reason"),
+    [("not_found", "HTTP 404"), ("server_error", "HTTP 500"), ("slow", "Timeout"),
+     ("empty", "empty body"), ("broken_feed", "malformed XML")],
+)
+def test_faults_are_recorded_with_a_reason(two_runs, kind, reason):
+    fault = two_runs["faults"][kind]
+    errors = rows(two_runs["db"], "SELECT reason, stage, run_id FROM errors WHERE url = ?", canonical_url(fault["url"], article=kind != "broken_feed"))
+    assert errors and any(reason.lower() in e["reason"].lower() for e in errors), errors
+
+
+def test_robots_txt_is_obeyed(two_runs):
+    for _, path, _ in two_runs["first_requests"] + two_runs["second_requests"]:
+        assert not path.startswith(("/cari/", "/admin/", "/cetak/")), path
+
+
+def test_run_ledger(two_runs):
+    first = rows(two_runs["db"], "SELECT * FROM crawl_runs ORDER BY id")[0]
+    assert first["outcome"] == "partial" and first["finished_at"]  # the faults make it partial
+    per_source = rows(two_runs["db"], "SELECT * FROM crawl_run_sources WHERE run_id = ?", first["id"])
+    assert sum(r["new"] for r in per_source) == len([g for g in stored_gold(two_runs["gold"]) if g["relevant"]])
+    assert sum(r["irrelevant"] for r in per_source) == len([g for g in stored_gold(two_runs["gold"]) if not g["relevant"]])
+    assert "run " in two_runs["first"].stdout and "total" in two_runs["first"].stdout
