@@ -257,7 +257,8 @@ def _live_cluster(db: Database, cluster_id: int) -> int:
 
 def merge_clusters(db: Database, keep: int, drop: int, note: str | None = None) -> int:
     """Merge story ``drop`` into story ``keep`` (an analyst's correction); return the id
-    of the story that now holds both. Recorded in ``cluster_overrides``."""
+    of the story that now holds both. Recorded in ``cluster_overrides`` with ``drop`` as
+    ``cluster_a`` and ``keep`` as ``cluster_b``."""
     keep, drop = _live_cluster(db, keep), _live_cluster(db, drop)
     if keep == drop:
         raise StorageError(f"clusters {keep} and {drop} are already one story")
@@ -268,14 +269,16 @@ def merge_clusters(db: Database, keep: int, drop: int, note: str | None = None) 
                    "((cluster_a = ? AND cluster_b = ?) OR (cluster_a = ? AND cluster_b = ?))",
                    (keep, drop, drop, keep))
         db.execute("INSERT INTO cluster_overrides(kind, cluster_a, cluster_b, created_at, note) "
-                   "VALUES ('merge', ?, ?, ?, ?)", (keep, drop, now, note))
+                   "VALUES ('merge', ?, ?, ?, ?)", (drop, keep, now, note))
         _refresh(db, keep, None, now)
     return keep
 
 
 def split_article(db: Database, article_id: int, note: str | None = None) -> int:
     """Take an article out of its story into a story of its own (an analyst's
-    correction); return the new story's id. Later runs never merge the two again."""
+    correction); return the new story's id. Later runs never merge the two again.
+    Recorded in ``cluster_overrides`` with the old story as ``cluster_a`` and the new
+    one as ``cluster_b``."""
     row = db.execute("SELECT cluster_id FROM articles WHERE id = ?", (article_id,)).fetchone()
     if row is None or row[0] is None:
         raise StorageError(f"article {article_id} is in no story")

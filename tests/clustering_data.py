@@ -8,7 +8,16 @@ ministry events that shares the beat's vocabulary.
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import UTC, datetime
+
 from pipelines.clustering.state import Doc
+from storage.articles import save_article
+from storage.clusters import apply_decision
+from storage.database import transaction
+
+FETCHED = "2025-11-22T00:00:00Z"
+SEEN = datetime.fromisoformat(FETCHED.replace("Z", "+00:00")).timestamp()
 
 CAMBODIA = [
     Doc(
@@ -144,3 +153,27 @@ def corpus() -> list[Doc]:
 GOLD = {**{d.key: d.key for d in BACKGROUND},
         **{d.key: "cambodia" for d in [*CAMBODIA, WIRE_COPY]},
         **{d.key: "myanmar" for d in MYANMAR}}
+
+
+def iso(epoch: float | None) -> str | None:
+    return None if epoch is None else datetime.fromtimestamp(epoch, UTC).strftime(
+        "%Y-%m-%dT%H:%M:%SZ")
+
+
+def crawled(docs: list[Doc]) -> list[Doc]:
+    """The docs as a crawl sees them: with their fetch time."""
+    return [dataclasses.replace(doc, seen=SEEN) for doc in docs]
+
+
+def store(db, clusterer, doc: Doc):
+    """What a crawl does with one article: decide, then write the article and the
+    decision in one transaction. Returns the decision."""
+    decision = clusterer.assign(doc)
+    record = {"url": doc.key, "source": doc.source or "unknown", "fetched_at": FETCHED,
+              "title": doc.title, "text": doc.text, "published_at": iso(doc.published),
+              "relevant": True, "cluster_id": decision.cluster_id,
+              "text_hash": decision.text_hash, "cluster_score": decision.score}
+    with transaction(db):
+        article_id = save_article(db, record, None)
+        apply_decision(db, article_id, decision.to_record())
+    return decision

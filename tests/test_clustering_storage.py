@@ -2,48 +2,18 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
-from datetime import UTC, datetime
 
 import pytest
-from clustering_data import BACKGROUND, CAMBODIA, MYANMAR, WIRE_COPY, corpus
+from clustering_data import BACKGROUND, CAMBODIA, MYANMAR, WIRE_COPY, corpus, crawled, iso, store
 
 from pipelines.clustering.clusterer import Clusterer
 from pipelines.clustering.params import ClusterParams
-from storage.articles import save_article
 from storage.clusters import (
-    apply_decision, cluster_records, explain_article, find_article_id, load_clusterer,
+    cluster_records, explain_article, find_article_id, load_clusterer,
     merge_clusters, split_article,
 )
-from storage.database import StorageError, open_database, transaction
-
-FETCHED = "2025-11-22T00:00:00Z"
-SEEN = datetime.fromisoformat(FETCHED.replace("Z", "+00:00")).timestamp()
-
-
-def iso(epoch):
-    return None if epoch is None else datetime.fromtimestamp(epoch, UTC).strftime(
-        "%Y-%m-%dT%H:%M:%SZ")
-
-
-def crawled(docs):
-    """The docs as a crawl sees them: with their fetch time."""
-    return [dataclasses.replace(doc, seen=SEEN) for doc in docs]
-
-
-def store(db, clusterer, doc):
-    """What the crawl does for one article: decide, then write article and decision."""
-    decision = clusterer.assign(doc)
-    record = {"url": doc.key, "source": doc.source or "unknown", "fetched_at": FETCHED,
-              "title": doc.title, "text": doc.text, "published_at": iso(doc.published),
-              "relevant": True, "cluster_id": decision.cluster_id,
-              "text_hash": decision.text_hash, "cluster_score": decision.score}
-    with transaction(db):
-        article_id = save_article(db, record, None)
-        apply_decision(db, article_id, decision.to_record())
-    return decision
-
+from storage.database import StorageError, open_database
 
 def stored(db):
     rows = db.execute("SELECT a.url, a.cluster_id, d.url FROM articles a "

@@ -27,13 +27,21 @@ def _open_stored(config_path: str, db_path: str | None):
         raise click.ClickException(str(exc)) from exc
 
 
+def _open_input(path: str):
+    """A JSON Lines file for reading (undecodable bytes replaced), or a clean CLI error."""
+    try:
+        return open(path, encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise click.ClickException(f"cannot read {path}: {exc.strerror}") from exc
+
+
 def _report_bad_lines(path: str, problems) -> None:
     for problem in problems:
         click.echo(f"warta: {path}: {problem} (skipped)", err=True)
 
 
 @click.group(invoke_without_command=True)
-@click.option("--input", "input_path", type=click.Path(exists=True, dir_okay=False),
+@click.option("--input", "input_path", type=click.Path(dir_okay=False),
               help="JSON Lines of articles: id, title, text, published (ISO-8601 or null), source.")
 @click.option("--output", "output_path", type=click.Path(dir_okay=False, writable=True),
               default="-", show_default=True,
@@ -53,7 +61,7 @@ def cluster(ctx, input_path, output_path, config_path, db_path):
     if input_path is None:
         raise click.UsageError("give --input FILE, or a subcommand (merge, split)")
     open_config(config_path, db_path, required=False)
-    with open(input_path, encoding="utf-8", errors="replace") as source:
+    with _open_input(input_path) as source:
         results, problems = run_batch(source)
     _report_bad_lines(input_path, problems)
     with click.open_file(output_path, "w", encoding="utf-8") as out:
@@ -150,7 +158,7 @@ def explain(article, as_json, config_path, db_path):
 
 def _gold(path: str) -> tuple[dict, dict, dict]:
     events, copies, relevant = {}, {}, {}
-    with open(path, encoding="utf-8") as lines:
+    with _open_input(path) as lines:
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
@@ -169,9 +177,9 @@ def _gold(path: str) -> tuple[dict, dict, dict]:
 
 
 @click.command()
-@click.option("--input", "input_path", required=True, type=click.Path(exists=True, dir_okay=False),
+@click.option("--input", "input_path", required=True, type=click.Path(dir_okay=False),
               help="JSON Lines of articles, as for `warta cluster --input`.")
-@click.option("--gold", "gold_path", required=True, type=click.Path(exists=True, dir_okay=False),
+@click.option("--gold", "gold_path", required=True, type=click.Path(dir_okay=False),
               help="JSON Lines: id, event (the true story), optionally wire_of and relevant.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @config_options
@@ -186,7 +194,7 @@ def evaluate(input_path, gold_path, as_json, config_path, db_path):
         key = str(record["id"])
         return record.get("relevant", True) is not False and relevant.get(key, True) is not False
 
-    with open(input_path, encoding="utf-8", errors="replace") as source:
+    with _open_input(input_path) as source:
         results, problems = run_batch(source, keep=wanted)
     _report_bad_lines(input_path, problems)
     clusters = {str(r["id"]): d.cluster_id for r, d in results}

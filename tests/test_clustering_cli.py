@@ -1,0 +1,105 @@
+"""`warta cluster`, `warta explain` and `warta evaluate` from the command line."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from clustering_data import GOLD, WIRE_COPY, corpus, crawled, iso, store
+
+from pipelines.clustering.clusterer import Clusterer
+from storage.database import open_database
+from warta.cli import main
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.fixture
+def docs_file(tmp_path):
+    path = tmp_path / "docs.jsonl"
+    lines = [json.dumps({"id": d.key, "title": d.title, "text": d.text, "source": d.source,
+                         "published": iso(d.published)}) for d in corpus()]
+    lines[3:3] = ['{"id": "broken", "text": ', "[1, 2]", '{"id": "x", "text": 5}',
+                  '{"id": "y", "text": "t", "published": "kemarin"}']
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def story_db(tmp_path):
+    path = tmp_path / "warta.db"
+    db = open_database(path)
+    clusterer = Clusterer()
+    for doc in crawled(corpus()):
+        store(db, clusterer, doc)
+    db.close()
+    return path
+
+
+def test_cluster_writes_one_line_per_article_and_reports_bad_lines(tmp_path, docs_file):
+    out = tmp_path / "out.jsonl"
+    result = run("cluster", "--input", docs_file, "--output", out)
+    assert result.exit_code == 0, result.output
+    for number, reason in [(4, "not valid JSON"), (5, "expected a JSON object"),
+                           (6, "'text' must be a string"),
+                           (7, "'published' is not an ISO-8601 time")]:
+        assert f"line {number}: {reason}" in result.stderr
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [line["id"] for line in lines] == [d.key for d in corpus()]
+    assert {"id", "cluster", "duplicate_of"} <= set(lines[0])
+    by_id = {line["id"]: line for line in lines}
+    assert by_id[WIRE_COPY.key]["duplicate_of"] == "k1-nusa"
+    assert by_id["k3-kabar6"]["cluster"] == by_id["k1-nusa"]["cluster"]
+    assert "4 bad lines" in result.stderr
+
+
+def test_cluster_needs_input_or_a_subcommand():
+    result = run("cluster")
+    assert result.exit_code == 2 and "--input" in result.output
+
+
+def test_evaluate_prints_scores_against_the_gold(tmp_path, docs_file):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("".join(
+        json.dumps({"id": key, "event": event,
+                    "wire_of": "k1-nusa" if key == WIRE_COPY.key else None}) + "\n"
+        for key, event in GOLD.items()), encoding="utf-8")
+    result = run("evaluate", "--input", docs_file, "--gold", gold)
+    assert result.exit_code == 0, result.output
+    assert "bcubed    precision 1.0000  recall 1.0000" in result.stdout
+    assert "near-duplicate pairs: 1 found, 1 expected, 1 correct" in result.stdout
+    figures = json.loads(run("evaluate", "--input", docs_file, "--gold", gold, "--json").stdout)
+    assert figures["clusters"] == {"predicted": 8, "gold": 8}
+    assert figures["pairwise"]["f1"] == 1.0
+
+
+def test_explain_merge_and_split_on_a_stored_database(story_db):
+    result = run("explain", "k2-detak", "--db", story_db)
+    assert result.exit_code == 0, result.output
+    assert "joined with score" in result.stdout and "names:" in result.stdout
+    report = json.loads(run("explain", "k2-detak", "--db", story_db, "--json").stdout)
+    story, other = report["cluster"], None
+    db = open_database(story_db)
+    other = db.execute("SELECT cluster_id FROM articles WHERE url = 'm1-nusa'").fetchone()[0]
+    db.close()
+    assert run("cluster", "merge", story, other, "--db", story_db).exit_code == 0
+    merged = json.loads(run("explain", "m1-nusa", "--db", story_db, "--json").stdout)
+    assert merged["cluster"] == story and merged["overrides"][0]["kind"] == "merge"
+    result = run("cluster", "split", "m1-nusa", "--db", story_db, "--note", "other event")
+    assert result.exit_code == 0 and "is now story" in result.output
+    assert json.loads(run("explain", "m1-nusa", "--db", story_db, "--json").stdout)[
+        "cluster"] != story
+
+
+def test_corrections_give_clear_errors(tmp_path, story_db):
+    missing = run("cluster", "merge", "1", "2", "--db", tmp_path / "none.db")
+    assert missing.exit_code == 1 and "no database" in missing.output
+    unknown = run("explain", "no-such-article", "--db", story_db)
+    assert unknown.exit_code == 1 and "no article" in unknown.output
+    same = run("cluster", "merge", "7", "7", "--db", story_db)
+    assert same.exit_code == 1 and "already one story" in same.output
+    gone = run("cluster", "--input", tmp_path / "absent.jsonl")
+    assert gone.exit_code == 1 and "cannot read" in gone.output
