@@ -186,7 +186,8 @@ def load_clusterer(db: Database, params: ClusterParams | None = None) -> Cluster
     horizon = _iso(watermark - params.window_days * 86400.0) if watermark else ""
     rows = db.execute(
         """SELECT a.id, a.url, a.source, a.published_at, a.fetched_at, a.text_hash,
-                  a.cluster_id, d.url, s.features, s.shingle_sig, s.story_sig
+                  a.cluster_id, d.url, a.cluster_score, a.similarity, s.features,
+                  s.shingle_sig, s.story_sig
         FROM signatures s JOIN articles a ON a.id = s.article_id
         LEFT JOIN articles d ON d.id = a.duplicate_of
         WHERE a.cluster_id IS NOT NULL AND coalesce(a.published_at, a.fetched_at, '') >= ?
@@ -195,10 +196,11 @@ def load_clusterer(db: Database, params: ClusterParams | None = None) -> Cluster
     articles = [
         StoredArticle(key=url, source=source, published=_epoch(published),
                       seen=_epoch(fetched), text_hash=thash or "", cluster_id=cluster_id,
-                      duplicate_of=duplicate_url, features=json.loads(features or "{}"),
+                      duplicate_of=duplicate_url, score=score, similarity=similarity,
+                      features=json.loads(features or "{}"),
                       shingle_sig=load_signature(shingle), story_sig=load_signature(story))
-        for (_, url, source, published, fetched, thash, cluster_id, duplicate_url,
-             features, shingle, story) in rows
+        for (_, url, source, published, fetched, thash, cluster_id, duplicate_url, score,
+             similarity, features, shingle, story) in rows
     ]
     next_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM clusters").fetchone()[0]
     apart = db.execute("SELECT cluster_a, cluster_b FROM cluster_overrides WHERE kind = 'split' "

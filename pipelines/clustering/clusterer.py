@@ -16,7 +16,10 @@ several crawls, or across a restart from the database (``Clusterer.restore``).
 
 from __future__ import annotations
 
+import bisect
 import heapq
+
+import numpy as np
 
 from pipelines.clustering.features import (
     TermStatistics, doc_record, flagged_terms, restore_vector, similarities,
@@ -45,6 +48,7 @@ class Clusterer:
         self.nodes: dict[str, Node] = {}
         self.clusters: dict[int, Cluster] = {}
         self._by_hash: dict[str, list[Node]] = {}
+        self._story_df: dict[int, int] = {}  # story term hash -> articles in the window
         self._families: dict[str, list[Node]] = {}  # earliest copy -> later copies
         self._alias: dict[int, int] = {}  # merged cluster -> cluster it went into
         self._apart: set[frozenset[int]] = set()
@@ -63,13 +67,15 @@ class Clusterer:
         parsed, title = parse_text(doc.text), parse_text(doc.title or "")
         vector = self.stats.vector(parsed, title)
         self.stats.add(vector)
+        story_terms = _story_terms(parsed, title)
         node = Node(key=doc.key, seq=self._seq, source=doc.source, time=doc.published,
                     seen=doc.seen, text_hash=text_hash(doc.text), vector=vector,
                     shingle_sig=self.signer.sign(shingle_hashes(parsed.tokens,
                                                                 self.params.shingle_size)),
-                    story_sig=self._story_signature(parsed, title), cluster=0)
+                    story_terms=_hashes(story_terms), cluster=0)
         self._seq += 1
         self._advance(node)
+        node.story_sig = self._story_signature(node.story_terms)
         pool = self._candidates(node)
         decision = self._as_copy(node, pool) or self._as_story(node, pool)
         self._admit(node)
@@ -77,14 +83,17 @@ class Clusterer:
             decision.merged.extend(self._sweep())
         decision.cluster_id = node.cluster
         decision.representative = self.clusters[node.cluster].representative
-        self._attach_record(decision, node, parsed, title)
+        node.score, node.similarity = decision.score, decision.similarity
+        self._attach_record(decision, node, parsed, title, story_terms)
         return decision
 
-    def _story_signature(self, parsed: ParsedText, title: ParsedText):
-        """MinHash of the names, numbers and headline words that are not common."""
-        limit = max(self.params.common_min_df, self.params.common_share * self.stats.n_docs)
-        terms = flagged_terms(parsed, title) | set(title.tokens)
-        return self.signer.sign(sorted(term_hash(t) for t in terms if self.stats.df(t) < limit))
+    def _story_signature(self, hashes: np.ndarray):
+        """MinHash of the article's story terms, leaving out those already in
+        ``story_max_df`` or more articles of the window: a term shared by more articles
+        than a story has cannot point to one story, and keeping it would make every
+        such article a candidate of every other."""
+        limit, df = self.params.story_max_df, self._story_df
+        return self.signer.sign([h for h in hashes.tolist() if df.get(h, 0) < limit])
 
     def _candidates(self, node: Node) -> list[Node]:
         copies, stories = self.index.candidates(node.shingle_sig, node.story_sig)
@@ -151,17 +160,20 @@ class Clusterer:
     def _update(self, node: Node, doc: Doc) -> Decision:
         """An article seen before: it keeps its story; a changed text is re-signed."""
         decision = Decision(node.key, "update", node.cluster, text_hash(doc.text),
-                            duplicate_of=node.duplicate_of, representative=None)
+                            score=node.score, duplicate_of=node.duplicate_of,
+                            similarity=node.similarity)
         if decision.text_hash != node.text_hash:
             parsed, title = parse_text(doc.text), parse_text(doc.title or "")
+            story_terms = _story_terms(parsed, title)
             self._forget(node)
             node.text_hash = decision.text_hash
             node.vector = self.stats.vector(parsed, title)
             node.shingle_sig = self.signer.sign(
                 shingle_hashes(parsed.tokens, self.params.shingle_size))
-            node.story_sig = self._story_signature(parsed, title)
+            node.story_terms = _hashes(story_terms)
+            node.story_sig = self._story_signature(node.story_terms)
             self._admit(node)
-            self._attach_record(decision, node, parsed, title)
+            self._attach_record(decision, node, parsed, title, story_terms)
         decision.representative = self.clusters[node.cluster].representative
         return decision
 
@@ -273,11 +285,14 @@ class Clusterer:
         self.nodes[node.key] = node
         self.index.insert(node.key, node.shingle_sig, node.story_sig)
         self._by_hash.setdefault(node.text_hash, []).append(node)
+        df = self._story_df
+        for h in node.story_terms.tolist():
+            df[h] = df.get(h, 0) + 1
         when = node.reference_time
         if when is not None:
             heapq.heappush(self._window, (when, node.seq, node.key))
         cluster = self.clusters.setdefault(node.cluster, Cluster(node.cluster))
-        cluster.members.append(node)
+        bisect.insort(cluster.members, node, key=_arrival)
         nearest = self.nodes.get(node.nearest) if node.nearest else None
         if nearest is not None:
             nearest.support += 1
@@ -286,6 +301,12 @@ class Clusterer:
     def _forget(self, node: Node) -> None:
         """Take ``node`` out of the indexes (it leaves the window or is re-signed)."""
         self.index.remove(node.key)
+        df = self._story_df
+        for h in node.story_terms.tolist():
+            if df[h] > 1:
+                df[h] -= 1
+            else:
+                del df[h]
         same = self._by_hash.get(node.text_hash, [])
         if node in same:
             same.remove(node)
@@ -306,8 +327,9 @@ class Clusterer:
     # -- records for storage ----------------------------------------------------------
 
     def _attach_record(self, decision: Decision, node: Node, parsed: ParsedText,
-                       title: ParsedText) -> None:
+                       title: ParsedText, story_terms: list[str]) -> None:
         record = doc_record(self.stats, node.vector, parsed, title)
+        record["story"] = story_terms
         record["v"] = FEATURES_VERSION
         record["nearest"] = node.nearest
         decision.features = record
@@ -336,8 +358,10 @@ class Clusterer:
                         time=stored.published, seen=stored.seen, text_hash=stored.text_hash,
                         vector=restore_vector(clusterer.stats, stored.features),
                         shingle_sig=stored.shingle_sig, story_sig=stored.story_sig,
+                        story_terms=_hashes(stored.features.get("story", [])),
                         cluster=stored.cluster_id, duplicate_of=stored.duplicate_of,
-                        nearest=stored.features.get("nearest"))
+                        nearest=stored.features.get("nearest"), score=stored.score,
+                        similarity=stored.similarity)
             clusterer._seq += 1
             if node.duplicate_of:
                 clusterer._families.setdefault(node.duplicate_of, []).append(node)
@@ -345,3 +369,16 @@ class Clusterer:
         for a, b in apart:
             clusterer.keep_apart(a, b)
         return clusterer
+
+
+def _story_terms(parsed: ParsedText, title: ParsedText) -> list[str]:
+    """What the story signature is made of: names, numbers and headline words."""
+    return sorted(flagged_terms(parsed, title) | set(title.tokens))
+
+
+def _hashes(terms: list[str]) -> np.ndarray:
+    return np.fromiter((term_hash(t) for t in terms), dtype=np.uint32, count=len(terms))
+
+
+def _arrival(node: Node) -> int:
+    return node.seq

@@ -24,9 +24,9 @@ class ClusterParams:
     permutations; LSH bands ``shingle_bands`` x ``shingle_rows``; a candidate whose
     estimated Jaccard reaches ``duplicate_threshold`` is a near-verbatim copy.
 
-    Tier 2 (stories): the story signature is a MinHash of the article's names and
-    numbers, leaving out those in more than ``common_share`` of all articles (and at
-    least ``common_min_df`` of them); LSH bands ``story_bands`` x ``story_rows``.
+    Tier 2 (stories): the story signature is a MinHash of the article's names,
+    numbers and headline words, leaving out those already in ``story_max_df`` or more
+    articles of the window; LSH bands ``story_bands`` x ``story_rows``.
     Candidates are verified by the cosine of IDF-weighted term vectors, names and
     numbers counting ``name_weight`` times a common word; an article joins the
     cluster of its best match when the cosine reaches ``join_threshold`` and, if both
@@ -51,8 +51,7 @@ class ClusterParams:
     duplicate_threshold: float = 0.5
     story_bands: int = 32
     story_rows: int = 2
-    common_share: float = 0.01
-    common_min_df: int = 50
+    story_max_df: int = 200
     name_weight: float = 2.0
     join_threshold: float = 0.25
     idf_margin: float = 0.5
@@ -73,7 +72,9 @@ class ClusterParams:
                     f"{name}_bands x {name}_rows = {bands * rows} exceeds num_perm "
                     f"{self.num_perm}; raise num_perm or use fewer bands"
                 )
-        for name in ("duplicate_threshold", "join_threshold", "common_share"):
+        if self.story_max_df < 2:
+            raise ValueError(f"story_max_df must be 2 or more, got {self.story_max_df}")
+        for name in ("duplicate_threshold", "join_threshold"):
             value = getattr(self, name)
             if not 0.0 < value <= 1.0:
                 raise ValueError(f"{name} must be above 0 and at most 1, got {value}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+import numpy as np
 from datasketch import LeanMinHash
 
 from pipelines.clustering.features import DocVector
@@ -38,11 +39,14 @@ class Node:
     text_hash: str
     vector: DocVector
     shingle_sig: LeanMinHash | None
-    story_sig: LeanMinHash | None
+    story_terms: np.ndarray  # uint32 hashes of names, numbers and headline words
     cluster: int
+    story_sig: LeanMinHash | None = None
     duplicate_of: str | None = None
     nearest: str | None = None
     support: int = 0
+    score: float | None = None
+    similarity: float | None = None
 
     @property
     def reference_time(self) -> float | None:
@@ -150,6 +154,8 @@ class StoredArticle:
     text_hash: str
     cluster_id: int
     duplicate_of: str | None
+    score: float | None
+    similarity: float | None
     features: dict
     shingle_sig: LeanMinHash | None
     story_sig: LeanMinHash | None
