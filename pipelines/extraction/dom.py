@@ -77,9 +77,9 @@ def find_headline(tree: HtmlElement, dom: DomRules, title: str | None) -> HtmlEl
         return None
     for element in dom.headline(tree):
         key = _key(element.text_content())
-        if len(key) >= 8 and (key in title_key or title_key in key):
-            if min(len(key), len(title_key)) >= 0.5 * max(len(key), len(title_key)):
-                return element
+        shorter, longer = sorted((key, title_key), key=len)
+        if len(shorter) >= 8 and shorter in longer and len(shorter) >= 0.5 * len(longer):
+            return element
     return None
 
 

@@ -36,7 +36,7 @@ from pipelines.extraction.metadata import (
 from pipelines.extraction.rules import Rules, fold, load_rules, spaced
 from pipelines.extraction.templates import template_candidates
 
-__all__ = ["Extraction", "TRAFILATURA_OPTIONS", "decode_html", "extract_page"]
+__all__ = ["TRAFILATURA_OPTIONS", "Extraction", "decode_html", "extract_page"]
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +64,7 @@ TRAFILATURA_OPTIONS = {
     "with_metadata": False,
     "output_format": "python",
 }
+MIN_ARTICLE_WORDS = 15  # the shortest flash news runs to some 40 words; menus to a few
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
          (codecs.BOM_UTF16_BE, "utf-16"))
 _DECLARED = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
@@ -148,7 +149,7 @@ def _extract(html: str | bytes, url, hints, learned_lines, more_pages, rules) ->
     kept, dropped = clean_lines(raw, rules, title=title, learned=learned_lines)
     removed += dropped
     for page in more_pages:
-        page_tree = load_html(page)
+        page_tree = load_html(decode_html(page)[0] if isinstance(page, bytes) else page)
         if page_tree is None:
             notes.append("a further page could not be parsed")
             continue
@@ -160,10 +161,14 @@ def _extract(html: str | bytes, url, hints, learned_lines, more_pages, rules) ->
         removed += page_removed + page_dropped
 
     text = "\n".join(kept)
+    words = len(text.split())
     if not raw:
         notes.append("no article text found")
     elif not text:
         notes.append("all text was boilerplate")
+    elif words < MIN_ARTICLE_WORDS:
+        notes.append(f"no article text found (only {words} words: {text[:60]!r})")
+        text, kept = "", []
     counted = kept + [r["line"] for r in removed if r["rule"] == "learned"]
     return Extraction(
         title=title,

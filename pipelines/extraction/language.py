@@ -17,15 +17,10 @@ __all__ = ["detect_language"]
 
 STOPWORDS = {
     "id": frozenset(
-        "yang dan di ini itu dengan untuk dari dalam tidak akan pada juga ke karena oleh ada "
-        "adalah sebagai kata telah bahwa para mereka atau saat lebih kami sudah menjadi bisa "
-        "dia ia tersebut secara hal agar namun serta masih belum hingga kepada setelah jika "
-        "sejak antara tak bagi pun lain harus tahun sebelumnya yakni".split()
+        ["yang", "dan", "di", "ini", "itu", "dengan", "untuk", "dari", "dalam", "tidak", "akan", "pada", "juga", "ke", "karena", "oleh", "ada", "adalah", "sebagai", "kata", "telah", "bahwa", "para", "mereka", "atau", "saat", "lebih", "kami", "sudah", "menjadi", "bisa", "dia", "ia", "tersebut", "secara", "hal", "agar", "namun", "serta", "masih", "belum", "hingga", "kepada", "setelah", "jika", "sejak", "antara", "tak", "bagi", "pun", "lain", "harus", "tahun", "sebelumnya", "yakni"]
     ),
     "en": frozenset(
-        "the and of to in is that for it with was on as by are be this at from has have "
-        "an not but which were will their its they he she said been had who after also "
-        "would there more than about into".split()
+        ["the", "and", "of", "to", "in", "is", "that", "for", "it", "with", "was", "on", "as", "by", "are", "be", "this", "at", "from", "has", "have", "an", "not", "but", "which", "were", "will", "their", "its", "they", "he", "she", "said", "been", "had", "who", "after", "also", "would", "there", "more", "than", "about", "into"]
     ),
 }
 # Languages a declaration may name where the stopwords point to the first one.

@@ -99,8 +99,8 @@ class ExtractionPipeline:
         )
         try:
             result = await asyncio.get_running_loop().run_in_executor(self.executor, job)
-        except Exception as exc:  # the pool broke or the page could not be handed over
-            logger.error("extraction of %s failed: %r", adapter.get("url"), exc)
+        except Exception as exc:
+            logger.exception("extraction of %s failed", adapter.get("url"))
             result = Extraction(note=f"extraction failed: {type(exc).__name__}: {exc}")
             if isinstance(exc, BrokenProcessPool):
                 self.executor = self._new_executor()

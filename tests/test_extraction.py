@@ -1,0 +1,211 @@
+"""The clean-text stage on small pages: every kind of in-body boilerplate in its
+case and spacing variants, datelines kept, content that merely looks like
+boilerplate kept, and bad input explained rather than raised."""
+
+from __future__ import annotations
+
+import pytest
+import trafilatura
+from extraction_pages import PARAGRAPHS, TITLE, article_page, kept_paragraphs
+
+from pipelines.extraction.extract import extract_page
+
+NBSP = "\u00a0"
+
+# (id, markup inserted between paragraphs, text that must be gone, rules that may remove it)
+BOILERPLATE = [
+    ("read-also strong link", '<p><strong>Baca juga: <a href="/x">Kemenham buka posko pengaduan</a></strong></p>',
+     "posko pengaduan", {"read-also"}),
+    ("read-also upper nbsp", f'<p>BACA{NBSP}JUGA{NBSP}: <a href="/x">Posko pengaduan dibuka</a></p>',
+     "Posko pengaduan", {"read-also"}),
+    ("read-also bold label outside", f'<p><b>Baca{NBSP}Juga</b>: <a href="/x">Posko dibuka</a></p>',
+     "Posko dibuka", {"read-also"}),
+    ("read-also kompas inner link",
+     '<p><strong>Baca juga: </strong><a class="inner-link-baca-juga" href="/x">Pigai ke Jenewa</a></p>',
+     "Pigai ke Jenewa", {"read-also"}),
+    ("read-also detik table",
+     ('<table class="linksisip"><tr><td><div class="lihatjg"><strong>Baca juga</strong>: '
+     '<a href="/x">Wamenham temui korban TPPO</a></div></td></tr></table>'),
+     "temui korban TPPO", {"read-also"}),
+    ("read-also plain text", "<p>Lihat juga:  Kunjungan kerja ke Papua</p>", "Kunjungan kerja ke Papua", {"read-also"}),
+    ("simak juga div", f'<div>Simak Juga:{NBSP}<a href="/v">Video pemulangan WNI</a></div>',
+     "Video pemulangan", {"read-also"}),
+    ("artikel terkait", '<p>Artikel Terkait: <a href="/t">Satu Data HAM diluncurkan</a></p>',
+     "Satu Data HAM diluncurkan", {"read-also"}),
+    ("berita terkait inline", '<p>Berita terkait :<br><a href="/t">Desa Sadar HAM bertambah</a></p>',
+     "Desa Sadar HAM bertambah", {"read-also", "trailing-list"}),
+    ("teaser selanjutnya", '<p>Selanjutnya: <a href="/n">Kanwil Kemenham Bali gelar sosialisasi</a></p>',
+     "gelar sosialisasi", {"teaser"}),
+    ("teaser menarik dibaca", '<p><em>Menarik Dibaca:</em> <a href="/n">Lima fakta sidang</a></p>',
+     "Lima fakta sidang", {"teaser"}),
+    ("teaser pilihan editor", "<p>PILIHAN EDITOR: Harga emas turun lagi</p>", "Harga emas turun", {"teaser"}),
+    ("promo whatsapp",
+     ("<p><i>Simak breaking news dan berita pilihan kami langsung di ponselmu. Pilih saluran "
+     'andalanmu akses berita Warta WhatsApp Channel : <a href="https://wa.me/c">https://wa.me/c</a>. '
+     "Pastikan kamu sudah install aplikasi WhatsApp ya.</i></p>"),
+     "breaking news", {"channel-promo"}),
+    ("promo google news", '<div class="ext">Cek Berita dan Artikel yang lain di <a href="/g">Google News</a></div>',
+     "Artikel yang lain", {"channel-promo"}),
+    ("promo ikuti nbsp", f"<p>Ikuti{NBSP}berita terkini dari Warta di Google{NBSP}News, klik di sini.</p>",
+     "berita terkini dari Warta", {"channel-promo"}),
+    ("promo telegram", ("<p>Dapatkan update berita pilihan dan breaking news setiap hari. "
+     "Mari bergabung di Grup Telegram Warta Update.</p>"), "Grup Telegram", {"channel-promo"}),
+    ("blog promo", "<p>Dibawah ini Anda bisa melihat berbagai informasi menarik lainnya dari kami.</p>",
+     "informasi menarik lainnya", {"blog-promo"}),
+    ("blog promo kalian", ("<p>Buat kalian yang ingin mendapatkan berita terbaru dan terupdate setiap "
+     "hari, ikuti terus situs ini.</p>"), "terupdate", {"blog-promo"}),
+    ("share", "<p>Silakan Share</p>", "Silakan Share", {"share"}),
+    ("share colon", "<div>SHARE :</div>", "SHARE", {"share"}),
+    ("bagikan", "<p><strong>Bagikan :</strong></p>", "Bagikan", {"share"}),
+    ("byline reporter editor", "<p>Reporter: Andi Saputra | Editor: Budi Santoso</p>", "Andi Saputra", {"byline"}),
+    ("byline penulis nbsp", f"<p><strong>Penulis{NBSP}:</strong> Rina Wulandari</p>", "Rina Wulandari", {"byline"}),
+    ("byline pewarta", "<p>Pewarta: Citra Dewi<br>Editor: Dedi Kurnia</p>", "Citra Dewi", {"byline"}),
+    ("byline oleh", "<p>Oleh Rina Wulandari</p>", "Oleh Rina", {"byline"}),
+    ("gambar source list", ("<p><strong>Sumber Informasi Gambar:</strong></p><ol><li>Dokumentasi Biro Humas</li>"
+     "<li>Tim Multimedia</li></ol>"), "Tim Multimedia", {"byline", "trailing-list"}),
+    ("copyright", "<p>COPYRIGHT © ANTARA 2025</p>", "COPYRIGHT", {"credit"}),
+    ("photo credit", "<p>Foto: Dok. Humas Kemenham</p>", "Dok. Humas", {"credit"}),
+    ("caption credit", "<p>Menteri HAM berbincang dengan warga binaan (ANTARA/HO-Humas Kemenham)</p>",
+     "HO-Humas", {"credit"}),
+    ("headline as caption", f"<figure><figcaption>{TITLE}</figcaption></figure><p>{TITLE}</p>",
+     None, {"headline"}),
+    ("trailing rekomendasi", ('<h3>Rekomendasi</h3><ul><li><a href="/1">Berita satu tentang pajak</a></li>'
+     '<li><a href="/2">Berita dua tentang banjir</a></li></ul>'), "pajak", {"trailing-list"}),
+    ("trailing label text", "<p>Berita Lainnya</p><p>Harga cabai melonjak</p><p>Kereta cepat tambah jadwal</p>",
+     "Harga cabai", {"trailing-list"}),
+    ("ad text", "<div>ADVERTISEMENT</div><p>SCROLL TO CONTINUE WITH CONTENT</p>", "SCROLL", {"ad"}),
+    ("ad one line", f"<p>ADVERTISEMENT{NBSP}SCROLL TO CONTINUE WITH CONTENT</p>", "ADVERTISEMENT", {"ad"}),
+]
+
+
+@pytest.mark.parametrize(("markup", "gone", "rules"), [c[1:] for c in BOILERPLATE],
+                         ids=[c[0] for c in BOILERPLATE])
+def test_boilerplate_is_removed_and_the_article_kept(markup, gone, rules):
+    page = article_page(markup)
+    result = extract_page(page, "https://warta.example/berita/1")
+    assert kept_paragraphs(result.text) == len(PARAGRAPHS)
+    assert "Oleh karena itu, kementerian" in result.text  # content that opens like a byline
+    if gone:
+        assert gone not in result.text
+    assert TITLE not in result.text
+    plain = trafilatura.extract(page, favor_precision=True, include_comments=False) or ""
+    if gone is None or gone in plain:  # what trafilatura alone would keep, a rule must remove
+        assert rules & {r["rule"] for r in result.removed}, result.removed
+
+
+def test_editor_initials_at_the_end_are_cut():
+    last = PARAGRAPHS[-1]
+    page = article_page(paragraphs=(*PARAGRAPHS[:-1], last + " (sfr/isn)"))
+    result = extract_page(page)
+    assert result.text.endswith(last)
+    assert {"line": "(sfr/isn)", "rule": "editor-initials"} in result.removed
+    own_line = extract_page(article_page("<p>(E-2)</p>", paragraphs=PARAGRAPHS[:1]))
+    assert "(E-2)" not in own_line.text
+
+
+@pytest.mark.parametrize("dateline", [
+    "JAKARTA -", "Jakarta (ANTARA) -", "KONTAN.CO.ID - JAKARTA.", "Pantau -", "Liputan6.com, Jakarta -",
+])
+def test_datelines_stay(dateline):
+    result = extract_page(article_page(dateline=dateline))
+    assert result.text.startswith(f"{dateline} {PARAGRAPHS[0][:40]}")
+
+
+def test_a_bare_dateline_before_the_paragraph_joins_it():
+    page = article_page().replace("<p>JAKARTA - ", "<b>Jakarta</b> - <p>", 1)
+    assert extract_page(page).text.startswith("Jakarta - Menteri Hak Asasi Manusia")
+
+
+def test_loose_first_paragraph_is_kept():
+    page = article_page().replace("<p>JAKARTA - ", "<b>Warta.com</b> - ", 1).replace(
+        "terutama layanan kesehatan, air bersih dan kunjungan keluarga.</p>",
+        "terutama layanan kesehatan, air bersih dan kunjungan keluarga.", 1)
+    result = extract_page(page)
+    assert result.text.startswith("Warta.com - Menteri Hak Asasi Manusia")
+    assert kept_paragraphs(result.text) == len(PARAGRAPHS)
+
+
+@pytest.mark.parametrize("line", [
+    "Selanjutnya, polisi memeriksa tiga saksi dari pihak perusahaan penyalur tenaga kerja.",
+    "Berita terkait penangkapan itu beredar luas di media sosial sejak Minggu malam.",
+    "Warga dapat melapor melalui kanal WhatsApp Kementerian HAM yang dibuka setiap hari kerja.",
+    "“Ikuti prosedur resmi dan jangan tergiur tawaran kerja lewat Instagram,” kata Pigai.",
+    "Editor senior harian itu, Budi, turut hadir dalam diskusi tentang kebebasan pers.",
+])
+def test_content_that_looks_like_boilerplate_is_kept(line):
+    result = extract_page(article_page(f"<p>{line}</p>"))
+    assert line in result.text
+
+
+def test_teaser_cards_before_the_headline_are_cut():
+    card = ('<div class="card"><h5>Headline</h5><div><a href="/e">Banjir rendam Bekasi</a></div>'
+            "<p>Ribuan warga mengungsi sejak dini hari karena hujan deras yang turun semalaman.</p></div>")
+    result = extract_page(article_page(before_body=card))
+    assert "Ribuan warga mengungsi" not in result.text
+    assert kept_paragraphs(result.text) == len(PARAGRAPHS)
+
+
+def test_metadata_and_removed_lines_are_reported():
+    head = ('<meta property="article:published_time" content="2025-11-24T16:40:00+07:00">'
+            '<meta name="author" content="Warta Contoh Developer; Rina Wulandari">')
+    result = extract_page(article_page("<p>Baca juga: Pigai ke Jenewa</p>", head=head))
+    assert result.title == TITLE
+    assert result.published == "2025-11-24T09:40:00Z" and result.published_source == "meta"
+    assert result.author == "Rina Wulandari"
+    assert result.language == "id"
+    assert result.site_name == "Warta Contoh"
+    assert result.note is None
+    assert {"line": "Baca juga: Pigai ke Jenewa", "rule": "read-also"} in result.removed
+
+
+def test_learned_template_lines_are_removed():
+    from pipelines.extraction.templates import line_key
+
+    promo = "Saksikan siaran langsung Warta setiap pagi pukul tujuh."
+    page = article_page(f"<p>{promo}</p>")
+    assert promo in extract_page(page).text
+    result = extract_page(page, learned_lines=frozenset({line_key(promo)}))
+    assert promo not in result.text
+    assert {"line": promo, "rule": "learned"} in result.removed
+
+
+def test_further_pages_are_appended_once():
+    first = article_page(paragraphs=PARAGRAPHS[:2])
+    second = article_page("<p>Baca juga: Lapas penuh</p>", paragraphs=PARAGRAPHS[1:], dateline="")
+    result = extract_page(first, more_pages=[second])
+    assert kept_paragraphs(result.text) == len(PARAGRAPHS)
+    assert result.text.count(PARAGRAPHS[1]) == 1
+    assert "Lapas penuh" not in result.text
+
+
+@pytest.mark.parametrize(("page", "note"), [
+    ("", "empty page"),
+    (b"   \n ", "empty page"),
+    ("<html><body><nav><a href='/'>Beranda</a></nav></body></html>", "no article text found"),
+    (b"\x00\x01\x02\xff\xfe garbage", None),
+    ("<html><body><div><p>Halo <b>dunia <i>tanpa penutup <p><<<>>></div></span></html>", None),
+])
+def test_bad_input_is_explained_not_raised(page, note):
+    result = extract_page(page)
+    assert result.note
+    if note:
+        assert note in result.note
+    assert result.text == "" or result.note
+
+
+def test_broken_markup_still_gives_the_article():
+    page = article_page().replace("</p>", "", 3).replace("</div>", "")
+    result = extract_page(page)
+    assert kept_paragraphs(result.text) >= len(PARAGRAPHS) - 1
+    assert result.note is None
+
+
+def test_encodings_declared_wrong_or_unknown():
+    page = article_page(paragraphs=("Wamenham Mugiyanto menyampaikan “kabar” dari Jenewa café. "
+                                    + PARAGRAPHS[0], *PARAGRAPHS[1:]))
+    cp1252 = page.replace('charset="utf-8"', 'charset="windows-1252"').encode("cp1252")
+    assert "“kabar” dari Jenewa café" in extract_page(cp1252).text
+    unknown = page.replace('charset="utf-8"', 'charset="x-no-such-thing"').encode("cp1252")
+    result = extract_page(unknown)
+    assert "x-no-such-thing" in result.note and "unknown" in result.note
+    assert kept_paragraphs(result.text) >= len(PARAGRAPHS) - 1

@@ -1,0 +1,72 @@
+"""warta extract and warta boilerplate: the JSON a user reads to see why a line
+was kept or dropped, the bare text, and the learned lines of a site."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+from extraction_pages import PARAGRAPHS, TITLE, article_page
+
+from pipelines.extraction.templates import MIN_ARTICLES
+from storage.articles import save_article
+from storage.boilerplate import record_lines
+from storage.database import open_database
+from warta.cli import main
+
+PROMO = "Tonton siaran langsung Harian Contoh setiap pagi di kanal kami."
+
+
+def invoke(*args: str):
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+def test_extract_prints_the_result_and_each_removed_line_with_its_rule(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(article_page(f"<p>Baca{chr(0xa0)}juga: Lapas penuh</p>", f"<p>{PROMO}</p>"), encoding="utf-8")
+    code, out = invoke("extract", str(page), "--url", "https://harian.example/berita/1",
+                       "--db", str(tmp_path / "none.db"))
+    assert code == 0, out
+    data = json.loads(out)
+    assert set(data) == {"title", "text", "author", "published", "published_source", "language",
+                         "site_name", "removed", "note"}
+    assert data["title"] == TITLE and data["published_source"] == "text"
+    assert data["text"].splitlines()[1] == PARAGRAPHS[1]
+    assert {"line": "Baca juga: Lapas penuh", "rule": "read-also"} in data["removed"]
+    assert all(set(r) == {"line", "rule"} for r in data["removed"])
+
+    code, out = invoke("extract", str(page), "--text")
+    assert code == 0 and out.startswith("JAKARTA - " + PARAGRAPHS[0]) and "{" not in out
+
+
+def test_extract_drops_a_sites_learned_lines_on_request(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(article_page(f"<p>{PROMO}</p>"), encoding="utf-8")
+    db_path = str(tmp_path / "warta.db")
+    db = open_database(db_path)
+    for number in range(MIN_ARTICLES):
+        save_article(db, {"url": f"https://harian.example/{number}", "source": "harian",
+                          "fetched_at": "2025-11-20T00:00:00Z", "text": "..."}, None)
+        record_lines(db, "harian", [PROMO], "2025-11-20T00:00:00Z")
+    db.close()
+    code, out = invoke("extract", str(page), "--text", "--site", "harian", "--db", db_path)
+    assert code == 0 and PROMO not in out and PARAGRAPHS[1] in out
+
+    code, out = invoke("boilerplate", "--db", db_path, "--site", "harian")
+    assert code == 0 and PROMO in out and str(MIN_ARTICLES) in out
+    code, out = invoke("boilerplate", "--db", db_path, "--format", "json")
+    assert json.loads(out) == [{"source": "harian", "lines": 1, "learned": 1}]
+    code, out = invoke("boilerplate", "--db", db_path, "--site", "elsewhere")
+    assert code == 0 and "no learned lines" in out
+
+
+def test_extract_explains_a_bad_page_and_a_missing_file(tmp_path):
+    empty = tmp_path / "empty.html"
+    empty.write_bytes(b"")
+    code, out = invoke("extract", str(empty))
+    assert code == 0 and json.loads(out)["note"] == "empty page"
+    code, out = invoke("extract", str(tmp_path / "missing.html"))
+    assert code != 0 and "cannot read" in out
+    code, out = invoke("boilerplate", "--db", str(tmp_path / "missing.db"))
+    assert code != 0 and "no database" in out

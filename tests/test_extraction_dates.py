@@ -1,0 +1,122 @@
+"""Publication times as Indonesian pages give them, where each came from, and the language."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from extraction_pages import article_page
+from trafilatura.utils import load_html
+
+from pipelines.extraction.dates import (
+    is_timestamp_line,
+    parse_machine_date,
+    parse_visible_date,
+    to_utc_iso,
+)
+from pipelines.extraction.extract import extract_page
+from pipelines.extraction.language import detect_language
+from pipelines.extraction.metadata import declared_language
+
+NOW = datetime(2025, 11, 24, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("text", "utc"), [
+    ("Senin, 24 November 2025 16:40 WIB", "2025-11-24T09:40:00Z"),
+    ("24/11/2025, 16:40 WIB", "2025-11-24T09:40:00Z"),
+    ("Kamis, 05/11/2015 09:25 WIB", "2015-11-05T02:25:00Z"),
+    ("Selasa, 25 Nop 2025 08.15 WITA", "2025-11-25T00:15:00Z"),
+    ("Rabu, 26 Agustus 2025 | 10:00 WIT", "2025-08-26T01:00:00Z"),
+    ("Jumat, 21 November 2025 - 15:56 wib", "2025-11-21T08:56:00Z"),
+    ("Minggu, 2 Maret 2025", "2025-03-01T17:00:00Z"),  # no time: midnight in Jakarta
+    ("Sabtu 1 Februari 2025 pukul 07.30", "2025-02-01T00:30:00Z"),
+    ("November 24, 2025 4:40 GMT+7", "2025-11-23T21:40:00Z"),
+    ("2 jam lalu", "2025-11-24T10:00:00Z"),
+    ("5 menit yang lalu", "2025-11-24T11:55:00Z"),
+    ("sehari yang lalu", "2025-11-23T12:00:00Z"),
+])
+def test_visible_indonesian_dates(text, utc):
+    assert to_utc_iso(parse_visible_date(text, NOW)) == utc
+
+
+@pytest.mark.parametrize("text", ["", "Rapat digelar di Jakarta", "31 Februari 2025", "Senin, 24 Smarch 2025",
+                                  "1 Januari 1970", "Senin, 1 Desember 2025"])
+def test_no_date_or_an_impossible_one(text):
+    assert parse_visible_date(text, NOW) is None
+
+
+def test_relative_time_needs_the_fetch_time():
+    assert parse_visible_date("2 jam lalu") is None
+
+
+@pytest.mark.parametrize(("value", "utc"), [
+    ("2025-05-28T12:30:00+07:00", "2025-05-28T05:30:00Z"),
+    ("2025-05-28T05:30:00Z", "2025-05-28T05:30:00Z"),
+    ("2025-05-28T12:30:00.000+0700", "2025-05-28T05:30:00Z"),
+    ("2015/11/05 10:08:45", "2015-11-05T03:08:45Z"),
+    ("Mon, 24 Nov 2025 16:40:00 +0700", "2025-11-24T09:40:00Z"),
+])
+def test_machine_dates(value, utc):
+    assert to_utc_iso(parse_machine_date(value, NOW)) == utc
+
+
+def test_a_date_far_in_the_future_is_refused():
+    assert parse_machine_date("2031-01-01T00:00:00Z", NOW) is None
+
+
+@pytest.mark.parametrize(("line", "stamp"), [
+    ("- Kamis, 05/11/2015 09:25 WIB", True),
+    ("Diperbarui 24 Nov 2025, 16:40 WIB", True),
+    ("2 jam lalu", True),
+    ("Kamis (5/11/2015) polisi menangkap dua tersangka", False),
+    ("Jakarta - Senin, 24 November 2025", False),
+])
+def test_timestamp_lines(line, stamp):
+    assert is_timestamp_line(line) is stamp
+
+
+JSON_LD = """<script type="application/ld+json">{"@context": "https://schema.org", "@graph": [
+ {"@type": "WebPage", "datePublished": "2020-01-01T00:00:00+07:00"},
+ {"@type": "NewsArticle", "headline": "x", "datePublished": "2025-11-24T16:40:00+07:00"}]}</script>"""
+
+
+@pytest.mark.parametrize(("head", "hint", "published", "source"), [
+    ('<meta property="article:published_time" content="2025-11-24T10:00:00+07:00">' + JSON_LD,
+     None, "2025-11-24T03:00:00Z", "meta"),
+    (JSON_LD, "2025-11-25T00:00:00Z", "2025-11-24T09:40:00Z", "json-ld"),
+    ('<script type="application/ld+json">{"broken": </script>', "2025-11-25T01:02:03Z",
+     "2025-11-25T01:02:03Z", "hint"),
+    ("", None, "2025-11-24T09:40:00Z", "text"),  # the page's "Senin, 24 November 2025 16:40 WIB"
+])
+def test_publication_time_and_where_it_came_from(head, hint, published, source):
+    result = extract_page(article_page(head=head), hints={"published": hint})
+    assert (result.published, result.published_source) == (published, source)
+
+
+def test_relative_visible_date_counts_from_the_fetch_time():
+    page = article_page().replace("Senin, 24 November 2025 16:40 WIB", "3 jam yang lalu")
+    result = extract_page(page, hints={"fetched_at": "2025-11-24T12:00:00Z"})
+    assert (result.published, result.published_source) == ("2025-11-24T09:00:00Z", "text")
+
+
+def test_dates_of_other_articles_in_lists_are_not_taken():
+    page = article_page(before_body='<ul><li><span class="date">Kamis, 05/11/2015 09:25 WIB</span>'
+                                    '<a href="/x">Berita lain</a></li></ul>')
+    page = page.replace('<div class="detail-meta">Senin, 24 November 2025 16:40 WIB</div>', "")
+    result = extract_page(page)
+    assert result.published is None
+
+
+def test_language_by_stopwords_and_declaration():
+    indonesian = "Menteri HAM mengatakan bahwa pemerintah akan melindungi para pekerja yang ada di luar negeri."
+    english = "The minister said that the government will protect the workers who are abroad and their families."
+    assert detect_language(indonesian, "en") == "id"  # a template default loses to the text
+    assert detect_language(indonesian, "ms-MY") == "ms"  # a related language is kept
+    assert detect_language(english, "id") == "en"
+    assert detect_language("12345 67890", "id-ID") == "id"
+    assert detect_language("", None) is None
+
+
+def test_declared_language_from_the_page():
+    tree = load_html('<html lang="en-US"><body><p>x</p></body></html>')
+    assert declared_language(tree) == "en-US"
