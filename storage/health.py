@@ -29,7 +29,8 @@ __all__ = [
 
 
 def pid_alive(pid: int | None) -> bool:
-    """Whether a process with this id exists on this machine."""
+    """Whether a process with this id runs on this machine (a zombie, dead but not
+    yet reaped by its parent, does not count)."""
     if not pid or pid <= 0:
         return False
     try:
@@ -38,7 +39,11 @@ def pid_alive(pid: int | None) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:  # no /proc here, or it exited just now
+        return True
+    return stat.rpartition(")")[2].split()[:1] not in (["Z"], ["X"])
 
 
 def close_dead_runs(db: Database, alive: Callable[[int | None], bool] = pid_alive) -> list[int]:

@@ -1,0 +1,139 @@
+"""``warta schedule`` and ``warta status``: running unattended, and checking on it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import click
+
+from storage.database import StorageError
+from storage.locks import LockHeld
+from storage.scheduling import job_store_path
+from warta.commands.options import config_options, open_config
+from warta.commands.output import emit_json, emit_rows
+from warta.config import ConfigError
+
+__all__ = ["COMMANDS"]
+
+_LOG_LEVELS = click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False)
+
+
+def jobstore_option(command):
+    return click.option(
+        "--jobstore", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+        help="The scheduler's job store (default: <database name>.scheduler.db beside the database).",
+    )(command)
+
+
+@click.command()
+@config_options
+@jobstore_option
+@click.option("--log-level", type=_LOG_LEVELS, default="INFO", show_default=True,
+              help="Level of the log on stderr and in schedule.log_file.")
+def schedule(config_path, db_path, jobstore, log_level):
+    """Run the configured jobs until stopped: crawls per source group, the daily
+    digest and weekly database maintenance, from the config's [schedule] section.
+
+    Each crawl runs as its own `warta crawl` process within its time budget. The
+    schedule persists in the job store, so a restart runs what was missed.
+    SIGINT or SIGTERM stops it gracefully: a running crawl finishes its in-flight
+    articles first. Logs go to stderr and to schedule.log_file."""
+    import scheduler
+    from warta.logs import setup_logging
+
+    config = open_config(config_path, db_path)
+    setup_logging(config.schedule.log_file, json_lines=config.schedule.json_logs,
+                  level=log_level.upper())
+    try:
+        scheduler.serve(config, jobstore)
+    except LockHeld as exc:
+        raise click.ClickException(f"another scheduler is running: {exc}") from None
+    except ConfigError as exc:
+        raise click.ClickException(f"invalid configuration: {exc}") from None
+
+
+@click.command()
+@config_options
+@jobstore_option
+@click.option("--max-errors", type=click.IntRange(min=0), default=20, show_default=True,
+              help="A source with more errors than this within --window needs attention.")
+@click.option("--window", "window_hours", type=click.FloatRange(min=0.1), default=24.0,
+              show_default=True, metavar="HOURS", help="How far back to count errors.")
+@click.option("--stale-runs", type=click.IntRange(min=1), default=5, show_default=True,
+              help="A source with no new article in this many runs, while others have "
+                   "some, needs attention.")
+@click.option("--max-age", "max_age_hours", type=click.FloatRange(min=0.1), default=6.0,
+              show_default=True, metavar="HOURS",
+              help="Attention when the newest successful crawl is older than this.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def status(config_path, db_path, jobstore, max_errors, window_hours, stale_runs, max_age_hours,
+           as_json):
+    """Show each job's last run, outcome, counts and next run; crawls in progress;
+    sources that are failing or have gone quiet; the database's size.
+
+    Exits 0 when all is well and 1 when something needs attention, so it can
+    serve as a monitoring check."""
+    from warta.status import Thresholds, check_status
+
+    config = open_config(config_path, db_path)
+    jobstore = jobstore or str(job_store_path(config.database))
+    thresholds = Thresholds(max_errors, window_hours, stale_runs, max_age_hours)
+    try:
+        report = check_status(config, jobstore, thresholds)
+    except (ConfigError, StorageError) as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        emit_json({"healthy": not report["problems"], **report})
+    else:
+        _print_report(report, ZoneInfo(config.schedule.timezone))
+    if report["problems"]:
+        raise SystemExit(1)
+
+
+def _print_report(report: dict, tz: ZoneInfo) -> None:
+    def local(value):
+        if not value:
+            return ""
+        moment = datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")
+
+    holder = report["scheduler"]["running"]
+    click.echo(f"scheduler: {'running, ' + holder if holder else 'not running'} "
+               f"(job store {report['scheduler']['jobstore']})")
+    size = report["database"]
+    if size:
+        click.echo(f"database: {size['path']}: {_mb(size['file_bytes'])} "
+                   f"(+{_mb(size['wal_bytes'])} WAL, {_mb(size['free_bytes'])} free), "
+                   f"{size['articles']} articles")
+    rows = []
+    for job in report["jobs"]:
+        last, counts = job["last_run"] or {}, job.get("counts") or {}
+        rows.append({"job": job["id"], "schedule": job["schedule"], "last_run": last.get("started_at"),
+                     "outcome": last.get("outcome", ""), "new": counts.get("new", ""),
+                     "fetched": counts.get("fetched", ""), "failed": counts.get("failed", ""),
+                     "next_run": job["next_run"]})
+    click.echo("")
+    emit_rows(rows, ["job", "schedule", "last_run", "outcome", "new", "fetched", "failed", "next_run"],
+              "table", show={"last_run": local, "next_run": local})
+    for run in report["running"]:
+        state = "running" if run["alive"] else "process gone"
+        click.echo(f"crawl run {run['id']}: started {local(run['started_at'])}, pid {run['pid']} ({state})")
+    if report["sources"]:
+        click.echo("")
+        emit_rows(report["sources"], ["source", "group", "errors", "runs_without_new", "last_new_at",
+                                      "state"], "table", show={"last_new_at": local})
+    click.echo("")
+    if report["problems"]:
+        click.echo(f"NEEDS ATTENTION ({len(report['problems'])}):")
+        for problem in report["problems"]:
+            click.echo(f"  - {problem}")
+    else:
+        click.echo("OK")
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB"
+
+
+COMMANDS = [schedule, status]

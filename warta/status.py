@@ -1,0 +1,151 @@
+"""What ``warta status`` reports, and what in it needs attention.
+
+``check_status`` gathers each scheduled job's last and next run, the crawls in
+progress, every source's recent errors and how long it has gone without a new
+article, and the database's size; ``problems`` lists what needs a person. It
+only reads: a run left ``running`` by a dead process is reported, and closed by
+the next crawl.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from scheduler import plan_jobs
+from storage.database import open_database
+from storage.health import database_size, last_good_run, pid_alive, run_summary
+from storage.locks import holder_of
+from storage.runs import recent_failures, running_runs, runs_since_new
+from storage.scheduling import last_job_runs, next_run_times
+from warta.config import Config
+
+__all__ = ["BAD_OUTCOMES", "Thresholds", "check_status"]
+
+BAD_OUTCOMES = ("failed", "timeout", "interrupted", "missed")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """When a source or the whole setup counts as needing attention."""
+
+    max_errors: int = 20  # errors per source within the window
+    window_hours: float = 24.0
+    stale_runs: int = 5  # runs in a row without a new article, while others have some
+    max_age_hours: float = 6.0  # the newest successful crawl may be this old
+
+
+def check_status(config: Config, jobstore: str | Path, thresholds: Thresholds,
+                 now: datetime | None = None) -> dict:
+    """The status report as a JSON-able dict; ``report["problems"]`` empty means healthy."""
+    now = now or datetime.now(UTC)
+    problems: list[str] = []
+    report = {
+        "checked_at": _iso(now),
+        "thresholds": asdict(thresholds),
+        "scheduler": {"jobstore": str(jobstore), "running": holder_of(jobstore)},
+        "jobs": [],
+        "running": [],
+        "sources": [],
+        "database": None,
+        "problems": problems,
+    }
+    path = Path(config.database)
+    db = open_database(path) if path.exists() else None
+    try:
+        report["jobs"] = _jobs(config, jobstore, db, now, problems)
+        if db is None:
+            problems.append(f"database {path} does not exist: no crawl has run yet")
+            return report
+        report["running"] = _running(db, problems)
+        report["sources"] = _sources(config, db, thresholds, now, problems)
+        _freshness(db, thresholds, now, problems)
+        report["database"] = database_size(db)
+    finally:
+        if db is not None:
+            db.close()
+    return report
+
+
+def _jobs(config: Config, jobstore: str | Path, db, now: datetime, problems: list[str]) -> list[dict]:
+    next_runs = next_run_times(jobstore)
+    last_runs = last_job_runs(jobstore)
+    scheduler_running = holder_of(jobstore) is not None
+    grace = timedelta(seconds=config.schedule.misfire_grace_seconds)
+    jobs = []
+    for spec in plan_jobs(config, jobstore):
+        next_run = next_runs.get(spec.id)
+        last = last_runs.get(spec.id)
+        job = {"id": spec.id, "kind": spec.kind, "schedule": spec.description,
+               "next_run": _iso(next_run) if next_run else None, "last_run": last}
+        if last and last.get("crawl_run_id") and db is not None:
+            job["counts"] = run_summary(db, last["crawl_run_id"])
+        jobs.append(job)
+        if last and last["outcome"] in BAD_OUTCOMES:
+            problems.append(f"job {spec.id}: last run {last['outcome']} "
+                            f"(started {last['started_at']}): {last['detail']}")
+        if next_runs and spec.id not in next_runs:
+            problems.append(f"job {spec.id}: not in the job store; restart `warta schedule`")
+        elif next_run and next_run < now - grace:
+            why = "" if scheduler_running else "; the scheduler is not running"
+            problems.append(f"job {spec.id}: was due at {_iso(next_run)} and has not run{why}")
+    return jobs
+
+
+def _running(db, problems: list[str]) -> list[dict]:
+    rows = []
+    for run in running_runs(db):
+        alive = pid_alive(run["pid"])
+        rows.append({"id": run["id"], "started_at": run["started_at"], "pid": run["pid"],
+                     "alive": alive})
+        if not alive:
+            problems.append(f"crawl run {run['id']} is marked running but its process "
+                            f"{run['pid']} is gone (killed?); the next crawl marks it interrupted")
+    return rows
+
+
+def _sources(config: Config, db, thresholds: Thresholds, now: datetime,
+             problems: list[str]) -> list[dict]:
+    since = _iso(now - timedelta(hours=thresholds.window_hours))
+    errors: dict[str, dict] = {}
+    for row in recent_failures(db, since):
+        entry = errors.setdefault(row["source"], {"count": 0, "last_at": "", "last_reason": None})
+        entry["count"] += row["count"]
+        if row["last_at"] > entry["last_at"]:
+            entry["last_at"], entry["last_reason"] = row["last_at"], row["last_reason"]
+    quiet = {row["source"]: row for row in runs_since_new(db)}
+    newest_new = max((row["last_new_run_id"] or 0 for row in quiet.values()), default=0)
+    rows = []
+    for source in config.sources:
+        err = errors.get(source.name, {"count": 0, "last_reason": None})
+        q = quiet.get(source.name, {})
+        runs_without_new = q.get("runs_without_new") or 0
+        state = []
+        if err["count"] > thresholds.max_errors:
+            state.append("failing")
+            problems.append(f"source {source.name}: {err['count']} errors in the last "
+                            f"{thresholds.window_hours:g} h (latest: {err['last_reason']})")
+        if runs_without_new >= thresholds.stale_runs and newest_new > (q.get("last_new_run_id") or 0):
+            state.append("stale")
+            problems.append(f"source {source.name}: no new article in {runs_without_new} runs "
+                            "while other sources had some (feed or layout changed?)")
+        rows.append({"source": source.name, "group": source.group, "errors": err["count"],
+                     "last_error": err["last_reason"], "runs_without_new": runs_without_new,
+                     "last_new_at": q.get("last_new_at"), "state": ", ".join(state) or "ok"})
+    return rows
+
+
+def _freshness(db, thresholds: Thresholds, now: datetime, problems: list[str]) -> None:
+    good = last_good_run(db)
+    if good is None:
+        problems.append("no crawl has finished ok yet")
+        return
+    finished = datetime.strptime(good["finished_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    if now - finished > timedelta(hours=thresholds.max_age_hours):
+        problems.append(f"the newest successful crawl (run {good['id']}) finished at "
+                        f"{good['finished_at']}, more than {thresholds.max_age_hours:g} h ago")
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
