@@ -209,6 +209,9 @@ class _Server(ThreadingHTTPServer):
         self.site, self.newsroom = site, newsroom
         super().__init__(address, _Handler)
 
+    def handle_error(self, request, client_address) -> None:
+        """A client that hangs up mid-request (a killed crawl) is not the server's error."""
+
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"

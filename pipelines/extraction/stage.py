@@ -33,6 +33,7 @@ from scrapy.exceptions import NotConfigured
 
 from crawler.signals import url_failed
 from pipelines.extraction.extract import Extraction, extract_page
+from pipelines.extraction.workers import exit_with_parent
 from storage.articles import find_article
 from storage.boilerplate import learned_lines, record_lines
 from storage.database import StorageError, open_database, transaction
@@ -117,7 +118,9 @@ class ExtractionPipeline:
         # forkserver: workers never inherit the reactor's threads and sockets
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["pipelines.extraction.extract"])
-        return ProcessPoolExecutor(self.workers, mp_context=context)
+        return ProcessPoolExecutor(
+            self.workers, mp_context=context, initializer=exit_with_parent, initargs=(os.getpid(),)
+        )
 
     def _learned(self, source: str) -> frozenset[str]:
         if source not in self.learned:
