@@ -24,15 +24,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[0:0] = [str(ROOT), str(ROOT / "tests")]  # the packages before bench/storage.py
 
-from storage_data import add_story, article  # noqa: E402  (the tests' story writer)
+from storage_data import add_story, article
 
-from newsroom.corpus import load_corpus  # noqa: E402
-from storage.articles import save_article, sync_sources  # noqa: E402
-from storage.database import open_database, transaction  # noqa: E402
-from storage.periods import to_wib  # noqa: E402
-from storage.runs import finish_run, record_error, start_run  # noqa: E402
-from warta.digest.daily import load_digest  # noqa: E402
-from warta.digest.render import FORMATS, render  # noqa: E402
+from newsroom.corpus import load_corpus
+from storage.articles import save_article, sync_sources
+from storage.database import open_database, transaction
+from storage.periods import to_wib
+from storage.runs import finish_run, record_error, start_run
+from warta.digest.daily import load_digest
+from warta.digest.render import FORMATS, render
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run",
@@ -58,7 +58,7 @@ def build_database(path: Path) -> tuple[object, date]:
     by_event: dict[str, list] = {}
     for a in relevant:
         by_event.setdefault(a.event, []).append(a)
-    for event, members in by_event.items():
+    for members in by_event.values():
         originals = [a for a in members if not a.wire_of]
         story = add_story(db, originals[0].title, [record(a) for a in originals])
         for copy in (a for a in members if a.wire_of):

@@ -51,7 +51,7 @@ def latest_day(db: Database) -> date | None:
     ))
     if row["latest"] is None:
         return None
-    moment = datetime.fromisoformat(row["latest"].replace("Z", "+00:00"))
+    moment = datetime.fromisoformat(row["latest"])
     return moment.astimezone(WIB).date()
 
 

@@ -14,10 +14,11 @@ failure on another day must not show.
 
 from __future__ import annotations
 
+from storage_data import add_story, article
+
 from storage.articles import save_article, sync_sources
 from storage.database import open_database, transaction
 from storage.runs import finish_run, record_error, start_run
-from storage_data import add_story, article
 
 DAY = "2025-11-20"
 OUTLETS = {"nusa": "Kantor Berita Nusa", "harian": "Harian Rakyat", "detak": "Detak Berita",

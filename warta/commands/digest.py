@@ -56,8 +56,7 @@ def digest(config_path, db_path, day, fmt, out, send):
         raise click.ClickException(
             f"no database at {config.database} (run `warta crawl` first, or pass --db FILE)")
     try:
-        result = build_and_deliver(config, _day(day, config.database), fmt, out, send,
-                                   stdout=click.get_text_stream("stdout"))
+        result = build_and_deliver(config, _day(day, config.database), fmt, out, send)
     except StorageError as exc:
         raise click.ClickException(str(exc)) from exc
     for delivery in result.deliveries:

@@ -43,16 +43,16 @@ def _link(title: str, url: str) -> str:
 def render_html(digest: Digest) -> str:
     title = f"Kemenham coverage, {say.day_title(digest.day)}"
     parts = [
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{_e(title)}</title>\n</head>\n",
-        f'<body style="margin:0;padding:0;background:#f2f4f7;">\n'
-        f'<div style="max-width:640px;margin:0 auto;padding:16px 12px;font-family:{_FONT};'
-        f'font-size:15px;line-height:1.5;color:#1d2530;overflow-wrap:break-word;'
-        f'word-wrap:break-word;">\n',
-        f'<h1 style="font-size:21px;line-height:1.25;margin:0 0 2px;">Kemenham coverage</h1>\n'
-        f'<div style="{_MUTED}font-size:14px;margin:0 0 10px;">{_e(say.day_title(digest.day))}'
-        f"</div>\n",
+        ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+         f"<title>{_e(title)}</title>\n</head>\n"),
+        ('<body style="margin:0;padding:0;background:#f2f4f7;">\n'
+         f'<div style="max-width:640px;margin:0 auto;padding:16px 12px;font-family:{_FONT};'
+         "font-size:15px;line-height:1.5;color:#1d2530;overflow-wrap:break-word;"
+         'word-wrap:break-word;">\n'),
+        ('<h1 style="font-size:21px;line-height:1.25;margin:0 0 2px;">Kemenham coverage</h1>\n'
+         f'<div style="{_MUTED}font-size:14px;margin:0 0 10px;">{_e(say.day_title(digest.day))}'
+         "</div>\n"),
         f'<p style="font-weight:600;margin:0 0 6px;">{_e(say.counts_line(digest))}</p>\n',
         _crawls(digest),
     ]
@@ -83,8 +83,8 @@ def _entry(number: int, entry: Entry, day: str) -> str:
     rest = " · ".join(facts[1:])
     parts = [
         f'<div style="{_BOX}">\n',
-        f'<h2 style="font-size:17px;line-height:1.3;margin:0 0 6px;">'
-        f'<span style="{_MUTED}">{number}.</span> {_e(entry.headline)}</h2>\n',
+        ('<h2 style="font-size:17px;line-height:1.3;margin:0 0 6px;">'
+         f'<span style="{_MUTED}">{number}.</span> {_e(entry.headline)}</h2>\n'),
         f'<div style="{_MUTED}font-size:13px;margin:0 0 8px;">{badge} {_e(rest)}</div>\n',
     ]
     if entry.summary:

@@ -234,7 +234,7 @@ def _report(a: dict, copies: tuple[Report, ...] = ()) -> Report:
 
 
 def _parse(stored: str) -> datetime:
-    return datetime.fromisoformat(stored.replace("Z", "+00:00"))
+    return datetime.fromisoformat(stored)
 
 
 def _minutes_between(start: str, end: str) -> int:

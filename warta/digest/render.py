@@ -92,8 +92,8 @@ def _md_release(entry: Entry, day: str) -> list[str]:
         return []
     release = entry.release
     picked = ", ".join(_md(say.pickup(p)) for p in release.pickups) or "no outlet yet"
-    return ["", f"Started by a press release: {_md_report(release.report, day)}. "
-                f"Picked up by: {picked}."]
+    return ["", (f"Started by a press release: {_md_report(release.report, day)}. "
+                 f"Picked up by: {picked}.")]
 
 
 # -- plain text -------------------------------------------------------------------------------

@@ -13,9 +13,9 @@ event in the lead). The picks are returned in reading order."""
 from __future__ import annotations
 
 import math
-from collections import Counter
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
