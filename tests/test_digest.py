@@ -169,7 +169,7 @@ def test_markdown_escapes_markup_and_lists_entries(scenario):
     assert text.startswith("# Kemenham coverage, Thu 20 Nov 2025")
     assert len(re.findall(r"^## \d+\. ", text, re.MULTILINE)) == 5
     assert r"\<script\>alert('x')\</script\>" in text and "<script>" not in text
-    assert "(<https://detak.example/s1?a=1&b=%3C2%3E>)" in text
+    assert "(https://detak.example/s1?a=1&b=%3C2%3E)" in text
 
 
 def test_plain_text_has_no_markup_and_short_lines(scenario):

@@ -23,6 +23,8 @@ FORMATS = ("md", "html", "json", "txt")
 JSON_SCHEMA = "warta.digest/1"  # bump when a key is renamed or removed; see docs/digest.md
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 _WIDTH = 78
+# Characters that would end or confuse a Markdown link target, percent-encoded.
+_URL_QUOTED = str.maketrans({c: f"%{ord(c):02X}" for c in " ()<>[]"})
 _CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))  # tab and newlines stay
 
 
@@ -55,8 +57,7 @@ def _md_link(title: str, url: str) -> str:
     safe = say.safe_url(url)
     if safe is None:
         return _md(title or url)
-    target = safe.replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
-    return f"[{_md(title or safe)}](<{target}>)"
+    return f"[{_md(title or safe)}]({safe.translate(_URL_QUOTED)})"
 
 
 def render_markdown(digest: Digest) -> str:
