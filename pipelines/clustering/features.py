@@ -83,7 +83,8 @@ class TermStatistics:
         """Restore stored document frequencies (before any article is added)."""
         self.n_docs = n_docs
         for term, df in frequencies.items():
-            self._df[self.intern(term)] += df
+            index = self.intern(term)  # may grow self._df: look it up only afterwards
+            self._df[index] += df
 
     def df(self, term: str) -> int:
         index = self._ids.get(term)
