@@ -45,6 +45,8 @@ _LONG_PARAGRAPH = "p[string-length(normalize-space(.)) > 150]"
 MIN_LOOSE_CHARS = 80  # bare text this long beside paragraphs is a paragraph itself
 _LOOSE_CONTAINERS = XPath("//body//*[self::div or self::td or self::section or self::article]"
                           "[text()[normalize-space()]][p]")
+# the first text inside an element (not a tail): where a box's phrase or label stands
+_OPENING_TEXTS = XPath("//body//*[not(self::script or self::style)]/text()[1][normalize-space()]")
 _WITH_CLASS = XPath("//body//*[@class or @id]")
 _VISIBLE_TEXT = XPath(".//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -106,7 +108,8 @@ def _cut_before_headline(headline: HtmlElement) -> list[dict]:
 def _widest(element: HtmlElement, text: str) -> HtmlElement:
     """``element`` or the outermost wrapper around it that holds no other text."""
     while (parent := element.getparent()) is not None and parent.tag not in NEVER_CUT:
-        if spaced(parent.text_content()) != text:
+        raw = parent.text_content()
+        if len(raw) > 2 * len(text) + 40 or spaced(raw) != text:  # length first: cheap
             break
         element = parent
     return element
@@ -168,14 +171,14 @@ def _cut_labelled_list(element: HtmlElement, dom: DomRules) -> list[dict]:
 
 def _cut_phrase_widgets(tree: HtmlElement, dom: DomRules) -> list[dict]:
     candidates = []
-    for element in tree.iter():
-        text = element.text
-        if not isinstance(element.tag, str) or not text or not text.strip():
-            continue
+    # text nodes, not elements: no element object is made for the many that do not match
+    for text in _OPENING_TEXTS(tree):
+        if not text.is_text:
+            continue  # the tail of an earlier child, not the element's opening text
         label = dom.list_labels.match(text) is not None
         phrase = next(((r, p) for r, p in dom.widget_phrases.items() if p.match(text)), None)
         if label or phrase:
-            candidates.append((element, label, phrase))
+            candidates.append((text.getparent(), label, phrase))
     removed = []
     for element, label, phrase in candidates:
         if not _attached(element, tree):

@@ -20,7 +20,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
 from trafilatura import bare_extraction
-from trafilatura.metadata import extract_metadata
 from trafilatura.utils import decode_file, load_html
 
 from pipelines.extraction.dates import parse_machine_date
@@ -31,6 +30,7 @@ from pipelines.extraction.metadata import (
     clean_author,
     clean_title,
     declared_language,
+    page_metadata,
     published_time,
 )
 from pipelines.extraction.rules import Rules, fold, load_rules, spaced
@@ -137,7 +137,7 @@ def _extract(html: str | bytes, url, hints, learned_lines, more_pages, rules) ->
     if tree is None:
         return Extraction(note="not an HTML page: nothing could be parsed")
     now = parse_machine_date(hints.get("fetched_at") or "")
-    metadata = extract_metadata(tree, url, None, False)
+    metadata = page_metadata(tree)
     title = clean_title(spaced(metadata.title or ""), metadata.sitename) or hints.get("title")
     headline = find_headline(tree, rules.dom, title)
     published, published_source = published_time(

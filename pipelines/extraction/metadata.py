@@ -1,5 +1,6 @@
-"""Metadata read beside trafilatura's: the publication time with where it came
-from, the language a page declares, and an author list without CMS accounts.
+"""Metadata: trafilatura's title, author and site name; beside them the
+publication time with where it came from, the language a page declares, and
+the author list and title without the outlet's own name or CMS accounts.
 
 The publication time is taken from, in order: a ``<meta>`` tag, JSON-LD
 ``datePublished``, the hint a feed or sitemap gave, the visible date on the page.
@@ -8,17 +9,34 @@ The publication time is taken from, in order: a ``<meta>`` tag, JSON-LD
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterator
 from datetime import datetime
 
 from lxml.etree import XPath
 from lxml.html import HtmlElement
+from trafilatura.metadata import (
+    examine_meta,
+    extract_author,
+    extract_meta_json,
+    extract_sitename,
+    extract_title,
+)
+from trafilatura.settings import Document
 
 from pipelines.extraction.dates import parse_machine_date, parse_visible_date, to_utc_iso
 from pipelines.extraction.rules import Rules, fold
 
-__all__ = ["clean_author", "clean_title", "declared_language", "published_time"]
+__all__ = [
+    "clean_author",
+    "clean_title",
+    "declared_language",
+    "page_metadata",
+    "published_time",
+]
+
+logger = logging.getLogger(__name__)
 
 HEADLINE_WINDOW = 25  # text nodes after the headline where its date line is looked for
 MAX_DATE_TEXT = 120  # a visible date element longer than this is not a date line
@@ -29,6 +47,26 @@ _AFTER_HEADLINE = XPath(
 )
 _TITLE_SEPARATOR = re.compile(r"\s+[-|–—:]\s+")
 _DOMAIN = re.compile(r"\w\.(?:com|co|id|net|org|tv|news)\b")
+
+
+def page_metadata(tree: HtmlElement) -> Document:
+    """trafilatura's title, author and site name of the page.
+
+    The steps of ``trafilatura.metadata.extract_metadata`` that give these three,
+    without the ones warta has no use for and that cost a third of the page's
+    time on small pages: its date (htmldate, without saying where the date came
+    from; ``published_time`` does that), categories, tags and licence."""
+    document = examine_meta(tree)
+    if document.author and " " not in document.author:
+        document.author = None  # a bare handle, as extract_metadata judges it
+    try:
+        document = extract_meta_json(tree, document)
+    except Exception:  # noqa: BLE001 - broken JSON-LD trafilatura cannot read: the rest stands
+        logger.debug("JSON-LD metadata unreadable", exc_info=True)
+    document.title = document.title or extract_title(tree)
+    document.author = document.author or extract_author(tree)
+    document.sitename = (document.sitename or extract_sitename(tree) or "").lstrip("@") or None
+    return document
 
 
 def declared_language(tree: HtmlElement) -> str | None:

@@ -35,6 +35,7 @@ MAX_REPORTED_CHARS = 300  # a removed widget is reported by its first characters
 # zero-width characters some editors leave between words.
 _SPACE = r"[\s\u200b\u200c\u200d\u2060\ufeff]"
 _SPACES = re.compile(_SPACE + "+")
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 # What may stand before a phrase at the start of a line: bullets, emphasis marks.
 _LEAD = r"^[\s*_•·»>|\[(\-–—\u200b\ufeff]{0,4}"
 # What must follow a phrase written with a trailing colon.
@@ -43,7 +44,11 @@ _SEPARATOR = _SPACE + r"*(?:[:：\-–—|»]|$)"
 
 def spaced(text: str) -> str:
     """``text`` with every run of spaces (non-breaking, zero-width) as one space."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    if _ZERO_WIDTH.search(text):
+        return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())  # str.split knows the Unicode spaces, faster than a regex
 
 
 def fold(text: str) -> str:
@@ -96,21 +101,23 @@ class LineRule:
 
     name: str
     starts: re.Pattern | None = None
-    contains: re.Pattern | None = None
+    contains: tuple[str, ...] = ()  # substrings of the folded line
     pattern: re.Pattern | None = None
     combine: str = "any"
     max_chars: int = 400
 
+    def _checks(self, folded: str, text: str):
+        if self.starts is not None:
+            yield self.starts.match(folded) is not None
+        if self.contains:
+            yield any(phrase in folded for phrase in self.contains)
+        if self.pattern is not None:
+            yield self.pattern.search(text) is not None
+
     def matches(self, folded: str, text: str) -> bool:
         if len(folded) > self.max_chars:
             return False
-        checks = []
-        if self.starts is not None:
-            checks.append(self.starts.match(folded) is not None)
-        if self.contains is not None:
-            checks.append(self.contains.search(folded) is not None)
-        if self.pattern is not None:
-            checks.append(self.pattern.search(text) is not None)
+        checks = self._checks(folded, text)  # lazily: all() and any() stop at the deciding one
         return all(checks) if self.combine == "all" else any(checks)
 
 
@@ -158,11 +165,10 @@ def _line_rule(name: str, spec: dict, default_max: int) -> LineRule:
     unknown = set(spec) - _LINE_RULE_KEYS
     if unknown:
         raise ValueError(f"lines.{name}: unknown keys {sorted(unknown)}")
-    contains = phrase_pattern(spec.get("contains", []), anchored=False)
     return LineRule(
         name=name,
         starts=phrase_pattern(spec.get("starts", [])),
-        contains=contains,
+        contains=tuple(fold(phrase) for phrase in spec.get("contains", [])),
         pattern=re.compile(spec["pattern"]) if "pattern" in spec else None,
         # a promo is a call to the reader *and* a channel; other rules need one sign
         combine="all" if name == "channel-promo" else "any",
