@@ -59,7 +59,7 @@ def day_stories(db: Database, day: date) -> list[dict]:
     """The stories active on WIB ``day``, each with all its articles (earliest first).
 
     A story row has the ``clusters`` columns and ``articles``: every article of
-    the story on any day, with ``outlet`` (display name), ``official``, ``at``
+    the story on any day, with ``official`` (from an official source), ``at``
     (publication time, else fetch time), ``today`` (on ``day``), ``duplicate_of``,
     ``matched_terms`` (a list) and ``text`` (only for the day's articles, else '').
     """
@@ -80,9 +80,8 @@ def day_stories(db: Database, day: date) -> list[dict]:
         chunk = ids[begin:begin + _CHUNK]
         marks = ", ".join("?" * len(chunk))
         rows = db.query(
-            f"""SELECT a.id, a.cluster_id, a.source,
-                       coalesce(s.display_name, a.site_name, a.source) AS outlet,
-                       coalesce(s.official, 0) AS official, a.url, a.title,
+            f"""SELECT a.id, a.cluster_id, a.source, coalesce(s.official, 0) AS official,
+                       a.url, a.title,
                        a.published_at, a.fetched_at, {_AT} AS at, a.duplicate_of,
                        a.matched_terms, ({_AT} >= ? AND {_AT} < ?) AS today,
                        CASE WHEN {_AT} >= ? AND {_AT} < ? THEN a.text ELSE '' END AS text
@@ -112,7 +111,7 @@ def day_crawls(db: Database, day: date) -> dict:
     """The crawls that started on WIB ``day``: how many, their outcomes, and failed sources.
 
     ``failed_sources`` lists each source with failed URLs or recorded errors in
-    those runs (worst first): ``source``, ``outlet``, ``failed`` (URLs),
+    those runs (worst first): ``source``, ``failed`` (URLs),
     ``fetched``, ``errors``, ``stages`` (where it failed) and ``reason`` (the latest).
     Errors not tied to a source appear under the source ``None``.
     """
@@ -138,10 +137,6 @@ def day_crawls(db: Database, day: date) -> dict:
                                                   "fetched": 0})
         entry.update(errors=row["errors"], stages=sorted(row["stages"].split(",")),
                      reason=row["reason"])
-    names = {row["name"]: row["outlet"] for row in db.query(
-        "SELECT name, coalesce(display_name, name) AS outlet FROM sources")}
-    for source, entry in failed.items():
-        entry["outlet"] = names.get(source, source)
     return {
         "runs": sum(outcomes.values()),
         "outcomes": outcomes,

@@ -107,7 +107,7 @@ def _entry(number: int, entry: Entry, day: str) -> str:
 
 
 def _report(report: Report, day: str, label: str = "") -> str:
-    return (f"<strong>{_e(report.outlet)}</strong>{_e(label)}: {_link(report.title, report.url)} "
+    return (f"<strong>{_e(report.source)}</strong>{_e(label)}: {_link(report.title, report.url)} "
             f'<span style="{_MUTED}font-size:13px;white-space:nowrap;">'
             f"{_e(say.report_time(report, day))}</span>")
 
@@ -117,7 +117,7 @@ def _release(entry: Entry, day: str) -> str:
         return ""
     release = entry.release
     rows = "".join(
-        f'<li style="{_ITEM}"><strong>{_e(say.delay(p.delay_minutes))}</strong> {_e(p.outlet)}'
+        f'<li style="{_ITEM}"><strong>{_e(say.delay(p.delay_minutes))}</strong> {_e(p.source)}'
         + (f" (wire copy of {_e(p.copy_of)})" if p.copy_of else "") + "</li>"
         for p in release.pickups)
     pickups = (f'<br>Picked up by:<ul style="{_LIST}">{rows}</ul>' if rows

@@ -28,7 +28,6 @@ class Report:
 
     id: int
     source: str
-    outlet: str
     title: str
     url: str
     at: str
@@ -42,7 +41,6 @@ class OutletCoverage:
     """An outlet's own reports of a story on the day (wire copies sit under their original)."""
 
     source: str
-    outlet: str
     official: bool
     reports: tuple[Report, ...]
 
@@ -52,12 +50,11 @@ class Pickup:
     """An outlet's first report of a story an official release started, and how long after."""
 
     source: str
-    outlet: str
     title: str
     url: str
     at: str
     delay_minutes: int
-    copy_of: str | None  # the outlet whose report this one copies, if it is a wire copy
+    copy_of: str | None  # the source whose report this one copies, if it is a wire copy
 
 
 @dataclass(frozen=True)
@@ -96,7 +93,6 @@ class Counts:
 @dataclass(frozen=True)
 class FailedSource:
     source: str | None
-    outlet: str | None
     failed: int
     fetched: int
     errors: int
@@ -141,7 +137,7 @@ def build_digest(
         outlets=len({a["source"] for a in articles if not a["official"]}),
         unclustered=unclustered,
     )
-    failed = tuple(FailedSource(f["source"], f["outlet"], f["failed"], f["fetched"], f["errors"],
+    failed = tuple(FailedSource(f["source"], f["failed"], f["fetched"], f["errors"],
                                 tuple(f["stages"]), f["reason"]) for f in crawls["failed_sources"])
     return Digest(day.isoformat(), generated_at, counts,
                   Crawls(crawls["runs"], dict(crawls["outcomes"]), failed), tuple(entries))
@@ -171,7 +167,7 @@ def _entry(day: date, story: dict, summarize: Callable[[list[str]], list[str]]) 
     for a in originals:
         outlets.setdefault(a["source"], []).append(
             _report(a, tuple(_report(c) for c in copies.get(a["id"], ()))))
-    coverage = tuple(OutletCoverage(source, reports[0].outlet, _official(rows, source),
+    coverage = tuple(OutletCoverage(source, _official(rows, source),
                                     tuple(reports)) for source, reports in outlets.items())
 
     own_today = [a for a in today if origin[a["id"]] == a["id"]]
@@ -220,15 +216,15 @@ def _release(first: dict, rows: list[dict], by_id: dict[int, dict],
             continue
         original = by_id[origin[a["id"]]]
         pickups[a["source"]] = Pickup(
-            source=a["source"], outlet=a["outlet"], title=a["title"] or "", url=a["url"],
+            source=a["source"], title=a["title"] or "", url=a["url"],
             at=a["at"], delay_minutes=_minutes_between(first["at"], a["at"]),
-            copy_of=original["outlet"] if original["id"] != a["id"] else None)
+            copy_of=original["source"] if original["id"] != a["id"] else None)
     return Release(_report(first), tuple(sorted(pickups.values(),
                                                 key=lambda p: (p.delay_minutes, p.source))))
 
 
 def _report(a: dict, copies: tuple[Report, ...] = ()) -> Report:
-    return Report(id=a["id"], source=a["source"], outlet=a["outlet"], title=a["title"] or "",
+    return Report(id=a["id"], source=a["source"], title=a["title"] or "",
                   url=a["url"], at=a["at"], dated=a["published_at"] is not None,
                   today=a["today"], copies=copies)
 

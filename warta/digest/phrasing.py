@@ -69,14 +69,14 @@ def entry_facts(entry: Entry, day: str) -> list[str]:
     if not entry.new:
         facts.append(f"{entry.story_articles} in all")
     first = entry.first_report
-    facts.append(f"first report: {first.outlet}, {report_time(first, day)}")
+    facts.append(f"first report: {first.source}, {report_time(first, day)}")
     return facts
 
 
 def pickup(p: Pickup) -> str:
     """``Detak Berita +45 min`` (``(wire copy of Nusa)`` added for a copy)."""
     copy = f" (wire copy of {p.copy_of})" if p.copy_of else ""
-    return f"{p.outlet} {delay(p.delay_minutes)}{copy}"
+    return f"{p.source} {delay(p.delay_minutes)}{copy}"
 
 
 def counts_line(digest: Digest) -> str:
@@ -101,7 +101,7 @@ def crawls_line(crawls: Crawls) -> str:
 
 def failed_line(failed: FailedSource) -> str:
     """``Kabar6: 3 URLs failed; 2 errors (feed, fetch): HTTP 503``."""
-    name = failed.outlet or failed.source or "crawl (no single source)"
+    name = failed.source or "crawl (no single source)"
     parts = []
     if failed.failed:
         parts.append(f"{failed.failed} URL{_s(failed.failed)} failed")

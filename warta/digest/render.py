@@ -1,7 +1,7 @@
 """The digest as text: Markdown for chat tools, plain text, JSON for other programs.
 
 ``render(digest, fmt)`` is the one entry point; HTML comes from
-:mod:`warta.digest.html`. Every scraped string (headlines, titles, outlet names,
+:mod:`warta.digest.html`. Every scraped string (headlines, titles,
 summaries, URLs) is escaped for the format it lands in.
 """
 
@@ -84,7 +84,7 @@ def render_markdown(digest: Digest) -> str:
 
 def _md_report(report: Report, day: str, official: bool = False) -> str:
     label = " (official)" if official else ""
-    return (f"**{_md(report.outlet)}**{label}: {_md_link(report.title, report.url)}, "
+    return (f"**{_md(report.source)}**{label}: {_md_link(report.title, report.url)}, "
             f"{say.report_time(report, day)}")
 
 
@@ -126,7 +126,7 @@ def render_text(digest: Digest) -> str:
         if entry.release is not None:
             release = entry.release
             picked = ", ".join(say.pickup(p) for p in release.pickups) or "no outlet yet"
-            lines += _wrap(f"Started by a press release of {release.report.outlet}, "
+            lines += _wrap(f"Started by a press release of {release.report.source}, "
                            f"{say.report_time(release.report, day)}. Picked up by: {picked}.",
                            "   ")
         if entry.matched_terms:
@@ -137,6 +137,6 @@ def render_text(digest: Digest) -> str:
 def _text_report(report: Report, day: str, lead: str, official: bool = False) -> list[str]:
     label = " (official)" if official else ""
     indent = " " * len(lead)
-    lines = _wrap(f"{report.outlet}{label}, {say.report_time(report, day)}: {report.title}", indent)
+    lines = _wrap(f"{report.source}{label}, {say.report_time(report, day)}: {report.title}", indent)
     lines[0] = lead + lines[0][len(indent):]
     return [*lines, indent + report.url.translate(_CONTROL)]
