@@ -9,6 +9,7 @@ real lock and ledger, a crawl as long as the test needs); one is a real
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import os
@@ -18,7 +19,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
@@ -198,7 +199,7 @@ def test_concurrent_crawl_jobs_never_crawl_at_once(setup, monkeypatch, tmp_path)
     spans = sorted(tuple(map(float, line.split()[:2])) for line in log.read_text().splitlines())
     assert len(spans) == outcomes.count("ok") >= 1
     assert outcomes.count("skipped") == 3 - len(spans)
-    for (_, end), (start, _) in zip(spans, spans[1:]):
+    for (_, end), (start, _) in itertools.pairwise(spans):
         assert start >= end
 
 
@@ -260,11 +261,12 @@ def test_a_run_left_running_by_a_dead_process_is_closed_by_the_next_crawl(setup,
 # --- the digest and maintenance jobs ----------------------------------------------------
 
 
-class _Hook(BaseHTTPRequestHandler):
-    received: list[dict] = []
+WEBHOOK_POSTS: list[dict] = []
 
+
+class _Hook(BaseHTTPRequestHandler):
     def do_POST(self):
-        self.received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+        WEBHOOK_POSTS.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
         self.send_response(204)
         self.end_headers()
 
@@ -286,9 +288,20 @@ def test_the_digest_job_delivers_the_day_and_records_it(setup):
         assert scheduler.digest_job(config.path, config.database, str(jobstore)) == "ok"
     finally:
         server.shutdown()
-    assert len(_Hook.received) == 1
+    assert len(WEBHOOK_POSTS) == 1
     assert "webhook done" in job_runs(jobstore)[1]["detail"]
     assert list((Path(config.database).parent / "digests").glob("digest-*.md"))
+
+
+@pytest.mark.parametrize(("wib", "day"), [
+    ("2025-11-20T07:00", "2025-11-19"),  # a morning digest: the day before
+    ("2025-11-20T00:30", "2025-11-19"),
+    ("2025-11-20T18:00", "2025-11-20"),  # an evening digest: the day itself
+])
+def test_the_digest_reports_the_last_whole_day_in_the_morning(wib, day):
+    moment = datetime.fromisoformat(wib).replace(tzinfo=scheduler.WIB)
+    assert scheduler.digest_day(moment).isoformat() == day
+    assert scheduler.digest_day(moment.astimezone(UTC)).isoformat() == day
 
 
 def test_maintenance_waits_for_the_crawl_lock_then_skips(setup, monkeypatch):
@@ -457,6 +470,6 @@ def test_a_real_crawl_refuses_to_start_while_another_holds_the_database(newsroom
     config = load_config(newsroom_config)
     with file_lock(config.database):
         result = subprocess.run([*scheduler.warta_command(), "crawl", "--config", str(newsroom_config)],
-                                capture_output=True, text=True, timeout=60)
+                                check=False, capture_output=True, text=True, timeout=60)
     assert result.returncode == 75
     assert "in use by" in result.stderr and f"pid {os.getpid()}" in result.stderr

@@ -1,0 +1,166 @@
+"""``warta status``: exit 0 when all is well, 1 with the reason when something needs attention."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from apscheduler.schedulers.background import BackgroundScheduler
+from click.testing import CliRunner
+
+import scheduler
+from storage.database import open_database
+from storage.runs import finish_run, record_error, start_run
+from storage.scheduling import finish_job_run, start_job_run
+from warta.cli import main
+from warta.config import load_config
+from warta.status import Thresholds, check_status
+
+CONFIG = """\
+database = "{tmp}/warta.db"
+[watch]
+terms = ["Kemenham"]
+[[sources]]
+name = "nusa"
+feeds = ["http://127.0.0.9:9/nusa.xml"]
+[[sources]]
+name = "kabar"
+feeds = ["http://127.0.0.9:9/kabar.xml"]
+[schedule]
+misfire_grace_seconds = 600
+[[schedule.crawls]]
+id = "hourly"
+interval_minutes = 60
+"""
+
+
+def crawl(db, new: dict[str, int], outcome: str = "ok") -> int:
+    run_id = start_run(db, "warta crawl", list(new), 1)
+    finish_run(db, run_id, outcome, {name: {"fetched": 3, "new": n} for name, n in new.items()}, {}, {})
+    return run_id
+
+
+@pytest.fixture
+def healthy(tmp_path):
+    """A setup where all is well: crawls that found articles in every source, a
+    scheduled job whose last run went fine, a crawl running right now."""
+    path = tmp_path / "warta.toml"
+    path.write_text(CONFIG.format(tmp=tmp_path), encoding="utf-8")
+    config = load_config(path)
+    jobstore = tmp_path / "warta.scheduler.db"
+    db = open_database(config.database)
+    for _ in range(3):
+        last = crawl(db, {"nusa": 2, "kabar": 1})
+    start_run(db, "warta crawl", ["nusa"], os.getpid())  # in progress, alive
+    db.close()
+    stored = scheduler.build_scheduler(config, jobstore, scheduler_class=BackgroundScheduler)
+    stored.start(paused=True)
+    stored.shutdown()
+    job_run = start_job_run(jobstore, "hourly")
+    finish_job_run(jobstore, job_run, "ok", "crawl run", crawl_run_id=last)
+    return config, jobstore
+
+
+def status(config, *options):
+    result = CliRunner().invoke(main, ["status", "--config", config.path, *options])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result
+
+
+def test_a_healthy_setup_exits_0(healthy):
+    config, _ = healthy
+    result = status(config)
+    assert result.exit_code == 0, result.output
+    assert result.output.rstrip().endswith("OK")
+    assert "hourly" in result.output and "digest" in result.output and "running" in result.output
+    report = json.loads(status(config, "--json").output)
+    assert report["healthy"] is True and report["problems"] == []
+    (job,) = [j for j in report["jobs"] if j["id"] == "hourly"]
+    assert job["last_run"]["outcome"] == "ok" and job["counts"]["new"] == 3
+    assert job["next_run"] is not None
+    assert report["database"]["file_bytes"] > 0
+    assert [s["state"] for s in report["sources"]] == ["ok", "ok"]
+
+
+def spoil_job(config, jobstore):
+    run_id = start_job_run(jobstore, "hourly")
+    finish_job_run(jobstore, run_id, "timeout", "ran past its budget of 50 min")
+
+
+def spoil_source_errors(config, jobstore):
+    db = open_database(config.database)
+    for i in range(25):
+        record_error(db, None, "fetch", "HTTP 503", url=f"http://kabar.test/{i}", source="kabar")
+    db.close()
+
+
+def spoil_source_quiet(config, jobstore):
+    db = open_database(config.database)
+    for _ in range(5):
+        crawl(db, {"nusa": 1, "kabar": 0})
+    db.close()
+
+
+def spoil_dead_run(config, jobstore):
+    db = open_database(config.database)
+    start_run(db, "warta crawl", ["kabar"], 2**22 + 12345)  # a pid no process has
+    db.close()
+
+
+def spoil_overdue(config, jobstore):
+    stored = scheduler.build_scheduler(config, jobstore, scheduler_class=BackgroundScheduler)
+    stored.start(paused=True)
+    stored.modify_job("digest", next_run_time=datetime.now(UTC) - timedelta(hours=1))
+    stored.shutdown()
+
+
+def spoil_no_database(config, jobstore):
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{config.database}{suffix}").unlink(missing_ok=True)
+
+
+@pytest.mark.parametrize(("spoil", "message"), [
+    (spoil_job, "job hourly: last run timeout"),
+    (spoil_source_errors, "source kabar: 25 errors in the last 24 h (latest: HTTP 503)"),
+    (spoil_source_quiet, "source kabar: no new article in 5 runs"),
+    (spoil_dead_run, "is marked running but its process"),
+    (spoil_overdue, "job digest: was due at"),
+    (spoil_no_database, "does not exist: no crawl has run yet"),
+])
+def test_something_that_needs_attention_exits_1_and_says_what(healthy, spoil, message):
+    config, jobstore = healthy
+    spoil(config, jobstore)
+    result = status(config)
+    assert result.exit_code == 1
+    assert "NEEDS ATTENTION" in result.output and message in result.output
+    report = json.loads(status(config, "--json").output)
+    assert report["healthy"] is False and any(message in p for p in report["problems"])
+
+
+def test_the_thresholds_are_options(healthy):
+    config, jobstore = healthy
+    spoil_source_errors(config, jobstore)
+    spoil_source_quiet(config, jobstore)
+    assert status(config).exit_code == 1
+    assert status(config, "--max-errors", "25", "--stale-runs", "6").exit_code == 0
+
+
+def test_a_source_quiet_while_every_source_is_quiet_is_not_flagged(healthy):
+    config, _ = healthy
+    db = open_database(config.database)
+    for _ in range(6):
+        crawl(db, {"nusa": 0, "kabar": 0})
+    db.close()
+    assert status(config).exit_code == 0
+
+
+def test_no_successful_crawl_for_too_long_needs_attention(healthy):
+    config, jobstore = healthy
+    later = datetime.now(UTC) + timedelta(hours=7)
+    problems = check_status(config, jobstore, Thresholds(), now=later)["problems"]
+    assert any("newest successful crawl" in p and "more than 6 h ago" in p for p in problems)
+    assert not any("newest successful crawl" in p
+                   for p in check_status(config, jobstore, Thresholds(max_age_hours=8), now=later)["problems"])
