@@ -9,7 +9,7 @@ failed deliveries also to ``errors`` (stage ``digest``).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import UTC, date, datetime, timedelta
 
 from sqlite_utils import Database
@@ -55,11 +55,12 @@ def latest_day(db: Database) -> date | None:
     return moment.astimezone(WIB).date()
 
 
-def day_stories(db: Database, day: date) -> list[dict]:
+def day_stories(db: Database, day: date, official: Collection[str] = ()) -> list[dict]:
     """The stories active on WIB ``day``, each with all its articles (earliest first).
 
     A story row has the ``clusters`` columns and ``articles``: every article of
-    the story on any day, with ``official`` (from an official source), ``at``
+    the story on any day, with ``official`` (its source is marked official in
+    ``sources`` or named in ``official``), ``at``
     (publication time, else fetch time), ``today`` (on ``day``), ``duplicate_of``,
     ``matched_terms`` (a list) and ``text`` (only for the day's articles, else '').
     """
@@ -91,7 +92,7 @@ def day_stories(db: Database, day: date) -> list[dict]:
             [params["start"], params["end"]] * 2 + chunk,
         )
         for row in rows:
-            row["official"] = bool(row["official"])
+            row["official"] = bool(row["official"]) or row["source"] in official
             row["today"] = bool(row["today"])
             row["matched_terms"] = _json_list(row["matched_terms"])
             by_id[row.pop("cluster_id")]["articles"].append(row)

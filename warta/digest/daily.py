@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -54,9 +55,10 @@ def today_wib() -> date:
     return datetime.now(WIB).date()
 
 
-def load_digest(db: Database, day: date) -> Digest:
-    """Read WIB ``day`` from ``db`` and build its digest."""
-    stories = day_stories(db, day)
+def load_digest(db: Database, day: date, official: Collection[str] = ()) -> Digest:
+    """Read WIB ``day`` from ``db`` and build its digest; ``official`` names the sources
+    (besides those marked in the database) whose articles are press releases."""
+    stories = day_stories(db, day, official)
     texts = [a["text"] for s in stories for a in s["articles"] if a["text"]]
     counts, total = term_document_counts(db, set().union(*map(text_terms, texts)))
     return build_digest(day, stories, day_crawls(db, day), unclustered_count(db, day),
@@ -86,7 +88,7 @@ def build_and_deliver(
     db = open_database(config.database)
     try:
         day = day or today_wib()
-        digest = load_digest(db, day)
+        digest = load_digest(db, day, {s.name for s in config.sources if s.official})
         text = render(digest, fmt)
         if out is None and send:
             out = Path(config.digest.out_dir) / f"digest-{day.isoformat()}.{fmt}"
