@@ -26,14 +26,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import trafilatura  # noqa: E402
-from scrapy.utils.test import get_crawler  # noqa: E402
+import trafilatura
+from scrapy.utils.test import get_crawler
 
-from crawler.items import ArticleItem  # noqa: E402
-from newsroom.server import Newsroom  # noqa: E402
-from pipelines.extraction import ExtractionPipeline  # noqa: E402
-from pipelines.extraction.evaluation import line_score, newsroom_pages, ngram_scores  # noqa: E402
-from pipelines.extraction.extract import decode_html, extract_page  # noqa: E402
+from crawler.items import ArticleItem
+from newsroom.server import Newsroom
+from pipelines.extraction import ExtractionPipeline
+from pipelines.extraction.evaluation import line_score, newsroom_pages, ngram_scores
+from pipelines.extraction.extract import decode_html, extract_page
 
 REALPAGES = Path(__file__).resolve().parents[2] / "shared" / "realpages"
 

@@ -61,7 +61,7 @@ def page_metadata(tree: HtmlElement) -> Document:
         document.author = None  # a bare handle, as extract_metadata judges it
     try:
         document = extract_meta_json(tree, document)
-    except Exception:  # noqa: BLE001 - broken JSON-LD trafilatura cannot read: the rest stands
+    except Exception:
         logger.debug("JSON-LD metadata unreadable", exc_info=True)
     document.title = document.title or extract_title(tree)
     document.author = document.author or extract_author(tree)
