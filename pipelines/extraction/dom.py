@@ -1,6 +1,6 @@
 """DOM rules: what is cut from the parsed page before trafilatura reads it.
 
-Three kinds, each named in what it reports:
+In this order, each named by the rule it reports:
 - ``before-headline``: everything the page puts before the article's headline
   element (teaser cards, tickers, "latest" strips). Skipped when more
   paragraph-sized text precedes the headline than follows it.
@@ -10,12 +10,12 @@ Three kinds, each named in what it reports:
   paragraph); inside a paragraph, the phrase element and the link after it.
   Cutting them here keeps a phrase and its linked title together, which line
   rules cannot do once trafilatura has put them on separate lines.
+- a list label with its list (``trailing-list``: "Berita Lainnya" + links);
+- known widgets by class or id (``read-also``, ``ad``, ``share``; see rules.toml);
 - loose text: an article container whose first paragraph is bare text before its
   ``<p>`` children (old detik and kapanlagi templates) gets it wrapped in a ``<p>``
   so trafilatura keeps it; a bare dateline there ("<b>Jakarta</b> -") joins the
   paragraph after it. Nothing is removed by this step.
-- a list label with its list (``trailing-list``: "Berita Lainnya" + links) and
-  known widgets by class (``read-also``, ``ad``, ``share``; see rules.toml).
 """
 
 from __future__ import annotations

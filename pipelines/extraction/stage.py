@@ -100,7 +100,7 @@ class ExtractionPipeline:
         )
         try:
             result = await asyncio.get_running_loop().run_in_executor(self.executor, job)
-        except Exception as exc:
+        except Exception as exc:  # the pool broke, or the page could not be handed over
             logger.exception("extraction of %s failed", adapter.get("url"))
             result = Extraction(note=f"extraction failed: {type(exc).__name__}: {exc}")
             if isinstance(exc, BrokenProcessPool):
