@@ -4,10 +4,12 @@ retries, the record in the database, and the ``warta digest`` command."""
 from __future__ import annotations
 
 import email
+import ipaddress
 import json
 import socket
+import ssl
 import threading
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from email import policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -15,6 +17,10 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from click.testing import CliRunner
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from digest_data import DAY, digest_database
 
 from warta.cli import main
@@ -51,6 +57,42 @@ def smtp_server():
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port(),
                             authenticator=check_login, auth_require_tls=False)
+    controller.start()
+    yield controller, inbox
+    controller.stop()
+
+
+def self_signed(directory) -> tuple[str, str]:
+    """A certificate for 127.0.0.1 and its key, as PEM files in ``directory``."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.now(UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(minutes=5)).not_valid_after(now + timedelta(hours=1))
+            .add_extension(x509.SubjectAlternativeName(
+                [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_file, key_file = directory / "cert.pem", directory / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return str(cert_file), str(key_file)
+
+
+@pytest.fixture
+def starttls_server(tmp_path, monkeypatch):
+    """An SMTP server that requires STARTTLS before login, with a certificate the client
+    trusts through SSL_CERT_FILE."""
+    cert, key = self_signed(tmp_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    monkeypatch.setenv("SSL_CERT_FILE", cert)
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(), tls_context=context,
+                            require_starttls=True, authenticator=check_login)
     controller.start()
     yield controller, inbox
     controller.stop()
@@ -155,6 +197,25 @@ def test_smtp_login_takes_the_password_from_the_environment(smtp_server, databas
     assert sent.ok and len(inbox.envelopes) == 1
     body = email.message_from_bytes(inbox.envelopes[0].content, policy=policy.default)
     assert body.get_body(("plain",)).get_content().replace("\r\n", "\n") == sent.text
+
+
+def test_smtp_starttls_then_login(starttls_server, database, tmp_path, monkeypatch):
+    controller, inbox = starttls_server
+    monkeypatch.setenv(PASSWORD_ENV, "s3cret")
+    smtp = SmtpSettings(host="127.0.0.1", port=controller.port, starttls=True, user="monitor",
+                        password_env=PASSWORD_ENV, recipients=["desk@example.org"])
+    result = build_and_deliver(config_for(database, tmp_path, smtp=smtp),
+                               date.fromisoformat(DAY), "md", None, send=True)
+    assert result.ok, result.deliveries
+    assert len(inbox.envelopes) == 1
+
+    plain = SmtpSettings(host="127.0.0.1", port=controller.port, starttls=False,
+                         recipients=["desk@example.org"])
+    refused = build_and_deliver(config_for(database, tmp_path, smtp=plain, retries=2),
+                                date.fromisoformat(DAY), "md", None, send=True, backoff=0.01)
+    assert not refused.ok and len(inbox.envelopes) == 1
+    assert "Must issue a STARTTLS command first" in refused.deliveries[-1].error
+    assert refused.deliveries[-1].attempts == 1  # refused, not a network failure: no retry
 
 
 def test_webhook_receives_the_json_digest_and_markdown_text(webhook_server, database, tmp_path):
