@@ -33,8 +33,8 @@ def _list_item(line: str, rules: Rules) -> bool:
 
 def _is_headline(folded: str, title_key: str) -> bool:
     """The headline again, alone or as a caption with a picture credit after it."""
-    if not title_key:
-        return False
+    if not title_key or len(folded) > 2 * len(title_key) + 80:
+        return False  # far longer than the headline: a paragraph
     key = _NOT_WORD.sub("", folded)
     if key == title_key:
         return True
@@ -75,7 +75,7 @@ def clean_lines(
     while index < len(texts):
         text = texts[index]
         index += 1
-        folded = fold(text)
+        folded = text.casefold()  # ``text`` is spaced already: this is fold(text)
         if rules.dateline.match(text) or len(folded) > rules.max_line_chars:
             kept.append(text)
             continue
