@@ -12,7 +12,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
 from crawler.signals import url_failed
-from storage.articles import mark_seen
+from storage.articles import mark_seen, sync_sources
 from storage.database import open_database
 from storage.health import close_dead_runs
 from storage.runs import COUNT_FIELDS, finish_run, record_error, start_run
@@ -85,7 +85,9 @@ class RunLedger:
         self.db = open_database(self.crawler.settings["STORAGE_DB_PATH"])
         for run_id in close_dead_runs(self.db):
             logger.warning("run %d was left running by a process that is gone: marked interrupted", run_id)
-        names = [s.name for s in getattr(spider, "run_sources", [])]
+        sources = getattr(spider, "run_sources", [])
+        sync_sources(self.db, [(s.name, s.official) for s in sources])
+        names = [s.name for s in sources]
         command = " ".join(os.path.basename(a) if i == 0 else a for i, a in enumerate(sys.argv))
         self.run_id = start_run(self.db, command=command, sources=names, pid=os.getpid())
         self.crawler.stats.set_value("warta/run_id", self.run_id)

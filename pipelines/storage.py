@@ -46,7 +46,7 @@ class StoragePipeline:
         record = {**asdict(item), "cluster_id": None, "duplicate_of": None, "similarity": None}
         try:
             with transaction(self.db):
-                existed = find_article(self.db, [item.url]) is not None
+                existed = find_article(self.db, [item.url, *item.requested_urls]) is not None
                 article_id = save_article(self.db, record, stats.get_value("warta/run_id"))
                 if item.clustering is not None:
                     apply_decision(self.db, article_id, item.clustering)
