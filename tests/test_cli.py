@@ -73,3 +73,12 @@ def test_readme_warta_commands_parse(words):
 def test_readme_mentions_every_top_level_command():
     for name in main.commands:
         assert f"warta {name}" in README, f"README does not mention `warta {name}`"
+
+
+def test_scrapy_sees_the_project_from_the_root():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "scrapy", "list"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["news"]
