@@ -60,6 +60,7 @@ def build_routes(corpus: Corpus, base_urls: Mapping[str, str], slow_seconds: flo
         Response, 500, b"<html><body>Internal Server Error</body></html>"
     )
     tempora[urls.EMPTY_PATH] = partial(Response, 200, b"")
+    tempora[urls.PDF_PATH] = partial(Response, 200, b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n", "application/pdf")
     return routes
 
 
@@ -213,13 +214,14 @@ def _feed_routes(routes: Routes, corpus: Corpus, links, base_urls) -> None:
     empty = Item(
         "Pemadaman Listrik Bergilir di Jakarta Selatan", tempora + urls.EMPTY_PATH, _FAULT_DATE
     )
+    report = Item("Laporan Tahunan Kinerja Pemerintah 2025", tempora + urls.PDF_PATH, _FAULT_DATE)
     routes["tempora"]["/feed/atom"] = partial(
         _ok,
         feeds.atom(
             "Tempora",
             tempora,
             tempora + "/feed/atom",
-            _items(corpus.of_outlet("tempora"), links) + [empty],
+            _items(corpus.of_outlet("tempora"), links) + [empty, report],
         ),
         "application/atom+xml; charset=utf-8",
     )

@@ -61,10 +61,11 @@ TRACKED_FEEDS = {
 }
 INDEX_PAGE_SIZE = 5
 # Fault URLs: an article the feed still lists but the site removed, a page that always
-# fails, an empty page.
+# fails, an empty page, a document that is not a web page.
 REMOVED_PATH = "/berita/4400123/kemenham-tinjau-layanan-pengaduan-di-kanwil-maluku"
 SERVER_ERROR_PATH = "/berita/d-7699001/menham-bahas-hak-warga-binaan-bersama-kalapas"
 EMPTY_PATH = "/nasional/pemadaman-listrik-bergilir-di-jakarta-selatan-1999001"
+PDF_PATH = "/nasional/laporan-tahunan-kinerja-pemerintah-2025-1999002"
 
 
 @dataclass(frozen=True)
@@ -220,6 +221,12 @@ def faults(corpus: Corpus, base_urls: Mapping[str, str]) -> list[dict]:
             "url": tempora + EMPTY_PATH,
             "listed_in": tempora + "/feed/atom",
             "expect": "HTTP 200 with an empty body: an error (empty page), no article",
+        },
+        {
+            "kind": "not_html",
+            "url": tempora + PDF_PATH,
+            "listed_in": tempora + "/feed/atom",
+            "expect": "HTTP 200 with a PDF: an error (not an HTML page), no article",
         },
         {
             "kind": "broken_feed",

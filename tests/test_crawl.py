@@ -132,7 +132,7 @@ def test_windows_1252_page_is_decoded(two_runs):
 @pytest.mark.parametrize(
     ("kind", "reason"),
     [("not_found", "HTTP 404"), ("server_error", "HTTP 500"), ("slow", "Timeout"),
-     ("empty", "empty body"), ("broken_feed", "malformed XML")],
+     ("empty", "empty body"), ("broken_feed", "malformed XML"), ("not_html", "not an HTML page")],
 )
 def test_faults_are_recorded_with_a_reason(two_runs, kind, reason):
     fault = two_runs["faults"][kind]
@@ -152,3 +152,17 @@ def test_run_ledger(two_runs):
     assert sum(r["new"] for r in per_source) == len([g for g in stored_gold(two_runs["gold"]) if g["relevant"]])
     assert sum(r["irrelevant"] for r in per_source) == len([g for g in stored_gold(two_runs["gold"]) if not g["relevant"]])
     assert "run " in two_runs["first"].stdout and "total" in two_runs["first"].stdout
+
+
+def test_oversized_pages_are_refused_and_recorded(newsroom, tmp_path):
+    config = newsroom.write_config(tmp_path / "warta.toml", tmp_path / "warta.db", timeout=1.0)
+    text = config.read_text(encoding="utf-8")
+    assert "max_page_bytes" not in text
+    config.write_text(text.replace("[crawl]\n", "[crawl]\nmax_page_bytes = 6000\n", 1), encoding="utf-8")
+    done = crawl(config)
+    assert done.returncode == 0, done.stderr[-2000:]
+    errors = rows(tmp_path / "warta.db", "SELECT reason FROM errors WHERE stage = 'fetch'")
+    too_large = [e for e in errors if "too large" in e["reason"]]
+    assert too_large, errors
+    stored = rows(tmp_path / "warta.db", "SELECT count(*) AS n FROM articles")[0]["n"]
+    assert stored < len(stored_gold(newsroom.gold_records()))  # refused pages are not stored

@@ -449,6 +449,7 @@ def test_cli_exports_docs_and_gold(tmp_path):
         "slow",
         "windows_1252",
         "empty",
+        "not_html",
         "broken_feed",
         "robots",
     }

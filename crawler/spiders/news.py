@@ -276,7 +276,7 @@ def _failure_reason(failure: Failure) -> str:
         return f"HTTP {response.status}"
     name = type(failure.value).__name__
     message = str(failure.value).strip()
-    if "maxsize" in message.lower() or "size" in name.lower():
+    if "max size" in message.lower():
         return f"page too large ({message})"
     return f"{name}: {message}" if message else name
 
