@@ -1,12 +1,15 @@
 """The Scrapy stage: each fetched page through ``extract_page`` off the reactor.
 
-Extraction is CPU-bound (~30-50 ms a page), so it runs in a pool:
+Extraction is CPU-bound (~10-60 ms a page), so it runs off the event loop:
 ``EXTRACT_WORKERS`` processes (0 = one per core). With 1 it runs in a single
-thread instead: no process to start and no page to pickle, and the reactor still
-gets the interpreter between the thread's slices, where inline it would stall
-for the whole page. A page that yields no text, or a worker that dies, never
-raises out of the stage: the item gets an ``extraction_note``, the stat
-``extract/failed`` or ``extract/no_text`` and a recorded error, and goes on.
+thread, not inline: inline, the loop (downloads, timeouts) stalls for a whole
+page each time, some hundred milliseconds on a large one; the thread hands the
+loop the interpreter every few milliseconds, at some cost in pages per second
+while the loop is busy (bench/extraction.py measures the three ways).
+
+A page that yields no text, or a worker that dies, never raises out of the
+stage: the item gets an ``extraction_note``, the stat ``extract/failed`` or
+``extract/no_text`` and a recorded error, and goes on.
 
 Counters: ``extract/pages``, ``extract/removed/<source>/<rule>`` (read into the
 run ledger's ``crawl_run_rules``), ``extract/date_source/<source of the date>``.
