@@ -18,15 +18,10 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-__all__ = ["JsonLineFormatter", "current_run_id", "run_context", "setup_logging"]
+__all__ = ["JsonLineFormatter", "run_context", "setup_logging"]
 
 TEXT_FORMAT = "%(asctime)s %(levelname)-7s [%(run_id)s] %(name)s: %(message)s"
 _run_id: contextvars.ContextVar[str] = contextvars.ContextVar("warta_run_id", default="-")
-
-
-def current_run_id() -> str:
-    """The run id of the job this code runs in (``-`` outside any job)."""
-    return _run_id.get()
 
 
 @contextlib.contextmanager
