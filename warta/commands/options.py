@@ -8,7 +8,7 @@ import click
 
 from warta.config import DEFAULT_CONFIG_NAME, Config, ConfigError, load_config
 
-__all__ = ["config_options", "open_config"]
+__all__ = ["config_options", "open_config", "open_existing_database"]
 
 
 def config_options(command):
@@ -42,3 +42,17 @@ def open_config(config_path: str, db_path: str | None, required: bool = True) ->
         return load_config(config_path).with_database(db_path)
     except ConfigError as exc:
         raise click.ClickException(f"invalid configuration: {exc}") from exc
+
+
+def open_existing_database(config: Config):
+    """The database the config names, for commands that read it; a missing or
+    unusable file is a clean CLI error."""
+    from storage.database import StorageError, open_database
+
+    if not Path(config.database).exists():
+        raise click.ClickException(
+            f"no database at {config.database} (run `warta crawl` first, or pass --db FILE)")
+    try:
+        return open_database(config.database)
+    except StorageError as exc:
+        raise click.ClickException(str(exc)) from exc

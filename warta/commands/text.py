@@ -11,9 +11,8 @@ import click
 
 from pipelines.extraction.extract import extract_page
 from storage.boilerplate import learned_lines, site_line_rows, site_summaries
-from storage.database import StorageError, open_database
 from warta import __version__
-from warta.commands.options import config_options, open_config
+from warta.commands.options import config_options, open_config, open_existing_database
 from warta.commands.output import emit_json, emit_rows, format_option
 from warta.config import Config
 
@@ -37,16 +36,6 @@ def _read_page(path_or_url: str, config: Config) -> tuple[bytes, str | None]:
         raise click.ClickException(f"cannot read {path_or_url}: {exc.strerror or exc}") from exc
 
 
-def _database(config: Config):
-    if not Path(config.database).exists():
-        raise click.ClickException(
-            f"no database at {config.database} (run `warta crawl` first, or pass --db FILE)")
-    try:
-        return open_database(config.database)
-    except StorageError as exc:
-        raise click.ClickException(str(exc)) from exc
-
-
 @click.command()
 @config_options
 @click.argument("path_or_url")
@@ -63,7 +52,7 @@ def extract(config_path, db_path, path_or_url, url, site, text_only):
     data, fetched_url = _read_page(path_or_url, config)
     learned = frozenset()
     if site:
-        db = _database(config)
+        db = open_existing_database(config)
         try:
             learned = learned_lines(db, site)
         finally:
@@ -87,7 +76,7 @@ def boilerplate(config_path, db_path, site, show_all, limit, fmt):
     a site's stored articles and are dropped from its later articles
     (rule "learned"). With --site, each line with the number of articles it was
     seen in and when."""
-    db = _database(open_config(config_path, db_path, required=False))
+    db = open_existing_database(open_config(config_path, db_path, required=False))
     try:
         if site is None:
             emit_rows(site_summaries(db), ("source", "lines", "learned"), fmt)
