@@ -73,8 +73,8 @@ BOILERPLATE = [
      '<li><a href="/2">Berita dua tentang banjir</a></li></ul>'), "pajak", {"trailing-list"}),
     ("trailing label text", "<p>Berita Lainnya</p><p>Harga cabai melonjak</p><p>Kereta cepat tambah jadwal</p>",
      "Harga cabai", {"trailing-list"}),
-    ("syndication note", "<p><em>Artikel ini telah tayang di Kompas.com dengan judul \"Pigai ke Jenewa\", "
-     'Klik untuk baca: <a href="/k">https://nasional.kompas.com/read/1</a>.</em></p>', "telah tayang", {"credit"}),
+    ("syndication note", ("<p><em>Artikel ini telah tayang di Kompas.com dengan judul \"Pigai ke Jenewa\", "
+     'Klik untuk baca: <a href="/k">https://nasional.kompas.com/read/1</a>.</em></p>'), "telah tayang", {"credit"}),
     ("video teaser", "<p><strong>Simak Video Pilihan di Bawah Ini:</strong></p>", "Video Pilihan", {"teaser"}),
     ("embed marker", "<p>[Gambas:Video 20detik]</p>", "Gambas", {"teaser"}),
     ("ad text", "<div>ADVERTISEMENT</div><p>SCROLL TO CONTINUE WITH CONTENT</p>", "SCROLL", {"ad"}),
