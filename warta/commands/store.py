@@ -6,16 +6,14 @@ Tables show times in WIB; ``--format json`` and ``csv`` give the stored values
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 from sqlite_utils import Database
 
 from storage.analytics import get_cluster, list_clusters, store_stats
-from storage.database import StorageError, open_database
+from storage.database import StorageError
 from storage.periods import to_wib
 from storage.search import search_articles
-from warta.commands.options import config_options, open_config
+from warta.commands.options import config_options, open_config, open_existing_database
 from warta.commands.output import emit_json, emit_rows, format_option
 
 __all__ = ["COMMANDS"]
@@ -29,14 +27,7 @@ _until = click.option("--until", metavar="DATE",
 
 
 def _open(config_path: str, db_path: str | None) -> Database:
-    config = open_config(config_path, db_path, required=False)
-    if not Path(config.database).exists():
-        raise click.ClickException(
-            f"no database at {config.database} (run `warta crawl` first, or pass --db FILE)")
-    try:
-        return open_database(config.database)
-    except StorageError as exc:
-        raise click.ClickException(str(exc)) from exc
+    return open_existing_database(open_config(config_path, db_path, required=False))
 
 
 def _run(query, *args, **kwargs):
