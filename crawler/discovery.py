@@ -91,7 +91,7 @@ def to_utc_iso(value: str | None) -> str | None:
         return None
     value = value.strip()
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        parsed = datetime.fromisoformat(value)
     except ValueError:
         try:
             parsed = parsedate_to_datetime(value)

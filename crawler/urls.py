@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-__all__ = ["HostMap", "canonical_url", "pick_canonical", "host_of", "with_query"]
+__all__ = ["HostMap", "canonical_url", "host_of", "pick_canonical", "with_query"]
 
 # Parameters that identify a campaign or a click, never the page.
 _TRACKING = re.compile(
@@ -64,8 +64,7 @@ def canonical_url(url: str, hosts: HostMap | None = None, *, article: bool = Tru
         path = re.sub(r"(?<=.)/amp/?$", "", path, flags=re.IGNORECASE)
         path = _AMP_SEGMENT.sub(r"\1", path) or "/"
         path = re.sub(r"/{2,}", "/", path)
-        if path.endswith(".amp"):
-            path = path[: -len(".amp")]
+        path = path.removesuffix(".amp")
     return urlunsplit((parts.scheme.lower(), netloc, path, urlencode(sorted(query)), ""))
 
 

@@ -18,7 +18,7 @@ from crawler.urls import canonical_url
 def crawl(config, timeout: float = 120) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "warta", "crawl", "--config", str(config)],
-        capture_output=True, text=True, timeout=timeout,
+        capture_output=True, text=True, timeout=timeout, check=False,
     )
 
 

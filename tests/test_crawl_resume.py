@@ -48,7 +48,7 @@ def test_killed_at_several_points_then_resumed(newsroom, tmp_path):
         urls = stored(tmp_path / "warta.db")
         assert len(urls) == len(set(urls)) and set(urls) <= expected(newsroom)
     final = start_crawl(config)
-    out, err = final.communicate(timeout=120)
+    _out, err = final.communicate(timeout=120)
     assert final.returncode == 0, err[-2000:]
     urls = stored(tmp_path / "warta.db")
     assert sorted(urls) == sorted(expected(newsroom))

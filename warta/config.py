@@ -17,10 +17,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 __all__ = [
+    "DEFAULT_CONFIG_NAME",
     "Config",
     "ConfigError",
-    "CrawlSettings",
     "CrawlJob",
+    "CrawlSettings",
     "DigestSettings",
     "ScheduleSettings",
     "SmtpSettings",
@@ -28,7 +29,6 @@ __all__ = [
     "WatchTerms",
     "WebhookSettings",
     "load_config",
-    "DEFAULT_CONFIG_NAME",
 ]
 
 DEFAULT_CONFIG_NAME = "warta.toml"
@@ -207,7 +207,7 @@ def _build(cls: type, data: object, path: Path, where: str):
 def _convert(hint, value, path: Path, key: str):
     origin = typing.get_origin(hint)
     if origin in (types.UnionType, typing.Union):
-        inner = [a for a in typing.get_args(hint) if a is not type(None)][0]
+        inner = next(a for a in typing.get_args(hint) if a is not type(None))
         return _convert(inner, value, path, key)
     if origin is list:
         (item,) = typing.get_args(hint)

@@ -283,4 +283,4 @@ def _failure_reason(failure: Failure) -> str:
 
 def _host_name(url: str) -> str:
     host = host_of(url)
-    return host[4:] if host.startswith("www.") else host
+    return host.removeprefix("www.")

@@ -8,9 +8,9 @@ import click
 
 from crawler.extensions import COUNTERS
 from crawler.runner import CrawlResult, run_crawl
-from storage.locks import LockHeld
 from storage.database import open_database
 from storage.digests import latest_day
+from storage.locks import LockHeld
 from warta.commands.options import config_options, open_config
 from warta.digest.daily import build_and_deliver
 
