@@ -222,13 +222,13 @@ def _resign_stale(db: Database, params: ClusterParams) -> None:
     signer = Clusterer(params)
     with transaction(db):
         for article_id, url, title, text, old_features in stale:
-            fresh = signer.assign(Doc(key=url, title=title or "", text=text or ""))
-            fresh.features["nearest"] = json.loads(old_features or "{}").get("nearest")
+            fresh = signer.assign(Doc(key=url, title=title or "", text=text or "")).to_record()
+            fresh["features"]["nearest"] = json.loads(old_features or "{}").get("nearest")
             db.execute(
                 "UPDATE signatures SET num_perm = ?, seed = ?, scheme = ?, shingle_sig = ?, "
                 "story_sig = ?, features = ? WHERE article_id = ?",
-                (params.num_perm, params.seed, params.scheme, fresh.shingle_sig, fresh.story_sig,
-                 json.dumps(fresh.features, ensure_ascii=False), article_id),
+                (params.num_perm, params.seed, params.scheme, fresh["shingle_sig"],
+                 fresh["story_sig"], json.dumps(fresh["features"], ensure_ascii=False), article_id),
             )
 
 

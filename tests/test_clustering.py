@@ -7,6 +7,7 @@ import io
 import json
 from datetime import UTC, datetime
 
+import numpy as np
 import pytest
 from clustering_data import BACKGROUND, CAMBODIA, GOLD, MYANMAR, WIRE_COPY, corpus
 
@@ -15,7 +16,11 @@ from pipelines.clustering.clusterer import Clusterer
 from pipelines.clustering.index import Signer, dump_signature, load_signature
 from pipelines.clustering.params import ClusterParams
 from pipelines.clustering.state import Doc
-from pipelines.clustering.text import parse_text, shingle_hashes
+from pipelines.clustering.text import parse_text, shingle_hashes, term_hash
+
+
+def token_hashes(text: str) -> np.ndarray:
+    return np.array([term_hash(t) for t in parse_text(text).tokens], dtype=np.uint32)
 
 
 def iso(epoch: float | None) -> str | None:
@@ -143,7 +148,7 @@ def test_gold_labels_of_the_small_corpus_are_recovered():
 def test_signatures_round_trip_and_record_their_parameters():
     params = ClusterParams(num_perm=64, seed=7)
     signer = Signer(params)
-    signature = signer.sign(shingle_hashes(parse_text(CAMBODIA[0].text).tokens, 5))
+    signature = signer.sign(shingle_hashes(token_hashes(CAMBODIA[0].text), 5))
     data = dump_signature(signature)
     back = load_signature(data)
     assert back == signature and back.seed == 7 and back.scheme == "affine32"
@@ -160,14 +165,16 @@ def test_parameters_are_checked_with_a_message_that_says_how_to_fix_them():
 
 
 def test_names_numbers_and_shingles_of_a_text():
-    parsed = parse_text("Menteri HAM Natalius Pigai bertemu Chea Sovandara. Pertemuan membahas "
-                        "1.243 WNI di Phnom Penh.")
+    text = ("Jakarta - Menteri HAM Natalius Pigai bertemu Chea Sovandara. Pertemuan membahas "
+            "1.243 WNI di Phnom Penh. Pertemuan kedua digelar besok.")
+    parsed = parse_text(text)
     assert {"pigai", "chea", "sovandara", "phnom", "penh", "wni"} <= parsed.names
     assert "pertemuan" not in parsed.names  # capitalized only at the start of a sentence
-    assert "1243" in parsed.numbers
-    assert {"ham natalius pigai", "chea sovandara", "phnom penh"} <= parsed.phrases
-    hashes = shingle_hashes(parsed.tokens, 5)
+    assert not {"jakarta", "menteri"} & parsed.names  # the dateline and the word after it
+    assert "1.243" in parsed.numbers
+    hashes = shingle_hashes(token_hashes(text), 5)
     assert len(hashes) == len(parsed.tokens) - 4
-    assert list(hashes) == list(shingle_hashes(parse_text(
-        "menteri ham natalius pigai bertemu chea sovandara pertemuan membahas 1.243 wni "
-        "di phnom penh").tokens, 5))
+    assert list(hashes) == list(shingle_hashes(token_hashes(
+        "jakarta menteri ham natalius pigai bertemu chea sovandara; pertemuan membahas 1.243 "
+        "wni di phnom penh pertemuan kedua digelar besok"), 5))
+    assert len(shingle_hashes(token_hashes("dua kata"), 5)) == 1

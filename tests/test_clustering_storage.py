@@ -62,7 +62,7 @@ def test_document_frequencies_and_signatures_are_stored(db):
     assert pigai == sum(1 for d in corpus() if "pigai" in (d.title + d.text).lower())
     row = db.execute("SELECT num_perm, seed, scheme, length(shingle_sig), features "
                      "FROM signatures LIMIT 1").fetchone()
-    assert row[:3] == (128, 1, "affine32") and row[3] > 128 * 4
+    assert row[:3] == (64, 1, "affine32") and row[3] > 64 * 4
     assert json.loads(row[4])["terms"]
 
 
@@ -131,12 +131,12 @@ def test_a_split_is_kept_when_a_later_article_links_both_sides(db):
 
 
 def test_signatures_of_other_parameters_are_recomputed_on_load(db):
-    small = ClusterParams(num_perm=64, seed=3, story_bands=16, shingle_bands=8)
+    small = ClusterParams(num_perm=32, seed=3, story_bands=16, shingle_bands=8)
     clusterer = Clusterer(small)
     for doc in crawled([*BACKGROUND, CAMBODIA[0]]):
         store(db, clusterer, doc)
     resumed = load_clusterer(db)
-    assert db.execute("SELECT DISTINCT num_perm, seed FROM signatures").fetchall() == [(128, 1)]
+    assert db.execute("SELECT DISTINCT num_perm, seed FROM signatures").fetchall() == [(64, 1)]
     assert store(db, resumed, crawled([CAMBODIA[1]])[0]).kind == "joined"
 
 

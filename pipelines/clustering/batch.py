@@ -100,12 +100,16 @@ def run_batch(source: Iterable[str], params: ClusterParams | None = None,
               keep: Callable[[dict], bool] | None = None) -> tuple[
         list[tuple[dict, Decision]], list[BadLine]]:
     """Cluster every good line of ``source`` (those ``keep`` accepts, if given); return
-    (record, decision) pairs and the bad lines. Decisions are brought up to date with
+    ({"id": ...}, decision) pairs and the bad lines. Decisions are brought up to date with
     what later articles did: the cluster each ended in, the copy each now points to."""
     clusterer = Clusterer(params)
     problems: list[BadLine] = []
-    results = [(record, clusterer.assign(doc)) for doc, record in read_docs(source, problems)
-               if keep is None or keep(record)]
+    results = []
+    for doc, record in read_docs(source, problems):
+        if keep is None or keep(record):
+            decision = clusterer.assign(doc)
+            decision.signed = None  # nothing is stored: let the signatures go
+            results.append(({"id": record["id"]}, decision))
     by_key = {decision.key: decision for _, decision in results}
     for _, decision in results:
         decision.cluster_id = clusterer.final_cluster(decision.cluster_id)

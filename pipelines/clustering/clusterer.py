@@ -22,13 +22,11 @@ import heapq
 import numpy as np
 
 from pipelines.clustering.features import (
-    TermStatistics, doc_record, flagged_terms, restore_vector, similarities,
+    TermStatistics, flagged_terms, restore_vector, similarities,
 )
-from pipelines.clustering.index import (
-    SignatureIndex, Signer, dump_signature, estimated_jaccard,
-)
-from pipelines.clustering.params import FEATURES_VERSION, ClusterParams
-from pipelines.clustering.state import Cluster, Decision, Doc, Match, Node, StoredArticle
+from pipelines.clustering.index import SignatureIndex, Signer, estimated_jaccard
+from pipelines.clustering.params import ClusterParams
+from pipelines.clustering.state import Cluster, Decision, Doc, Match, Node, Signed, StoredArticle
 from pipelines.clustering.text import ParsedText, parse_text, shingle_hashes, term_hash, text_hash
 
 __all__ = ["Clusterer"]
@@ -65,19 +63,18 @@ class Clusterer:
         if known is not None:
             return self._update(known, doc)
         parsed, title = parse_text(doc.text), parse_text(doc.title or "")
-        vector = self.stats.vector(parsed, title)
+        vector, tokens = self.stats.vector(parsed, title)
         self.stats.add(vector)
         story_terms = _story_terms(parsed, title)
         node = Node(key=doc.key, seq=self._seq, source=doc.source, time=doc.published,
                     seen=doc.seen, text_hash=text_hash(doc.text), vector=vector,
-                    shingle_sig=self.signer.sign(shingle_hashes(parsed.tokens,
-                                                                self.params.shingle_size)),
-                    story_terms=_hashes(story_terms), cluster=0)
+                    shingle_sig=self._shingle_signature(tokens), story_terms=_hashes(story_terms),
+                    cluster=0)
         self._seq += 1
         self._advance(node)
         node.story_sig = self._story_signature(node.story_terms)
-        pool = self._candidates(node)
-        decision = self._as_copy(node, pool) or self._as_story(node, pool)
+        copies, pool = self._candidates(node)
+        decision = self._as_copy(node, copies) or self._as_story(node, pool)
         self._admit(node)
         if self._sweep_due():
             decision.merged.extend(self._sweep())
@@ -87,6 +84,15 @@ class Clusterer:
         self._attach_record(decision, node, parsed, title, story_terms)
         return decision
 
+    def _shingle_signature(self, token_hashes: np.ndarray):
+        """MinHash of one shingle in ``shingle_sample``, chosen by hash value (the same
+        shingles in every text, so the Jaccard estimate stays unbiased)."""
+        hashes = shingle_hashes(token_hashes, self.params.shingle_size)
+        sampled = hashes[hashes % self.params.shingle_sample == 0]
+        if len(hashes) and not len(sampled):  # a text of a few words: its smallest shingle
+            sampled = hashes[[hashes.argmin()]]
+        return self.signer.sign(sampled)
+
     def _story_signature(self, hashes: np.ndarray):
         """MinHash of the article's story terms, leaving out those already in
         ``story_max_df`` or more articles of the window: a term shared by more articles
@@ -95,21 +101,38 @@ class Clusterer:
         limit, df = self.params.story_max_df, self._story_df
         return self.signer.sign([h for h in hashes.tolist() if df.get(h, 0) < limit])
 
-    def _candidates(self, node: Node) -> list[Node]:
+    def _candidates(self, node: Node) -> tuple[list[Node], list[Node]]:
+        """Articles that may be copies of ``node`` (shingle buckets, same text hash), and
+        all candidates (with the names-and-numbers buckets), each in arrival order."""
         copies, stories = self.index.candidates(node.shingle_sig, node.story_sig)
-        keys = set(copies) | set(stories)
-        pool = [self.nodes[k] for k in keys if k in self.nodes]
-        pool.extend(n for n in self._by_hash.get(node.text_hash, ()) if n.key not in keys)
-        pool.sort(key=lambda n: n.seq)
-        return pool
+        nodes = self.nodes
+        same = [n for n in self._by_hash.get(node.text_hash, ())]
+        copy_pool = {n.key: n for n in same}
+        copy_pool.update((k, nodes[k]) for k in copies if k in nodes)
+        pool = dict(copy_pool)
+        pool.update((k, nodes[k]) for k in stories if k in nodes)
+        return sorted(copy_pool.values(), key=_arrival), sorted(pool.values(), key=_arrival)
+
+    def _shortlist(self, node: Node, pool: list[Node]) -> list[Node]:
+        """The candidates worth a cosine: close enough in time and, when there are more
+        than ``verify_limit``, those whose story signatures agree most with ``node``'s."""
+        pool = [other for other in pool if self._close_in_time(node, other)]
+        if len(pool) <= self.params.verify_limit:
+            return pool
+        agreement = _estimates(node.story_sig, [other.story_sig for other in pool])
+        order = sorted(range(len(pool)), key=lambda i: (-agreement[i], i))
+        return sorted((pool[i] for i in order[:self.params.verify_limit]), key=_arrival)
 
     def _as_copy(self, node: Node, pool: list[Node]) -> Decision | None:
-        best, best_j = None, 0.0
-        for other in pool:
-            j = self._jaccard(node, other)
-            if j >= self.params.duplicate_threshold and j > best_j:
-                best, best_j = other, j
-        if best is None:
+        if not pool:
+            return None
+        jaccards = _estimates(node.shingle_sig, [other.shingle_sig for other in pool])
+        for i, other in enumerate(pool):
+            if other.text_hash == node.text_hash:
+                jaccards[i] = 1.0
+        best_i = int(np.argmax(jaccards))  # the earliest arrival among equals
+        best, best_j = pool[best_i], float(jaccards[best_i])
+        if best_j < self.params.duplicate_threshold:
             return None
         root = self.nodes.get(best.duplicate_of or best.key)
         node.cluster = best.cluster
@@ -133,7 +156,7 @@ class Clusterer:
                         duplicate_of=root_key, similarity=round(similarity, 4), matches=[match])
 
     def _as_story(self, node: Node, pool: list[Node]) -> Decision:
-        pool = [other for other in pool if self._close_in_time(node, other)]
+        pool = self._shortlist(node, pool)
         scores = similarities(self.stats, node.vector, [other.vector for other in pool])
         ranked = sorted(zip(scores.tolist(), pool), key=lambda p: (-p[0], p[1].seq))
         matches = [Match(o.key, o.cluster, s) for s, o in ranked[:_MATCHES_KEPT]]
@@ -167,9 +190,8 @@ class Clusterer:
             story_terms = _story_terms(parsed, title)
             self._forget(node)
             node.text_hash = decision.text_hash
-            node.vector = self.stats.vector(parsed, title)
-            node.shingle_sig = self.signer.sign(
-                shingle_hashes(parsed.tokens, self.params.shingle_size))
+            node.vector, tokens = self.stats.vector(parsed, title)
+            node.shingle_sig = self._shingle_signature(tokens)
             node.story_terms = _hashes(story_terms)
             node.story_sig = self._story_signature(node.story_terms)
             self._admit(node)
@@ -248,9 +270,8 @@ class Clusterer:
         doubles, up to ``sweep_until``."""
         merged = []
         for node in sorted(self.nodes.values(), key=lambda n: n.seq):
-            others = [o for o in self._candidates(node)
-                      if o.seq < node.seq and o.cluster != node.cluster
-                      and self._close_in_time(node, o)]
+            others = [o for o in self._shortlist(node, self._candidates(node)[1])
+                      if o.seq < node.seq and o.cluster != node.cluster]
             if not others:
                 continue
             scores = similarities(self.stats, node.vector, [o.vector for o in others])
@@ -328,14 +349,11 @@ class Clusterer:
 
     def _attach_record(self, decision: Decision, node: Node, parsed: ParsedText,
                        title: ParsedText, story_terms: list[str]) -> None:
-        record = doc_record(self.stats, node.vector, parsed, title)
-        record["story"] = story_terms
-        record["v"] = FEATURES_VERSION
-        record["nearest"] = node.nearest
-        decision.features = record
-        decision.shingle_sig = dump_signature(node.shingle_sig)
-        decision.story_sig = dump_signature(node.story_sig)
-        decision.signer = (self.signer.num_perm, self.signer.seed, self.signer.scheme)
+        decision.signed = Signed(
+            stats=self.stats, vector=node.vector, names=parsed.names,
+            numbers=parsed.numbers | title.numbers, story=story_terms, nearest=node.nearest,
+            shingle_sig=node.shingle_sig, story_sig=node.story_sig,
+            signer=(self.signer.num_perm, self.signer.seed, self.signer.scheme))
 
     # -- restoring from storage -------------------------------------------------------
 
@@ -382,3 +400,14 @@ def _hashes(terms: list[str]) -> np.ndarray:
 
 def _arrival(node: Node) -> int:
     return node.seq
+
+
+def _estimates(signature, others: list) -> np.ndarray:
+    """Estimated Jaccard of ``signature`` with each of ``others`` (0 where one is None)."""
+    estimates = np.zeros(len(others))
+    present = [i for i, other in enumerate(others) if other is not None]
+    if signature is None or not present:
+        return estimates
+    values = np.stack([others[i].hashvalues for i in present])
+    estimates[present] = (values == signature.hashvalues).mean(axis=1)
+    return estimates

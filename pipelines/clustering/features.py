@@ -10,7 +10,6 @@ figures) carry the similarity.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,6 +50,8 @@ class TermStatistics:
         self._ids: dict[str, int] = {}
         self._terms: list[str] = []
         self._df = np.zeros(1024, dtype=np.int64)
+        self._log_df = np.zeros(1024, dtype=np.float64)  # ln(df + 1), kept with df
+        self._hashes = np.zeros(1024, dtype=np.uint32)  # term_hash of each vocabulary term
         self._scratch = np.zeros(1024, dtype=np.float64)
         counts = np.arange(256) % _NAME_FLAG
         weights = 1.0 + np.log(np.maximum(counts, 1))
@@ -61,23 +62,22 @@ class TermStatistics:
     def __len__(self) -> int:
         return len(self._terms)
 
-    def vector(self, parsed: ParsedText, title: ParsedText | None = None) -> DocVector:
-        """The term vector of a text (and its title, whose words count like the body's)."""
-        counts = Counter(parsed.tokens)
-        if title is not None:
-            counts.update(title.tokens)
-        special = flagged_terms(parsed, title)
-        ids = np.fromiter((self.intern(t) for t in counts), dtype=np.int32, count=len(counts))
-        codes = np.fromiter(
-            (min(c, _TF_LIMIT) | (_NAME_FLAG if t in special else 0) for t, c in counts.items()),
-            dtype=np.uint8, count=len(counts),
-        )
-        return _in_term_order(ids, codes, counts)
+    def vector(self, parsed: ParsedText,
+               title: ParsedText | None = None) -> tuple[DocVector, np.ndarray]:
+        """The term vector of a text and its title (whose words count like the body's),
+        and the stable hashes of the text's tokens in order (for its shingles)."""
+        body = self.intern_all(parsed.tokens)
+        every = np.array(body + (self.intern_all(title.tokens) if title else []), dtype=np.int32)
+        ids, counts = np.unique(every, return_counts=True)
+        flagged = np.isin(ids, self.intern_all(list(flagged_terms(parsed, title))))
+        codes = (np.minimum(counts, _TF_LIMIT) | flagged * _NAME_FLAG).astype(np.uint8)
+        return self.in_term_order(ids, codes), self._hashes[every[:len(body)]]
 
     def add(self, vector: DocVector) -> None:
         """Count one more article containing the terms of ``vector``."""
         self.n_docs += 1
         self._df[vector.ids] += 1
+        self._log_df[vector.ids] = np.log(self._df[vector.ids] + 1.0)
 
     def load(self, frequencies: dict[str, int], n_docs: int) -> None:
         """Restore stored document frequencies (before any article is added)."""
@@ -85,6 +85,7 @@ class TermStatistics:
         for term, df in frequencies.items():
             index = self.intern(term)  # may grow self._df: look it up only afterwards
             self._df[index] += df
+        self._log_df = np.log(self._df + 1.0)
 
     def df(self, term: str) -> int:
         index = self._ids.get(term)
@@ -95,7 +96,7 @@ class TermStatistics:
 
     def weights(self, vector: DocVector) -> np.ndarray:
         """The IDF-weighted term weights of ``vector`` under the current frequencies."""
-        idf = np.log((self.n_docs + 2.0) / (self._df[vector.ids] + 1.0))
+        idf = math.log(self.n_docs + 2.0) - self._log_df[vector.ids]
         return self._code_weight[vector.codes] * idf
 
     def intern(self, term: str) -> int:
@@ -105,9 +106,28 @@ class TermStatistics:
             index = self._ids[term] = len(self._terms)
             self._terms.append(term)
             if index >= len(self._df):
-                self._df = np.concatenate([self._df, np.zeros_like(self._df)])
-                self._scratch = np.concatenate([self._scratch, np.zeros_like(self._scratch)])
+                grow = len(self._df)
+                self._df = np.concatenate([self._df, np.zeros(grow, dtype=self._df.dtype)])
+                self._log_df = np.concatenate([self._log_df, np.zeros(grow)])
+                self._hashes = np.concatenate([self._hashes, np.zeros(grow, dtype=np.uint32)])
+                self._scratch = np.concatenate([self._scratch, np.zeros(grow)])
+            self._hashes[index] = term_hash(term)
         return index
+
+    def intern_all(self, terms) -> list[int]:
+        """The vocabulary ids of ``terms``, in order, adding the new ones."""
+        get = self._ids.get
+        ids = [get(t) for t in terms]
+        if None in ids:
+            ids = [self.intern(t) if i is None else i for t, i in zip(terms, ids)]
+        return ids
+
+    def in_term_order(self, ids: np.ndarray, codes: np.ndarray) -> DocVector:
+        """A vector ordered by its terms' stable hashes, not by vocabulary ids (which
+        depend on the order terms were first met): sums run in the same order after a
+        restart, so scores are bit-for-bit those of a continuous run."""
+        order = np.lexsort((ids, self._hashes[ids]))
+        return DocVector(ids[order], codes[order])
 
     def scratch(self) -> np.ndarray:
         """A zeroed dense array over the vocabulary, for one dot product at a time."""
@@ -155,15 +175,15 @@ def flagged_terms(parsed: ParsedText, title: ParsedText | None) -> frozenset[str
     return parsed.names | parsed.numbers | (title.numbers if title is not None else frozenset())
 
 
-def doc_record(stats: TermStatistics, vector: DocVector, parsed: ParsedText,
-               title: ParsedText | None) -> dict:
+def doc_record(stats: TermStatistics, vector: DocVector, names: frozenset[str],
+               numbers: frozenset[str]) -> dict:
     """The JSON-able features stored with an article's signatures (see ``restore_vector``)."""
+    term = stats.term
+    counts = (vector.codes & (_NAME_FLAG - 1)).tolist()
     return {
-        "terms": {stats.term(int(i)): int(c) & (_NAME_FLAG - 1)
-                  for i, c in zip(vector.ids, vector.codes)},
-        "names": sorted(parsed.names),
-        "phrases": sorted(parsed.phrases),
-        "numbers": sorted(parsed.numbers | (title.numbers if title is not None else set())),
+        "terms": {term(i): c for i, c in zip(vector.ids.tolist(), counts)},
+        "names": sorted(names),
+        "numbers": sorted(numbers),
     }
 
 
@@ -171,18 +191,7 @@ def restore_vector(stats: TermStatistics, record: dict) -> DocVector:
     """The term vector a stored feature record describes."""
     special = set(record.get("names", ())) | set(record.get("numbers", ()))
     terms = record.get("terms", {})
-    ids = np.fromiter((stats.intern(t) for t in terms), dtype=np.int32, count=len(terms))
-    codes = np.fromiter(
-        (min(int(c), _TF_LIMIT) | (_NAME_FLAG if t in special else 0) for t, c in terms.items()),
-        dtype=np.uint8, count=len(terms),
-    )
-    return _in_term_order(ids, codes, terms)
-
-
-def _in_term_order(ids: np.ndarray, codes: np.ndarray, terms) -> DocVector:
-    """A vector ordered by its terms' stable hashes, not by vocabulary ids (which depend
-    on the order terms were first met): sums run in the same order after a restart, so
-    scores are bit-for-bit those of a continuous run."""
-    hashes = np.fromiter((term_hash(t) for t in terms), dtype=np.uint32, count=len(ids))
-    order = np.lexsort((ids, hashes))
-    return DocVector(ids[order], codes[order])
+    ids = np.array(stats.intern_all(terms), dtype=np.int32)
+    codes = np.array([min(int(c), _TF_LIMIT) | (_NAME_FLAG if t in special else 0)
+                      for t, c in terms.items()], dtype=np.uint8)
+    return stats.in_term_order(ids, codes)

@@ -17,14 +17,16 @@ from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from pipelines.clustering.params import ClusterParams
 
-__all__ = ["Signer", "SignatureIndex", "dump_signature", "load_signature"]
+__all__ = [
+    "Signer", "SignatureIndex", "dump_signature", "estimated_jaccard", "load_signature",
+]
 
 _BYTE_ORDER = "<"
 
 
-def _prehashed(value: int) -> int:
-    """The MinHash input hash: values are already stable 32-bit hashes."""
-    return value
+# The MinHash input hash: values are already stable 32-bit hashes, so ``int`` (the
+# identity on them, and a C call) is the hash function.
+_PREHASHED = int
 
 
 class Signer:
@@ -33,14 +35,14 @@ class Signer:
     def __init__(self, params: ClusterParams) -> None:
         self.num_perm, self.seed, self.scheme = params.num_perm, params.seed, params.scheme
         self._permutations = MinHash(num_perm=self.num_perm, seed=self.seed, scheme=self.scheme,
-                                     hashfunc=_prehashed).permutations
+                                     hashfunc=_PREHASHED).permutations
 
     def sign(self, hashes: np.ndarray | list[int]) -> LeanMinHash | None:
         """The signature of a set of 32-bit hashes; ``None`` for an empty set."""
         values = hashes.tolist() if isinstance(hashes, np.ndarray) else list(hashes)
         if not values:
             return None
-        minhash = MinHash(num_perm=self.num_perm, seed=self.seed, hashfunc=_prehashed,
+        minhash = MinHash(num_perm=self.num_perm, seed=self.seed, hashfunc=_PREHASHED,
                           permutations=self._permutations, scheme=self.scheme)
         minhash.update_batch(values)
         return LeanMinHash(minhash)

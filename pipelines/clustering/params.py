@@ -20,13 +20,14 @@ FEATURES_VERSION = 1
 class ClusterParams:
     """How articles are signed, indexed and compared.
 
-    Tier 1 (duplicates): word ``shingle_size``-shingles, MinHash with ``num_perm``
-    permutations; LSH bands ``shingle_bands`` x ``shingle_rows``; a candidate whose
+    Tier 1 (duplicates): word ``shingle_size``-shingles, one in ``shingle_sample``
+    kept by hash value, MinHash with ``num_perm`` permutations; LSH bands ``shingle_bands`` x ``shingle_rows``; a candidate whose
     estimated Jaccard reaches ``duplicate_threshold`` is a near-verbatim copy.
 
     Tier 2 (stories): the story signature is a MinHash of the article's names,
     numbers and headline words, leaving out those already in ``story_max_df`` or more
-    articles of the window; LSH bands ``story_bands`` x ``story_rows``.
+    articles of the window; LSH bands ``story_bands`` x ``story_rows``. At most
+    ``verify_limit`` candidates, those whose story signatures agree most, are scored.
     Candidates are verified by the cosine of IDF-weighted term vectors, names and
     numbers counting ``name_weight`` times a common word; an article joins the
     cluster of its best match when the cosine reaches ``join_threshold`` and, if both
@@ -42,20 +43,22 @@ class ClusterParams:
     memory; ``{"type": "redis", ...}`` for an index shared between workers).
     """
 
-    num_perm: int = 128
+    num_perm: int = 64
     seed: int = 1
     scheme: str = "affine32"
     shingle_size: int = 5
-    shingle_bands: int = 16
+    shingle_sample: int = 4
+    shingle_bands: int = 8
     shingle_rows: int = 4
     duplicate_threshold: float = 0.5
-    story_bands: int = 32
+    story_bands: int = 16
     story_rows: int = 2
     story_max_df: int = 200
+    verify_limit: int = 8
     name_weight: float = 2.0
     join_threshold: float = 0.25
     idf_margin: float = 0.5
-    sweep_until: int = 4096
+    sweep_until: int = 1024
     max_gap_hours: float = 72.0
     window_days: float = 7.0
     lsh_storage: dict = field(default_factory=lambda: {"type": "dict"})
@@ -72,12 +75,16 @@ class ClusterParams:
                     f"{name}_bands x {name}_rows = {bands * rows} exceeds num_perm "
                     f"{self.num_perm}; raise num_perm or use fewer bands"
                 )
+        if self.verify_limit < 1:
+            raise ValueError(f"verify_limit must be 1 or more, got {self.verify_limit}")
         if self.story_max_df < 2:
             raise ValueError(f"story_max_df must be 2 or more, got {self.story_max_df}")
         for name in ("duplicate_threshold", "join_threshold"):
             value = getattr(self, name)
             if not 0.0 < value <= 1.0:
                 raise ValueError(f"{name} must be above 0 and at most 1, got {value}")
+        if self.shingle_sample < 1:
+            raise ValueError(f"shingle_sample must be 1 or more, got {self.shingle_sample}")
         if not 1 <= self.shingle_size <= 8:
             raise ValueError(f"shingle_size must be between 1 and 8, got {self.shingle_size}")
         if self.max_gap_hours <= 0 or self.window_days * 24 < self.max_gap_hours:

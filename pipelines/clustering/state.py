@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from datasketch import LeanMinHash
 
-from pipelines.clustering.features import DocVector
+from pipelines.clustering.features import DocVector, TermStatistics, doc_record
+from pipelines.clustering.index import dump_signature
+from pipelines.clustering.params import FEATURES_VERSION
 
-__all__ = ["Cluster", "Decision", "Doc", "Match", "Node", "StoredArticle"]
+__all__ = ["Cluster", "Decision", "Doc", "Match", "Node", "Signed", "StoredArticle"]
 
 
 @dataclass(frozen=True)
@@ -76,13 +78,12 @@ class Cluster:
 
 @dataclass(frozen=True)
 class Match:
-    """An article compared with the incoming one: its key, cluster, cosine, the terms
-    that carried the score (term, share, is a name or number), estimated shingle Jaccard."""
+    """An article compared with the incoming one: its key, its cluster, the cosine
+    and, for copies, the estimated shingle Jaccard."""
 
     key: str
     cluster: int
     score: float
-    terms: tuple[tuple[str, float, bool], ...] = ()
     jaccard: float | None = None
 
 
@@ -109,14 +110,26 @@ class Decision:
     merged: list[tuple[int, int]] = field(default_factory=list)  # (dropped, kept)
     reparented: dict[str, float] = field(default_factory=dict)
     representative: str | None = None
-    features: dict | None = None
-    shingle_sig: bytes | None = None
-    story_sig: bytes | None = None
-    signer: tuple[int, int, str] | None = None  # num_perm, seed, scheme
+    signed: Signed | None = field(default=None, repr=False)
+
+    @property
+    def features(self) -> dict | None:
+        """The feature record to store with the signatures (None: nothing new to store)."""
+        return None if self.signed is None else self.signed.features()
 
     def to_record(self) -> dict:
-        """What storage needs to persist the decision, as plain values."""
-        return {name: getattr(self, name) for name in _RECORD_FIELDS}
+        """What storage needs to persist the decision, as plain values: the fields
+        above, ``features``, the signatures as bytes and ``signer`` (num_perm, seed,
+        scheme)."""
+        record = {name: getattr(self, name) for name in _RECORD_FIELDS}
+        signed = self.signed
+        record.update(
+            features=None if signed is None else signed.features(),
+            shingle_sig=None if signed is None else dump_signature(signed.shingle_sig),
+            story_sig=None if signed is None else dump_signature(signed.story_sig),
+            signer=None if signed is None else signed.signer,
+        )
+        return record
 
     def explain(self) -> dict:
         """A JSON-able account of the decision."""
@@ -128,19 +141,34 @@ class Decision:
             "duplicate_of": self.duplicate_of,
             "similarity": self.similarity,
             "merged": self.merged,
-            "nearest": [
-                {"article": m.key, "cluster": m.cluster, "score": round(m.score, 4),
-                 "jaccard": m.jaccard,
-                 "names": [t for t, _, special in m.terms if special],
-                 "terms": [t for t, _, special in m.terms if not special]}
-                for m in self.matches
-            ],
+            "nearest": [{"article": m.key, "cluster": m.cluster, "score": round(m.score, 4),
+                         "jaccard": m.jaccard} for m in self.matches],
         }
 
 
 _RECORD_FIELDS = ("key", "kind", "cluster_id", "text_hash", "score", "duplicate_of", "similarity",
-                  "merged", "reparented", "representative", "features", "shingle_sig",
-                  "story_sig", "signer")
+                  "merged", "reparented", "representative")
+
+
+@dataclass(frozen=True)
+class Signed:
+    """An article's signatures and what its stored feature record is made from (built
+    only when storage asks: a batch run never needs it)."""
+
+    stats: TermStatistics
+    vector: DocVector
+    names: frozenset[str]
+    numbers: frozenset[str]
+    story: list[str]
+    nearest: str | None
+    shingle_sig: LeanMinHash | None
+    story_sig: LeanMinHash | None
+    signer: tuple[int, int, str]
+
+    def features(self) -> dict:
+        record = doc_record(self.stats, self.vector, self.names, self.numbers)
+        record.update(story=self.story, v=FEATURES_VERSION, nearest=self.nearest)
+        return record
 
 
 @dataclass(frozen=True)
