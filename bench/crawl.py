@@ -9,7 +9,10 @@ Prints, for one `warta crawl` process over the newsroom on 127.0.0.x:
 - the ceiling: the same pages' HTML through ``extract_page`` alone in one worker
   process per core, pages/s;
 - the crawl's share of that ceiling;
-- a second, unchanged crawl: article pages fetched (must be 0) and its wall time.
+- a second, unchanged crawl: article pages fetched (must be 0) and its wall time;
+- CPU time per page by stage: download (a crawl with no item pipelines: discovery,
+  fetching, the spider), then extraction, relevance, clustering and storage, each run
+  alone over the same pages in this process.
 
 The newsroom's HTTP server runs in this process, on the same cores as the crawl, so the
 figures include its cost.
@@ -29,18 +32,30 @@ import urllib.request
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
 from newsroom.server import Newsroom
+from pipelines.clustering.clusterer import Clusterer
+from pipelines.clustering.state import Doc
 from pipelines.extraction.extract import extract_page
+from pipelines.relevance import WatchMatcher
+from storage.articles import save_article
+from storage.clusters import apply_decision
+from storage.database import open_database, transaction
+from warta.config import load_config
 
 
-def crawl_once(config: Path) -> tuple[float, float]:
-    """Run `warta crawl`; return its wall time and the CPU seconds of it and its children."""
+def crawl_once(config: Path, *, pipelines: bool = True) -> tuple[float, float]:
+    """Crawl once; return the wall time and the CPU seconds of the crawl and its children.
+    Without ``pipelines`` it runs ``scrapy crawl news`` with no item pipelines."""
+    command = [sys.executable, "-m", "warta", "crawl", "--config", str(config)]
+    if not pipelines:
+        command = [sys.executable, "-m", "scrapy", "crawl", "news", "-s", f"WARTA_CONFIG={config}",
+                   "-s", "ITEM_PIPELINES={}", "-s", "LOG_LEVEL=WARNING"]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "warta", "crawl", "--config", str(config)],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - started
     if done.returncode not in (0,):
         sys.exit(f"the crawl failed:\n{done.stderr[-3000:]}")
@@ -49,10 +64,44 @@ def crawl_once(config: Path) -> tuple[float, float]:
     return wall, cpu
 
 
-def fetched(db: Path, run: int) -> int:
+def fetched(db: Path, run: int) -> tuple[int, float]:
+    """Article pages the ``run``-th crawl fetched, and its duration from the run ledger
+    (spider open to close: without the process start)."""
     with sqlite3.connect(db) as conn:
-        run_id = conn.execute("SELECT id FROM crawl_runs ORDER BY id LIMIT 1 OFFSET ?", (run,)).fetchone()[0]
-        return conn.execute("SELECT sum(fetched) FROM crawl_run_sources WHERE run_id = ?", (run_id,)).fetchone()[0]
+        run_id, seconds = conn.execute(
+            "SELECT id, (julianday(finished_at) - julianday(started_at)) * 86400 FROM crawl_runs "
+            "ORDER BY id LIMIT 1 OFFSET ?", (run,)).fetchone()
+        pages = conn.execute("SELECT sum(fetched) FROM crawl_run_sources WHERE run_id = ?",
+                             (run_id,)).fetchone()[0]
+        return pages, seconds
+
+
+def stage_cpu(html: list[str], config_path: Path, db_path: Path) -> dict[str, float]:
+    """CPU seconds per page of each item stage, run alone over ``html`` in this process."""
+    watch = WatchMatcher(load_config(config_path).watch)
+    clusterer = Clusterer()
+    db = open_database(db_path)
+    spent = dict.fromkeys(("extraction", "relevance", "clustering", "storage"), 0.0)
+    for n, page in enumerate(html):
+        url = f"http://bench.invalid/{n}"
+        clock = time.process_time()
+        extraction = extract_page(page, url)
+        spent["extraction"] += time.process_time() - clock
+        clock = time.process_time()
+        relevance = watch.score(extraction.title, extraction.text)
+        spent["relevance"] += time.process_time() - clock
+        clock = time.process_time()
+        decision = clusterer.assign(Doc(url, extraction.title or "", extraction.text, float(n), "bench"))
+        spent["clustering"] += time.process_time() - clock
+        clock = time.process_time()
+        record = {"url": url, "source": "bench", "fetched_at": "2025-11-20T00:00:00Z",
+                  "title": extraction.title, "text": extraction.text,
+                  "relevant": relevance.relevant, "matched_terms": relevance.matched_terms}
+        with transaction(db):
+            apply_decision(db, save_article(db, record, None), decision)
+        spent["storage"] += time.process_time() - clock
+    db.close()
+    return {stage: seconds / len(html) for stage, seconds in spent.items()}
 
 
 def _extract(html: str) -> int:
@@ -77,19 +126,28 @@ def main() -> None:
         db = Path(tmp) / "warta.db"
         config = room.write_config(Path(tmp) / "warta.toml", db, timeout=10.0)
         wall, cpu = crawl_once(config)
-        pages = fetched(db, 0)
+        pages, crawling = fetched(db, 0)
         again_wall, _ = crawl_once(config)
-        again = fetched(db, 1)
+        again, _ = fetched(db, 1)
         html = [urllib.request.urlopen(g["url"], timeout=10).read().decode("utf-8", "replace")
                 for g in room.gold_records()]
+        bare = Path(tmp) / "bare.toml"
+        bare.write_text(config.read_text(encoding="utf-8").replace(str(db), str(Path(tmp) / "bare.db")),
+                        encoding="utf-8")
+        bare_wall, bare_cpu = crawl_once(bare, pipelines=False)
+        stages = {"download": bare_cpu / pages, **stage_cpu(html, config, Path(tmp) / "stages.db")}
     top = ceiling(html, workers)
-    rate = pages / wall
+    rate = pages / crawling
     print(f"newsroom x{args.scale}: {len(html)} gold articles, {workers} cores")
-    print(f"crawl:    {pages} article pages in {wall:.1f} s = {rate:.1f} pages/s, "
+    print(f"crawl:    {pages} article pages in {crawling:.1f} s of crawling = {rate:.1f} pages/s "
+          f"({wall:.1f} s with the process start: {pages / wall:.1f} pages/s), "
           f"{1000 * cpu / max(pages, 1):.1f} ms CPU per page (crawl + workers)")
     print(f"ceiling:  extraction alone in {workers} processes = {top:.1f} pages/s")
     print(f"share:    {100 * rate / top:.0f} % of the extraction-alone ceiling")
     print(f"second crawl: {again} article pages fetched, {again_wall:.1f} s")
+    print(f"CPU per page by stage (download = a crawl with no item pipelines, {bare_wall:.1f} s wall):")
+    for stage, seconds in stages.items():
+        print(f"  {stage:<11} {1000 * seconds:6.2f} ms")
 
 
 if __name__ == "__main__":

@@ -50,3 +50,6 @@ EXTENSIONS = {
 }
 PROGRESS_INTERVAL = 5.0  # seconds between progress lines on stderr
 LOG_FORMATTER = "crawler.logformatter.ShortLogFormatter"
+
+STORAGE_BATCH_SIZE = 50  # articles written per transaction
+STORAGE_BATCH_SECONDS = 1.0  # and at least this often

@@ -1,11 +1,19 @@
-"""The last stage: write each article, and its cluster update, in one transaction."""
+"""The last stage: write each article together with its story decision.
+
+Articles are written in small batches, one transaction a batch and a savepoint an
+article, so a crawl does not pay a commit per page; a batch is flushed when it
+holds ``STORAGE_BATCH_SIZE`` articles, every ``STORAGE_BATCH_SECONDS`` and when the
+spider closes. An article that fails rolls back alone and is recorded; its URL stays
+unseen, so the next run fetches it again. A crawl killed outright loses at most the
+unflushed batch, which the next run fetches again for the same reason.
+"""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict
+from dataclasses import fields
 
-from scrapy.exceptions import DropItem
+from scrapy.utils.asyncio import create_looping_call
 
 from crawler.signals import url_failed
 from storage.articles import find_article, save_article
@@ -19,43 +27,73 @@ logger = logging.getLogger(__name__)
 
 class StoragePipeline:
     """Stores articles, with their story decisions, in the database named by
-    ``STORAGE_DB_PATH``.
+    ``STORAGE_DB_PATH``."""
 
-    A write that fails rolls back that article alone, is recorded in the run
-    ledger, and leaves its URL unseen so the next run fetches it again."""
-
-    def __init__(self, crawler, db_path: str):
+    def __init__(self, crawler, db_path: str, batch_size: int, batch_seconds: float):
         self.crawler = crawler
         self.db_path = db_path
+        self.batch_size = batch_size
+        self.batch_seconds = batch_seconds
+        self.pending: list = []
         self.db = None
+        self.flusher = None
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler, crawler.settings["STORAGE_DB_PATH"])
+        settings = crawler.settings
+        return cls(crawler, settings["STORAGE_DB_PATH"], settings.getint("STORAGE_BATCH_SIZE"),
+                   settings.getfloat("STORAGE_BATCH_SECONDS"))
 
     def open_spider(self):
         self.db = open_database(self.db_path)
+        self.flusher = create_looping_call(self.flush)
+        self.flusher.start(self.batch_seconds, now=False)
 
     def close_spider(self):
+        if self.flusher is not None and self.flusher.running:
+            self.flusher.stop()
         if self.db is not None:
+            self.flush()
             self.db.close()
 
     def process_item(self, item):
-        stats = self.crawler.stats
+        self.pending.append(item)
+        if len(self.pending) >= self.batch_size:
+            self.flush()
+        return item
+
+    def flush(self) -> None:
+        """Write the pending articles: one transaction, a savepoint each."""
+        batch, self.pending = self.pending, []
+        if not batch:
+            return
+        outcomes = []
+        try:
+            with transaction(self.db):
+                outcomes = [self._write(item) for item in batch]
+        except StorageError as exc:  # the transaction itself failed (an I/O error, a full disk)
+            logger.warning("a batch of %d articles failed (%s); writing them one at a time", len(batch), exc)
+            outcomes = [self._write(item) for item in batch]
+        for item, (outcome, error) in zip(batch, outcomes):
+            self.crawler.stats.inc_value(f"source/{item.source}/{outcome}")
+            if error is not None:
+                logger.warning("not stored: %s: %s", item.url, error)
+                self.crawler.signals.send_catch_log(
+                    signal=url_failed, source=item.source, url=item.url, stage="store", reason=error, status=None
+                )
+
+    def _write(self, item) -> tuple[str, str | None]:
+        """Write one article in its own savepoint (or transaction); return the counter it
+        adds to and, if it failed, why."""
         # cluster columns are written by apply_decision, once the story row exists
-        record = {**asdict(item), "cluster_id": None, "duplicate_of": None, "similarity": None}
+        record = {f.name: getattr(item, f.name) for f in fields(item)}
+        record.update(cluster_id=None, duplicate_of=None, similarity=None)
         try:
             with transaction(self.db):
                 existed = find_article(self.db, [item.url, *item.requested_urls]) is not None
-                article_id = save_article(self.db, record, stats.get_value("warta/run_id"))
+                article_id = save_article(self.db, record, self.crawler.stats.get_value("warta/run_id"))
                 if item.clustering is not None:
                     apply_decision(self.db, article_id, item.clustering)
         except StorageError as exc:
-            stats.inc_value(f"source/{item.source}/failed")
-            self.crawler.signals.send_catch_log(
-                signal=url_failed, source=item.source, url=item.url, stage="store", reason=str(exc), status=None
-            )
-            raise DropItem(f"not stored: {exc}") from exc
-        key = "irrelevant" if not item.relevant else ("updated" if existed else "new")
-        stats.inc_value(f"source/{item.source}/{key}")
-        return item
+            return "failed", str(exc)
+        return ("irrelevant" if not item.relevant else "updated" if existed else "new"), None

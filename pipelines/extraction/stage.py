@@ -35,6 +35,7 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import NotConfigured
 
 from crawler.signals import url_failed
+from pipelines.extraction.dispatch import BatchDispatcher
 from pipelines.extraction.extract import Extraction, extract_page
 from pipelines.extraction.workers import exit_with_parent
 from storage.articles import find_article
@@ -54,6 +55,7 @@ class ExtractionPipeline:
         self.workers = workers or os.cpu_count() or 1
         self.db_path = db_path
         self.executor: Executor | None = None
+        self.dispatcher: BatchDispatcher | None = None
         self.db = None
         self.learned: dict[str, frozenset[str]] = {}
         self.pending: dict[str, tuple[str, tuple[str, ...], str | None]] = {}
@@ -67,6 +69,7 @@ class ExtractionPipeline:
 
     def open_spider(self):
         self.executor = self._new_executor()
+        self.dispatcher = BatchDispatcher(self.executor, slots=self.workers + 1)
         if self.db_path:
             try:
                 self.db = open_database(self.db_path)
@@ -102,12 +105,12 @@ class ExtractionPipeline:
             more_pages=tuple(adapter.get("more_pages") or ()),
         )
         try:
-            result = await asyncio.get_running_loop().run_in_executor(self.executor, job)
+            result = await self.dispatcher.run(job)
         except Exception as exc:  # the pool broke, or the page could not be handed over
             logger.exception("extraction of %s failed", adapter.get("url"))
             result = Extraction(note=f"extraction failed: {type(exc).__name__}: {exc}")
-            if isinstance(exc, BrokenProcessPool):
-                self.executor = self._new_executor()
+            if isinstance(exc, BrokenProcessPool) and self.dispatcher.executor is self.executor:
+                self.executor = self.dispatcher.executor = self._new_executor()
         self._fill(adapter, result)
         self._count(source, adapter, result)
         self._remember(source, adapter, result)
