@@ -8,8 +8,9 @@
 `speed` writes a synthetic JSON Lines file and times the `warta cluster` command on one
 core (OMP_NUM_THREADS=1), with its peak memory. `growth` feeds one clusterer in
 process and measures the per-article time over the 5,000 articles that follow each
-size, so the index holds that many articles in its window (the synthetic stream spans
-less than the window), and the process's peak memory.
+size, when the index holds that many articles in its window (the synthetic stream
+spans less than the window), and the process's peak memory. Timings on a shared
+machine vary with its load: run twice and keep the better figures.
 """
 
 from __future__ import annotations
@@ -136,6 +137,7 @@ def growth(sizes: list[int]) -> list[dict]:
         while fed < size:
             clusterer.assign(_doc(next(stream)))
             fed += 1
+        window = len(clusterer.nodes)
         sample = [_doc(next(stream)) for _ in range(SAMPLE)]
         times = []
         for doc in sample:
@@ -144,7 +146,7 @@ def growth(sizes: list[int]) -> list[dict]:
             times.append(time.perf_counter() - started)
         fed += SAMPLE
         times.sort()
-        row = {"window": len(clusterer.nodes), "p50_ms": times[len(times) // 2] * 1e3,
+        row = {"window": window, "p50_ms": times[len(times) // 2] * 1e3,
                "p90_ms": times[int(len(times) * 0.9)] * 1e3,
                "p99_ms": times[int(len(times) * 0.99)] * 1e3, "max_ms": times[-1] * 1e3,
                "per_second": len(times) / sum(times),

@@ -1,8 +1,8 @@
 """A synthetic news stream for clustering benchmarks, with its gold stories and copies.
 
 Each event has a topic (events of one topic are the confusable "same kind, same week"
-pairs: they share the topic's vocabulary), its own names, places, figures and specific
-words, and a start time within a few days. Each report of an event is written
+pairs: they share the topic's vocabulary), two well-known names, its own people and
+places, figures and specific words, and a start time within a few days. Each report of an event is written
 independently from the same distributions, so two reports share the event's specifics
 and the language's common words but almost no word sequences (paraphrase-like); some
 reports are republished near-verbatim by another outlet (new headline, one paragraph
@@ -53,7 +53,7 @@ class SyntheticNews:
         words = np.array(self._words(260_000), dtype=object)
         self.pools = {"common": words[:400], "beat": words[400:4_400],
                       "rare": words[4_400:160_000]}
-        self.names = np.array([w.capitalize() for w in words[160_000:260_000]], dtype=object)
+        self.names = np.array([w.capitalize() for w in words[160_000:162_000]], dtype=object)
         self.cdf = {name: _zipf(len(pool)) for name, pool in self.pools.items()}
         self.name_cdf = _zipf(len(self.names), 0.9)
         self.topics = [self.rng.choice(self.pools["beat"], 80) for _ in range(400)]
@@ -71,8 +71,12 @@ class SyntheticNews:
 
     def _event(self, number: int) -> dict:
         rng = self.rng
-        names = self.names[np.searchsorted(self.name_cdf, rng.random(6))]
-        figures = np.array([str(x) for x in rng.integers(2, 5000, 4)], dtype=object)
+        # two well-known names (officials, cities) and four of this event's own people
+        # and places: named entities keep coming, as in real news
+        known = self.names[np.searchsorted(self.name_cdf, rng.random(2))]
+        own = np.array([_name(number * 4 + i) for i in range(4)], dtype=object)
+        names = np.concatenate([known, own])
+        figures = np.array([str(x) for x in rng.integers(2, 100_000, 4)], dtype=object)
         specific = rng.choice(self.pools["rare"], 12)
         return {"id": f"ev{number}", "topic": self.topics[rng.integers(len(self.topics))],
                 "specific": np.concatenate([names, figures, specific]),
@@ -136,6 +140,16 @@ class SyntheticNews:
         head = np.array(original.title.split()[:6], dtype=object)
         return Report(key, self._title({"specific": head}), text,
                       _iso(when), "suaradaerah", original.event, original.id)
+
+
+def _name(number: int) -> str:
+    """A distinct capitalized pseudo-name for each number."""
+    parts = []
+    number += 1
+    while number:
+        number, digit = divmod(number, len(SYLLABLES))
+        parts.append(SYLLABLES[digit])
+    return "".join(parts).capitalize() + "o"
 
 
 def _iso(epoch: float) -> str:
