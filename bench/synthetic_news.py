@@ -157,4 +157,4 @@ def _iso(epoch: float) -> str:
 
 
 def _time(iso: str) -> float:
-    return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
+    return datetime.fromisoformat(iso).timestamp()

@@ -40,7 +40,7 @@ _WIB_DAY = "date(coalesce(a.published_at, a.fetched_at), '+7 hours')"
 def _epoch(value: str | None) -> float | None:
     if not value:
         return None
-    return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+    return datetime.fromisoformat(value).timestamp()
 
 
 def _iso(epoch: float) -> str:

@@ -17,7 +17,7 @@ from storage.clusters import apply_decision
 from storage.database import transaction
 
 FETCHED = "2025-11-22T00:00:00Z"
-SEEN = datetime.fromisoformat(FETCHED.replace("Z", "+00:00")).timestamp()
+SEEN = datetime.fromisoformat(FETCHED).timestamp()
 
 CAMBODIA = [
     Doc(

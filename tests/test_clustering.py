@@ -90,7 +90,7 @@ def test_an_undated_article_clusters_on_its_text():
 
 def test_reports_further_apart_than_the_gap_do_not_join():
     far = dataclasses.replace(CAMBODIA[1], key="far", published=CAMBODIA[0].published + 10 * 86400)
-    clusterer, decisions = assign_all([*BACKGROUND, CAMBODIA[0], far])
+    _, decisions = assign_all([*BACKGROUND, CAMBODIA[0], far])
     assert decisions["far"].kind == "new"
     near = dataclasses.replace(far, key="near", published=CAMBODIA[0].published + 86400)
     assert assign_all([*BACKGROUND, CAMBODIA[0], near])[1]["near"].kind == "joined"

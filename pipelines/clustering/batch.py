@@ -36,7 +36,7 @@ def parse_time(value: str | None) -> float | None:
     Raises ValueError for a string that is not ISO-8601."""
     if value is None:
         return None
-    moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    moment = datetime.fromisoformat(value.strip())
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.timestamp()
@@ -50,7 +50,7 @@ def read_docs(lines: Iterable[str], problems: list[BadLine]) -> Iterator[tuple[D
             continue
         try:
             doc, record = _doc(line)
-        except ValueError as exc:
+        except (TypeError, ValueError) as exc:
             problems.append(BadLine(number, str(exc)))
             continue
         if doc.key in seen:
@@ -66,13 +66,13 @@ def _doc(line: str) -> tuple[Doc, dict]:
     except json.JSONDecodeError as exc:
         raise ValueError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
     if not isinstance(record, dict):
-        raise ValueError("expected a JSON object")
+        raise TypeError("expected a JSON object")
     key = record.get("id")
     if isinstance(key, bool) or not isinstance(key, (str, int)) or key == "":
         raise ValueError("'id' must be a non-empty string or a number")
     text = record.get("text")
     if not isinstance(text, str):
-        raise ValueError("'text' must be a string")
+        raise TypeError("'text' must be a string")
     for name in ("title", "source", "published"):
         if record.get(name) is not None and not isinstance(record[name], str):
             raise ValueError(f"{name!r} must be a string or null")

@@ -22,7 +22,10 @@ import heapq
 import numpy as np
 
 from pipelines.clustering.features import (
-    TermStatistics, flagged_terms, restore_vector, similarities,
+    TermStatistics,
+    flagged_terms,
+    restore_vector,
+    similarities,
 )
 from pipelines.clustering.index import SignatureIndex, Signer, estimated_jaccard
 from pipelines.clustering.params import ClusterParams

@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Hashable
 
 from pipelines.clustering.features import (
-    TermStatistics, restore_vector, shared_terms, similarities,
+    TermStatistics,
+    restore_vector,
+    shared_terms,
+    similarities,
 )
 from pipelines.clustering.params import ClusterParams
 

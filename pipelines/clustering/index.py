@@ -18,7 +18,11 @@ from datasketch import LeanMinHash, MinHash, MinHashLSH
 from pipelines.clustering.params import ClusterParams
 
 __all__ = [
-    "Signer", "SignatureIndex", "dump_signature", "estimated_jaccard", "load_signature",
+    "SignatureIndex",
+    "Signer",
+    "dump_signature",
+    "estimated_jaccard",
+    "load_signature",
 ]
 
 _BYTE_ORDER = "<"

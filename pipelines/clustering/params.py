@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["ClusterParams", "FEATURES_VERSION"]
+__all__ = ["FEATURES_VERSION", "ClusterParams"]
 
 # Bumped whenever tokenization, shingling or the stored feature layout changes:
 # stored signatures of another version are recomputed from the article text.

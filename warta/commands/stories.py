@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -14,17 +15,25 @@ from warta.commands.options import config_options, open_config
 __all__ = ["COMMANDS"]
 
 
-def _open_stored(config_path: str, db_path: str | None):
-    """The configured database, which must exist (corrections need stored stories)."""
+@contextlib.contextmanager
+def _stored(config_path: str, db_path: str | None):
+    """The configured database, which must exist (corrections need stored stories); a
+    storage error inside the block becomes a clean CLI error."""
     from storage.database import StorageError, open_database
 
     config = open_config(config_path, db_path, required=False)
     if not Path(config.database).exists():
         raise click.ClickException(f"no database at {config.database} (pass --db FILE)")
     try:
-        return open_database(config.database)
+        db = open_database(config.database)
     except StorageError as exc:
         raise click.ClickException(str(exc)) from exc
+    try:
+        yield db
+    except StorageError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        db.close()
 
 
 def _open_input(path: str):
@@ -81,15 +90,9 @@ def cluster(ctx, input_path, output_path, config_path, db_path):
 def merge(keep, drop, note, config_path, db_path):
     """Merge story DROP into story KEEP; later runs keep them together."""
     from storage.clusters import merge_clusters
-    from storage.database import StorageError
 
-    db = _open_stored(config_path, db_path)
-    try:
+    with _stored(config_path, db_path) as db:
         kept = merge_clusters(db, keep, drop, note)
-    except StorageError as exc:
-        raise click.ClickException(str(exc)) from exc
-    finally:
-        db.close()
     click.echo(f"story {drop} merged into story {kept}")
 
 
@@ -101,15 +104,9 @@ def split(article, note, config_path, db_path):
     """Move ARTICLE (an id or URL) out of its story into a story of its own; later
     runs never merge the two again."""
     from storage.clusters import find_article_id, split_article
-    from storage.database import StorageError
 
-    db = _open_stored(config_path, db_path)
-    try:
+    with _stored(config_path, db_path) as db:
         new = split_article(db, find_article_id(db, article), note)
-    except StorageError as exc:
-        raise click.ClickException(str(exc)) from exc
-    finally:
-        db.close()
     click.echo(f"article {article} is now story {new}")
 
 
@@ -121,15 +118,9 @@ def explain(article, as_json, config_path, db_path):
     """Show which story ARTICLE (an id or URL) is in and why: its score, the copy it
     duplicates, and its nearest fellow members with the terms and names they share."""
     from storage.clusters import explain_article, find_article_id
-    from storage.database import StorageError
 
-    db = _open_stored(config_path, db_path)
-    try:
+    with _stored(config_path, db_path) as db:
         report = explain_article(db, find_article_id(db, article))
-    except StorageError as exc:
-        raise click.ClickException(str(exc)) from exc
-    finally:
-        db.close()
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=1))
         return
