@@ -205,8 +205,10 @@ def load_clusterer(db: Database, params: ClusterParams | None = None) -> Cluster
     next_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM clusters").fetchone()[0]
     apart = db.execute("SELECT cluster_a, cluster_b FROM cluster_overrides WHERE kind = 'split' "
                        "AND cluster_a IS NOT NULL AND cluster_b IS NOT NULL").fetchall()
+    merged = dict(db.execute("SELECT id, merged_into FROM clusters "
+                             "WHERE merged_into IS NOT NULL").fetchall())
     return Clusterer.restore(params, articles, frequencies, row[0] if row else 0, next_id,
-                             [tuple(pair) for pair in apart], watermark)
+                             [tuple(pair) for pair in apart], merged, watermark)
 
 
 def _resign_stale(db: Database, params: ClusterParams) -> None:

@@ -10,10 +10,15 @@ from clustering_data import BACKGROUND, CAMBODIA, MYANMAR, WIRE_COPY, corpus, cr
 from pipelines.clustering.clusterer import Clusterer
 from pipelines.clustering.params import ClusterParams
 from storage.clusters import (
-    cluster_records, explain_article, find_article_id, load_clusterer,
-    merge_clusters, split_article,
+    cluster_records,
+    explain_article,
+    find_article_id,
+    load_clusterer,
+    merge_clusters,
+    split_article,
 )
 from storage.database import StorageError, open_database
+
 
 def stored(db):
     rows = db.execute("SELECT a.url, a.cluster_id, d.url FROM articles a "
@@ -128,6 +133,21 @@ def test_a_split_is_kept_when_a_later_article_links_both_sides(db):
     assert cluster_of(db, "k1-nusa") == new and cluster_of(db, WIRE_COPY.key) == old
     override = db.execute("SELECT kind, cluster_a, cluster_b, note FROM cluster_overrides").fetchone()
     assert override == ("split", old, new, "a follow-up story")
+
+
+def test_a_split_holds_after_the_old_story_is_merged_into_another(db):
+    clusterer = Clusterer()
+    docs = crawled(corpus())
+    for doc in docs[:-1]:
+        store(db, clusterer, doc)
+    old = cluster_of(db, "k1-nusa")
+    new = split_article(db, find_article_id(db, "k1-nusa"))
+    older = cluster_of(db, BACKGROUND[0].key)
+    assert merge_clusters(db, older, old) == older  # the copy's story now lives on as `older`
+    decision = store(db, load_clusterer(db), docs[-1])
+    assert {s.cluster for s in decision.matches if s.score >= 0.3} == {older, new}
+    assert decision.merged == []
+    assert cluster_of(db, "k1-nusa") == new and cluster_of(db, WIRE_COPY.key) == older
 
 
 def test_signatures_of_other_parameters_are_recomputed_on_load(db):

@@ -363,15 +363,18 @@ class Clusterer:
     @classmethod
     def restore(cls, params: ClusterParams, articles: list[StoredArticle],
                 frequencies: dict[str, int], n_docs: int, next_cluster_id: int,
-                apart: list[tuple[int, int]] = (),
+                apart: list[tuple[int, int]] = (), merged: dict[int, int] | None = None,
                 watermark: float | None = None) -> Clusterer:
         """A clusterer in the state a continuous run would have reached.
 
         ``articles`` are the stored articles inside the window, in arrival order, with
         signatures made by this clusterer's signer; ``frequencies`` and ``n_docs`` the
-        stored document frequencies; ``watermark`` the newest article time seen.
+        stored document frequencies; ``apart`` the pairs of clusters analysts split;
+        ``merged`` each merged cluster and the one it went into; ``watermark`` the
+        newest article time seen.
         """
         clusterer = cls(params, next_cluster_id)
+        clusterer._alias.update(merged or {})
         clusterer.stats.load(frequencies, n_docs)
         clusterer._watermark = watermark
         for stored in articles:
