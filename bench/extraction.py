@@ -2,6 +2,7 @@
 
     python bench/extraction.py              # realpages + newsroom, 5 timing rounds
     python bench/extraction.py --rounds 9
+    pip install newspaper4k               # adds it as a third column (optional)
 
 Prints, on the same pages (../shared/realpages and every newsroom article page):
 - time per page and pages/s of ``extract_page`` and of ``trafilatura.extract(html)``
@@ -22,6 +23,7 @@ import json
 import statistics
 import sys
 import time
+import warnings
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -35,7 +37,36 @@ from pipelines.extraction import ExtractionPipeline
 from pipelines.extraction.evaluation import line_score, newsroom_pages, ngram_scores
 from pipelines.extraction.extract import decode_html, extract_page
 
+try:  # optional third column: pip install newspaper4k
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # it warns that its optional NLP part is missing
+        import newspaper
+except ImportError:
+    newspaper = None
+
 REALPAGES = Path(__file__).resolve().parents[2] / "shared" / "realpages"
+
+
+def newspaper_text(html: str) -> str:
+    article = newspaper.Article(url="https://bench.example/article", language="id", fetch_images=False)
+    article.download(input_html=html)
+    article.parse()
+    return article.text
+
+
+def newspaper_timing(pages: list[str], rounds: int) -> None:
+    """newspaper4k's time per page on ``pages``, for comparison with the two above."""
+    if newspaper is None:
+        print("newspaper4k: not installed (pip install newspaper4k), column skipped")
+        return
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for page in pages:
+            newspaper_text(page)
+        times.append(time.perf_counter() - start)
+    per_page = statistics.median(times) / len(pages)
+    print(f"  newspaper4k on realpages: {per_page * 1000:6.1f} ms/page {1 / per_page:6.1f} pages/s")
 
 
 def realpages() -> dict[str, str]:
@@ -83,6 +114,8 @@ def realpage_quality(pages: dict[str, str]) -> None:
         "plain trafilatura": lambda html: trafilatura.extract(html) or "",
         "warta": lambda html: extract_page(html).text,
     }
+    if newspaper is not None:
+        runs["newspaper4k"] = newspaper_text
     print(f"realpages word 4-gram scores ({len(expected)} pages):")
     for name, run in runs.items():
         scores = [ngram_scores(run(pages[page]), text) for page, text in expected.items()]
@@ -177,6 +210,8 @@ def main() -> None:
     with Newsroom(port=0, slow_seconds=0) as room:
         newsroom = newsroom_quality(room)
     timing({"realpages": list(real.values()), "newsroom": newsroom}, args.rounds)
+    if real:
+        newspaper_timing(list(real.values()), args.rounds)
     stage([*real.values(), *newsroom], max(1, args.rounds // 2))
 
 
