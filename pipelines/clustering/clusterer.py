@@ -21,16 +21,11 @@ import heapq
 
 import numpy as np
 
-from pipelines.clustering.features import (
-    TermStatistics,
-    flagged_terms,
-    restore_vector,
-    similarities,
-)
-from pipelines.clustering.index import SignatureIndex, Signer, estimated_jaccard
+from pipelines.clustering.features import TermStatistics, restore_vector, similarities, story_terms
+from pipelines.clustering.index import SignatureIndex, Signer, estimated_jaccard, estimated_jaccards
 from pipelines.clustering.params import ClusterParams
 from pipelines.clustering.state import Cluster, Decision, Doc, Match, Node, Signed, StoredArticle
-from pipelines.clustering.text import ParsedText, parse_text, shingle_hashes, term_hash, text_hash
+from pipelines.clustering.text import ParsedText, parse_text, shingle_hashes, term_hashes, text_hash
 
 __all__ = ["Clusterer"]
 
@@ -68,10 +63,10 @@ class Clusterer:
         parsed, title = parse_text(doc.text), parse_text(doc.title or "")
         vector, tokens = self.stats.vector(parsed, title)
         self.stats.add(vector)
-        story_terms = _story_terms(parsed, title)
+        terms = story_terms(parsed, title)
         node = Node(key=doc.key, seq=self._seq, source=doc.source, time=doc.published,
                     seen=doc.seen, text_hash=text_hash(doc.text), vector=vector,
-                    shingle_sig=self._shingle_signature(tokens), story_terms=_hashes(story_terms),
+                    shingle_sig=self._shingle_signature(tokens), story_terms=term_hashes(terms),
                     cluster=0)
         self._seq += 1
         self._advance(node)
@@ -84,7 +79,7 @@ class Clusterer:
         decision.cluster_id = node.cluster
         decision.representative = self.clusters[node.cluster].representative
         node.score, node.similarity = decision.score, decision.similarity
-        self._attach_record(decision, node, parsed, title, story_terms)
+        self._attach_record(decision, node, parsed, title, terms)
         return decision
 
     def _shingle_signature(self, token_hashes: np.ndarray):
@@ -122,14 +117,14 @@ class Clusterer:
         pool = [other for other in pool if self._close_in_time(node, other)]
         if len(pool) <= self.params.verify_limit:
             return pool
-        agreement = _estimates(node.story_sig, [other.story_sig for other in pool])
+        agreement = estimated_jaccards(node.story_sig, [other.story_sig for other in pool])
         order = sorted(range(len(pool)), key=lambda i: (-agreement[i], i))
         return sorted((pool[i] for i in order[:self.params.verify_limit]), key=_arrival)
 
     def _as_copy(self, node: Node, pool: list[Node]) -> Decision | None:
         if not pool:
             return None
-        jaccards = _estimates(node.shingle_sig, [other.shingle_sig for other in pool])
+        jaccards = estimated_jaccards(node.shingle_sig, [other.shingle_sig for other in pool])
         for i, other in enumerate(pool):
             if other.text_hash == node.text_hash:
                 jaccards[i] = 1.0
@@ -190,15 +185,15 @@ class Clusterer:
                             similarity=node.similarity)
         if decision.text_hash != node.text_hash:
             parsed, title = parse_text(doc.text), parse_text(doc.title or "")
-            story_terms = _story_terms(parsed, title)
+            terms = story_terms(parsed, title)
             self._forget(node)
             node.text_hash = decision.text_hash
             node.vector, tokens = self.stats.vector(parsed, title)
             node.shingle_sig = self._shingle_signature(tokens)
-            node.story_terms = _hashes(story_terms)
+            node.story_terms = term_hashes(terms)
             node.story_sig = self._story_signature(node.story_terms)
             self._admit(node)
-            self._attach_record(decision, node, parsed, title, story_terms)
+            self._attach_record(decision, node, parsed, title, terms)
         decision.representative = self.clusters[node.cluster].representative
         return decision
 
@@ -351,10 +346,10 @@ class Clusterer:
     # -- records for storage ----------------------------------------------------------
 
     def _attach_record(self, decision: Decision, node: Node, parsed: ParsedText,
-                       title: ParsedText, story_terms: list[str]) -> None:
+                       title: ParsedText, terms: list[str]) -> None:
         decision.signed = Signed(
             stats=self.stats, vector=node.vector, names=parsed.names,
-            numbers=parsed.numbers | title.numbers, story=story_terms, nearest=node.nearest,
+            numbers=parsed.numbers | title.numbers, story=terms, nearest=node.nearest,
             shingle_sig=node.shingle_sig, story_sig=node.story_sig,
             signer=(self.signer.num_perm, self.signer.seed, self.signer.scheme))
 
@@ -382,7 +377,7 @@ class Clusterer:
                         time=stored.published, seen=stored.seen, text_hash=stored.text_hash,
                         vector=restore_vector(clusterer.stats, stored.features),
                         shingle_sig=stored.shingle_sig, story_sig=stored.story_sig,
-                        story_terms=_hashes(stored.features.get("story", [])),
+                        story_terms=term_hashes(stored.features.get("story", [])),
                         cluster=stored.cluster_id, duplicate_of=stored.duplicate_of,
                         nearest=stored.features.get("nearest"), score=stored.score,
                         similarity=stored.similarity)
@@ -395,25 +390,5 @@ class Clusterer:
         return clusterer
 
 
-def _story_terms(parsed: ParsedText, title: ParsedText) -> list[str]:
-    """What the story signature is made of: names, numbers and headline words."""
-    return sorted(flagged_terms(parsed, title) | set(title.tokens))
-
-
-def _hashes(terms: list[str]) -> np.ndarray:
-    return np.fromiter((term_hash(t) for t in terms), dtype=np.uint32, count=len(terms))
-
-
 def _arrival(node: Node) -> int:
     return node.seq
-
-
-def _estimates(signature, others: list) -> np.ndarray:
-    """Estimated Jaccard of ``signature`` with each of ``others`` (0 where one is None)."""
-    estimates = np.zeros(len(others))
-    present = [i for i, other in enumerate(others) if other is not None]
-    if signature is None or not present:
-        return estimates
-    values = np.stack([others[i].hashvalues for i in present])
-    estimates[present] = (values == signature.hashvalues).mean(axis=1)
-    return estimates

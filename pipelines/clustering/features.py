@@ -18,7 +18,7 @@ from pipelines.clustering.text import ParsedText, term_hash
 
 __all__ = [
     "DocVector", "TermStatistics", "doc_record", "flagged_terms", "restore_vector",
-    "shared_terms", "similarities",
+    "shared_terms", "similarities", "story_terms",
 ]
 
 _TF_LIMIT = 127  # term counts are kept in 7 bits; bit 8 marks a name or number
@@ -116,8 +116,7 @@ class TermStatistics:
 
     def intern_all(self, terms) -> list[int]:
         """The vocabulary ids of ``terms``, in order, adding the new ones."""
-        get = self._ids.get
-        ids = [get(t) for t in terms]
+        ids = list(map(self._ids.get, terms))
         if None in ids:
             ids = [self.intern(t) if i is None else i for t, i in zip(terms, ids)]
         return ids
@@ -173,6 +172,11 @@ def shared_terms(stats: TermStatistics, a: DocVector, b: DocVector,
 def flagged_terms(parsed: ParsedText, title: ParsedText | None) -> frozenset[str]:
     """The names and numbers of a text, with the numbers of its title."""
     return parsed.names | parsed.numbers | (title.numbers if title is not None else frozenset())
+
+
+def story_terms(parsed: ParsedText, title: ParsedText) -> list[str]:
+    """What a story signature is made of: names, numbers and headline words."""
+    return sorted(flagged_terms(parsed, title) | set(title.tokens))
 
 
 def doc_record(stats: TermStatistics, vector: DocVector, names: frozenset[str],

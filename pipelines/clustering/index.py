@@ -76,6 +76,19 @@ def estimated_jaccard(a: LeanMinHash, b: LeanMinHash) -> float:
     return float(np.count_nonzero(a.hashvalues == b.hashvalues)) / len(a.hashvalues)
 
 
+def estimated_jaccards(signature: LeanMinHash | None,
+                       others: list[LeanMinHash | None]) -> np.ndarray:
+    """:func:`estimated_jaccard` of ``signature`` with each of ``others`` at once (0 where
+    either is None)."""
+    estimates = np.zeros(len(others))
+    present = [i for i, other in enumerate(others) if other is not None]
+    if signature is None or not present:
+        return estimates
+    values = np.stack([others[i].hashvalues for i in present])
+    estimates[present] = (values == signature.hashvalues).mean(axis=1)
+    return estimates
+
+
 class SignatureIndex:
     """Two MinHashLSH indexes: word shingles (copies) and names/numbers (stories)."""
 

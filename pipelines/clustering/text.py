@@ -12,12 +12,16 @@ import re
 import unicodedata
 import zlib
 from dataclasses import dataclass
+from itertools import compress, repeat
+from operator import itemgetter
 
 import numpy as np
 
 from storage.articles import text_hash
 
-__all__ = ["ParsedText", "parse_text", "shingle_hashes", "term_hash", "text_hash"]
+__all__ = [
+    "ParsedText", "parse_text", "shingle_hashes", "term_hash", "term_hashes", "text_hash",
+]
 
 # Tokens are what is left between separators: every punctuation, symbol, space or
 # control character except those that join a word ("pusat-pusat", "Ma'ruf") or a number
@@ -35,6 +39,7 @@ _MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
                  0x85EBCA77C2B2AE63, 0x27D4EB2F165667C5, 0xFF51AFD7ED558CCD,
                  0xC4CEB9FE1A85EC53, 0x94D049BB133111EB], dtype=np.uint64)
 MAX_SHINGLE = len(_MIX)
+_first = itemgetter(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,16 +56,23 @@ def parse_text(text: str) -> ParsedText:
     """Tokenize ``text`` and find its names and numbers."""
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
-    words = (word.strip(_JOINERS) for word in text.casefold().translate(_SEPARATORS).split())
-    tokens = [word for word in words if word]
-    names = frozenset(word.casefold() for word in _NAME.findall(text))
-    numbers = frozenset(t for t in set(tokens) if t[0].isdigit())
+    # map/filter/compress keep the per-token loops in C
+    words = text.casefold().translate(_SEPARATORS).split()
+    tokens = list(filter(None, map(str.strip, words, repeat(_JOINERS))))
+    names = frozenset(map(str.casefold, _NAME.findall(text)))
+    distinct = set(tokens)
+    numbers = frozenset(compress(distinct, map(str.isdigit, map(_first, distinct))))
     return ParsedText(tokens, names, numbers)
 
 
 def term_hash(term: str) -> int:
     """A stable 32-bit hash of a term (CRC-32 of its UTF-8 bytes)."""
     return zlib.crc32(term.encode("utf-8"))
+
+
+def term_hashes(terms: list[str]) -> np.ndarray:
+    """:func:`term_hash` of each term, as an array."""
+    return np.fromiter(map(term_hash, terms), dtype=np.uint32, count=len(terms))
 
 
 def shingle_hashes(token_hashes: np.ndarray, size: int) -> np.ndarray:
