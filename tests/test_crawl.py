@@ -155,10 +155,8 @@ def test_run_ledger(two_runs):
 
 
 def test_oversized_pages_are_refused_and_recorded(newsroom, tmp_path):
-    config = newsroom.write_config(tmp_path / "warta.toml", tmp_path / "warta.db", timeout=1.0)
-    text = config.read_text(encoding="utf-8")
-    assert "max_page_bytes" not in text
-    config.write_text(text.replace("[crawl]\n", "[crawl]\nmax_page_bytes = 6000\n", 1), encoding="utf-8")
+    config = with_crawl_setting(
+        newsroom.write_config(tmp_path / "warta.toml", tmp_path / "warta.db", timeout=1.0), "max_page_bytes", 6000)
     done = crawl(config)
     assert done.returncode == 0, done.stderr[-2000:]
     errors = rows(tmp_path / "warta.db", "SELECT reason FROM errors WHERE stage = 'fetch'")
@@ -166,3 +164,40 @@ def test_oversized_pages_are_refused_and_recorded(newsroom, tmp_path):
     assert too_large, errors
     stored = rows(tmp_path / "warta.db", "SELECT count(*) AS n FROM articles")[0]["n"]
     assert stored < len(stored_gold(newsroom.gold_records()))  # refused pages are not stored
+
+
+def with_crawl_setting(config, key: str, value):
+    """``config`` with ``key`` of its [crawl] table set to ``value``."""
+    lines = [line for line in config.read_text(encoding="utf-8").splitlines()
+             if not line.startswith(f"{key} =")]
+    lines.insert(lines.index("[crawl]") + 1, f"{key} = {value}")
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return config
+
+
+def per_source(db_path, run_index: int) -> dict[str, dict]:
+    run_id = rows(db_path, "SELECT id FROM crawl_runs ORDER BY id")[run_index]["id"]
+    return {r["source"]: r for r in rows(db_path, "SELECT * FROM crawl_run_sources WHERE run_id = ?", run_id)}
+
+
+def test_per_source_page_cap_and_the_rest_next_run(newsroom, tmp_path):
+    config = with_crawl_setting(
+        newsroom.write_config(tmp_path / "warta.toml", tmp_path / "warta.db", timeout=1.0), "max_pages", 3)
+    for _ in range(2):
+        assert crawl(config).returncode == 0
+    first, second = per_source(tmp_path / "warta.db", 0), per_source(tmp_path / "warta.db", 1)
+    assert all(counts["fetched"] <= 3 for counts in first.values()), first
+    assert sum(c["new"] + c["irrelevant"] for c in second.values()) > 0  # the next articles, not the same
+
+
+def test_recheck_window_fetches_stored_articles_again_as_updates(newsroom, tmp_path):
+    config = with_crawl_setting(  # every article is inside the window
+        newsroom.write_config(tmp_path / "warta.toml", tmp_path / "warta.db", timeout=1.0),
+        "recheck_hours", 1000000)
+    for _ in range(2):
+        assert crawl(config).returncode == 0
+    second = per_source(tmp_path / "warta.db", 1)
+    assert sum(c["updated"] for c in second.values()) > 0
+    assert sum(c["new"] for c in second.values()) == 0
+    urls = [r["url"] for r in rows(tmp_path / "warta.db", "SELECT url FROM articles")]
+    assert len(urls) == len(set(urls))
