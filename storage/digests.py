@@ -55,6 +55,18 @@ def latest_day(db: Database) -> date | None:
     return moment.astimezone(WIB).date()
 
 
+def busiest_day(db: Database, days: int = 7) -> date | None:
+    """Of the last ``days`` WIB days with stories, the one with the most (the newest on a
+    tie): the day worth showing first. None when nothing is clustered."""
+    row = next(db.query(
+        """SELECT day FROM (SELECT day, count(*) AS stories FROM daily_clusters
+                            GROUP BY day ORDER BY day DESC LIMIT :days)
+           ORDER BY stories DESC, day DESC LIMIT 1""",
+        {"days": days},
+    ), None)
+    return date.fromisoformat(row["day"]) if row else None
+
+
 def day_stories(db: Database, day: date, official: Collection[str] = ()) -> list[dict]:
     """The stories active on WIB ``day``, each with all its articles (earliest first).
 

@@ -120,3 +120,13 @@ def test_language_by_stopwords_and_declaration():
 def test_declared_language_from_the_page():
     tree = load_html('<html lang="en-US"><body><p>x</p></body></html>')
     assert declared_language(tree) == "en-US"
+
+
+def test_a_time_element_with_a_timestamp_beats_the_date_it_shows():
+    shown = '<div class="detail-meta">Senin, 24 November 2025 16:40 WIB</div>'
+    page = article_page().replace(
+        shown, '<div class="detail-meta"><time datetime="2025-11-24T15:30:00+07:00">24 November 2025</time></div>')
+    result = extract_page(page, hints={"published": "2025-11-25T00:00:00Z"})
+    assert (result.published, result.published_source) == ("2025-11-24T08:30:00Z", "meta")
+    listed = article_page(before_body='<ul><li><time datetime="2015-11-05T09:25:00+07:00">5/11</time></li></ul>')
+    assert extract_page(listed).published_source == "text"  # another article's time is not taken

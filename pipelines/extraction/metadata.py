@@ -3,7 +3,8 @@ publication time with where it came from, the language a page declares, and
 the author list and title without the outlet's own name or CMS accounts.
 
 The publication time is taken from, in order: a ``<meta>`` tag, JSON-LD
-``datePublished``, the hint a feed or sitemap gave, the visible date on the page.
+``datePublished``, a ``<time datetime>`` element (source ``meta``: it is
+machine-readable too), the hint a feed or sitemap gave, the visible date on the page.
 """
 
 from __future__ import annotations
@@ -41,6 +42,10 @@ logger = logging.getLogger(__name__)
 HEADLINE_WINDOW = 25  # text nodes after the headline where its date line is looked for
 MAX_DATE_TEXT = 120  # a visible date element longer than this is not a date line
 _ARTICLE_TYPES = ("article", "posting", "report")
+# the page's own <time datetime> elements, not those of lists of other articles
+_TIME_ELEMENTS = XPath(
+    "//time[@datetime][not(ancestor::li or ancestor::aside or ancestor::nav)]/@datetime"
+)
 _AFTER_HEADLINE = XPath(
     "following::text()[normalize-space()][not(ancestor::script or ancestor::style)]"
     f"[position() <= {HEADLINE_WINDOW}]"
@@ -164,6 +169,10 @@ def published_time(
         moment = parse_machine_date(value, now)
         if moment is not None:
             return to_utc_iso(moment), "json-ld"
+    for value in _TIME_ELEMENTS(tree):  # <time datetime="…">: machine-readable like a meta tag
+        moment = parse_machine_date(value, now)
+        if moment is not None:
+            return to_utc_iso(moment), "meta"
     if hint:
         moment = parse_machine_date(hint, now)
         if moment is not None:

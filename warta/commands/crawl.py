@@ -9,7 +9,7 @@ import click
 from crawler.extensions import COUNTERS
 from crawler.runner import CrawlResult, run_crawl
 from storage.database import open_database
-from storage.digests import latest_day
+from storage.digests import busiest_day, latest_day
 from storage.locks import LockHeld
 from warta.commands.options import config_options, open_config
 from warta.digest.daily import build_and_deliver
@@ -70,10 +70,11 @@ def demo(config_path, db_path, port, keep):
     print_summary(result, str(database))
     db = open_database(config.database)
     try:
-        day = latest_day(db)
+        day = busiest_day(db) or latest_day(db)
     finally:
         db.close()
-    click.echo(f"\nThe day's stories ({day}); `warta digest --db {database} --date DAY` shows any day.\n")
+    click.echo(f"\nThe stories of {day}, the busiest recent day; "
+               f"`warta digest --db {database} --date DAY` shows any day.\n")
     build_and_deliver(config, day, "txt")
 
 
