@@ -18,6 +18,10 @@ TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 
+# An article response yields one item; Scrapy starts this many tasks per response
+# to process its output, so a small number saves a lot of scheduling.
+CONCURRENT_ITEMS = 16
+
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
