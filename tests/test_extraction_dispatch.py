@@ -1,12 +1,14 @@
-"""Extraction jobs reach the pool in batches; each caller gets its own result or error."""
+"""Extraction jobs reach the workers in batches; each caller gets its own result or error;
+a worker that dies fails its batch only and is replaced."""
 
 import asyncio
-import threading
-from concurrent.futures import ThreadPoolExecutor
+import os
+import signal
 
 import pytest
 
-from pipelines.extraction.dispatch import BatchDispatcher, run_batch
+from pipelines.extraction.dispatch import BatchDispatcher
+from pipelines.extraction.workers import WorkerDied, WorkerPool, run_batch
 
 
 def test_run_batch_keeps_one_failure_to_its_job():
@@ -16,41 +18,67 @@ def test_run_batch_keeps_one_failure_to_its_job():
 
 
 def test_results_errors_and_growing_batches():
-    gate = threading.Event()
     batch_sizes = []
-
-    class Counting(ThreadPoolExecutor):
-        def submit(self, fn, jobs):
-            batch_sizes.append(len(jobs))
-            return super().submit(fn, jobs)
-
-    def job(n):
-        def work():
-            gate.wait(5)
-            if n == 7:
-                raise ValueError("bad page")
-            return n * n
-        return work
+    gate = asyncio.Event
 
     async def main():
-        with Counting(1) as pool:
-            dispatcher = BatchDispatcher(pool, slots=1, max_batch=16)
-            tasks = [asyncio.ensure_future(dispatcher.run(job(n))) for n in range(10)]
-            await asyncio.sleep(0.05)
-            gate.set()
-            return await asyncio.gather(*tasks, return_exceptions=True)
+        release = gate()
+
+        async def runner(jobs):
+            batch_sizes.append(len(jobs))
+            await release.wait()
+            return run_batch(jobs)
+
+        dispatcher = BatchDispatcher(runner, slots=1, max_batch=16)
+        jobs = [(lambda n=n: 1 / 0 if n == 7 else n * n) for n in range(10)]
+        tasks = [asyncio.ensure_future(dispatcher.run(job)) for job in jobs]
+        await asyncio.sleep(0.01)
+        release.set()
+        return await asyncio.gather(*tasks, return_exceptions=True)
 
     results = asyncio.run(main())
     assert [r for i, r in enumerate(results) if i != 7] == [n * n for n in range(10) if n != 7]
-    assert isinstance(results[7], ValueError)
+    assert isinstance(results[7], ZeroDivisionError)
     assert batch_sizes == [1, 9]  # the first job alone, the rest gathered while it ran
 
 
-def test_a_shut_down_pool_fails_the_callers():
-    async def main():
-        pool = ThreadPoolExecutor(1)
-        pool.shutdown()
-        return await BatchDispatcher(pool, slots=2).run(lambda: 1)
+def test_a_failing_runner_fails_its_callers():
+    async def broken(jobs):
+        raise WorkerDied("gone")
 
-    with pytest.raises(RuntimeError):
+    async def main():
+        return await BatchDispatcher(broken, slots=2).run(lambda: 1)
+
+    with pytest.raises(WorkerDied):
         asyncio.run(main())
+
+
+def square(n):
+    return n * n
+
+
+def die():
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_worker_pool_runs_batches_and_replaces_a_dead_worker():
+    async def main():
+        pool = WorkerPool(2, preload=())
+        try:
+            first = await pool.run([_partial(square, 3), _partial(square, 4)])
+            with pytest.raises(WorkerDied):
+                await pool.run([die])
+            after = await asyncio.gather(*(pool.run([_partial(square, n)]) for n in range(4)))
+            return first, after
+        finally:
+            pool.close()
+
+    first, after = asyncio.run(main())
+    assert first == [(True, 9), (True, 16)]
+    assert after == [[(True, n * n)] for n in range(4)]
+
+
+def _partial(function, *args):
+    from functools import partial
+
+    return partial(function, *args)

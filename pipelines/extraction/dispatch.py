@@ -1,44 +1,34 @@
-"""Handing extraction jobs to the worker pool in batches.
+"""Handing extraction jobs to the workers in batches.
 
-Each trip through a process pool costs several thread hand-overs in the crawl
-process; one job a trip leaves the workers waiting whenever the reactor is busy.
-The dispatcher keeps at most one batch per worker (plus one) in the pool and
-gathers the jobs that arrive meanwhile into the next batch, so the batches grow
-exactly when the workers fall behind.
+Every hand-over costs the reactor some work; one job a hand-over leaves the
+workers waiting whenever the reactor is busy. The dispatcher keeps at most
+``slots`` batches with the workers and gathers the jobs that arrive meanwhile
+into the next batch, so the batches grow exactly when the workers fall behind.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from concurrent.futures import Executor, Future
+from collections.abc import Awaitable, Callable
 
-__all__ = ["BatchDispatcher", "run_batch"]
+__all__ = ["BatchDispatcher"]
 
-
-def run_batch(jobs: list[Callable]) -> list[tuple[bool, object]]:
-    """Run ``jobs`` in a worker; each gives ``(True, result)`` or ``(False, exception)``."""
-    outcomes = []
-    for job in jobs:
-        try:
-            outcomes.append((True, job()))
-        except Exception as exc:  # one bad page must not fail its batch
-            outcomes.append((False, exc))
-    return outcomes
+Runner = Callable[[list[Callable]], Awaitable[list[tuple[bool, object]]]]
 
 
 class BatchDispatcher:
-    """Runs jobs on ``executor`` with at most ``slots`` batches in flight."""
+    """Runs jobs through ``runner`` (a batch in, ``(ok, result or exception)`` per job
+    out) with at most ``slots`` batches in flight."""
 
-    def __init__(self, executor: Executor, slots: int, max_batch: int = 16):
-        self.executor = executor
+    def __init__(self, runner: Runner, slots: int, max_batch: int = 16):
+        self.runner = runner
         self.slots = slots
         self.max_batch = max_batch
         self.queue: list[tuple[Callable, asyncio.Future]] = []
         self.in_flight = 0
 
     async def run(self, job: Callable):
-        """The job's result; its exception (or the pool's) is raised here."""
+        """The job's result; its exception (or the runner's) is raised here."""
         future = asyncio.get_running_loop().create_future()
         self.queue.append((job, future))
         self._pump()
@@ -48,27 +38,20 @@ class BatchDispatcher:
         while self.queue and self.in_flight < self.slots:
             batch, self.queue = self.queue[: self.max_batch], self.queue[self.max_batch :]
             self.in_flight += 1
-            try:
-                done = self.executor.submit(run_batch, [job for job, _ in batch])
-            except Exception as exc:  # a broken or shut-down pool
-                self._finish(batch, None, exc)
-                continue
-            loop = asyncio.get_running_loop()
-            done.add_done_callback(lambda f, b=batch: loop.call_soon_threadsafe(self._finish, b, f, None))
+            asyncio.ensure_future(self._send(batch))
 
-    def _finish(self, batch, done: Future | None, error: Exception | None) -> None:
-        self.in_flight -= 1
+    async def _send(self, batch: list[tuple[Callable, asyncio.Future]]) -> None:
         try:
-            outcomes = done.result() if error is None else None
-        except Exception as exc:  # the pool broke while running the batch
-            error = exc
-        for index, (_, future) in enumerate(batch):
+            outcomes = await self.runner([job for job, _ in batch])
+        except Exception as exc:  # the whole batch failed: every caller hears why
+            outcomes = [(False, exc)] * len(batch)
+        finally:
+            self.in_flight -= 1
+        for (_, future), (ok, value) in zip(batch, outcomes):
             if future.cancelled():
                 continue
-            if error is not None:
-                future.set_exception(error)
-            elif outcomes[index][0]:
-                future.set_result(outcomes[index][1])
+            if ok:
+                future.set_result(value)
             else:
-                future.set_exception(outcomes[index][1])
+                future.set_exception(value)
         self._pump()

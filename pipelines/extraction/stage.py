@@ -23,12 +23,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
 import os
 import sqlite3
 from collections import Counter
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 from itemadapter import ItemAdapter
@@ -37,7 +35,7 @@ from scrapy.exceptions import NotConfigured
 from crawler.signals import url_failed
 from pipelines.extraction.dispatch import BatchDispatcher
 from pipelines.extraction.extract import Extraction, extract_page
-from pipelines.extraction.workers import exit_with_parent
+from pipelines.extraction.workers import WorkerPool, run_batch
 from storage.articles import find_article
 from storage.boilerplate import learned_lines, record_lines
 from storage.database import StorageError, open_database, transaction
@@ -54,7 +52,7 @@ class ExtractionPipeline:
         self.crawler = crawler
         self.workers = workers or os.cpu_count() or 1
         self.db_path = db_path
-        self.executor: Executor | None = None
+        self.pool: WorkerPool | ThreadPoolExecutor | None = None
         self.dispatcher: BatchDispatcher | None = None
         self.db = None
         self.learned: dict[str, frozenset[str]] = {}
@@ -68,8 +66,12 @@ class ExtractionPipeline:
         return cls(crawler, workers, crawler.settings.get("STORAGE_DB_PATH"))
 
     def open_spider(self):
-        self.executor = self._new_executor()
-        self.dispatcher = BatchDispatcher(self.executor, slots=self.workers + 1)
+        if self.workers == 1:
+            self.pool = ThreadPoolExecutor(1, thread_name_prefix="extract")
+            self.dispatcher = BatchDispatcher(self._in_thread, slots=1)
+        else:
+            self.pool = WorkerPool(self.workers)
+            self.dispatcher = BatchDispatcher(self.pool.run, slots=self.workers)
         if self.db_path:
             try:
                 self.db = open_database(self.db_path)
@@ -77,8 +79,10 @@ class ExtractionPipeline:
                 logger.warning("template learning off: %s", exc)
 
     def close_spider(self):
-        if self.executor is not None:
-            self.executor.shutdown(wait=True, cancel_futures=True)
+        if isinstance(self.pool, WorkerPool):
+            self.pool.close()
+        elif self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
         if self.db is None:
             return
         try:
@@ -106,11 +110,9 @@ class ExtractionPipeline:
         )
         try:
             result = await self.dispatcher.run(job)
-        except Exception as exc:  # the pool broke, or the page could not be handed over
+        except Exception as exc:  # the worker died, or the page could not be handed over
             logger.exception("extraction of %s failed", adapter.get("url"))
             result = Extraction(note=f"extraction failed: {type(exc).__name__}: {exc}")
-            if isinstance(exc, BrokenProcessPool) and self.dispatcher.executor is self.executor:
-                self.executor = self.dispatcher.executor = self._new_executor()
         self._fill(adapter, result)
         self._count(source, adapter, result)
         self._remember(source, adapter, result)
@@ -118,15 +120,8 @@ class ExtractionPipeline:
 
     # -- helpers -----------------------------------------------------------
 
-    def _new_executor(self) -> Executor:
-        if self.workers == 1:
-            return ThreadPoolExecutor(1, thread_name_prefix="extract")
-        # forkserver: workers never inherit the reactor's threads and sockets
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["pipelines.extraction.extract"])
-        return ProcessPoolExecutor(
-            self.workers, mp_context=context, initializer=exit_with_parent, initargs=(os.getpid(),)
-        )
+    def _in_thread(self, jobs):
+        return asyncio.get_running_loop().run_in_executor(self.pool, run_batch, jobs)
 
     def _learned(self, source: str) -> frozenset[str]:
         if source not in self.learned:

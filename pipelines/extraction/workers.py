@@ -1,12 +1,113 @@
-"""What extraction worker processes run at start."""
+"""Extraction worker processes, fed through pipes that the event loop watches.
+
+``concurrent.futures.ProcessPoolExecutor`` hands every job over through two
+helper threads in the crawl process; each hand-over then waits for the
+interpreter lock while the reactor is busy (milliseconds a page, most of the
+crawl's idle time). Here the reactor writes a batch straight to an idle worker's
+pipe and is called back when the answer is readable: no helper thread, no lock
+to wait for. A worker that dies fails its own batch and is replaced.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import multiprocessing
 import os
 import threading
 import time
+from collections.abc import Callable
 
-__all__ = ["exit_with_parent"]
+__all__ = ["WorkerDied", "WorkerPool", "exit_with_parent", "run_batch"]
+
+
+class WorkerDied(RuntimeError):
+    """The worker running a batch ended before answering."""
+
+
+def run_batch(jobs: list[Callable]) -> list[tuple[bool, object]]:
+    """Run ``jobs``; each gives ``(True, result)`` or ``(False, exception)``."""
+    outcomes = []
+    for job in jobs:
+        try:
+            outcomes.append((True, job()))
+        except Exception as exc:  # one bad page must not fail its batch
+            outcomes.append((False, exc))
+    return outcomes
+
+
+class WorkerPool:
+    """``size`` worker processes (forkserver: they never inherit the reactor's threads
+    and sockets), each serving one batch at a time."""
+
+    def __init__(self, size: int, preload: tuple[str, ...] = ("pipelines.extraction.extract",)):
+        self.context = multiprocessing.get_context("forkserver")
+        self.context.set_forkserver_preload(list(preload))
+        self.size = size
+        self.idle: asyncio.Queue | None = None
+        self.workers: list[tuple] = []
+
+    async def run(self, jobs: list[Callable]) -> list[tuple[bool, object]]:
+        """The outcomes of ``jobs``, run in one worker (see :func:`run_batch`)."""
+        if self.idle is None:
+            self.idle = asyncio.Queue()
+            for _ in range(self.size):
+                self.idle.put_nowait(self._spawn())
+        worker = await self.idle.get()
+        process, conn = worker
+        loop = asyncio.get_running_loop()
+        answer = loop.create_future()
+        loop.add_reader(conn.fileno(), _deliver, conn, answer)
+        try:
+            conn.send(jobs)
+            outcomes = await answer
+        except BaseException as exc:  # died, or cancelled with its answer pending: replace it
+            loop.remove_reader(conn.fileno())
+            process.kill()
+            conn.close()
+            self.idle.put_nowait(self._spawn())
+            if isinstance(exc, (OSError, EOFError, WorkerDied)):
+                raise WorkerDied(f"extraction worker {process.pid} ended: {exc!r}") from exc
+            raise
+        loop.remove_reader(conn.fileno())
+        self.idle.put_nowait(worker)
+        return outcomes
+
+    def close(self) -> None:
+        for process, conn in self.workers:
+            conn.close()  # the worker reads EOF and exits
+        for process, _ in self.workers:
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
+        self.workers = []
+
+    def _spawn(self) -> tuple:
+        parent, child = self.context.Pipe()
+        process = self.context.Process(target=_serve, args=(child, os.getpid()), daemon=True)
+        process.start()
+        child.close()
+        self.workers = [w for w in self.workers if w[0].is_alive()] + [(process, parent)]
+        return process, parent
+
+
+def _deliver(conn, answer: asyncio.Future) -> None:
+    if answer.done():
+        return
+    try:
+        answer.set_result(conn.recv())
+    except (EOFError, OSError) as exc:
+        answer.set_exception(WorkerDied(repr(exc)))
+
+
+def _serve(conn, parent_pid: int) -> None:
+    """A worker's life: batches in, outcomes out, until the pipe closes."""
+    exit_with_parent(parent_pid)
+    while True:
+        try:
+            jobs = conn.recv()
+        except (EOFError, OSError):
+            return
+        conn.send(run_batch(jobs))
 
 
 def exit_with_parent(pid: int, interval: float = 1.0) -> None:
