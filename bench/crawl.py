@@ -2,6 +2,7 @@
 
     python bench/crawl.py                 # the newsroom as shipped (81 articles)
     python bench/crawl.py --scale 20      # 20x synthetic variants (about 1,600 article pages)
+    python bench/crawl.py --realpages --scale 40   # ../shared/realpages served 40 times over
 
 Prints, for one `warta crawl` process over the newsroom on 127.0.0.x:
 - article pages fetched, wall time, pages/s, CPU seconds per page (crawl process and its
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import threading
 import resource
 import sqlite3
 import subprocess
@@ -30,6 +32,8 @@ import tempfile
 import time
 import urllib.request
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 from newsroom.server import Newsroom
 from pipelines.clustering.clusterer import Clusterer
 from pipelines.clustering.state import Doc
-from pipelines.extraction.extract import extract_page
+from pipelines.extraction.extract import decode_html, extract_page
 from pipelines.relevance import WatchMatcher
 from storage.articles import save_article
 from storage.clusters import apply_decision
@@ -117,20 +121,77 @@ def ceiling(pages: list[str], workers: int) -> float:
         return len(pages) / (time.perf_counter() - started)
 
 
+class _RealPages(BaseHTTPRequestHandler):
+    """A site that serves the saved real pages over and over, listed in one RSS feed."""
+
+    pages: list[bytes] = []
+    copies = 1
+
+    def do_GET(self):
+        if self.path == "/rss.xml":
+            items = "".join(f"<item><title>{i}</title><link>http://{self.headers['Host']}/p/{i}</link></item>"
+                            for i in range(len(self.pages) * self.copies))
+            body, kind = f"<rss><channel>{items}</channel></rss>".encode(), "application/rss+xml"
+        elif self.path.startswith("/p/"):
+            body, kind = self.pages[int(self.path[3:]) % len(self.pages)], "text/html; charset=utf-8"
+        else:
+            body, kind = b"", "text/plain"
+        self.send_response(200 if body else 404)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def realpages_site(copies: int, tmp: Path):
+    """Serve ../shared/realpages ``copies`` times over on 127.0.0.40; yield a config crawling it
+    (the watch term "yang" makes every page relevant, so clustering and storage run too)."""
+    pages = sorted((ROOT.parent / "shared" / "realpages").glob("*.html"))
+    if not pages:
+        sys.exit("no pages in ../shared/realpages")
+    _RealPages.pages = [decode_html(p.read_bytes())[0].encode("utf-8") for p in pages]
+    _RealPages.copies = copies
+    server = ThreadingHTTPServer(("127.0.0.40", 0), _RealPages)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    config = tmp / "warta.toml"
+    config.write_text(
+        f'database = "{tmp / "warta.db"}"\n[crawl]\ndelay = 0\nconcurrency = 32\n'
+        f"per_domain_concurrency = 16\nautothrottle = false\nobey_robots = false\nmax_pages = 1000000\n"
+        f'[watch]\nterms = ["yang"]\nthreshold = 0.5\n[[sources]]\nname = "realpages"\n'
+        f'feeds = ["http://127.0.0.40:{server.server_port}/rss.xml"]\n', encoding="utf-8")
+    try:
+        yield config, [p.decode("utf-8") for p in _RealPages.pages] * copies
+    finally:
+        server.shutdown()
+
+
+@contextmanager
+def newsroom_site(scale: int, tmp: Path):
+    """The bundled newsroom ``scale`` times over; yield a config crawling it and its pages."""
+    with Newsroom(port=0, scale=scale, slow_seconds=0.0) as room:
+        config = room.write_config(tmp / "warta.toml", tmp / "warta.db", timeout=10.0)
+        yield config, [urllib.request.urlopen(g["url"], timeout=10).read().decode("utf-8", "replace")
+                       for g in room.gold_records()]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=int, default=1, help="synthetic variants per article")
+    parser.add_argument("--realpages", action="store_true",
+                        help="crawl ../shared/realpages served --scale times over instead of the newsroom")
     args = parser.parse_args()
     workers = os.cpu_count() or 1
-    with Newsroom(port=0, scale=args.scale, slow_seconds=0.0) as room, tempfile.TemporaryDirectory() as tmp:
+    site = realpages_site if args.realpages else newsroom_site
+    with tempfile.TemporaryDirectory() as tmp, site(args.scale, Path(tmp)) as (config, html):
         db = Path(tmp) / "warta.db"
-        config = room.write_config(Path(tmp) / "warta.toml", db, timeout=10.0)
         wall, cpu = crawl_once(config)
         pages, crawling = fetched(db, 0)
         again_wall, _ = crawl_once(config)
         again, _ = fetched(db, 1)
-        html = [urllib.request.urlopen(g["url"], timeout=10).read().decode("utf-8", "replace")
-                for g in room.gold_records()]
         bare = Path(tmp) / "bare.toml"
         bare.write_text(config.read_text(encoding="utf-8").replace(str(db), str(Path(tmp) / "bare.db")),
                         encoding="utf-8")
@@ -138,7 +199,8 @@ def main() -> None:
         stages = {"download": bare_cpu / pages, **stage_cpu(html, config, Path(tmp) / "stages.db")}
     top = ceiling(html, workers)
     rate = pages / crawling
-    print(f"newsroom x{args.scale}: {len(html)} gold articles, {workers} cores")
+    label = "realpages" if args.realpages else "newsroom"
+    print(f"{label} x{args.scale}: {len(html)} article pages served, {workers} cores")
     print(f"crawl:    {pages} article pages in {crawling:.1f} s of crawling = {rate:.1f} pages/s "
           f"({wall:.1f} s with the process start: {pages / wall:.1f} pages/s), "
           f"{1000 * cpu / max(pages, 1):.1f} ms CPU per page (crawl + workers)")

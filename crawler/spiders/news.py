@@ -7,6 +7,7 @@ project root; both read the configuration named by the ``WARTA_CONFIG`` setting.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -14,6 +15,7 @@ import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
+from scrapy.selector import Selector
 from twisted.python.failure import Failure
 
 from crawler.configured import SourceMap, apply_config
@@ -28,6 +30,8 @@ from warta.config import Config
 INDEX_MAX_PAGES = 5  # pages of one section index followed per run
 MAX_ARTICLE_PAGES = 20  # pages of one multi-page article
 _NEXT_PAGE = 'link[rel="next"]::attr(href), a[rel="next"]::attr(href)'
+_MENTIONS_NEXT = re.compile(r"""rel\s*=\s*["']?next\b""", re.IGNORECASE)
+_HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
 
 
 class NewsSpider(scrapy.Spider):
@@ -157,7 +161,7 @@ class NewsSpider(scrapy.Spider):
         if problem:
             self._fail(source, meta["canonical"], "fetch", problem, status=response.status)
             return
-        declared = response.css('link[rel="canonical"]::attr(href)').get()
+        declared = _declared_canonical(response.text)
         url = pick_canonical(meta["canonical"], declared, self.sourcemap.hosts)
         self._count(source, "fetched")
         html, charset_note = _decode(response)
@@ -185,7 +189,9 @@ class NewsSpider(scrapy.Spider):
 
     def _next_page(self, response: Response, item: ArticleItem, seen: set[str]):
         """Follow a multi-page article's next-page link; yield the item after its last page."""
-        href = response.css(_NEXT_PAGE).get() if isinstance(response, TextResponse) else None
+        href = None
+        if isinstance(response, TextResponse) and _MENTIONS_NEXT.search(response.text):
+            href = response.css(_NEXT_PAGE).get()  # parse the page only when it may have one
         following = response.urljoin(href) if href else None
         same_article = following and canonical_url(following, self.sourcemap.hosts) == item.url
         if same_article and following not in seen and len(seen) < MAX_ARTICLE_PAGES:
@@ -253,6 +259,13 @@ def _unusable(response: Response) -> str | None:
         kind = response.headers.get("Content-Type", b"unknown").decode("latin-1")
         return f"not an HTML page (Content-Type: {kind})"
     return None
+
+
+def _declared_canonical(html: str) -> str | None:
+    """The page's ``<link rel="canonical">``, parsing only its ``<head>`` when it has one
+    (building the whole tree of a large page costs more than the rest of the spider)."""
+    end = _HEAD_END.search(html)
+    return Selector(text=html[: end.end()] if end else html).css('link[rel="canonical"]::attr(href)').get()
 
 
 def _decode(response: HtmlResponse) -> tuple[str, str | None]:
