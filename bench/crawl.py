@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import threading
 import resource
 import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from concurrent.futures import ProcessPoolExecutor
@@ -55,8 +55,19 @@ def crawl_once(config: Path, *, pipelines: bool = True) -> tuple[float, float]:
     Without ``pipelines`` it runs ``scrapy crawl news`` with no item pipelines."""
     command = [sys.executable, "-m", "warta", "crawl", "--config", str(config)]
     if not pipelines:
-        command = [sys.executable, "-m", "scrapy", "crawl", "news", "-s", f"WARTA_CONFIG={config}",
-                   "-s", "ITEM_PIPELINES={}", "-s", "LOG_LEVEL=WARNING"]
+        command = [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            "news",
+            "-s",
+            f"WARTA_CONFIG={config}",
+            "-s",
+            "ITEM_PIPELINES={}",
+            "-s",
+            "LOG_LEVEL=WARNING",
+        ]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
@@ -74,9 +85,12 @@ def fetched(db: Path, run: int) -> tuple[int, float]:
     with sqlite3.connect(db) as conn:
         run_id, seconds = conn.execute(
             "SELECT id, (julianday(finished_at) - julianday(started_at)) * 86400 FROM crawl_runs "
-            "ORDER BY id LIMIT 1 OFFSET ?", (run,)).fetchone()
-        pages = conn.execute("SELECT sum(fetched) FROM crawl_run_sources WHERE run_id = ?",
-                             (run_id,)).fetchone()[0]
+            "ORDER BY id LIMIT 1 OFFSET ?",
+            (run,),
+        ).fetchone()
+        pages = conn.execute(
+            "SELECT sum(fetched) FROM crawl_run_sources WHERE run_id = ?", (run_id,)
+        ).fetchone()[0]
         return pages, seconds
 
 
@@ -95,12 +109,20 @@ def stage_cpu(html: list[str], config_path: Path, db_path: Path) -> dict[str, fl
         relevance = watch.score(extraction.title, extraction.text)
         spent["relevance"] += time.process_time() - clock
         clock = time.process_time()
-        decision = clusterer.assign(Doc(url, extraction.title or "", extraction.text, float(n), "bench"))
+        decision = clusterer.assign(
+            Doc(url, extraction.title or "", extraction.text, float(n), "bench")
+        )
         spent["clustering"] += time.process_time() - clock
         clock = time.process_time()
-        record = {"url": url, "source": "bench", "fetched_at": "2025-11-20T00:00:00Z",
-                  "title": extraction.title, "text": extraction.text,
-                  "relevant": relevance.relevant, "matched_terms": relevance.matched_terms}
+        record = {
+            "url": url,
+            "source": "bench",
+            "fetched_at": "2025-11-20T00:00:00Z",
+            "title": extraction.title,
+            "text": extraction.text,
+            "relevant": relevance.relevant,
+            "matched_terms": relevance.matched_terms,
+        }
         with transaction(db):
             apply_decision(db, save_article(db, record, None), decision)
         spent["storage"] += time.process_time() - clock
@@ -115,7 +137,7 @@ def _extract(html: str) -> int:
 def ceiling(pages: list[str], workers: int) -> float:
     """Pages/s of extraction alone over ``pages`` in ``workers`` processes."""
     with ProcessPoolExecutor(workers) as pool:
-        list(pool.map(_extract, pages[:workers * 2]))  # warm the workers up
+        list(pool.map(_extract, pages[: workers * 2]))  # warm the workers up
         started = time.perf_counter()
         list(pool.map(_extract, pages, chunksize=8))
         return len(pages) / (time.perf_counter() - started)
@@ -129,11 +151,16 @@ class _RealPages(BaseHTTPRequestHandler):
 
     def do_GET(self):
         if self.path == "/rss.xml":
-            items = "".join(f"<item><title>{i}</title><link>http://{self.headers['Host']}/p/{i}</link></item>"
-                            for i in range(len(self.pages) * self.copies))
+            items = "".join(
+                f"<item><title>{i}</title><link>http://{self.headers['Host']}/p/{i}</link></item>"
+                for i in range(len(self.pages) * self.copies)
+            )
             body, kind = f"<rss><channel>{items}</channel></rss>".encode(), "application/rss+xml"
         elif self.path.startswith("/p/"):
-            body, kind = self.pages[int(self.path[3:]) % len(self.pages)], "text/html; charset=utf-8"
+            body, kind = (
+                self.pages[int(self.path[3:]) % len(self.pages)],
+                "text/html; charset=utf-8",
+            )
         else:
             body, kind = b"", "text/plain"
         self.send_response(200 if body else 404)
@@ -162,7 +189,9 @@ def realpages_site(copies: int, tmp: Path):
         f'database = "{tmp / "warta.db"}"\n[crawl]\ndelay = 0\nconcurrency = 32\n'
         f"per_domain_concurrency = 16\nautothrottle = false\nobey_robots = false\nmax_pages = 1000000\n"
         f'[watch]\nterms = ["yang"]\nthreshold = 0.5\n[[sources]]\nname = "realpages"\n'
-        f'feeds = ["http://127.0.0.40:{server.server_port}/rss.xml"]\n', encoding="utf-8")
+        f'feeds = ["http://127.0.0.40:{server.server_port}/rss.xml"]\n',
+        encoding="utf-8",
+    )
     try:
         yield config, [p.decode("utf-8") for p in _RealPages.pages] * copies
     finally:
@@ -174,15 +203,23 @@ def newsroom_site(scale: int, tmp: Path):
     """The bundled newsroom ``scale`` times over; yield a config crawling it and its pages."""
     with Newsroom(port=0, scale=scale, slow_seconds=0.0) as room:
         config = room.write_config(tmp / "warta.toml", tmp / "warta.db", timeout=10.0)
-        yield config, [urllib.request.urlopen(g["url"], timeout=10).read().decode("utf-8", "replace")
-                       for g in room.gold_records()]
+        yield (
+            config,
+            [
+                urllib.request.urlopen(g["url"], timeout=10).read().decode("utf-8", "replace")
+                for g in room.gold_records()
+            ],
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=int, default=1, help="synthetic variants per article")
-    parser.add_argument("--realpages", action="store_true",
-                        help="crawl ../shared/realpages served --scale times over instead of the newsroom")
+    parser.add_argument(
+        "--realpages",
+        action="store_true",
+        help="crawl ../shared/realpages served --scale times over instead of the newsroom",
+    )
     args = parser.parse_args()
     workers = os.cpu_count() or 1
     site = realpages_site if args.realpages else newsroom_site
@@ -193,21 +230,27 @@ def main() -> None:
         again_wall, _ = crawl_once(config)
         again, _ = fetched(db, 1)
         bare = Path(tmp) / "bare.toml"
-        bare.write_text(config.read_text(encoding="utf-8").replace(str(db), str(Path(tmp) / "bare.db")),
-                        encoding="utf-8")
+        bare.write_text(
+            config.read_text(encoding="utf-8").replace(str(db), str(Path(tmp) / "bare.db")),
+            encoding="utf-8",
+        )
         bare_wall, bare_cpu = crawl_once(bare, pipelines=False)
         stages = {"download": bare_cpu / pages, **stage_cpu(html, config, Path(tmp) / "stages.db")}
     top = ceiling(html, workers)
     rate = pages / crawling
     label = "realpages" if args.realpages else "newsroom"
     print(f"{label} x{args.scale}: {len(html)} article pages served, {workers} cores")
-    print(f"crawl:    {pages} article pages in {crawling:.1f} s of crawling = {rate:.1f} pages/s "
-          f"({wall:.1f} s with the process start: {pages / wall:.1f} pages/s), "
-          f"{1000 * cpu / max(pages, 1):.1f} ms CPU per page (crawl + workers)")
+    print(
+        f"crawl:    {pages} article pages in {crawling:.1f} s of crawling = {rate:.1f} pages/s "
+        f"({wall:.1f} s with the process start: {pages / wall:.1f} pages/s), "
+        f"{1000 * cpu / max(pages, 1):.1f} ms CPU per page (crawl + workers)"
+    )
     print(f"ceiling:  extraction alone in {workers} processes = {top:.1f} pages/s")
     print(f"share:    {100 * rate / top:.0f} % of the extraction-alone ceiling")
     print(f"second crawl: {again} article pages fetched, {again_wall:.1f} s")
-    print(f"CPU per page by stage (download = a crawl with no item pipelines, {bare_wall:.1f} s wall):")
+    print(
+        f"CPU per page by stage (download = a crawl with no item pipelines, {bare_wall:.1f} s wall):"
+    )
     for stage, seconds in stages.items():
         print(f"  {stage:<11} {1000 * seconds:6.2f} ms")
 

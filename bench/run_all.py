@@ -42,8 +42,13 @@ def main() -> None:
     for script, *options in FULL if args.full else QUICK:
         command = ["python", f"bench/{script}", *options]
         print("$", " ".join(command), flush=True)
-        done = subprocess.run([sys.executable, str(BENCH / script), *options],
-                              cwd=BENCH.parent, capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            [sys.executable, str(BENCH / script), *options],
+            cwd=BENCH.parent,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         output = (done.stdout + (done.stderr if done.returncode else "")).strip()
         print(output, flush=True)
         sections.append(f"## `{' '.join(command)}`\n\n```\n{output}\n```\n")

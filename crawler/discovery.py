@@ -124,7 +124,9 @@ def _listing(entries: list[Entry], problem: str | None) -> Listing:
 
 def _rss_item(item) -> Entry:
     published = _text(item, "pubDate") or _text(item, "date")
-    return Entry(url=_text(item, "link"), published=to_utc_iso(published), title=_text(item, "title"))
+    return Entry(
+        url=_text(item, "link"), published=to_utc_iso(published), title=_text(item, "title")
+    )
 
 
 def _atom_entry(entry) -> Entry:

@@ -54,7 +54,7 @@ def rule_counts(stats: dict) -> dict[tuple[str, str], int]:
     """Boilerplate lines removed per (source, rule) from ``extract/removed/<source>/<rule>``."""
     prefix = "extract/removed/"
     return {
-        tuple(key[len(prefix):].split("/", 1)): value
+        tuple(key[len(prefix) :].split("/", 1)): value
         for key, value in stats.items()
         if key.startswith(prefix) and key.count("/") == 3
     }
@@ -84,7 +84,9 @@ class RunLedger:
     def opened(self, spider):
         self.db = open_database(self.crawler.settings["STORAGE_DB_PATH"])
         for run_id in close_dead_runs(self.db):
-            logger.warning("run %d was left running by a process that is gone: marked interrupted", run_id)
+            logger.warning(
+                "run %d was left running by a process that is gone: marked interrupted", run_id
+            )
         sources = getattr(spider, "run_sources", [])
         sync_sources(self.db, [(s.name, s.official) for s in sources])
         names = [s.name for s in sources]
@@ -156,4 +158,7 @@ class Progress:
 
 
 def _jsonable(stats: dict) -> dict:
-    return {k: v if isinstance(v, (int, float, str, bool)) or v is None else str(v) for k, v in stats.items()}
+    return {
+        k: v if isinstance(v, (int, float, str, bool)) or v is None else str(v)
+        for k, v in stats.items()
+    }

@@ -19,7 +19,9 @@ class ArticleItem:
     source: str
     html: str
     fetched_at: str  # UTC ISO-8601
-    more_pages: list[str] = field(default_factory=list)  # html of pages 2..n of a multi-page article
+    more_pages: list[str] = field(
+        default_factory=list
+    )  # html of pages 2..n of a multi-page article
     requested_urls: list[str] = field(default_factory=list)
     status: int = 200
     hint_published: str | None = None  # from a feed or sitemap, UTC ISO-8601
@@ -45,4 +47,6 @@ class ArticleItem:
     similarity: float | None = None
     cluster_id: int | None = None
     cluster_score: float | None = None
-    clustering: dict | None = None  # what storage needs to persist the decision (signatures, features)
+    clustering: dict | None = (
+        None  # what storage needs to persist the decision (signatures, features)
+    )

@@ -66,4 +66,6 @@ def run_crawl(
     reason = stats.get("finish_reason", "unknown")
     counts = source_counts(stats)
     elapsed = stats.get("elapsed_time_seconds", 0.0)
-    return CrawlResult(stats.get("warta/run_id"), outcome_of(reason, counts), reason, counts, elapsed)
+    return CrawlResult(
+        stats.get("warta/run_id"), outcome_of(reason, counts), reason, counts, elapsed
+    )

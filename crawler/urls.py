@@ -98,6 +98,8 @@ def with_query(url: str, extra: str) -> str:
 def _netloc(parts) -> str:
     host = (parts.hostname or "").lower()
     port = parts.port
-    if port and not ((parts.scheme == "http" and port == 80) or (parts.scheme == "https" and port == 443)):
+    if port and not (
+        (parts.scheme == "http" and port == 80) or (parts.scheme == "https" and port == 443)
+    ):
         return f"{host}:{port}"
     return host

@@ -38,7 +38,9 @@ class WatchMatcher:
     def __init__(self, watch: WatchTerms):
         self.threshold = watch.threshold
         self._canonical: dict[str, tuple[str, bool]] = {}
-        for term, excluded in [(t, False) for t in watch.terms] + [(t, True) for t in watch.exclude]:
+        for term, excluded in [(t, False) for t in watch.terms] + [
+            (t, True) for t in watch.exclude
+        ]:
             key = _fold(term)
             # an exclusion spelled like a term wins: it is the narrower statement
             if key not in self._canonical or excluded:

@@ -41,8 +41,12 @@ class StoragePipeline:
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        return cls(crawler, settings["STORAGE_DB_PATH"], settings.getint("STORAGE_BATCH_SIZE"),
-                   settings.getfloat("STORAGE_BATCH_SECONDS"))
+        return cls(
+            crawler,
+            settings["STORAGE_DB_PATH"],
+            settings.getint("STORAGE_BATCH_SIZE"),
+            settings.getfloat("STORAGE_BATCH_SECONDS"),
+        )
 
     def open_spider(self):
         self.db = open_database(self.db_path)
@@ -72,14 +76,21 @@ class StoragePipeline:
             with transaction(self.db):
                 outcomes = [self._write(item) for item in batch]
         except StorageError as exc:  # the transaction itself failed (an I/O error, a full disk)
-            logger.warning("a batch of %d articles failed (%s); writing them one at a time", len(batch), exc)
+            logger.warning(
+                "a batch of %d articles failed (%s); writing them one at a time", len(batch), exc
+            )
             outcomes = [self._write(item) for item in batch]
         for item, (outcome, error) in zip(batch, outcomes):
             self.crawler.stats.inc_value(f"source/{item.source}/{outcome}")
             if error is not None:
                 logger.warning("not stored: %s: %s", item.url, error)
                 self.crawler.signals.send_catch_log(
-                    signal=url_failed, source=item.source, url=item.url, stage="store", reason=error, status=None
+                    signal=url_failed,
+                    source=item.source,
+                    url=item.url,
+                    stage="store",
+                    reason=error,
+                    status=None,
                 )
 
     def _write(self, item) -> tuple[str, str | None]:
@@ -91,7 +102,9 @@ class StoragePipeline:
         try:
             with transaction(self.db):
                 existed = find_article(self.db, [item.url, *item.requested_urls]) is not None
-                article_id = save_article(self.db, record, self.crawler.stats.get_value("warta/run_id"))
+                article_id = save_article(
+                    self.db, record, self.crawler.stats.get_value("warta/run_id")
+                )
                 if item.clustering is not None:
                     apply_decision(self.db, article_id, item.clustering)
         except StorageError as exc:

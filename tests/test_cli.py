@@ -44,7 +44,9 @@ def test_every_command_has_help_and_takes_config_and_db(path, command):
 
 def readme_commands(program: str) -> list[list[str]]:
     blocks = re.findall(r"```(?:sh|bash|console)?\n(.*?)```", README, flags=re.DOTALL)
-    lines = [re.split(r"\s[#|>]", line)[0].strip() for block in blocks for line in block.splitlines()]
+    lines = [
+        re.split(r"\s[#|>]", line)[0].strip() for block in blocks for line in block.splitlines()
+    ]
     return [shlex.split(line) for line in lines if line.startswith(program + " ")]
 
 
@@ -79,6 +81,13 @@ def test_scrapy_sees_the_project_from_the_root():
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-m", "scrapy", "list"], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "scrapy", "list"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["news"]

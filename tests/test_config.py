@@ -49,16 +49,55 @@ def test_minimal_config_gets_defaults(tmp_path):
     ("text", "key", "expected"),
     [
         (MINIMAL + "\n[crawl]\ndelai = 2\n", "crawl.delai", "unknown key"),
-        (MINIMAL.replace('name = "contoh"', 'name = "contoh"\nofficial = "ya"'), "sources[0].official", "true or false"),
-        ("[crawl]\nconcurrency = \"many\"\n" + MINIMAL, "crawl.concurrency", "whole number"),
+        (
+            MINIMAL.replace('name = "contoh"', 'name = "contoh"\nofficial = "ya"'),
+            "sources[0].official",
+            "true or false",
+        ),
+        ('[crawl]\nconcurrency = "many"\n' + MINIMAL, "crawl.concurrency", "whole number"),
         (MINIMAL + "\n[crawl]\nconcurrency = 0\n", "crawl.concurrency", "above 0"),
-        (MINIMAL.replace('feeds = ["https://contoh.id/rss"]', ""), "sources[0]", "no feeds, sitemaps or start_urls"),
-        (MINIMAL.replace("https://contoh.id/rss", "contoh.id/rss"), "sources[0].feeds[0]", "http(s) URL"),
-        (MINIMAL.replace('feeds = ["https://contoh.id/rss"]', 'feeds = "https://contoh.id/rss"'), "sources[0].feeds", "a list"),
-        (MINIMAL.replace('feeds = ["https://contoh.id/rss"]', 'start_urls = ["https://contoh.id/"]'), "sources[0].article_pattern", "required with start_urls"),
-        (MINIMAL.replace('feeds = ["https://contoh.id/rss"]', 'start_urls = ["https://contoh.id/"]\narticle_pattern = "(["'), "sources[0].article_pattern", "regular expression"),
-        (MINIMAL + MINIMAL.split("[watch]")[0] + '[[sources]]\nname = "contoh"\nfeeds = ["https://a.id/rss"]\n', "sources[1].name", "duplicate"),
-        ('[watch]\nterms = []\n[[sources]]\nname = "a"\nfeeds = ["https://a.id/rss"]\n', "watch.terms", "at least one"),
+        (
+            MINIMAL.replace('feeds = ["https://contoh.id/rss"]', ""),
+            "sources[0]",
+            "no feeds, sitemaps or start_urls",
+        ),
+        (
+            MINIMAL.replace("https://contoh.id/rss", "contoh.id/rss"),
+            "sources[0].feeds[0]",
+            "http(s) URL",
+        ),
+        (
+            MINIMAL.replace('feeds = ["https://contoh.id/rss"]', 'feeds = "https://contoh.id/rss"'),
+            "sources[0].feeds",
+            "a list",
+        ),
+        (
+            MINIMAL.replace(
+                'feeds = ["https://contoh.id/rss"]', 'start_urls = ["https://contoh.id/"]'
+            ),
+            "sources[0].article_pattern",
+            "required with start_urls",
+        ),
+        (
+            MINIMAL.replace(
+                'feeds = ["https://contoh.id/rss"]',
+                'start_urls = ["https://contoh.id/"]\narticle_pattern = "(["',
+            ),
+            "sources[0].article_pattern",
+            "regular expression",
+        ),
+        (
+            MINIMAL
+            + MINIMAL.split("[watch]")[0]
+            + '[[sources]]\nname = "contoh"\nfeeds = ["https://a.id/rss"]\n',
+            "sources[1].name",
+            "duplicate",
+        ),
+        (
+            '[watch]\nterms = []\n[[sources]]\nname = "a"\nfeeds = ["https://a.id/rss"]\n',
+            "watch.terms",
+            "at least one",
+        ),
         (MINIMAL + '\n[schedule]\ndigest_time = "7 pagi"\n', "schedule.digest_time", "HH:MM"),
         (MINIMAL + '\n[[schedule.crawls]]\nid = "x"\n', "schedule.crawls[0]", "exactly one of"),
         (MINIMAL + '\n[digest]\nformat = "pdf"\n', "digest.format", "one of md, html, json, txt"),

@@ -18,7 +18,10 @@ from crawler.urls import canonical_url
 def crawl(config, timeout: float = 120) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "warta", "crawl", "--config", str(config)],
-        capture_output=True, text=True, timeout=timeout, check=False,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
 
 
@@ -35,7 +38,9 @@ def article_paths(newsroom, gold) -> set[tuple[str, str]]:
     for record in gold:
         for url in [record["url"], *record["variants"], *record.get("pages", ())]:
             parts = urlsplit(url)
-            paths.add((site_of[parts.netloc], parts.path + (f"?{parts.query}" if parts.query else "")))
+            paths.add(
+                (site_of[parts.netloc], parts.path + (f"?{parts.query}" if parts.query else ""))
+            )
     return paths
 
 
@@ -75,7 +80,10 @@ def test_every_article_is_stored_once_under_its_canonical_url(two_runs):
 
 def test_variant_urls_lead_to_their_article(two_runs):
     by_url = {canonical_url(g["url"]): g for g in two_runs["gold"]}
-    aliases = rows(two_runs["db"], "SELECT u.url AS alias, a.url FROM url_aliases u JOIN articles a ON a.id = u.article_id")
+    aliases = rows(
+        two_runs["db"],
+        "SELECT u.url AS alias, a.url FROM url_aliases u JOIN articles a ON a.id = u.article_id",
+    )
     assert aliases, "tracking, AMP, mobile and search variants should be recorded"
     for row in aliases:
         gold = by_url[row["url"]]
@@ -85,7 +93,10 @@ def test_variant_urls_lead_to_their_article(two_runs):
 
 def test_relevance_matches_the_gold_exactly(two_runs):
     gold = {canonical_url(g["url"]): g["relevant"] for g in two_runs["gold"]}
-    stored = {r["url"]: bool(r["relevant"]) for r in rows(two_runs["db"], "SELECT url, relevant FROM articles")}
+    stored = {
+        r["url"]: bool(r["relevant"])
+        for r in rows(two_runs["db"], "SELECT url, relevant FROM articles")
+    }
     true_pos = sum(stored[u] and gold[u] for u in stored)
     precision = true_pos / max(1, sum(stored.values()))
     recall = true_pos / max(1, sum(gold[u] for u in stored))
@@ -93,19 +104,29 @@ def test_relevance_matches_the_gold_exactly(two_runs):
 
 
 def test_scores_and_matched_terms_are_stored(two_runs):
-    relevant = rows(two_runs["db"], "SELECT relevance_score, matched_terms FROM articles WHERE relevant = 1")
-    assert relevant and all(r["relevance_score"] > 0 and json.loads(r["matched_terms"]) for r in relevant)
+    relevant = rows(
+        two_runs["db"], "SELECT relevance_score, matched_terms FROM articles WHERE relevant = 1"
+    )
+    assert relevant and all(
+        r["relevance_score"] > 0 and json.loads(r["matched_terms"]) for r in relevant
+    )
 
 
 def test_second_run_fetches_no_article_page(two_runs):
     assert two_runs["second"].returncode == 0, two_runs["second"].stderr[-2000:]
     slow = {urlsplit(f["url"]).path for f in two_runs["faults"].values() if f["kind"] == "slow"}
-    pages = {(s, p) for s, p in two_runs["article_paths"] if p not in slow}  # it timed out: tried again
+    pages = {
+        (s, p) for s, p in two_runs["article_paths"] if p not in slow
+    }  # it timed out: tried again
     article_fetches = [(s, p) for s, p, _ in two_runs["second_requests"] if (s, p) in pages]
     assert article_fetches == []
     first, second = [
-        rows(two_runs["db"], "SELECT sum(fetched) AS fetched, sum(new) AS new, sum(skipped_seen) AS seen "
-                             "FROM crawl_run_sources WHERE run_id = ?", run["id"])[0]
+        rows(
+            two_runs["db"],
+            "SELECT sum(fetched) AS fetched, sum(new) AS new, sum(skipped_seen) AS seen "
+            "FROM crawl_run_sources WHERE run_id = ?",
+            run["id"],
+        )[0]
         for run in rows(two_runs["db"], "SELECT id FROM crawl_runs ORDER BY id")
     ]
     assert first["fetched"] >= len(stored_gold(two_runs["gold"]))
@@ -116,27 +137,51 @@ def test_multi_page_article_is_stored_whole(two_runs):
     multi = [g for g in two_runs["gold"] if g.get("pages")]
     assert multi
     for gold in multi:
-        (text,) = [r["text"] for r in rows(two_runs["db"], "SELECT text FROM articles WHERE url = ?", canonical_url(gold["url"]))]
+        (text,) = [
+            r["text"]
+            for r in rows(
+                two_runs["db"],
+                "SELECT text FROM articles WHERE url = ?",
+                canonical_url(gold["url"]),
+            )
+        ]
         paragraphs = gold["text"].split("\n")
         assert paragraphs[0][:60] in text and paragraphs[-1][:60] in text
 
 
 def test_windows_1252_page_is_decoded(two_runs):
     fault = two_runs["faults"]["windows_1252"]
-    (gold,) = [g for g in two_runs["gold"] if canonical_url(g["url"]) == canonical_url(fault["url"])]
-    (text,) = [r["text"] for r in rows(two_runs["db"], "SELECT text FROM articles WHERE url = ?", canonical_url(fault["url"]))]
+    (gold,) = [
+        g for g in two_runs["gold"] if canonical_url(g["url"]) == canonical_url(fault["url"])
+    ]
+    (text,) = [
+        r["text"]
+        for r in rows(
+            two_runs["db"], "SELECT text FROM articles WHERE url = ?", canonical_url(fault["url"])
+        )
+    ]
     special = [p for p in gold["text"].split("\n") if any(c in p for c in "“”–é")]
     assert special and all(p in text for p in special)
 
 
 @pytest.mark.parametrize(
     ("kind", "reason"),
-    [("not_found", "HTTP 404"), ("server_error", "HTTP 500"), ("slow", "Timeout"),
-     ("empty", "empty body"), ("broken_feed", "malformed XML"), ("not_html", "not an HTML page")],
+    [
+        ("not_found", "HTTP 404"),
+        ("server_error", "HTTP 500"),
+        ("slow", "Timeout"),
+        ("empty", "empty body"),
+        ("broken_feed", "malformed XML"),
+        ("not_html", "not an HTML page"),
+    ],
 )
 def test_faults_are_recorded_with_a_reason(two_runs, kind, reason):
     fault = two_runs["faults"][kind]
-    errors = rows(two_runs["db"], "SELECT reason, stage, run_id FROM errors WHERE url = ?", canonical_url(fault["url"], article=kind != "broken_feed"))
+    errors = rows(
+        two_runs["db"],
+        "SELECT reason, stage, run_id FROM errors WHERE url = ?",
+        canonical_url(fault["url"], article=kind != "broken_feed"),
+    )
     assert errors and any(reason.lower() in e["reason"].lower() for e in errors), errors
 
 
@@ -148,15 +193,24 @@ def test_robots_txt_is_obeyed(two_runs):
 def test_run_ledger(two_runs):
     first = rows(two_runs["db"], "SELECT * FROM crawl_runs ORDER BY id")[0]
     assert first["outcome"] == "partial" and first["finished_at"]  # the faults make it partial
-    per_source = rows(two_runs["db"], "SELECT * FROM crawl_run_sources WHERE run_id = ?", first["id"])
-    assert sum(r["new"] for r in per_source) == len([g for g in stored_gold(two_runs["gold"]) if g["relevant"]])
-    assert sum(r["irrelevant"] for r in per_source) == len([g for g in stored_gold(two_runs["gold"]) if not g["relevant"]])
+    per_source = rows(
+        two_runs["db"], "SELECT * FROM crawl_run_sources WHERE run_id = ?", first["id"]
+    )
+    assert sum(r["new"] for r in per_source) == len(
+        [g for g in stored_gold(two_runs["gold"]) if g["relevant"]]
+    )
+    assert sum(r["irrelevant"] for r in per_source) == len(
+        [g for g in stored_gold(two_runs["gold"]) if not g["relevant"]]
+    )
     assert "run " in two_runs["first"].stdout and "total" in two_runs["first"].stdout
 
 
 def test_oversized_pages_are_refused_and_recorded(newsroom, tmp_path):
     config = with_crawl_setting(
-        newsroom.write_config(tmp_path / "warta.toml", tmp_path / "warta.db", timeout=1.0), "max_page_bytes", 6000)
+        newsroom.write_config(tmp_path / "warta.toml", tmp_path / "warta.db", timeout=1.0),
+        "max_page_bytes",
+        6000,
+    )
     done = crawl(config)
     assert done.returncode == 0, done.stderr[-2000:]
     errors = rows(tmp_path / "warta.db", "SELECT reason FROM errors WHERE stage = 'fetch'")
@@ -168,8 +222,11 @@ def test_oversized_pages_are_refused_and_recorded(newsroom, tmp_path):
 
 def with_crawl_setting(config, key: str, value):
     """``config`` with ``key`` of its [crawl] table set to ``value``."""
-    lines = [line for line in config.read_text(encoding="utf-8").splitlines()
-             if not line.startswith(f"{key} =")]
+    lines = [
+        line
+        for line in config.read_text(encoding="utf-8").splitlines()
+        if not line.startswith(f"{key} =")
+    ]
     lines.insert(lines.index("[crawl]") + 1, f"{key} = {value}")
     config.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return config
@@ -177,23 +234,33 @@ def with_crawl_setting(config, key: str, value):
 
 def per_source(db_path, run_index: int) -> dict[str, dict]:
     run_id = rows(db_path, "SELECT id FROM crawl_runs ORDER BY id")[run_index]["id"]
-    return {r["source"]: r for r in rows(db_path, "SELECT * FROM crawl_run_sources WHERE run_id = ?", run_id)}
+    return {
+        r["source"]: r
+        for r in rows(db_path, "SELECT * FROM crawl_run_sources WHERE run_id = ?", run_id)
+    }
 
 
 def test_per_source_page_cap_and_the_rest_next_run(newsroom, tmp_path):
     config = with_crawl_setting(
-        newsroom.write_config(tmp_path / "warta.toml", tmp_path / "warta.db", timeout=1.0), "max_pages", 3)
+        newsroom.write_config(tmp_path / "warta.toml", tmp_path / "warta.db", timeout=1.0),
+        "max_pages",
+        3,
+    )
     for _ in range(2):
         assert crawl(config).returncode == 0
     first, second = per_source(tmp_path / "warta.db", 0), per_source(tmp_path / "warta.db", 1)
     assert all(counts["fetched"] <= 3 for counts in first.values()), first
-    assert sum(c["new"] + c["irrelevant"] for c in second.values()) > 0  # the next articles, not the same
+    assert (
+        sum(c["new"] + c["irrelevant"] for c in second.values()) > 0
+    )  # the next articles, not the same
 
 
 def test_recheck_window_fetches_stored_articles_again_as_updates(newsroom, tmp_path):
     config = with_crawl_setting(  # every article is inside the window
         newsroom.write_config(tmp_path / "warta.toml", tmp_path / "warta.db", timeout=1.0),
-        "recheck_hours", 1000000)
+        "recheck_hours",
+        1000000,
+    )
     for _ in range(2):
         assert crawl(config).returncode == 0
     second = per_source(tmp_path / "warta.db", 1)

@@ -17,7 +17,9 @@ from crawler.urls import canonical_url
 def start_crawl(config) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "warta", "crawl", "--config", str(config)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 

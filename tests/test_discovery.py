@@ -47,12 +47,18 @@ def test_atom_entries_use_alternate_links():
 def test_google_news_sitemap_gives_publication_date_and_title():
     first, second = parse_sitemap(NEWS_SITEMAP).entries
     assert (first.published, first.title) == ("2025-11-19T01:15:00Z", "Desa Sadar HAM")
-    assert (second.published, second.title) == ("2025-11-18T17:00:00Z", None)  # a bare date is WIB midnight
+    assert (second.published, second.title) == (
+        "2025-11-18T17:00:00Z",
+        None,
+    )  # a bare date is WIB midnight
 
 
 def test_sitemap_index_and_gzip():
     entries = parse_sitemap(gzip.compress(INDEX)).entries
-    assert [e.url for e in entries] == ["https://k.id/sitemap-1.xml", "https://k.id/sitemap-2.xml.gz"]
+    assert [e.url for e in entries] == [
+        "https://k.id/sitemap-1.xml",
+        "https://k.id/sitemap-2.xml.gz",
+    ]
     assert all(e.is_sitemap for e in entries)
 
 

@@ -12,8 +12,15 @@ from crawler.middlewares import BackoffRetryMiddleware
 
 
 def middleware(**settings):
-    crawler = get_crawler(Spider, settings_dict={
-        "RETRY_TIMES": 2, "RETRY_BACKOFF_BASE": 0.05, "RETRY_BACKOFF_MAX": 0.15, **settings})
+    crawler = get_crawler(
+        Spider,
+        settings_dict={
+            "RETRY_TIMES": 2,
+            "RETRY_BACKOFF_BASE": 0.05,
+            "RETRY_BACKOFF_MAX": 0.15,
+            **settings,
+        },
+    )
     crawler.spider = Spider.from_crawler(crawler, "test")
     crawler.stats.open_spider()
     return BackoffRetryMiddleware.from_crawler(crawler), crawler
@@ -28,9 +35,13 @@ def timed(coroutine):
 def test_retries_wait_longer_each_time_then_give_up():
     mw, crawler = middleware()
     request = Request("http://127.0.0.1/berita/1")
-    first, waited_first = timed(mw.process_response(request, Response(request.url, status=503, request=request)))
+    first, waited_first = timed(
+        mw.process_response(request, Response(request.url, status=503, request=request))
+    )
     assert isinstance(first, Request) and first.meta["retry_times"] == 1
-    second, waited_second = timed(mw.process_response(first, Response(first.url, status=503, request=first)))
+    second, waited_second = timed(
+        mw.process_response(first, Response(first.url, status=503, request=first))
+    )
     assert isinstance(second, Request) and second.meta["retry_times"] == 2
     assert 0.05 <= waited_first < 0.1 and 0.1 <= waited_second < 0.2
     final = Response(second.url, status=503, request=second)

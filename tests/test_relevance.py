@@ -6,8 +6,15 @@ from pipelines.relevance import WatchMatcher
 from warta.config import WatchTerms
 
 WATCH = WatchTerms(
-    terms=["Kementerian Hak Asasi Manusia", "Kementerian HAM", "Kemenham", "Menteri HAM",
-           "Wakil Menteri HAM", "Natalius Pigai", "Mugiyanto"],
+    terms=[
+        "Kementerian Hak Asasi Manusia",
+        "Kementerian HAM",
+        "Kemenham",
+        "Menteri HAM",
+        "Wakil Menteri HAM",
+        "Natalius Pigai",
+        "Mugiyanto",
+    ],
     exclude=["Komnas HAM", "Kemenkumham", "Kementerian Hukum dan HAM"],
     threshold=1.0,
 )
@@ -32,7 +39,9 @@ def test_lead_counts_more_than_the_last_paragraph(matcher):
 
 
 def test_other_bodies_alone_score_nothing(matcher):
-    text = "Komnas HAM menyelidiki kasus itu. Kanwil Kemenkumham dan Kementerian Hukum dan HAM hadir."
+    text = (
+        "Komnas HAM menyelidiki kasus itu. Kanwil Kemenkumham dan Kementerian Hukum dan HAM hadir."
+    )
     result = matcher.score("Komnas HAM turun tangan", text)
     assert result.score == 0 and not result.relevant and result.matched_terms == []
 

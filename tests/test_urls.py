@@ -29,11 +29,16 @@ def test_variants_map_to_one_url(variant):
 
 
 def test_meaningful_query_is_kept_and_sorted():
-    assert canonical_url("http://a.id/read?id=12&cat=3&utm_source=x") == "http://a.id/read?cat=3&id=12"
+    assert (
+        canonical_url("http://a.id/read?id=12&cat=3&utm_source=x") == "http://a.id/read?cat=3&id=12"
+    )
 
 
 def test_index_urls_keep_their_pagination():
-    assert canonical_url("http://a.id/indeks?page=2&utm_source=x", article=False) == "http://a.id/indeks?page=2"
+    assert (
+        canonical_url("http://a.id/indeks?page=2&utm_source=x", article=False)
+        == "http://a.id/indeks?page=2"
+    )
 
 
 def test_declared_canonical_wins_on_the_same_site_only():
@@ -41,9 +46,17 @@ def test_declared_canonical_wins_on_the_same_site_only():
     assert pick_canonical(requested, "https://www.contoh.id/berita/1/judul", HOSTS) == (
         "https://www.contoh.id/berita/1/judul"
     )
-    assert pick_canonical(requested, "/berita/1/judul", HOSTS) == "https://www.contoh.id/berita/1/judul"
+    assert (
+        pick_canonical(requested, "/berita/1/judul", HOSTS)
+        == "https://www.contoh.id/berita/1/judul"
+    )
     # another site, the front page, or nothing: keep the requested URL's canonical form
-    for declared in ("https://lain.id/berita/1/x", "https://www.contoh.id/", None, "javascript:void(0)"):
+    for declared in (
+        "https://lain.id/berita/1/x",
+        "https://www.contoh.id/",
+        None,
+        "javascript:void(0)",
+    ):
         assert pick_canonical(requested, declared, HOSTS) == "https://www.contoh.id/berita/1/x"
 
 

@@ -81,9 +81,15 @@ class Source:
     sitemaps: list[str] = field(default_factory=list)
     start_urls: list[str] = field(default_factory=list)
     article_pattern: str | None = None
-    aliases: list[str] = field(default_factory=list)  # hosts serving variants (mobile, AMP) of its pages
-    canonical_host: str | None = None  # host the aliases map to; default: host of the first entry point
-    full_text_param: str | None = None  # query that returns a multi-page article whole, e.g. "page=all"
+    aliases: list[str] = field(
+        default_factory=list
+    )  # hosts serving variants (mobile, AMP) of its pages
+    canonical_host: str | None = (
+        None  # host the aliases map to; default: host of the first entry point
+    )
+    full_text_param: str | None = (
+        None  # query that returns a multi-page article whole, e.g. "page=all"
+    )
     official: bool = False
     search: bool = False
     group: str = "default"
@@ -223,7 +229,9 @@ def _convert(hint, value, path: Path, key: str):
     if hint is int and (isinstance(value, bool) or not isinstance(value, int)):
         raise ConfigError(path, key, f"expected a whole number, got {_kind(value)}")
     if not isinstance(value, hint):
-        raise ConfigError(path, key, f"expected {_NAMES.get(hint, hint.__name__)}, got {_kind(value)}")
+        raise ConfigError(
+            path, key, f"expected {_NAMES.get(hint, hint.__name__)}, got {_kind(value)}"
+        )
     return value
 
 
@@ -234,23 +242,35 @@ def _check(config: Config, path: Path) -> None:
     for i, source in enumerate(config.sources):
         where = f"sources[{i}]"
         if not _NAME.match(source.name):
-            raise ConfigError(path, f"{where}.name", "expected lower-case letters, digits, '-', '_' or '.'")
+            raise ConfigError(
+                path, f"{where}.name", "expected lower-case letters, digits, '-', '_' or '.'"
+            )
         if source.name in seen:
             raise ConfigError(path, f"{where}.name", f"duplicate source name {source.name!r}")
         seen.add(source.name)
         if not source.entry_points:
-            raise ConfigError(path, where, f"source {source.name!r} has no feeds, sitemaps or start_urls")
+            raise ConfigError(
+                path, where, f"source {source.name!r} has no feeds, sitemaps or start_urls"
+            )
         for kind in ("feeds", "sitemaps", "start_urls"):
             for j, url in enumerate(getattr(source, kind)):
                 if not _is_http_url(url):
-                    raise ConfigError(path, f"{where}.{kind}[{j}]", f"expected an http(s) URL, got {url!r}")
+                    raise ConfigError(
+                        path, f"{where}.{kind}[{j}]", f"expected an http(s) URL, got {url!r}"
+                    )
         if source.start_urls and not source.article_pattern:
-            raise ConfigError(path, f"{where}.article_pattern", "required with start_urls (a regex for article URLs)")
+            raise ConfigError(
+                path,
+                f"{where}.article_pattern",
+                "required with start_urls (a regex for article URLs)",
+            )
         if source.article_pattern is not None:
             try:
                 re.compile(source.article_pattern)
             except re.error as exc:
-                raise ConfigError(path, f"{where}.article_pattern", f"expected a regular expression ({exc})")
+                raise ConfigError(
+                    path, f"{where}.article_pattern", f"expected a regular expression ({exc})"
+                )
         _positive(source, where, path)
     if not config.watch.terms:
         raise ConfigError(path, "watch.terms", "expected at least one watch term")
@@ -258,7 +278,9 @@ def _check(config: Config, path: Path) -> None:
         raise ConfigError(path, "schedule.digest_time", "expected HH:MM (24-hour, WIB)")
     for i, job in enumerate(config.schedule.crawls):
         if (job.interval_minutes is None) == (job.cron is None):
-            raise ConfigError(path, f"schedule.crawls[{i}]", "expected exactly one of interval_minutes or cron")
+            raise ConfigError(
+                path, f"schedule.crawls[{i}]", "expected exactly one of interval_minutes or cron"
+            )
     if config.digest.format not in ("md", "html", "json", "txt"):
         raise ConfigError(path, "digest.format", "expected one of md, html, json, txt")
     if config.digest.webhook and not _is_http_url(config.digest.webhook.url):
@@ -273,7 +295,9 @@ def _positive(section, where: str, path: Path) -> None:
     for name in ("delay", "recheck_hours", "retries", "extract_workers"):
         value = getattr(section, name, None)
         if value is not None and value < 0:
-            raise ConfigError(path, f"{where}.{name}", f"expected a number of 0 or more, got {value}")
+            raise ConfigError(
+                path, f"{where}.{name}", f"expected a number of 0 or more, got {value}"
+            )
 
 
 def _is_http_url(url: str) -> bool:
@@ -291,5 +315,10 @@ _NAMES = {str: "a string", float: "a number", int: "a whole number", bool: "true
 def _kind(value) -> str:
     if isinstance(value, dict):
         return "a table"
-    return {bool: "true/false", int: "a whole number", float: "a number", str: "a string",
-            list: "a list"}.get(type(value), type(value).__name__)
+    return {
+        bool: "true/false",
+        int: "a whole number",
+        float: "a number",
+        str: "a string",
+        list: "a list",
+    }.get(type(value), type(value).__name__)

@@ -51,7 +51,9 @@ class NewsSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.config: Config = crawler.settings.get("WARTA_CONFIG_OBJECT")
         spider.sourcemap = SourceMap(spider.config.sources)
-        spider.run_sources = [spider.config.source(name) for name in spider.only] or spider.config.sources
+        spider.run_sources = [
+            spider.config.source(name) for name in spider.only
+        ] or spider.config.sources
         spider.scheduled: dict[str, int] = {}
         spider.db = None
         return spider
@@ -113,7 +115,9 @@ class NewsSpider(scrapy.Spider):
         page = response.meta["index_page"]
         next_page = response.css(_NEXT_PAGE).get()
         if next_page and page < INDEX_MAX_PAGES:
-            yield self._listing(response.urljoin(next_page), source.name, self.parse_index, index_page=page + 1)
+            yield self._listing(
+                response.urljoin(next_page), source.name, self.parse_index, index_page=page + 1
+            )
 
     def _articles(self, listing_source: str, entries: list[Entry], response: Response):
         via = response.url
@@ -123,7 +127,9 @@ class NewsSpider(scrapy.Spider):
             raw = response.urljoin(entry.url)
             if urlsplit(raw).path in ("", "/"):  # a front page is never an article
                 continue
-            source = self.sourcemap.source_for(raw, default=_host_name(raw) if search else listing_source)
+            source = self.sourcemap.source_for(
+                raw, default=_host_name(raw) if search else listing_source
+            )
             url = canonical_url(raw, self.sourcemap.hosts)
             candidates.setdefault(url, (source, entry, raw))
         skip = skip_urls(self.db, list(candidates), self._recheck_cutoff())
@@ -167,7 +173,12 @@ class NewsSpider(scrapy.Spider):
         html, charset_note = _decode(response)
         if charset_note:
             self.crawler.signals.send_catch_log(
-                signal=url_failed, source=source, url=url, stage="fetch", reason=charset_note, status=None
+                signal=url_failed,
+                source=source,
+                url=url,
+                stage="fetch",
+                reason=charset_note,
+                status=None,
             )
         item = ArticleItem(
             url=url,
@@ -218,7 +229,13 @@ class NewsSpider(scrapy.Spider):
             self._count(meta.get("source", "?"), "robots_denied")  # obeyed, not a failure
             return None
         status = getattr(getattr(failure.value, "response", None), "status", None)
-        self._fail(meta.get("source", "?"), meta.get("canonical", request.url), meta["stage"], reason, status)
+        self._fail(
+            meta.get("source", "?"),
+            meta.get("canonical", request.url),
+            meta["stage"],
+            reason,
+            status,
+        )
         return None
 
     # -- helpers -----------------------------------------------------------
@@ -265,7 +282,11 @@ def _declared_canonical(html: str) -> str | None:
     """The page's ``<link rel="canonical">``, parsing only its ``<head>`` when it has one
     (building the whole tree of a large page costs more than the rest of the spider)."""
     end = _HEAD_END.search(html)
-    return Selector(text=html[: end.end()] if end else html).css('link[rel="canonical"]::attr(href)').get()
+    return (
+        Selector(text=html[: end.end()] if end else html)
+        .css('link[rel="canonical"]::attr(href)')
+        .get()
+    )
 
 
 def _decode(response: HtmlResponse) -> tuple[str, str | None]:

@@ -21,11 +21,26 @@ _LOG_LEVELS = click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive
 
 @click.command()
 @config_options
-@click.option("--source", "sources", multiple=True, metavar="NAME", help="Crawl only this source (repeatable).")
-@click.option("--time-limit", type=click.FloatRange(min=0.1), metavar="MINUTES",
-              help="Stop cleanly after this many minutes; the run is recorded as 'timeout'.")
-@click.option("--log-level", type=_LOG_LEVELS, default="WARNING", show_default=True,
-              help="Scrapy's log level on stderr.")
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    metavar="NAME",
+    help="Crawl only this source (repeatable).",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0.1),
+    metavar="MINUTES",
+    help="Stop cleanly after this many minutes; the run is recorded as 'timeout'.",
+)
+@click.option(
+    "--log-level",
+    type=_LOG_LEVELS,
+    default="WARNING",
+    show_default=True,
+    help="Scrapy's log level on stderr.",
+)
 def crawl(config_path, db_path, sources, time_limit, log_level):
     """Crawl the configured sources once: discover new articles in feeds, sitemaps
     and index pages, fetch each one once, extract, score, cluster and store them.
@@ -35,7 +50,9 @@ def crawl(config_path, db_path, sources, time_limit, log_level):
     when another crawl of the same database is running."""
     config = open_config(config_path, db_path)
     try:
-        result = run_crawl(config, tuple(sources), time_limit_minutes=time_limit, log_level=log_level.upper())
+        result = run_crawl(
+            config, tuple(sources), time_limit_minutes=time_limit, log_level=log_level.upper()
+        )
     except LockHeld as exc:
         click.echo(f"Error: cannot crawl: {exc}", err=True)
         raise SystemExit(exc.exit_code) from None
@@ -46,9 +63,16 @@ def crawl(config_path, db_path, sources, time_limit, log_level):
 
 @click.command()
 @config_options
-@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
-              help="Port for the newsroom's sites (0: any free port).")
-@click.option("--keep", is_flag=True, help="Keep the previous demo database instead of starting fresh.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    show_default=True,
+    help="Port for the newsroom's sites (0: any free port).",
+)
+@click.option(
+    "--keep", is_flag=True, help="Keep the previous demo database instead of starting fresh."
+)
 def demo(config_path, db_path, port, keep):
     """Try warta offline: start the bundled newsroom on 127.0.0.x, crawl it into a
     fresh demo database (data/demo/warta.db unless --db is given), then show the
@@ -64,7 +88,9 @@ def demo(config_path, db_path, port, keep):
     config_file = database.parent / "warta-demo.toml"
     with Newsroom(port=port) as newsroom:
         newsroom.write_config(config_file, database)
-        click.echo(f"newsroom: {len(newsroom.outlets)} sites on 127.0.0.x:{newsroom.port}; config {config_file}")
+        click.echo(
+            f"newsroom: {len(newsroom.outlets)} sites on 127.0.0.x:{newsroom.port}; config {config_file}"
+        )
         config = open_config(str(config_file), None)
         result = run_crawl(config, progress_interval=2.0)
     print_summary(result, str(database))
@@ -73,8 +99,10 @@ def demo(config_path, db_path, port, keep):
         day = busiest_day(db) or latest_day(db)
     finally:
         db.close()
-    click.echo(f"\nThe stories of {day}, the busiest recent day; "
-               f"`warta digest --db {database} --date DAY` shows any day.\n")
+    click.echo(
+        f"\nThe stories of {day}, the busiest recent day; "
+        f"`warta digest --db {database} --date DAY` shows any day.\n"
+    )
     build_and_deliver(config, day, "txt")
 
 
@@ -84,12 +112,22 @@ def print_summary(result: CrawlResult, database: str) -> None:
     rows = [[name, *(str(c[k]) for k in COUNTERS)] for name, c in sorted(result.counts.items())]
     rows.append(["total", *(str(v) for v in result.totals().values())])
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    click.echo(f"\nrun {result.run_id}: {result.outcome} ({result.reason}) in {result.elapsed:.1f}s -> {database}")
+    click.echo(
+        f"\nrun {result.run_id}: {result.outcome} ({result.reason}) in {result.elapsed:.1f}s -> {database}"
+    )
     for row in [header, *rows]:
-        click.echo("  ".join(cell.rjust(w) if i else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths))))
+        click.echo(
+            "  ".join(
+                cell.rjust(w) if i else cell.ljust(w)
+                for i, (cell, w) in enumerate(zip(row, widths))
+            )
+        )
     failed = result.totals()["failed"]
     if failed:
-        click.echo(f"{failed} URL(s) failed: see `warta status` or the `errors` table for each URL and reason.")
+        click.echo(
+            f"{failed} URL(s) failed: `warta status` or the `errors` table "
+            "gives each URL and its reason."
+        )
 
 
 COMMANDS = [crawl, demo]

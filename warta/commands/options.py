@@ -51,7 +51,8 @@ def open_existing_database(config: Config):
 
     if not Path(config.database).exists():
         raise click.ClickException(
-            f"no database at {config.database} (run `warta crawl` first, or pass --db FILE)")
+            f"no database at {config.database} (run `warta crawl` first, or pass --db FILE)"
+        )
     try:
         return open_database(config.database)
     except StorageError as exc:
