@@ -32,13 +32,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.append(str(ROOT / "bench"))
 
-from synthetic_news import SyntheticNews  # noqa: E402
+from synthetic_news import SyntheticNews
 
-from newsroom.corpus import load_corpus  # noqa: E402
-from pipelines.clustering.batch import parse_time, run_batch  # noqa: E402
-from pipelines.clustering.clusterer import Clusterer  # noqa: E402
-from pipelines.clustering.metrics import evaluate  # noqa: E402
-from pipelines.clustering.state import Doc  # noqa: E402
+from newsroom.corpus import load_corpus
+from pipelines.clustering.batch import parse_time, run_batch
+from pipelines.clustering.clusterer import Clusterer
+from pipelines.clustering.metrics import evaluate
+from pipelines.clustering.state import Doc
 
 SAMPLE = 5_000
 

@@ -115,19 +115,26 @@ def test_a_merge_is_kept_and_later_articles_join_the_merged_story(tmp_path, db):
     assert merged == (keep, 0)
 
 
-def test_a_split_is_kept_when_a_later_article_links_both_sides(db):
+def all_but_the_undated_report(db):
+    """Store the corpus up to its last article (k3, which reads like both k1 and k1's
+    wire copy) and return that article."""
     clusterer = Clusterer()
     docs = crawled(corpus())
     for doc in docs[:-1]:
         store(db, clusterer, doc)
+    return docs[-1]
+
+
+def test_a_split_is_kept_when_a_later_article_links_both_sides(db):
+    last = all_but_the_undated_report(db)
     old = cluster_of(db, "k1-nusa")
     assert cluster_of(db, WIRE_COPY.key) == old
     new = split_article(db, find_article_id(db, "k1-nusa"), note="a follow-up story")
     assert cluster_of(db, "k1-nusa") == new != old
     resumed = load_clusterer(db)
-    # k3 reads like both k1 (now alone) and its wire copy (still in the old story),
-    # and the two are near-verbatim: without the split they would merge again.
-    decision = store(db, resumed, docs[-1])
+    # k1 (now alone) and its wire copy (still in the old story) are near-verbatim:
+    # without the split, an article reaching both would merge them again.
+    decision = store(db, resumed, last)
     assert {s.cluster for s in decision.matches if s.score >= resumed.threshold()} == {old, new}
     assert decision.merged == []
     assert cluster_of(db, "k1-nusa") == new and cluster_of(db, WIRE_COPY.key) == old
@@ -136,15 +143,12 @@ def test_a_split_is_kept_when_a_later_article_links_both_sides(db):
 
 
 def test_a_split_holds_after_the_old_story_is_merged_into_another(db):
-    clusterer = Clusterer()
-    docs = crawled(corpus())
-    for doc in docs[:-1]:
-        store(db, clusterer, doc)
+    last = all_but_the_undated_report(db)
     old = cluster_of(db, "k1-nusa")
     new = split_article(db, find_article_id(db, "k1-nusa"))
     older = cluster_of(db, BACKGROUND[0].key)
     assert merge_clusters(db, older, old) == older  # the copy's story now lives on as `older`
-    decision = store(db, load_clusterer(db), docs[-1])
+    decision = store(db, load_clusterer(db), last)
     assert {s.cluster for s in decision.matches if s.score >= 0.3} == {older, new}
     assert decision.merged == []
     assert cluster_of(db, "k1-nusa") == new and cluster_of(db, WIRE_COPY.key) == older
