@@ -22,7 +22,7 @@ from datetime import UTC, date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[0:0] = [str(ROOT), str(ROOT / "tests")]  # the packages before bench/storage.py
+sys.path[0:0] = [str(ROOT), str(ROOT / "tests")]  # the packages first, then the test helpers
 
 from storage_data import add_story, article
 

@@ -23,13 +23,13 @@ QUICK = [
     ["crawl.py", "--scale", "5"],
     ["clustering.py", "quality"],
     ["clustering.py", "speed", "--articles", "20000"],
-    ["storage.py", "--articles", "20000"],
+    ["store.py", "--articles", "20000"],
 ]
 FULL = [
     ["extraction.py"],
     ["crawl.py", "--scale", "20"],
     ["clustering.py", "all"],
-    ["storage.py"],
+    ["store.py"],
 ]
 
 

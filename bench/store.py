@@ -3,8 +3,8 @@
 Builds (or reuses) a synthetic database of N articles grouped into stories, then
 prints the figures:
 
-    python bench/storage.py                    # 1,000,000 articles in data/bench/storage-1000000.db
-    python bench/storage.py --articles 100000  # quicker
+    python bench/store.py                    # 1,000,000 articles in data/bench/storage-1000000.db
+    python bench/store.py --articles 100000  # quicker
 
 The synthetic text draws words from a Zipf-shaped vocabulary with a few
 Indonesian phrases planted at known rates, so query selectivity is realistic.
