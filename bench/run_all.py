@@ -20,7 +20,8 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 QUICK = [
     ["extraction.py", "--rounds", "3"],
-    ["crawl.py", "--scale", "5"],
+    ["crawl.py", "--scale", "20"],
+    ["crawl.py", "--realpages", "--scale", "30"],
     ["clustering.py", "quality"],
     ["clustering.py", "speed", "--articles", "20000"],
     ["store.py", "--articles", "20000"],
@@ -28,6 +29,7 @@ QUICK = [
 FULL = [
     ["extraction.py"],
     ["crawl.py", "--scale", "20"],
+    ["crawl.py", "--realpages", "--scale", "40"],
     ["clustering.py", "all"],
     ["store.py"],
 ]
