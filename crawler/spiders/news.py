@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import scrapy
@@ -16,7 +17,6 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.selector import Selector
-from twisted.python.failure import Failure
 
 from crawler.configured import SourceMap, apply_config
 from crawler.discovery import Entry, FeedError, parse_feed, parse_sitemap
@@ -26,6 +26,9 @@ from crawler.urls import canonical_url, host_of, pick_canonical, with_query
 from storage.articles import skip_urls
 from storage.database import open_database
 from warta.config import Config
+
+if TYPE_CHECKING:
+    from twisted.python.failure import Failure
 
 INDEX_MAX_PAGES = 5  # pages of one section index followed per run
 MAX_ARTICLE_PAGES = 20  # pages of one multi-page article
