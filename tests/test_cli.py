@@ -91,3 +91,19 @@ def test_scrapy_sees_the_project_from_the_root():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["news"]
+
+
+def test_crawl_refuses_an_unknown_source_or_a_bad_database_before_crawling(tmp_path):
+    config = tmp_path / "warta.toml"
+    config.write_text(
+        f'database = "{tmp_path / "warta.db"}"\n[watch]\nterms = ["Kemenham"]\n'
+        '[[sources]]\nname = "contoh"\nfeeds = ["http://127.0.0.1:9/rss"]\n',
+        encoding="utf-8",
+    )
+    unknown = CliRunner().invoke(main, ["crawl", "--config", str(config), "--source", "lain"])
+    assert unknown.exit_code == 1 and "no source named 'lain'" in unknown.output
+    not_sqlite = tmp_path / "catatan.db"
+    not_sqlite.write_text("bukan database", encoding="utf-8")
+    bad = CliRunner().invoke(main, ["crawl", "--config", str(config), "--db", str(not_sqlite)])
+    assert bad.exit_code == 1 and "not a SQLite database" in bad.output
+    assert not (tmp_path / "warta.db").exists()  # nothing was started

@@ -8,10 +8,11 @@ import click
 
 from crawler.extensions import COUNTERS
 from crawler.runner import CrawlResult, run_crawl
-from storage.database import open_database
+from storage.database import StorageError, open_database
 from storage.digests import busiest_day, latest_day
 from storage.locks import LockHeld
 from warta.commands.options import config_options, open_config
+from warta.config import ConfigError
 from warta.digest.daily import build_and_deliver
 
 __all__ = ["COMMANDS"]
@@ -49,6 +50,14 @@ def crawl(config_path, db_path, sources, time_limit, log_level):
     non-zero when the run failed or was interrupted, and 75 without crawling
     when another crawl of the same database is running."""
     config = open_config(config_path, db_path)
+    try:
+        for name in sources:
+            config.source(name)
+        open_database(config.database).close()  # a bad file stops here, before any request
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    except StorageError as exc:
+        raise click.ClickException(f"cannot use the database: {exc}") from None
     try:
         result = run_crawl(
             config, tuple(sources), time_limit_minutes=time_limit, log_level=log_level.upper()
