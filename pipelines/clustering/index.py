@@ -38,18 +38,19 @@ class Signer:
 
     def __init__(self, params: ClusterParams) -> None:
         self.num_perm, self.seed, self.scheme = params.num_perm, params.seed, params.scheme
-        self._permutations = MinHash(num_perm=self.num_perm, seed=self.seed, scheme=self.scheme,
-                                     hashfunc=_PREHASHED).permutations
+        # one MinHash, cleared for each signature: building one per signature re-checks the
+        # permutations every time, a tenth of the clustering's cost
+        self._minhash = MinHash(num_perm=self.num_perm, seed=self.seed, scheme=self.scheme,
+                                hashfunc=_PREHASHED)
 
     def sign(self, hashes: np.ndarray | list[int]) -> LeanMinHash | None:
         """The signature of a set of 32-bit hashes; ``None`` for an empty set."""
         values = hashes.tolist() if isinstance(hashes, np.ndarray) else list(hashes)
         if not values:
             return None
-        minhash = MinHash(num_perm=self.num_perm, seed=self.seed, hashfunc=_PREHASHED,
-                          permutations=self._permutations, scheme=self.scheme)
-        minhash.update_batch(values)
-        return LeanMinHash(minhash)
+        self._minhash.clear()
+        self._minhash.update_batch(values)
+        return LeanMinHash(self._minhash)
 
     def accepts(self, signature: LeanMinHash) -> bool:
         """Whether a stored signature was made with this signer's parameters."""
