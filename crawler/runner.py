@@ -39,7 +39,6 @@ def run_crawl(
     time_limit_minutes: float | None = None,
     log_level: str = "WARNING",
     progress_interval: float = 5.0,
-    extra_settings: dict | None = None,
 ) -> CrawlResult:
     """Crawl ``sources`` (all when empty) once, blocking until the crawl ends.
 
@@ -54,8 +53,6 @@ def run_crawl(
     settings.set("PROGRESS_INTERVAL", progress_interval, priority="cmdline")
     if time_limit_minutes:
         settings.set("CLOSESPIDER_TIMEOUT", time_limit_minutes * 60, priority="cmdline")
-    for name, value in (extra_settings or {}).items():
-        settings.set(name, value, priority="cmdline")
     logging.getLogger("scrapy").setLevel(log_level)
     with file_lock(config.database):  # one crawl per database; LockHeld if another runs
         process = CrawlerProcess(settings)
