@@ -8,6 +8,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -268,3 +269,34 @@ def test_recheck_window_fetches_stored_articles_again_as_updates(newsroom, tmp_p
     assert sum(c["new"] for c in second.values()) == 0
     urls = [r["url"] for r in rows(tmp_path / "warta.db", "SELECT url FROM articles")]
     assert len(urls) == len(set(urls))
+
+
+def test_scrapy_crawl_from_the_project_root_stores_the_same_articles(newsroom, tmp_path):
+    config = newsroom.write_config(tmp_path / "warta.toml", tmp_path / "warta.db", timeout=1.0)
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            "news",
+            "-a",
+            "source=tempora",
+            "-s",
+            f"WARTA_CONFIG={config}",
+            "-s",
+            "LOG_LEVEL=WARNING",
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    stored = {r["url"] for r in rows(tmp_path / "warta.db", "SELECT url FROM articles")}
+    expected = {
+        canonical_url(g["url"]) for g in newsroom.gold_records() if g["source"] == "tempora"
+    }
+    assert stored == expected
