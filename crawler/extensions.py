@@ -15,7 +15,7 @@ from crawler.signals import url_failed
 from storage.articles import mark_seen, sync_sources
 from storage.database import open_database
 from storage.health import close_dead_runs
-from storage.runs import COUNT_FIELDS, finish_run, record_error, start_run
+from storage.runs import COUNT_FIELDS, finish_run, record_error, run_duplicates, start_run
 
 __all__ = ["COUNTERS", "Progress", "RunLedger", "outcome_of", "source_counts"]
 
@@ -108,6 +108,8 @@ class RunLedger:
             return
         stats = self.crawler.stats.get_stats()
         counts = source_counts(stats)
+        for source, copies in run_duplicates(self.db, self.run_id).items():
+            counts.setdefault(source, dict.fromkeys(COUNTERS, 0))["duplicates"] = copies
         outcome = outcome_of(reason, counts)
         summary = {k: v for k, v in stats.items() if k.split("/")[-1] not in COUNTERS}
         finish_run(self.db, self.run_id, outcome, counts, rule_counts(stats), _jsonable(summary))

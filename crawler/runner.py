@@ -14,7 +14,9 @@ from scrapy.settings import Settings
 
 from crawler.extensions import COUNTERS, outcome_of, source_counts
 from crawler.spiders.news import NewsSpider
+from storage.database import open_database
 from storage.locks import file_lock
+from storage.runs import run_source_counts
 from warta.config import Config
 
 __all__ = ["CrawlResult", "run_crawl"]
@@ -61,8 +63,13 @@ def run_crawl(
         process.start()
     stats = crawler.stats.get_stats()
     reason = stats.get("finish_reason", "unknown")
+    run_id = stats.get("warta/run_id")
     counts = source_counts(stats)
+    if run_id is not None:  # the ledger's counts also know the copies found in the database
+        db = open_database(config.database)
+        try:
+            counts = run_source_counts(db, run_id) or counts
+        finally:
+            db.close()
     elapsed = stats.get("elapsed_time_seconds", 0.0)
-    return CrawlResult(
-        stats.get("warta/run_id"), outcome_of(reason, counts), reason, counts, elapsed
-    )
+    return CrawlResult(run_id, outcome_of(reason, counts), reason, counts, elapsed)

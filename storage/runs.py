@@ -22,6 +22,8 @@ __all__ = [
     "last_runs",
     "record_error",
     "recent_failures",
+    "run_duplicates",
+    "run_source_counts",
     "running_runs",
     "runs_since_new",
     "start_run",
@@ -167,3 +169,26 @@ def runs_since_new(db: Database) -> list[dict]:
            FROM crawl_run_sources s LEFT JOIN last_new l ON l.source = s.source
            GROUP BY s.source ORDER BY runs_without_new DESC, s.source"""
     ))
+
+
+def run_duplicates(db: Database, run_id: int) -> dict[str, int]:
+    """Per source, the articles written by run ``run_id`` that are copies of another."""
+    return {
+        row["source"]: row["copies"]
+        for row in db.query(
+            "SELECT source, count(*) AS copies FROM articles "
+            "WHERE run_id = ? AND duplicate_of IS NOT NULL GROUP BY source",
+            [run_id],
+        )
+    }
+
+
+def run_source_counts(db: Database, run_id: int) -> dict[str, dict[str, int]]:
+    """The ledger's per-source counts of run ``run_id`` (``COUNT_FIELDS`` by source)."""
+    columns = ", ".join(COUNT_FIELDS)
+    return {
+        row.pop("source"): row
+        for row in db.query(
+            f"SELECT source, {columns} FROM crawl_run_sources WHERE run_id = ?", [run_id]
+        )
+    }

@@ -203,6 +203,8 @@ def test_run_ledger(two_runs):
     assert sum(r["irrelevant"] for r in per_source) == len(
         [g for g in stored_gold(two_runs["gold"]) if not g["relevant"]]
     )
+    copies = len([g for g in stored_gold(two_runs["gold"]) if g["wire_of"] and g["relevant"]])
+    assert sum(r["duplicates"] for r in per_source) == copies
     assert "run " in two_runs["first"].stdout and "total" in two_runs["first"].stdout
 
 
