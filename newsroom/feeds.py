@@ -56,17 +56,7 @@ def atom(title: str, link: str, feed_url: str, items: list[Item]) -> str:
 
 
 def sitemap(urls: list[tuple[str, datetime | None]]) -> str:
-    rows = "\n".join(
-        f"<url><loc>{escape(u)}</loc>"
-        + (f"<lastmod>{t.isoformat()}</lastmod>" if t else "")
-        + "</url>"
-        for u, t in urls
-    )
-    return f"""<?xml version="1.0" encoding="UTF-8"?>
-<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
-{rows}
-</urlset>
-"""
+    return _locations("urlset", "url", urls)
 
 
 def news_sitemap(items: list[Item], publication: str) -> str:
@@ -86,16 +76,21 @@ def news_sitemap(items: list[Item], publication: str) -> str:
 
 
 def sitemap_index(sitemaps: list[tuple[str, datetime | None]]) -> str:
+    return _locations("sitemapindex", "sitemap", sitemaps)
+
+
+def _locations(root: str, element: str, locations: list[tuple[str, datetime | None]]) -> str:
+    """A sitemap or sitemap index: one ``element`` per (URL, last modified) pair."""
     rows = "\n".join(
-        f"<sitemap><loc>{escape(u)}</loc>"
+        f"<{element}><loc>{escape(u)}</loc>"
         + (f"<lastmod>{t.isoformat()}</lastmod>" if t else "")
-        + "</sitemap>"
-        for u, t in sitemaps
+        + f"</{element}>"
+        for u, t in locations
     )
     return f"""<?xml version="1.0" encoding="UTF-8"?>
-<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<{root} xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
 {rows}
-</sitemapindex>
+</{root}>
 """
 
 
