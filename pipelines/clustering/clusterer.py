@@ -61,9 +61,9 @@ class Clusterer:
         if known is not None:
             return self._update(known, doc)
         parsed, title = parse_text(doc.text), parse_text(doc.title or "")
-        vector, tokens = self.stats.vector(parsed, title)
+        vector, tokens, numbers = self.stats.vector(parsed, title)
         self.stats.add(vector)
-        terms = story_terms(parsed, title)
+        terms = story_terms(parsed, title, numbers)
         node = Node(key=doc.key, seq=self._seq, source=doc.source, time=doc.published,
                     seen=doc.seen, text_hash=text_hash(doc.text), vector=vector,
                     shingle_sig=self._shingle_signature(tokens), story_terms=term_hashes(terms),
@@ -79,7 +79,7 @@ class Clusterer:
         decision.cluster_id = node.cluster
         decision.representative = self.clusters[node.cluster].representative
         node.score, node.similarity = decision.score, decision.similarity
-        self._attach_record(decision, node, parsed, title, terms)
+        self._attach_record(decision, node, parsed, numbers, terms)
         return decision
 
     def _shingle_signature(self, token_hashes: np.ndarray):
@@ -185,15 +185,15 @@ class Clusterer:
                             similarity=node.similarity)
         if decision.text_hash != node.text_hash:
             parsed, title = parse_text(doc.text), parse_text(doc.title or "")
-            terms = story_terms(parsed, title)
             self._forget(node)
             node.text_hash = decision.text_hash
-            node.vector, tokens = self.stats.vector(parsed, title)
+            node.vector, tokens, numbers = self.stats.vector(parsed, title)
+            terms = story_terms(parsed, title, numbers)
             node.shingle_sig = self._shingle_signature(tokens)
             node.story_terms = term_hashes(terms)
             node.story_sig = self._story_signature(node.story_terms)
             self._admit(node)
-            self._attach_record(decision, node, parsed, title, terms)
+            self._attach_record(decision, node, parsed, numbers, terms)
         decision.representative = self.clusters[node.cluster].representative
         return decision
 
@@ -346,10 +346,10 @@ class Clusterer:
     # -- records for storage ----------------------------------------------------------
 
     def _attach_record(self, decision: Decision, node: Node, parsed: ParsedText,
-                       title: ParsedText, terms: list[str]) -> None:
+                       numbers: frozenset[str], terms: list[str]) -> None:
         decision.signed = Signed(
             stats=self.stats, vector=node.vector, names=parsed.names,
-            numbers=parsed.numbers | title.numbers, story=terms, nearest=node.nearest,
+            numbers=numbers, story=terms, nearest=node.nearest,
             shingle_sig=node.shingle_sig, story_sig=node.story_sig,
             signer=(self.signer.num_perm, self.signer.seed, self.signer.scheme))
 

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from itertools import compress, repeat
+from operator import is_
 
 import numpy as np
 
 from pipelines.clustering.text import ParsedText, term_hash
 
 __all__ = [
-    "DocVector", "TermStatistics", "doc_record", "flagged_terms", "restore_vector",
+    "DocVector", "TermStatistics", "doc_record", "restore_vector",
     "shared_terms", "similarities", "story_terms",
 ]
 
@@ -52,6 +54,7 @@ class TermStatistics:
         self._df = np.zeros(1024, dtype=np.int64)
         self._log_df = np.zeros(1024, dtype=np.float64)  # ln(df + 1), kept with df
         self._hashes = np.zeros(1024, dtype=np.uint32)  # term_hash of each vocabulary term
+        self._numeric = np.zeros(1024, dtype=bool)  # whether a term starts with a digit
         self._scratch = np.zeros(1024, dtype=np.float64)
         counts = np.arange(256) % _NAME_FLAG
         weights = 1.0 + np.log(np.maximum(counts, 1))
@@ -63,15 +66,21 @@ class TermStatistics:
         return len(self._terms)
 
     def vector(self, parsed: ParsedText,
-               title: ParsedText | None = None) -> tuple[DocVector, np.ndarray]:
+               title: ParsedText | None = None) -> tuple[DocVector, np.ndarray, frozenset[str]]:
         """The term vector of a text and its title (whose words count like the body's),
-        and the stable hashes of the text's tokens in order (for its shingles)."""
+        the stable hashes of the text's tokens in order (for its shingles), and the
+        numbers (terms starting with a digit) of both."""
         body = self.intern_all(parsed.tokens)
         every = np.array(body + (self.intern_all(title.tokens) if title else []), dtype=np.int32)
         ids, counts = np.unique(every, return_counts=True)
-        flagged = np.isin(ids, self.intern_all(list(flagged_terms(parsed, title))))
+        flagged = self._numeric[ids]
+        numbers = frozenset(map(self._terms.__getitem__, ids[flagged].tolist()))
+        if parsed.names and len(ids):
+            names = np.array(self.intern_all(list(parsed.names)), dtype=np.int32)
+            at = np.minimum(np.searchsorted(ids, names), len(ids) - 1)
+            flagged[at[ids[at] == names]] = True
         codes = (np.minimum(counts, _TF_LIMIT) | flagged * _NAME_FLAG).astype(np.uint8)
-        return self.in_term_order(ids, codes), self._hashes[every[:len(body)]]
+        return self.in_term_order(ids, codes), self._hashes[every[:len(body)]], numbers
 
     def add(self, vector: DocVector) -> None:
         """Count one more article containing the terms of ``vector``."""
@@ -110,15 +119,18 @@ class TermStatistics:
                 self._df = np.concatenate([self._df, np.zeros(grow, dtype=self._df.dtype)])
                 self._log_df = np.concatenate([self._log_df, np.zeros(grow)])
                 self._hashes = np.concatenate([self._hashes, np.zeros(grow, dtype=np.uint32)])
+                self._numeric = np.concatenate([self._numeric, np.zeros(grow, dtype=bool)])
                 self._scratch = np.concatenate([self._scratch, np.zeros(grow)])
             self._hashes[index] = term_hash(term)
+            self._numeric[index] = term[:1].isdigit()
         return index
 
     def intern_all(self, terms) -> list[int]:
         """The vocabulary ids of ``terms``, in order, adding the new ones."""
         ids = list(map(self._ids.get, terms))
         if None in ids:
-            ids = [self.intern(t) if i is None else i for t, i in zip(terms, ids)]
+            for at in compress(range(len(ids)), map(is_, ids, repeat(None))):
+                ids[at] = self.intern(terms[at])
         return ids
 
     def in_term_order(self, ids: np.ndarray, codes: np.ndarray) -> DocVector:
@@ -169,14 +181,10 @@ def shared_terms(stats: TermStatistics, a: DocVector, b: DocVector,
             for i in order if products[i] > 0]
 
 
-def flagged_terms(parsed: ParsedText, title: ParsedText | None) -> frozenset[str]:
-    """The names and numbers of a text, with the numbers of its title."""
-    return parsed.names | parsed.numbers | (title.numbers if title is not None else frozenset())
-
-
-def story_terms(parsed: ParsedText, title: ParsedText) -> list[str]:
-    """What a story signature is made of: names, numbers and headline words."""
-    return sorted(flagged_terms(parsed, title) | set(title.tokens))
+def story_terms(parsed: ParsedText, title: ParsedText, numbers: frozenset[str]) -> list[str]:
+    """What a story signature is made of: the text's names, the numbers of the text and
+    its title (from :meth:`TermStatistics.vector`) and the headline words."""
+    return sorted(parsed.names | numbers | set(title.tokens))
 
 
 def doc_record(stats: TermStatistics, vector: DocVector, names: frozenset[str],

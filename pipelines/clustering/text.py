@@ -2,8 +2,8 @@
 
 Everything here is language-agnostic: tokens are Unicode word runs (numbers keep their
 thousand and decimal separators, hyphenated words such as "pusat-pusat" stay whole);
-names are words capitalized inside a sentence; numbers are tokens starting with a digit. Hashes are stable across processes
-and machines (CRC-32, never the per-process salted ``hash()``).
+names are words capitalized inside a sentence. Hashes are stable across processes and
+machines (CRC-32, never the per-process salted ``hash()``).
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ import re
 import unicodedata
 import zlib
 from dataclasses import dataclass
-from itertools import compress, repeat
-from operator import itemgetter
+from itertools import repeat
 
 import numpy as np
 
@@ -39,30 +38,26 @@ _MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
                  0x85EBCA77C2B2AE63, 0x27D4EB2F165667C5, 0xFF51AFD7ED558CCD,
                  0xC4CEB9FE1A85EC53, 0x94D049BB133111EB], dtype=np.uint64)
 MAX_SHINGLE = len(_MIX)
-_first = itemgetter(0)
 
 
 @dataclass(frozen=True, slots=True)
 class ParsedText:
-    """One text cut into what clustering looks at: case-folded ``tokens`` in order,
-    the case-folded ``names`` and the ``numbers`` (tokens starting with a digit)."""
+    """One text cut into what clustering looks at: case-folded ``tokens`` in order and
+    the case-folded ``names``."""
 
     tokens: list[str]
     names: frozenset[str]
-    numbers: frozenset[str]
 
 
 def parse_text(text: str) -> ParsedText:
-    """Tokenize ``text`` and find its names and numbers."""
+    """Tokenize ``text`` and find its names."""
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
-    # map/filter/compress keep the per-token loops in C
+    # map/filter keep the per-token loops in C
     words = text.casefold().translate(_SEPARATORS).split()
     tokens = list(filter(None, map(str.strip, words, repeat(_JOINERS))))
     names = frozenset(map(str.casefold, _NAME.findall(text)))
-    distinct = set(tokens)
-    numbers = frozenset(compress(distinct, map(str.isdigit, map(_first, distinct))))
-    return ParsedText(tokens, names, numbers)
+    return ParsedText(tokens, names)
 
 
 def term_hash(term: str) -> int:
