@@ -180,3 +180,15 @@ def test_names_numbers_and_shingles_of_a_text():
         "jakarta menteri ham natalius pigai bertemu chea sovandara; pertemuan membahas 1.243 "
         "wni di phnom penh pertemuan kedua digelar besok"), 5))
     assert len(shingle_hashes(token_hashes("dua kata"), 5)) == 1
+
+
+def test_texts_without_words_are_clustered_by_title_and_copy_nothing():
+    clusterer = Clusterer()
+    docs = [("", ""), ("Pigai meninjau lapas Nusakambangan", ""), ("", "... !"),
+            ("Pigai meninjau lapas Nusakambangan", "… —")]
+    decisions = [clusterer.assign(Doc(key=str(i), title=title, text=text, published=None,
+                                      source="a"))
+                 for i, (title, text) in enumerate(docs)]
+    assert [d.duplicate_of for d in decisions] == [None] * 4
+    assert decisions[3].cluster_id == decisions[1].cluster_id  # the same headline
+    assert decisions[2].cluster_id != decisions[1].cluster_id

@@ -104,7 +104,7 @@ class Clusterer:
         all candidates (with the names-and-numbers buckets), each in arrival order."""
         copies, stories = self.index.candidates(node.shingle_sig, node.story_sig)
         nodes = self.nodes
-        same = [n for n in self._by_hash.get(node.text_hash, ())]
+        same = self._by_hash.get(node.text_hash, ()) if node.shingle_sig is not None else ()
         copy_pool = {n.key: n for n in same}
         copy_pool.update((k, nodes[k]) for k in copies if k in nodes)
         pool = dict(copy_pool)
@@ -303,7 +303,8 @@ class Clusterer:
     def _admit(self, node: Node) -> None:
         self.nodes[node.key] = node
         self.index.insert(node.key, node.shingle_sig, node.story_sig)
-        self._by_hash.setdefault(node.text_hash, []).append(node)
+        if node.shingle_sig is not None:  # a text without words copies nothing
+            self._by_hash.setdefault(node.text_hash, []).append(node)
         df = self._story_df
         for h in node.story_terms.tolist():
             df[h] = df.get(h, 0) + 1

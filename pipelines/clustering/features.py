@@ -16,7 +16,7 @@ from operator import is_
 
 import numpy as np
 
-from pipelines.clustering.text import ParsedText, term_hash
+from pipelines.clustering.text import ParsedText, term_hashes
 
 __all__ = [
     "DocVector", "TermStatistics", "doc_record", "restore_vector",
@@ -91,9 +91,8 @@ class TermStatistics:
     def load(self, frequencies: dict[str, int], n_docs: int) -> None:
         """Restore stored document frequencies (before any article is added)."""
         self.n_docs = n_docs
-        for term, df in frequencies.items():
-            index = self.intern(term)  # may grow self._df: look it up only afterwards
-            self._df[index] += df
+        ids = self.intern_all(list(frequencies))
+        np.add.at(self._df, ids, list(frequencies.values()))
         self._log_df = np.log(self._df + 1.0)
 
     def df(self, term: str) -> int:
@@ -108,30 +107,29 @@ class TermStatistics:
         idf = math.log(self.n_docs + 2.0) - self._log_df[vector.ids]
         return self._code_weight[vector.codes] * idf
 
-    def intern(self, term: str) -> int:
-        """The vocabulary id of ``term``, added if new."""
-        index = self._ids.get(term)
-        if index is None:
-            index = self._ids[term] = len(self._terms)
-            self._terms.append(term)
-            if index >= len(self._df):
-                grow = len(self._df)
-                self._df = np.concatenate([self._df, np.zeros(grow, dtype=self._df.dtype)])
-                self._log_df = np.concatenate([self._log_df, np.zeros(grow)])
-                self._hashes = np.concatenate([self._hashes, np.zeros(grow, dtype=np.uint32)])
-                self._numeric = np.concatenate([self._numeric, np.zeros(grow, dtype=bool)])
-                self._scratch = np.concatenate([self._scratch, np.zeros(grow)])
-            self._hashes[index] = term_hash(term)
-            self._numeric[index] = term[:1].isdigit()
-        return index
-
-    def intern_all(self, terms) -> list[int]:
+    def intern_all(self, terms: list[str]) -> list[int]:
         """The vocabulary ids of ``terms``, in order, adding the new ones."""
         ids = list(map(self._ids.get, terms))
         if None in ids:
-            for at in compress(range(len(ids)), map(is_, ids, repeat(None))):
-                ids[at] = self.intern(terms[at])
+            missing = list(compress(range(len(ids)), map(is_, ids, repeat(None))))
+            self._add_terms(list(dict.fromkeys(map(terms.__getitem__, missing))))
+            for at in missing:
+                ids[at] = self._ids[terms[at]]
         return ids
+
+    def _add_terms(self, new: list[str]) -> None:
+        first = len(self._terms)
+        self._ids.update(zip(new, range(first, first + len(new))))
+        self._terms.extend(new)
+        while len(self._terms) > len(self._df):
+            grow = len(self._df)
+            self._df = np.concatenate([self._df, np.zeros(grow, dtype=self._df.dtype)])
+            self._log_df = np.concatenate([self._log_df, np.zeros(grow)])
+            self._hashes = np.concatenate([self._hashes, np.zeros(grow, dtype=np.uint32)])
+            self._numeric = np.concatenate([self._numeric, np.zeros(grow, dtype=bool)])
+            self._scratch = np.concatenate([self._scratch, np.zeros(grow)])
+        self._hashes[first:len(self._terms)] = term_hashes(new)
+        self._numeric[first:len(self._terms)] = [term[:1].isdigit() for term in new]
 
     def in_term_order(self, ids: np.ndarray, codes: np.ndarray) -> DocVector:
         """A vector ordered by its terms' stable hashes, not by vocabulary ids (which
@@ -147,22 +145,25 @@ class TermStatistics:
 
 def similarities(stats: TermStatistics, query: DocVector,
                  candidates: list[DocVector]) -> np.ndarray:
-    """Cosine similarities of ``query`` with each candidate, under current IDF weights."""
-    if not candidates or not len(query):
-        return np.zeros(len(candidates))
+    """Cosine similarities of ``query`` with each candidate, under current IDF weights
+    (0 for an empty vector)."""
+    scores = np.zeros(len(candidates))
+    present = [i for i, candidate in enumerate(candidates) if len(candidate)]
+    if not present or not len(query):
+        return scores
+    vectors = [candidates[i] for i in present]
     q_weights = stats.weights(query)
     q_norm = math.sqrt(float(q_weights @ q_weights))
-    ids = np.concatenate([c.ids for c in candidates])
-    weights = stats.weights(DocVector(ids, np.concatenate([c.codes for c in candidates])))
-    offsets = np.cumsum([0] + [len(c) for c in candidates[:-1]])
+    ids = np.concatenate([v.ids for v in vectors])
+    weights = stats.weights(DocVector(ids, np.concatenate([v.codes for v in vectors])))
+    offsets = np.cumsum([0] + [len(v) for v in vectors[:-1]])
     scratch = stats.scratch()
     scratch[query.ids] = q_weights
     dots = np.add.reduceat(scratch[ids] * weights, offsets)
     scratch[query.ids] = 0.0
     norms = np.sqrt(np.add.reduceat(weights * weights, offsets))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        cosines = dots / (norms * q_norm)
-    return np.nan_to_num(cosines, nan=0.0, posinf=0.0)
+    scores[present] = dots / (norms * q_norm)  # every weight is positive: no zero norm
+    return scores
 
 
 def shared_terms(stats: TermStatistics, a: DocVector, b: DocVector,
