@@ -12,6 +12,7 @@ from newsroom.templates import (
     tempora,
 )
 from newsroom.templates.chrome import Listing, Page, attr, esc
+from newsroom.templates.furniture import furnish
 
 __all__ = [
     "Listing",
@@ -40,7 +41,7 @@ render_print = suaradaerah.render_print
 
 
 def render_article(page: Page) -> str:
-    return _ARTICLE[page.outlet.name](page)
+    return furnish(_ARTICLE[page.outlet.name](page), page)
 
 
 def render_index(listing: Listing) -> str:
