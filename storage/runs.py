@@ -31,7 +31,7 @@ __all__ = [
 
 RUN_OUTCOMES = ("running", "ok", "partial", "failed", "interrupted", "timeout")
 COUNT_FIELDS = ("discovered", "fetched", "new", "updated", "skipped_seen", "irrelevant",
-                "failed", "duplicates")
+                "failed", "duplicates", "skipped_cap", "robots_denied")
 
 
 def start_run(db: Database, command: str, sources: Iterable[str], pid: int | None) -> int:

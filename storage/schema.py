@@ -258,6 +258,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         "CREATE TABLE cluster_terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID",
         "CREATE TABLE cluster_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
     )),
+    Migration("0006_ledger_cap_and_robots", (
+        # URLs a run left for later because of a source's page cap, and those robots.txt
+        # forbade: counted in the ledger, so ops see why a source fetched less.
+        "ALTER TABLE crawl_run_sources ADD COLUMN skipped_cap INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE crawl_run_sources ADD COLUMN robots_denied INTEGER NOT NULL DEFAULT 0",
+    )),
 )
 
 _LEDGER = """CREATE TABLE IF NOT EXISTS migrations (

@@ -186,9 +186,13 @@ def test_faults_are_recorded_with_a_reason(two_runs, kind, reason):
     assert errors and any(reason.lower() in e["reason"].lower() for e in errors), errors
 
 
-def test_robots_txt_is_obeyed(two_runs):
+def test_robots_txt_is_obeyed_and_counted(two_runs):
     for _, path, _ in two_runs["first_requests"] + two_runs["second_requests"]:
         assert not path.startswith(("/cari/", "/admin/", "/cetak/")), path
+    first = rows(two_runs["db"], "SELECT min(id) AS id FROM crawl_runs")[0]["id"]
+    denied = rows(two_runs["db"], "SELECT source, robots_denied FROM crawl_run_sources "
+                                  "WHERE run_id = ? AND robots_denied > 0", first)
+    assert [r["source"] for r in denied] == ["suaradaerah"]  # its print page, listed in a feed
 
 
 def test_run_ledger(two_runs):
@@ -253,6 +257,8 @@ def test_per_source_page_cap_and_the_rest_next_run(newsroom, tmp_path):
         assert crawl(config).returncode == 0
     first, second = per_source(tmp_path / "warta.db", 0), per_source(tmp_path / "warta.db", 1)
     assert all(counts["fetched"] <= 3 for counts in first.values()), first
+    assert all(c["skipped_cap"] > 0 for c in first.values() if c["discovered"] > 3), first
+    assert all(c["skipped_cap"] + c["fetched"] <= c["discovered"] for c in first.values()), first
     assert (
         sum(c["new"] + c["irrelevant"] for c in second.values()) > 0
     )  # the next articles, not the same
