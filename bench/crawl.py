@@ -35,6 +35,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -146,7 +147,7 @@ def ceiling(pages: list[str], workers: int) -> float:
 class _RealPages(BaseHTTPRequestHandler):
     """A site that serves the saved real pages over and over, listed in one RSS feed."""
 
-    pages: list[bytes] = []
+    pages: ClassVar[list[bytes]] = []
     copies = 1
 
     def do_GET(self):

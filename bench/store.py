@@ -21,13 +21,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from click.testing import CliRunner  # noqa: E402
+from click.testing import CliRunner
 
-from storage.analytics import list_clusters  # noqa: E402
-from storage.articles import save_article, text_hash  # noqa: E402
-from storage.database import open_database, transaction  # noqa: E402
-from storage.search import search_articles  # noqa: E402
-from warta.cli import main as warta  # noqa: E402
+from storage.analytics import list_clusters
+from storage.articles import save_article, text_hash
+from storage.database import open_database, transaction
+from storage.search import search_articles
+from warta.cli import main as warta
 
 SOURCES = [f"outlet{i:02d}" for i in range(20)]
 START = 1_700_000_000  # 2023-11-14, UTC seconds

@@ -51,7 +51,7 @@ def to_wib(stored: str | None) -> str:
     """A stored UTC time as a Jakarta reader sees it, ``YYYY-MM-DD HH:MM`` ('' for None)."""
     if not stored:
         return ""
-    moment = datetime.fromisoformat(stored.replace("Z", "+00:00"))
+    moment = datetime.fromisoformat(stored)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(WIB).strftime("%Y-%m-%d %H:%M")

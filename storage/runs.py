@@ -20,8 +20,8 @@ __all__ = [
     "finish_run",
     "last_run_by_outcome",
     "last_runs",
-    "record_error",
     "recent_failures",
+    "record_error",
     "run_duplicates",
     "run_source_counts",
     "running_runs",
@@ -65,7 +65,7 @@ def finish_run(
     for source, counts in per_source_counts.items():
         unknown = set(counts) - set(COUNT_FIELDS)
         if unknown:
-            raise ValueError(f"finish_run: unknown count {sorted(unknown)[0]!r} for {source!r} "
+            raise ValueError(f"finish_run: unknown count {min(unknown)!r} for {source!r} "
                              f"(known: {', '.join(COUNT_FIELDS)})")
     with transaction(db):
         updated = db.execute(

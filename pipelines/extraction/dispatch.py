@@ -43,7 +43,7 @@ class BatchDispatcher:
     async def _send(self, batch: list[tuple[Callable, asyncio.Future]]) -> None:
         try:
             outcomes = await self.runner([job for job, _ in batch])
-        except Exception as exc:  # the whole batch failed: every caller hears why
+        except Exception as exc:  # noqa: BLE001 - the whole batch failed: every caller hears why
             outcomes = [(False, exc)] * len(batch)
         finally:
             self.in_flight -= 1

@@ -30,7 +30,7 @@ def run_batch(jobs: list[Callable]) -> list[tuple[bool, object]]:
     for job in jobs:
         try:
             outcomes.append((True, job()))
-        except Exception as exc:  # one bad page must not fail its batch
+        except Exception as exc:  # noqa: BLE001 - one bad page must not fail its batch
             outcomes.append((False, exc))
     return outcomes
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 
 import click
 
-__all__ = ["FORMATS", "emit_rows", "emit_json", "format_option"]
+__all__ = ["FORMATS", "emit_json", "emit_rows", "format_option"]
 
 FORMATS = ("table", "json", "csv")
 _CELL_WIDTH = 70
