@@ -7,7 +7,6 @@ skipped. The articles go through the same :class:`Clusterer` a crawl uses, in fi
 
 from __future__ import annotations
 
-import gc
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -18,8 +17,6 @@ from pipelines.clustering.params import ClusterParams
 from pipelines.clustering.state import Decision, Doc
 
 __all__ = ["BadLine", "output_record", "parse_time", "read_docs", "run_batch"]
-
-_FREEZE_EVERY = 1000
 
 
 @dataclass(frozen=True)
@@ -113,10 +110,6 @@ def run_batch(source: Iterable[str], params: ClusterParams | None = None,
             decision = clusterer.assign(doc)
             decision.signed = None  # nothing is stored: let the signatures go
             results.append(({"id": record["id"]}, decision))
-            if len(results) % _FREEZE_EVERY == 0:
-                # the index and the decisions live to the end: keep the cyclic garbage
-                # collector from walking them again and again (about a tenth of the time)
-                gc.freeze()
     by_key = {decision.key: decision for _, decision in results}
     for _, decision in results:
         decision.cluster_id = clusterer.final_cluster(decision.cluster_id)
