@@ -49,6 +49,8 @@ def test_minimal_config_gets_defaults(tmp_path):
     ("text", "key", "expected"),
     [
         (MINIMAL + "\n[crawl]\ndelai = 2\n", "crawl.delai", "unknown key"),
+        (MINIMAL + '\n[digest.smtp]\nhost = "mail.contoh.id"\nport = 465\nssl = true\n',
+         "digest.smtp.ssl", "starttls = false"),
         (
             MINIMAL.replace('name = "contoh"', 'name = "contoh"\nofficial = "ya"'),
             "sources[0].official",

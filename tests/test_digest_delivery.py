@@ -313,3 +313,26 @@ def test_cli_refuses_a_bad_date_and_a_missing_database(tmp_path):
     bad = CliRunner().invoke(main, ["digest", "--config", config, "--db", str(tmp_path / "w.db"),
                                     "--date", "20-11-2025"])
     assert bad.exit_code == 2 and "expected YYYY-MM-DD or 'latest'" in bad.output
+
+
+def test_smtp_over_implicit_tls_then_login(tmp_path, monkeypatch, database):
+    cert, key = self_signed(tmp_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    monkeypatch.setenv("SSL_CERT_FILE", cert)
+    monkeypatch.setenv(PASSWORD_ENV, "s3cret")
+    inbox = Inbox()
+    # the whole connection is TLS: aiosmtpd's STARTTLS-only check of AUTH does not apply
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(), ssl_context=context,
+                            authenticator=check_login, auth_require_tls=False)
+    controller.start()
+    try:
+        smtp = SmtpSettings(host="127.0.0.1", port=controller.port, starttls=False, ssl=True,
+                            user="monitor", password_env=PASSWORD_ENV,
+                            recipients=["desk@example.org"])
+        result = build_and_deliver(config_for(database, tmp_path, smtp=smtp),
+                                   date.fromisoformat(DAY), "md", None, send=True)
+    finally:
+        controller.stop()
+    assert result.ok, result.deliveries
+    assert inbox.envelopes[0].rcpt_tos == ["desk@example.org"]

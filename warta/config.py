@@ -131,6 +131,7 @@ class SmtpSettings:
     host: str
     port: int = 587
     starttls: bool = True
+    ssl: bool = False  # implicit TLS from the first byte (port 465) instead of STARTTLS
     user: str | None = None
     password_env: str = "WARTA_SMTP_PASSWORD"
     sender: str = "warta@localhost"
@@ -285,6 +286,10 @@ def _check(config: Config, path: Path) -> None:
         raise ConfigError(path, "digest.format", "expected one of md, html, json, txt")
     if config.digest.webhook and not _is_http_url(config.digest.webhook.url):
         raise ConfigError(path, "digest.webhook.url", "expected an http(s) URL")
+    smtp = config.digest.smtp
+    if smtp and smtp.ssl and smtp.starttls:
+        raise ConfigError(path, "digest.smtp.ssl", "ssl (implicit TLS, port 465) and starttls "
+                                                   "exclude each other: set starttls = false")
 
 
 def _positive(section, where: str, path: Path) -> None:

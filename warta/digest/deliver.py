@@ -97,7 +97,8 @@ def compose_email(settings: SmtpSettings, subject: str, text: str, html: str | N
 
 
 def send_email(settings: SmtpSettings, message: EmailMessage, *, timeout: float = 30.0) -> None:
-    """Send ``message`` to the configured recipients, with STARTTLS and login if configured.
+    """Send ``message`` to the configured recipients over TLS from the first byte
+    (``ssl``) or after STARTTLS, and with login, as configured.
 
     The password is read from the environment variable ``settings.password_env``.
     """
@@ -110,10 +111,16 @@ def send_email(settings: SmtpSettings, message: EmailMessage, *, timeout: float 
             raise PermanentError(f"environment variable {settings.password_env} is not set "
                                  f"(the password for SMTP user {settings.user})")
     try:
-        with smtplib.SMTP(settings.host, settings.port, timeout=timeout) as smtp:
+        context = ssl.create_default_context()
+        if settings.ssl:
+            client = smtplib.SMTP_SSL(settings.host, settings.port, timeout=timeout,
+                                      context=context)
+        else:
+            client = smtplib.SMTP(settings.host, settings.port, timeout=timeout)
+        with client as smtp:
             smtp.ehlo()
             if settings.starttls:
-                smtp.starttls(context=ssl.create_default_context())
+                smtp.starttls(context=context)
                 smtp.ehlo()
             if settings.user:
                 smtp.login(settings.user, password)
