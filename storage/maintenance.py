@@ -1,8 +1,10 @@
 """Keeping the database quick and small: run while no crawl writes.
 
-``maintain`` merges the full-text index's segments, refreshes the query
-planner's statistics, rebuilds the file to give freed pages back (VACUUM) and
-truncates the write-ahead log. Each step is timed.
+``maintain`` forgets site lines seen in one article only and not for a month
+(content, not template: nearly every line of every article, which would otherwise
+pile up in ``site_lines`` for as long as warta runs), merges the full-text index's
+segments, refreshes the query planner's statistics, rebuilds the file to give freed
+pages back (VACUUM) and truncates the write-ahead log. Each step is timed.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from sqlite_utils import Database
 __all__ = ["STEPS", "maintain"]
 
 STEPS = {
+    "prune_site_lines": "DELETE FROM site_lines WHERE learned = 0 AND doc_count = 1 "
+                        "AND last_seen < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-30 days')",
     "fts_optimize": "INSERT INTO articles_fts(articles_fts) VALUES ('optimize')",
     "analyze": "ANALYZE",
     "vacuum": "VACUUM",

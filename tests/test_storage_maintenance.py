@@ -1,0 +1,32 @@
+"""Weekly maintenance: one-off site lines are forgotten after a month, template lines kept."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from storage.database import open_database
+from storage.maintenance import maintain
+
+
+def _ago(days: int) -> str:
+    return (datetime.now(UTC) - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_maintenance_forgets_old_one_off_lines_and_keeps_the_rest(tmp_path):
+    db = open_database(tmp_path / "warta.db")
+    rows = {  # line: (doc_count, last seen days ago, learned)
+        "a paragraph of one old article": (1, 45, 0),
+        "a paragraph of last week": (1, 7, 0),
+        "Baca juga: a line seen twice long ago": (2, 45, 0),
+        "Simak berita lainnya di Google News": (1, 45, 1),
+    }
+    for line, (count, days, learned) in rows.items():
+        db.execute("INSERT INTO site_lines(source, line_hash, line, doc_count, first_seen, "
+                   "last_seen, learned) VALUES ('nusa', ?, ?, ?, ?, ?, ?)",
+                   (line, line, count, _ago(days), _ago(days), learned))
+    db.conn.commit()
+    taken = maintain(db)
+    left = {row["line"] for row in db.query("SELECT line FROM site_lines")}
+    assert left == set(rows) - {"a paragraph of one old article"}
+    assert list(taken)[0] == "prune_site_lines" and "vacuum" in taken
+    db.close()
