@@ -42,7 +42,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from storage.database import open_database, utc_now
 from storage.health import close_runs_of, run_of_process, run_summary
 from storage.locks import LockHeld, file_lock
-from storage.maintenance import maintain
+from storage.maintenance import maintain_file
 from storage.scheduling import (
     SQLiteJobStore,
     finish_job_run,
@@ -181,7 +181,7 @@ def digest_job(config_path: str, database: str, jobstore: str) -> str:
 
 
 def maintenance_job(database: str, jobstore: str) -> str:
-    """Optimize the full-text index, ANALYZE, VACUUM and checkpoint, between crawls."""
+    """Database maintenance (``storage.maintenance``) between crawls."""
     return _run(jobstore, MAINTENANCE_ID, _maintain, database)
 
 
@@ -272,12 +272,7 @@ def _digest(config_path: str, database: str):
 
 def _maintain(database: str):
     try:
-        with file_lock(database, wait=MAINTENANCE_LOCK_WAIT, stop=RUNNING.stopping):
-            db = open_database(database)
-            try:
-                taken = maintain(db)
-            finally:
-                db.close()
+        taken = maintain_file(database, wait=MAINTENANCE_LOCK_WAIT, stop=RUNNING.stopping)
     except LockHeld as exc:
         return "skipped", str(exc), {}
     return "ok", ", ".join(f"{step} {seconds:.1f}s" for step, seconds in taken.items()), {}

@@ -9,11 +9,15 @@ pages back (VACUUM) and truncates the write-ahead log. Each step is timed.
 
 from __future__ import annotations
 
+import threading
 import time
 
 from sqlite_utils import Database
 
-__all__ = ["STEPS", "maintain"]
+from storage.database import open_database
+from storage.locks import file_lock
+
+__all__ = ["STEPS", "maintain", "maintain_file"]
 
 STEPS = {
     "prune_site_lines": "DELETE FROM site_lines WHERE learned = 0 AND doc_count = 1 "
@@ -38,3 +42,16 @@ def maintain(db: Database) -> dict[str, float]:
             db.conn.commit()
         taken[name] = round(time.monotonic() - started, 3)
     return taken
+
+
+def maintain_file(database: str, *, wait: float = 0.0,
+                  stop: threading.Event | None = None) -> dict[str, float]:
+    """:func:`maintain` the database file under the crawl lock (a crawl never writes
+    meanwhile). Raises ``storage.locks.LockHeld`` if a crawl still holds the lock
+    after ``wait`` seconds."""
+    with file_lock(database, wait=wait, stop=stop):
+        db = open_database(database)
+        try:
+            return maintain(db)
+        finally:
+            db.close()

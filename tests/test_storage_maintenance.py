@@ -1,11 +1,16 @@
-"""Weekly maintenance: one-off site lines are forgotten after a month, template lines kept."""
+"""Weekly maintenance: one-off site lines are forgotten after a month, template lines kept;
+`warta maintain` runs it under the crawl lock."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from click.testing import CliRunner
+
 from storage.database import open_database
+from storage.locks import file_lock
 from storage.maintenance import maintain
+from warta.cli import main
 
 
 def _ago(days: int) -> str:
@@ -28,5 +33,16 @@ def test_maintenance_forgets_old_one_off_lines_and_keeps_the_rest(tmp_path):
     taken = maintain(db)
     left = {row["line"] for row in db.query("SELECT line FROM site_lines")}
     assert left == set(rows) - {"a paragraph of one old article"}
-    assert list(taken)[0] == "prune_site_lines" and "vacuum" in taken
+    assert next(iter(taken)) == "prune_site_lines" and "vacuum" in taken
     db.close()
+
+
+def test_warta_maintain_runs_the_steps_and_never_while_a_crawl_holds_the_lock(tmp_path):
+    database = str(tmp_path / "warta.db")
+    open_database(database).close()
+    done = CliRunner().invoke(main, ["maintain", "--db", database])
+    assert done.exit_code == 0, done.output
+    assert "prune_site_lines" in done.output and "vacuum" in done.output
+    with file_lock(database):
+        refused = CliRunner().invoke(main, ["maintain", "--db", database])
+    assert refused.exit_code == 75 and "cannot maintain" in refused.output

@@ -1,4 +1,5 @@
-"""``warta schedule`` and ``warta status``: running unattended, and checking on it."""
+"""``warta schedule``, ``warta status`` and ``warta maintain``: running unattended,
+checking on it, and keeping the database in shape."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import click
 
 from storage.database import StorageError
 from storage.locks import LockHeld
+from storage.maintenance import maintain_file
 from storage.scheduling import job_store_path
 from warta.commands.options import config_options, open_config
 from warta.commands.output import emit_json, emit_rows
@@ -132,8 +134,31 @@ def _print_report(report: dict, tz: ZoneInfo) -> None:
         click.echo("OK")
 
 
+@click.command()
+@config_options
+@click.option("--wait", type=click.FloatRange(0), default=0.0, show_default=True, metavar="SECONDS",
+              help="How long to wait for a running crawl to finish.")
+def maintain(config_path, db_path, wait):
+    """Keep the database quick and small: forget site lines seen once and not for a
+    month, optimize the full-text index, ANALYZE, VACUUM and truncate the WAL.
+
+    Runs under the crawl lock, so no crawl writes meanwhile; exits 75 without
+    touching the file while a crawl still holds it. `warta schedule` runs this
+    weekly by itself; this command is for cron."""
+    config = open_config(config_path, db_path)
+    try:
+        taken = maintain_file(config.database, wait=wait)
+    except LockHeld as exc:
+        click.echo(f"Error: cannot maintain: {exc}", err=True)
+        raise SystemExit(exc.exit_code) from None
+    except StorageError as exc:
+        raise click.ClickException(f"cannot use the database: {exc}") from None
+    for step, seconds in taken.items():
+        click.echo(f"{step:<18} {seconds:6.2f} s")
+
+
 def _mb(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB"
 
 
-COMMANDS = [schedule, status]
+COMMANDS = [schedule, status, maintain]
