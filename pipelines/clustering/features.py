@@ -161,8 +161,8 @@ def similarities(stats: TermStatistics, query: DocVector,
     scratch[query.ids] = q_weights
     dots = np.add.reduceat(scratch[ids] * weights, offsets)
     scratch[query.ids] = 0.0
-    norms = np.sqrt(np.add.reduceat(weights * weights, offsets))
-    scores[present] = dots / (norms * q_norm)  # every weight is positive: no zero norm
+    norms = np.sqrt(np.add.reduceat(weights * weights, offsets)) * q_norm
+    scores[present] = np.divide(dots, norms, out=np.zeros_like(dots), where=norms > 0)
     return scores
 
 
