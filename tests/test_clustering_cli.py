@@ -56,6 +56,15 @@ def test_cluster_writes_one_line_per_article_and_reports_bad_lines(tmp_path, doc
     assert "4 bad lines" in result.stderr
 
 
+def test_a_long_clustering_run_reports_its_progress(tmp_path, docs_file, monkeypatch):
+    monkeypatch.setattr("warta.commands.stories.PROGRESS_SECONDS", 0.0)
+    result = run("cluster", "--input", docs_file, "--output", tmp_path / "out.jsonl")
+    assert result.exit_code == 0, result.output
+    counts = [int(line.split()[1].replace(",", "")) for line in result.stderr.splitlines()
+              if "articles clustered" in line]
+    assert counts == list(range(1, len(corpus()) + 1))
+
+
 def test_cluster_needs_input_or_a_subcommand():
     result = run("cluster")
     assert result.exit_code == 2 and "--input" in result.output

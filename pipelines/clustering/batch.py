@@ -97,11 +97,14 @@ def output_record(record: dict, decision: Decision) -> dict:
 
 
 def run_batch(source: Iterable[str], params: ClusterParams | None = None,
-              keep: Callable[[dict], bool] | None = None) -> tuple[
+              keep: Callable[[dict], bool] | None = None,
+              progress: Callable[[int], None] | None = None) -> tuple[
         list[tuple[dict, Decision]], list[BadLine]]:
     """Cluster every good line of ``source`` (those ``keep`` accepts, if given); return
     ({"id": ...}, decision) pairs and the bad lines. Decisions are brought up to date with
-    what later articles did: the cluster each ended in, the copy each now points to."""
+    what later articles did: the cluster each ended in, the copy each now points to.
+    ``progress``, if given, is called with the number of articles clustered so far
+    after each one."""
     clusterer = Clusterer(params)
     problems: list[BadLine] = []
     results = []
@@ -110,6 +113,8 @@ def run_batch(source: Iterable[str], params: ClusterParams | None = None,
             decision = clusterer.assign(doc)
             decision.signed = None  # nothing is stored: let the signatures go
             results.append(({"id": record["id"]}, decision))
+            if progress is not None:
+                progress(len(results))
     by_key = {decision.key: decision for _, decision in results}
     for _, decision in results:
         decision.cluster_id = clusterer.final_cluster(decision.cluster_id)

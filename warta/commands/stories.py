@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import time
 from pathlib import Path
 
 import click
@@ -13,6 +14,8 @@ from pipelines.clustering.metrics import evaluate as evaluate_scores
 from warta.commands.options import config_options, open_config
 
 __all__ = ["COMMANDS"]
+
+PROGRESS_SECONDS = 5.0  # between progress lines of a long clustering run
 
 
 @contextlib.contextmanager
@@ -44,6 +47,23 @@ def _open_input(path: str):
         raise click.ClickException(f"cannot read {path}: {exc.strerror}") from exc
 
 
+def _progress():
+    """A ``run_batch`` progress callback: a line on stderr every ``PROGRESS_SECONDS``."""
+    every, started = PROGRESS_SECONDS, time.monotonic()
+    last = started
+
+    def report(done: int) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if now - last >= every:
+            last = now
+            rate = done / max(now - started, 1e-9)
+            click.echo(f"warta: {done:,} articles clustered ({rate:,.0f}/s)",
+                       err=True)
+
+    return report
+
+
 def _report_bad_lines(path: str, problems) -> None:
     for problem in problems:
         click.echo(f"warta: {path}: {problem} (skipped)", err=True)
@@ -71,7 +91,7 @@ def cluster(ctx, input_path, output_path, config_path, db_path):
         raise click.UsageError("give --input FILE, or a subcommand (merge, split)")
     open_config(config_path, db_path, required=False)
     with _open_input(input_path) as source:
-        results, problems = run_batch(source)
+        results, problems = run_batch(source, progress=_progress())
     _report_bad_lines(input_path, problems)
     with click.open_file(output_path, "w", encoding="utf-8") as out:
         for record, decision in results:
@@ -186,7 +206,7 @@ def evaluate(input_path, gold_path, as_json, config_path, db_path):
         return record.get("relevant", True) is not False and relevant.get(key, True) is not False
 
     with _open_input(input_path) as source:
-        results, problems = run_batch(source, keep=wanted)
+        results, problems = run_batch(source, keep=wanted, progress=_progress())
     _report_bad_lines(input_path, problems)
     clusters = {str(r["id"]): d.cluster_id for r, d in results}
     copies = {str(r["id"]): None if d.duplicate_of is None else str(d.duplicate_of)
