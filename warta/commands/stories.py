@@ -58,8 +58,7 @@ def _progress():
         if now - last >= every:
             last = now
             rate = done / max(now - started, 1e-9)
-            click.echo(f"warta: {done:,} articles clustered ({rate:,.0f}/s)",
-                       err=True)
+            click.echo(f"warta: {done:,} articles clustered ({rate:,.0f}/s)", err=True)
 
     return report
 
