@@ -10,6 +10,7 @@ from clustering_data import GOLD, WIRE_COPY, corpus, crawled, iso, store
 
 from pipelines.clustering.clusterer import Clusterer
 from storage.database import open_database
+from storage.locks import file_lock
 from warta.cli import main
 
 
@@ -101,6 +102,17 @@ def test_explain_merge_and_split_on_a_stored_database(story_db):
     assert result.exit_code == 0 and "is now story" in result.output
     assert json.loads(run("explain", "m1-nusa", "--db", story_db, "--json").stdout)[
         "cluster"] != story
+
+
+def test_corrections_wait_for_a_running_crawl(story_db):
+    before = json.loads(run("explain", "m1-nusa", "--db", story_db, "--json").stdout)["cluster"]
+    with file_lock(story_db):  # what a running crawl holds
+        refused = run("cluster", "split", "m1-nusa", "--db", story_db)
+        merge = run("cluster", "merge", before, before + 1, "--db", story_db, "--wait", "0.2")
+    assert refused.exit_code == merge.exit_code == 75
+    assert "corrected between crawls" in refused.output and "pid" in refused.output
+    assert json.loads(run("explain", "m1-nusa", "--db", story_db, "--json").stdout)[
+        "cluster"] == before  # untouched
 
 
 def test_corrections_give_clear_errors(tmp_path, story_db):

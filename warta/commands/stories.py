@@ -19,24 +19,42 @@ PROGRESS_SECONDS = 5.0  # between progress lines of a long clustering run
 
 
 @contextlib.contextmanager
-def _stored(config_path: str, db_path: str | None):
+def _stored(config_path: str, db_path: str | None, *, lock_wait: float | None = None):
     """The configured database, which must exist (corrections need stored stories); a
-    storage error inside the block becomes a clean CLI error."""
+    storage error inside the block becomes a clean CLI error. With ``lock_wait`` the
+    block holds the crawl lock (waiting up to that many seconds): a correction and a
+    crawl never change stories at once, so their new story ids cannot collide."""
     from storage.database import StorageError, open_database
+    from storage.locks import LockHeld, file_lock
 
     config = open_config(config_path, db_path, required=False)
     if not Path(config.database).exists():
         raise click.ClickException(f"no database at {config.database} (pass --db FILE)")
-    try:
-        db = open_database(config.database)
-    except StorageError as exc:
-        raise click.ClickException(str(exc)) from exc
-    try:
-        yield db
-    except StorageError as exc:
-        raise click.ClickException(str(exc)) from exc
-    finally:
-        db.close()
+    with contextlib.ExitStack() as stack:
+        if lock_wait is not None:
+            try:
+                stack.enter_context(file_lock(config.database, wait=lock_wait))
+            except LockHeld as exc:
+                click.echo(f"Error: stories are corrected between crawls: {exc} "
+                           f"(try again when it ends, or pass --wait SECONDS)", err=True)
+                raise SystemExit(exc.exit_code) from None
+        try:
+            db = open_database(config.database)
+        except StorageError as exc:
+            raise click.ClickException(str(exc)) from exc
+        try:
+            yield db
+        except StorageError as exc:
+            raise click.ClickException(str(exc)) from exc
+        finally:
+            db.close()
+
+
+def wait_option(command):
+    return click.option(
+        "--wait", type=click.FloatRange(0), default=0.0, show_default=True, metavar="SECONDS",
+        help="How long to wait for a running crawl to finish (corrections wait for crawls).",
+    )(command)
 
 
 def _open_input(path: str):
@@ -105,12 +123,13 @@ def cluster(ctx, input_path, output_path, config_path, db_path):
 @click.argument("keep", type=int)
 @click.argument("drop", type=int)
 @click.option("--note", help="Why the stories are one (kept with the correction).")
+@wait_option
 @config_options
-def merge(keep, drop, note, config_path, db_path):
+def merge(keep, drop, note, wait, config_path, db_path):
     """Merge story DROP into story KEEP; later runs keep them together."""
     from storage.clusters import merge_clusters
 
-    with _stored(config_path, db_path) as db:
+    with _stored(config_path, db_path, lock_wait=wait) as db:
         kept = merge_clusters(db, keep, drop, note)
     click.echo(f"story {drop} merged into story {kept}")
 
@@ -118,13 +137,14 @@ def merge(keep, drop, note, config_path, db_path):
 @cluster.command()
 @click.argument("article")
 @click.option("--note", help="Why the article is another story (kept with the correction).")
+@wait_option
 @config_options
-def split(article, note, config_path, db_path):
+def split(article, note, wait, config_path, db_path):
     """Move ARTICLE (an id or URL) out of its story into a story of its own; later
     runs never merge the two again."""
     from storage.clusters import find_article_id, split_article
 
-    with _stored(config_path, db_path) as db:
+    with _stored(config_path, db_path, lock_wait=wait) as db:
         new = split_article(db, find_article_id(db, article), note)
     click.echo(f"article {article} is now story {new}")
 
