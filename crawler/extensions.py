@@ -1,4 +1,4 @@
-"""Extensions that keep the run ledger and show progress."""
+"""Extensions that hold the crawl lock, keep the run ledger and show progress."""
 
 from __future__ import annotations
 
@@ -15,9 +15,10 @@ from crawler.signals import url_failed
 from storage.articles import mark_seen, sync_sources
 from storage.database import open_database
 from storage.health import close_dead_runs
+from storage.locks import file_lock
 from storage.runs import COUNT_FIELDS, finish_run, record_error, run_duplicates, start_run
 
-__all__ = ["COUNTERS", "Progress", "RunLedger", "outcome_of", "source_counts"]
+__all__ = ["COUNTERS", "CrawlLock", "Progress", "RunLedger", "outcome_of", "source_counts"]
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +59,28 @@ def rule_counts(stats: dict) -> dict[tuple[str, str], int]:
         for key, value in stats.items()
         if key.startswith(prefix) and key.count("/") == 3
     }
+
+
+class CrawlLock:
+    """Holds the database's crawl lock from start to end of a crawl started by
+    ``scrapy crawl`` (``warta crawl`` takes it before Scrapy starts and says so with
+    ``WARTA_LOCK_HELD``): two crawls, or a crawl and a story correction, never write
+    at once. Another holder stops the crawl before any request (``LockHeld``)."""
+
+    def __init__(self, crawler, database: str):
+        self._lock = file_lock(database)
+        self._lock.__enter__()
+        crawler.signals.connect(self.release, signal=signals.engine_stopped)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if crawler.settings.getbool("WARTA_LOCK_HELD") or not crawler.settings.get(
+                "STORAGE_DB_PATH"):
+            raise NotConfigured("the lock is held by warta crawl, or there is no database")
+        return cls(crawler, crawler.settings["STORAGE_DB_PATH"])
+
+    def release(self):
+        self._lock.__exit__(None, None, None)
 
 
 class RunLedger:

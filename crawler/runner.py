@@ -53,6 +53,7 @@ def run_crawl(
     settings.set("WARTA_CONFIG_OBJECT", config, priority="cmdline")
     settings.set("LOG_LEVEL", log_level, priority="cmdline")
     settings.set("PROGRESS_INTERVAL", progress_interval, priority="cmdline")
+    settings.set("WARTA_LOCK_HELD", True, priority="cmdline")  # taken below, before Scrapy
     if time_limit_minutes:
         settings.set("CLOSESPIDER_TIMEOUT", time_limit_minutes * 60, priority="cmdline")
     logging.getLogger("scrapy").setLevel(log_level)

@@ -11,6 +11,7 @@ SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
 WARTA_CONFIG = "warta.toml"
+WARTA_LOCK_HELD = False  # True when warta crawl holds the crawl lock (else CrawlLock takes it)
 
 ROBOTSTXT_OBEY = True
 COOKIES_ENABLED = False
@@ -50,6 +51,7 @@ ITEM_PIPELINES = {
 
 EXTENSIONS = {
     "scrapy.extensions.remote_control.RemoteControl": None,
+    "crawler.extensions.CrawlLock": 50,
     "crawler.extensions.RunLedger": 100,
     "crawler.extensions.Progress": 200,
 }

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from crawler.urls import canonical_url
+from storage.locks import file_lock
 
 
 def crawl(config, timeout: float = 120) -> subprocess.CompletedProcess:
@@ -279,32 +280,31 @@ def test_recheck_window_fetches_stored_articles_again_as_updates(newsroom, tmp_p
     assert len(urls) == len(set(urls))
 
 
-def test_scrapy_crawl_from_the_project_root_stores_the_same_articles(newsroom, tmp_path):
-    config = newsroom.write_config(tmp_path / "warta.toml", tmp_path / "warta.db", timeout=1.0)
-    root = Path(__file__).resolve().parents[1]
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "scrapy",
-            "crawl",
-            "news",
-            "-a",
-            "source=tempora",
-            "-s",
-            f"WARTA_CONFIG={config}",
-            "-s",
-            "LOG_LEVEL=WARNING",
-        ],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=120,
+def scrapy_crawl(config: Path, source: str) -> subprocess.CompletedProcess:
+    """``scrapy crawl news -a source=SOURCE`` from the project root."""
+    return subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"source={source}",
+         "-s", f"WARTA_CONFIG={config}", "-s", "LOG_LEVEL=WARNING"],
+        cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True, timeout=120,
         check=False,
     )
+
+
+def test_scrapy_crawl_from_the_project_root_stores_the_same_articles(newsroom, tmp_path):
+    config = newsroom.write_config(tmp_path / "warta.toml", tmp_path / "warta.db", timeout=1.0)
+    done = scrapy_crawl(config, "tempora")
     assert done.returncode == 0, done.stderr[-2000:]
     stored = {r["url"] for r in rows(tmp_path / "warta.db", "SELECT url FROM articles")}
     expected = {
         canonical_url(g["url"]) for g in newsroom.gold_records() if g["source"] == "tempora"
     }
     assert stored == expected
+
+
+def test_scrapy_crawl_does_not_start_while_another_crawl_holds_the_database(newsroom, tmp_path):
+    config = newsroom.write_config(tmp_path / "warta.toml", tmp_path / "warta.db", timeout=1.0)
+    asked = len(newsroom.requests)
+    with file_lock(tmp_path / "warta.db"):  # what a running crawl holds
+        done = scrapy_crawl(config, "tempora")
+    assert done.returncode != 0 and "LockHeld" in done.stderr
+    assert len(newsroom.requests) == asked  # not one request
