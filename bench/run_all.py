@@ -1,6 +1,6 @@
 """Run every benchmark and record its figures in bench/RESULTS.md.
 
-    python bench/run_all.py            # quick sizes (minutes)
+    python bench/run_all.py            # quick sizes (about ten minutes)
     python bench/run_all.py --full     # the sizes the figures in the notes use (about an hour)
 
 Each script prints its own figures; this runs them one after another and writes
@@ -23,7 +23,8 @@ QUICK = [
     ["crawl.py", "--scale", "20"],
     ["crawl.py", "--realpages", "--scale", "30"],
     ["clustering.py", "quality"],
-    ["clustering.py", "speed", "--articles", "20000"],
+    ["clustering.py", "speed", "--articles", "100000"],
+    ["clustering.py", "growth", "--sizes", "10000,100000"],
     ["store.py", "--articles", "20000"],
 ]
 FULL = [
