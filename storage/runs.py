@@ -20,6 +20,7 @@ __all__ = [
     "finish_run",
     "last_run_by_outcome",
     "last_runs",
+    "recent_caps",
     "recent_failures",
     "record_error",
     "run_duplicates",
@@ -169,6 +170,21 @@ def runs_since_new(db: Database) -> list[dict]:
            FROM crawl_run_sources s LEFT JOIN last_new l ON l.source = s.source
            GROUP BY s.source ORDER BY runs_without_new DESC, s.source"""
     ))
+
+
+def recent_caps(db: Database, runs: int) -> dict[str, list[int]]:
+    """Per source, ``skipped_cap`` of the last ``runs`` runs that crawled it, newest
+    first: URLs its page cap left for later each time."""
+    caps: dict[str, list[int]] = {}
+    for row in db.query(
+        """SELECT source, skipped_cap FROM (
+               SELECT source, skipped_cap, run_id,
+                      row_number() OVER (PARTITION BY source ORDER BY run_id DESC) AS n
+               FROM crawl_run_sources)
+           WHERE n <= ? ORDER BY source, run_id DESC""", [runs],
+    ):
+        caps.setdefault(row["source"], []).append(row["skipped_cap"])
+    return caps
 
 
 def run_duplicates(db: Database, run_id: int) -> dict[str, int]:

@@ -104,6 +104,15 @@ def spoil_source_quiet(config, jobstore):
     db.close()
 
 
+def spoil_source_capped(config, jobstore):
+    db = open_database(config.database)
+    for left in (40, 25, 12):
+        run_id = start_run(db, "warta crawl", ["nusa", "kabar"], 1)
+        finish_run(db, run_id, "ok", {"nusa": {"fetched": 3, "new": 3, "skipped_cap": left},
+                                      "kabar": {"fetched": 3, "new": 3}}, {}, {})
+    db.close()
+
+
 def spoil_dead_run(config, jobstore):
     db = open_database(config.database)
     start_run(db, "warta crawl", ["kabar"], 2**22 + 12345)  # a pid no process has
@@ -126,6 +135,8 @@ def spoil_no_database(config, jobstore):
     (spoil_job, "job hourly: last run timeout"),
     (spoil_source_errors, "source kabar: 25 errors in the last 24 h (latest: HTTP 503)"),
     (spoil_source_quiet, "source kabar: no new article in 5 runs"),
+    (spoil_source_capped,
+     "source nusa: its page cap left URLs for later in each of its last 3 runs (12 in the last)"),
     (spoil_dead_run, "is marked running but its process"),
     (spoil_overdue, "job digest: was due at"),
     (spoil_no_database, "does not exist: no crawl has run yet"),
@@ -146,6 +157,10 @@ def test_the_thresholds_are_options(healthy):
     spoil_source_quiet(config, jobstore)
     assert status(config).exit_code == 1
     assert status(config, "--max-errors", "25", "--stale-runs", "6").exit_code == 0
+    spoil_source_capped(config, jobstore)
+    assert status(config, "--max-errors", "25", "--stale-runs", "6").exit_code == 1
+    assert status(config, "--max-errors", "25", "--stale-runs", "6",
+                  "--capped-runs", "4").exit_code == 0
 
 
 def test_a_source_quiet_while_every_source_is_quiet_is_not_flagged(healthy):

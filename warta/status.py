@@ -1,8 +1,8 @@
 """What ``warta status`` reports, and what in it needs attention.
 
 ``check_status`` gathers each scheduled job's last and next run, the crawls in
-progress, every source's recent errors and how long it has gone without a new
-article, and the database's size; ``problems`` lists what needs a person. It
+progress, every source's recent errors, how long it has gone without a new article
+and whether its page cap keeps leaving URLs for later, and the database's size; ``problems`` lists what needs a person. It
 only reads: a run left ``running`` by a dead process is reported, and closed by
 the next crawl.
 """
@@ -17,7 +17,7 @@ from scheduler import plan_jobs
 from storage.database import open_database
 from storage.health import database_size, last_good_run, pid_alive, run_summary
 from storage.locks import holder_of
-from storage.runs import recent_failures, running_runs, runs_since_new
+from storage.runs import recent_caps, recent_failures, running_runs, runs_since_new
 from storage.scheduling import last_job_runs, next_run_times
 from warta.config import Config
 
@@ -33,6 +33,7 @@ class Thresholds:
     max_errors: int = 20  # errors per source within the window
     window_hours: float = 24.0
     stale_runs: int = 5  # runs in a row without a new article, while others have some
+    capped_runs: int = 3  # runs in a row whose page cap left URLs for later
     max_age_hours: float = 6.0  # the newest successful crawl may be this old
 
 
@@ -115,6 +116,7 @@ def _sources(config: Config, db, thresholds: Thresholds, now: datetime,
         if row["last_at"] > entry["last_at"]:
             entry["last_at"], entry["last_reason"] = row["last_at"], row["last_reason"]
     quiet = {row["source"]: row for row in runs_since_new(db)}
+    caps = recent_caps(db, thresholds.capped_runs)
     newest_new = max((row["last_new_run_id"] or 0 for row in quiet.values()), default=0)
     rows = []
     for source in config.sources:
@@ -130,6 +132,12 @@ def _sources(config: Config, db, thresholds: Thresholds, now: datetime,
             state.append("stale")
             problems.append(f"source {source.name}: no new article in {runs_without_new} runs "
                             "while other sources had some (feed or layout changed?)")
+        capped = caps.get(source.name, [])
+        if len(capped) == thresholds.capped_runs and all(capped):
+            state.append("capped")
+            problems.append(f"source {source.name}: its page cap left URLs for later in each of "
+                            f"its last {len(capped)} runs ({capped[0]} in the last): raise "
+                            "max_pages or crawl it more often, before articles leave its feeds")
         rows.append({"source": source.name, "group": source.group, "errors": err["count"],
                      "last_error": err["last_reason"], "runs_without_new": runs_without_new,
                      "last_new_at": q.get("last_new_at"), "state": ", ".join(state) or "ok"})

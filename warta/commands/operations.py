@@ -65,14 +65,18 @@ def schedule(config_path, db_path, jobstore, log_level):
 @click.option("--stale-runs", type=click.IntRange(min=1), default=5, show_default=True,
               help="A source with no new article in this many runs, while others have "
                    "some, needs attention.")
+@click.option("--capped-runs", type=click.IntRange(min=1), default=3, show_default=True,
+              help="A source whose page cap left URLs for later in this many runs in a row "
+                   "needs attention.")
 @click.option("--max-age", "max_age_hours", type=click.FloatRange(min=0.1), default=6.0,
               show_default=True, metavar="HOURS",
               help="Attention when the newest successful crawl is older than this.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def status(config_path, db_path, jobstore, max_errors, window_hours, stale_runs, max_age_hours,
-           as_json):
+def status(config_path, db_path, jobstore, max_errors, window_hours, stale_runs, capped_runs,
+           max_age_hours, as_json):
     """Show each job's last run, outcome, counts and next run; crawls in progress;
-    sources that are failing or have gone quiet; the database's size.
+    sources that are failing, have gone quiet or keep hitting their page cap; the
+    database's size.
 
     Exits 0 when all is well and 1 when something needs attention, so it can
     serve as a monitoring check."""
@@ -80,7 +84,7 @@ def status(config_path, db_path, jobstore, max_errors, window_hours, stale_runs,
 
     config = open_config(config_path, db_path)
     jobstore = jobstore or str(job_store_path(config.database))
-    thresholds = Thresholds(max_errors, window_hours, stale_runs, max_age_hours)
+    thresholds = Thresholds(max_errors, window_hours, stale_runs, capped_runs, max_age_hours)
     try:
         report = check_status(config, jobstore, thresholds)
     except (ConfigError, StorageError) as exc:
