@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-__all__ = ["HostMap", "canonical_url", "host_of", "pick_canonical", "with_query"]
+__all__ = ["HostMap", "canonical_url", "host_of", "pick_canonical", "unwrap", "with_query"]
 
 # Parameters that identify a campaign or a click, never the page.
 _TRACKING = re.compile(
@@ -23,6 +23,9 @@ _TRACKING = re.compile(
 # Parameters that select a part or a rendering of one article.
 _ARTICLE_VARIANT = re.compile(r"^(page|single|showpage|show|view|mode|amp)$", re.IGNORECASE)
 _AMP_SEGMENT = re.compile(r"(^|/)amp(/|$)", re.IGNORECASE)
+# Parameters in which click-through links (news search, social sites) carry their target.
+_TARGET = re.compile(r"^(url|u|q|target|dest|destination|to|link|redirect|redirect_url)$",
+                     re.IGNORECASE)
 
 
 class HostMap:
@@ -86,6 +89,25 @@ def pick_canonical(requested: str, declared: str | None, hosts: HostMap | None =
     if not hosts.same_site(_netloc(parts), host_of(requested)):
         return fallback
     return canonical_url(absolute, hosts)
+
+
+def unwrap(url: str) -> str:
+    """The article a click-through link leads to (``…/click?url=https%3A%2F%2F…``, as news
+    search and social sites give them), read from its query; ``url`` itself otherwise."""
+    for _ in range(3):  # a wrapped link may be wrapped again
+        parts = urlsplit(url)
+        target = next((value for key, value in parse_qsl(parts.query)
+                       if _TARGET.match(key) and _is_web_url(value)
+                       and urlsplit(value).netloc.lower() != parts.netloc.lower()), None)
+        if target is None:
+            return url
+        url = target
+    return url
+
+
+def _is_web_url(value: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
 def with_query(url: str, extra: str) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
+from urllib.parse import urlsplit
 
 from newsroom import feeds, templates, urls
 from newsroom.corpus import Article, Corpus
@@ -29,6 +30,7 @@ class Response:
     body: bytes = b""
     content_type: str = _HTML
     delay: float = 0.0
+    location: str | None = None  # where a redirect leads
 
 
 def _ok(text: str, content_type: str = _HTML) -> Response:
@@ -247,6 +249,18 @@ def _feed_routes(routes: Routes, corpus: Corpus, links, base_urls) -> None:
         )
         for a in hits
     ]
+    caritahu = routes["caritahu"]
+    for a in hits:
+        click = links[a.id].search
+        if urlsplit(click).path == urls.CLICK_PATH:  # a click-through link: redirects
+            caritahu[_path_and_query(click)] = partial(Response, 302, location=links[a.id].url)
+    first = hits[0]
+    items.append(Item(f"{first.title} - {corpus.outlets[first.outlet].display}",
+                      base_urls["caritahu"] + urls.SEARCH_OWN_PAGE_PATH, first.published,
+                      source=corpus.outlets[first.outlet].display))
+    caritahu[urls.SEARCH_OWN_PAGE_PATH] = partial(
+        _ok, '<!DOCTYPE html><html><head><meta charset="utf-8"><title>CariTahu Berita</title>'
+        '</head><body><p>Membuka artikel…</p><script src="/_/buka.js"></script></body></html>')
     printed = next((a for a in hits if a.outlet == "suaradaerah"), None)
     if printed:
         items.append(
@@ -280,3 +294,8 @@ def _kabar6_sitemaps(routes: Routes, corpus: Corpus, links, base: str) -> None:
             _ok, feeds.sitemap([(links[a.id].listed, a.published) for a in articles]), _XML
         )
     routes["kabar6"]["/sitemap_index.xml"] = partial(_ok, feeds.sitemap_index(index), _XML)
+
+
+def _path_and_query(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")

@@ -230,6 +230,8 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             self.send_response(response.status)
             self.send_header("Content-Type", response.content_type)
+            if response.location:
+                self.send_header("Location", response.location)
             self.send_header("Content-Length", str(len(response.body)))
             self.end_headers()
             if send_body:

@@ -12,12 +12,14 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from newsroom.corpus import Article, Corpus, Outlet
 
 __all__ = [
+    "CLICK_PATH",
     "MOBILE_SITE",
+    "SEARCH_OWN_PAGE_PATH",
     "SEARCH_PATH",
     "Links",
     "article_links",
@@ -66,6 +68,10 @@ REMOVED_PATH = "/berita/4400123/kemenham-tinjau-layanan-pengaduan-di-kanwil-malu
 SERVER_ERROR_PATH = "/berita/d-7699001/menham-bahas-hak-warga-binaan-bersama-kalapas"
 EMPTY_PATH = "/nasional/pemadaman-listrik-bergilir-di-jakarta-selatan-1999001"
 PDF_PATH = "/nasional/laporan-tahunan-kinerja-pemerintah-2025-1999002"
+# The news search's click-through links (?url=<the article>) and a result that leads to one
+# of its own pages, which reaches the article only in a browser (as Google News's do).
+CLICK_PATH = "/klik"
+SEARCH_OWN_PAGE_PATH = "/baca/CBMiQ2FydGlrZWwtcGlsaWhhbi1rYW1pLXRhbnBhLWFsYW1hdC1hc2xp0gEA"
 
 
 @dataclass(frozen=True)
@@ -132,13 +138,13 @@ def article_links(
     search = None
     if is_search_hit(article) and article.id != layout["slow"]:
         pick = _number(article.id, 6)
-        tracking = (
-            "utm_source=caritahu&utm_medium=search",
-            f"fbclid=IwAR{pick}x",
-            f"gclid=Cj0K{pick}",
-            "",
-        )
-        search = alternate if alternate and pick % 3 == 0 else _with_query(url, tracking[pick % 4])
+        tracking = ("utm_source=caritahu&utm_medium=search", f"fbclid=IwAR{pick}x", f"gclid=Cj0K{pick}")
+        if alternate and pick % 3 == 0:
+            search = alternate
+        elif pick % 4 == 3:
+            search = f"{base_urls['caritahu']}{CLICK_PATH}?url={quote(url, safe='')}&pos={pick}"
+        else:
+            search = _with_query(url, tracking[pick % 4])
         if search not in variants and search != url:
             variants.append(search)
     return Links(url=url, listed=listed, variants=tuple(variants), pages=pages, search=search)
@@ -233,6 +239,13 @@ def faults(corpus: Corpus, base_urls: Mapping[str, str]) -> list[dict]:
             "url": base_urls[BROKEN_FEED[0]] + BROKEN_FEED[1],
             "listed_in": "config",
             "expect": "malformed XML: an error for the feed; the source's other feeds still crawled",
+        },
+        {
+            "kind": "search_own_page",
+            "url": base_urls["caritahu"] + SEARCH_OWN_PAGE_PATH,
+            "listed_in": base_urls["caritahu"] + SEARCH_PATH,
+            "expect": "a search result leading to the search engine's own page (the article only "
+            "through JavaScript): never fetched; an error for the feed says how many",
         },
         {
             "kind": "robots",

@@ -32,7 +32,7 @@ def test_shipped_config_lists_real_outlets_and_a_news_search_feed():
     assert all(s.feeds or s.sitemaps or s.start_urls for s in outlets)
     assert len({s.name for s in config.sources}) == len(config.sources)
     search = [s for s in config.sources if s.search]
-    assert search and "hl=id" in search[0].feeds[0]
+    assert search and "format=rss" in search[0].feeds[0] and "cc=ID" in search[0].feeds[0]
     assert {"Komnas HAM", "Kemenkumham"} <= set(config.watch.exclude)
     assert config.database == "data/warta.db"
 

@@ -187,6 +187,29 @@ def test_faults_are_recorded_with_a_reason(two_runs, kind, reason):
     assert errors and any(reason.lower() in e["reason"].lower() for e in errors), errors
 
 
+def test_search_results_are_read_through_not_followed(newsroom, tmp_path):
+    config = newsroom.write_config(tmp_path / "warta.toml", tmp_path / "warta.db", timeout=1.0)
+    asked = len(newsroom.requests)
+    done = subprocess.run([sys.executable, "-m", "warta", "crawl", "--config", str(config),
+                           "--source", "caritahu"], capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    paths = [path for _, path, _ in newsroom.requests[asked:]]
+    assert not [p for p in paths if p.startswith(("/klik", "/baca/"))]  # unwrapped, or skipped
+    behind_clicks = {canonical_url(g["url"]) for g in newsroom.gold_records()
+                     if any("/klik?url=" in v for v in g["variants"])}
+    assert behind_clicks
+    aliased = {r["url"] for r in rows(tmp_path / "warta.db", "SELECT a.url FROM url_aliases u "
+                                                             "JOIN articles a ON a.id = u.article_id "
+                                                             "WHERE u.url LIKE '%/klik?url=%'")}
+    assert aliased == behind_clicks  # stored under their outlets, the click link an alias
+    own_page = next(f for f in newsroom.faults() if f["kind"] == "search_own_page")
+    errors = rows(tmp_path / "warta.db", "SELECT reason FROM errors WHERE url = ?",
+                  own_page["listed_in"])
+    assert any(e["reason"].startswith("1 of") and "not to the articles" in e["reason"]
+               for e in errors), errors
+
+
 def test_robots_txt_is_obeyed_and_counted(two_runs):
     for _, path, _ in two_runs["first_requests"] + two_runs["second_requests"]:
         assert not path.startswith(("/cari/", "/admin/", "/cetak/")), path

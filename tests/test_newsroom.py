@@ -287,8 +287,12 @@ def test_feeds_carry_tracking_parameters_and_search_links_variants(newsroom, gol
     links = item_links(newsroom.entry_points()["nusa"]["feeds"][0])
     search = item_links(newsroom.entry_points()["caritahu"]["feeds"][0])
     assert any("utm_source=" in link for link in links)
-    for marker in ("utm_source=", "fbclid=", "gclid=", "/amp/", "127.0.0.24", "/cetak/"):
+    for marker in ("utm_source=", "fbclid=", "gclid=", "/amp/", "127.0.0.24", "/cetak/",
+                   "/klik?url=http", "/baca/"):
         assert any(marker in link for link in search), marker
+    click = next(link for link in search if "/klik?url=" in link)
+    with urllib.request.urlopen(click, timeout=5) as response:  # the click-through redirects
+        assert response.url != click and response.url in {r["url"] for r in gold}
     komnas_only = [r for r in gold if not r["relevant"] and "Komnas HAM" in r["text"]]
     assert {u for r in komnas_only for u in (r["url"], *r["variants"])} & set(search)
 
@@ -451,6 +455,7 @@ def test_cli_exports_docs_and_gold(tmp_path):
         "empty",
         "not_html",
         "broken_feed",
+        "search_own_page",
         "robots",
     }
     assert set(docs[0]) == {"id", "url", "source", "title", "text", "published"}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from crawler.urls import HostMap, canonical_url, pick_canonical, with_query
+from crawler.urls import HostMap, canonical_url, pick_canonical, unwrap, with_query
 
 HOSTS = HostMap([("m.contoh.id", "www.contoh.id"), ("amp.contoh.id", "www.contoh.id")])
 CANONICAL = "https://www.contoh.id/berita/2025/11/17/pigai-kunjungi-lapas"
@@ -63,3 +63,28 @@ def test_declared_canonical_wins_on_the_same_site_only():
 def test_with_query():
     assert with_query("http://a.id/x", "page=all") == "http://a.id/x?page=all"
     assert with_query("http://a.id/x?id=1", "single=1") == "http://a.id/x?id=1&single=1"
+
+
+ARTICLE = "https://www.kompas.com/nasional/read/2025/11/20/1/menham-pigai"
+
+
+@pytest.mark.parametrize("link", [
+    ("http://www.bing.com/news/apiclick.aspx?ref=FexRss&aid=&url=https%3a%2f%2fwww.kompas.com"
+     "%2fnasional%2fread%2f2025%2f11%2f20%2f1%2fmenham-pigai&c=1&mkt=id-id"),
+    "https://www.google.com/url?rct=j&sa=t&url=" + ARTICLE.replace(":", "%3A").replace("/", "%2F"),
+    "https://l.facebook.com/l.php?u=" + ARTICLE.replace(":", "%3A").replace("/", "%2F") + "&h=AT0",
+    "https://t.example/r?to=" + "https://l.facebook.com/l.php?u=" + ARTICLE.replace(":", "%3A")
+    .replace("/", "%2F").replace("%", "%25"),
+])
+def test_click_through_links_are_read_through_to_the_article(link):
+    assert unwrap(link) == ARTICLE
+
+
+@pytest.mark.parametrize("url", [
+    ARTICLE,
+    "https://cari.example/search?q=kementerian+ham",  # a query, not a link
+    "https://www.kompas.com/tag?url=https%3A%2F%2Fwww.kompas.com%2Fberita",  # the same site
+    "https://news.google.com/rss/articles/CBMiQ2FydGlr?oc=5",
+])
+def test_other_links_are_left_as_they_are(url):
+    assert unwrap(url) == url

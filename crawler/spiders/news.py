@@ -22,7 +22,7 @@ from crawler.configured import SourceMap, apply_config
 from crawler.discovery import Entry, FeedError, parse_feed, parse_sitemap
 from crawler.items import ArticleItem
 from crawler.signals import url_failed
-from crawler.urls import canonical_url, host_of, pick_canonical, with_query
+from crawler.urls import canonical_url, host_of, pick_canonical, unwrap, with_query
 from storage.articles import skip_urls
 from storage.database import open_database
 from warta.config import Config
@@ -128,18 +128,26 @@ class NewsSpider(scrapy.Spider):
     def _articles(self, listing_source: str, entries: list[Entry], response: Response):
         via = response.url
         search = self.config.source(listing_source).search
-        candidates = {}
+        candidates, own_pages = {}, 0
         for entry in entries:
-            raw = response.urljoin(entry.url)
+            link = response.urljoin(entry.url)
+            raw = unwrap(link) if search else link  # a search result's click-through link
             if urlsplit(raw).path in ("", "/"):  # a front page is never an article
+                continue
+            if search and host_of(raw) == host_of(via):  # a page of the search engine itself
+                own_pages += 1
                 continue
             source = self.sourcemap.source_for(
                 raw, default=_host_name(raw) if search else listing_source
             )
             url = canonical_url(raw, self.sourcemap.hosts)
-            candidates.setdefault(url, (source, entry, raw))
+            candidates.setdefault(url, (source, entry, sorted({link, raw, url})))
+        if own_pages:
+            self._fail(listing_source, via, "discover",
+                       f"{own_pages} of {len(entries)} links lead to pages of {host_of(via)}, "
+                       "not to the articles (such pages reach them only in a browser): skipped")
         skip = skip_urls(self.db, list(candidates), self._recheck_cutoff())
-        for url, (source, entry, raw) in candidates.items():
+        for url, (source, entry, requested) in candidates.items():
             self._count(source, "discovered")
             if url in skip:
                 self._count(source, "skipped_seen")
@@ -157,7 +165,7 @@ class NewsSpider(scrapy.Spider):
                     "source": source,
                     "stage": "fetch",
                     "canonical": url,
-                    "requested": sorted({raw, url}),
+                    "requested": requested,
                     "hint_published": entry.published,
                     "hint_title": entry.title,
                     "via": via,
