@@ -106,7 +106,10 @@ def unwrap(url: str) -> str:
 
 
 def _is_web_url(value: str) -> bool:
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # not a URL at all ("http://[broken")
+        return False
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 

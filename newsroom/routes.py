@@ -217,13 +217,14 @@ def _feed_routes(routes: Routes, corpus: Corpus, links, base_urls) -> None:
         "Pemadaman Listrik Bergilir di Jakarta Selatan", tempora + urls.EMPTY_PATH, _FAULT_DATE
     )
     report = Item("Laporan Tahunan Kinerja Pemerintah 2025", tempora + urls.PDF_PATH, _FAULT_DATE)
+    broken = Item("Tautan Berita yang Rusak", urls.MALFORMED_LINK, _FAULT_DATE)
     routes["tempora"]["/feed/atom"] = partial(
         _ok,
         feeds.atom(
             "Tempora",
             tempora,
             tempora + "/feed/atom",
-            _items(corpus.of_outlet("tempora"), links) + [empty, report],
+            _items(corpus.of_outlet("tempora"), links) + [empty, report, broken],
         ),
         "application/atom+xml; charset=utf-8",
     )

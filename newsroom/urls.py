@@ -18,6 +18,7 @@ from newsroom.corpus import Article, Corpus, Outlet
 
 __all__ = [
     "CLICK_PATH",
+    "MALFORMED_LINK",
     "MOBILE_SITE",
     "SEARCH_OWN_PAGE_PATH",
     "SEARCH_PATH",
@@ -68,6 +69,7 @@ REMOVED_PATH = "/berita/4400123/kemenham-tinjau-layanan-pengaduan-di-kanwil-malu
 SERVER_ERROR_PATH = "/berita/d-7699001/menham-bahas-hak-warga-binaan-bersama-kalapas"
 EMPTY_PATH = "/nasional/pemadaman-listrik-bergilir-di-jakarta-selatan-1999001"
 PDF_PATH = "/nasional/laporan-tahunan-kinerja-pemerintah-2025-1999002"
+MALFORMED_LINK = "http://[::1/nasional/tautan-rusak"  # no closing bracket: no URL at all
 # The news search's click-through links (?url=<the article>) and a result that leads to one
 # of its own pages, which reaches the article only in a browser (as Google News's do).
 CLICK_PATH = "/klik"
@@ -233,6 +235,13 @@ def faults(corpus: Corpus, base_urls: Mapping[str, str]) -> list[dict]:
             "url": tempora + PDF_PATH,
             "listed_in": tempora + "/feed/atom",
             "expect": "HTTP 200 with a PDF: an error (not an HTML page), no article",
+        },
+        {
+            "kind": "malformed_link",
+            "url": MALFORMED_LINK,
+            "listed_in": tempora + "/feed/atom",
+            "expect": "a feed item whose link is no URL: an error for the feed naming the link; "
+            "the feed's other items still crawled",
         },
         {
             "kind": "broken_feed",

@@ -210,6 +210,17 @@ def test_search_results_are_read_through_not_followed(newsroom, tmp_path):
                for e in errors), errors
 
 
+def test_a_malformed_link_costs_its_item_only(two_runs):
+    fault = two_runs["faults"]["malformed_link"]
+    errors = rows(two_runs["db"], "SELECT reason FROM errors WHERE url = ?", fault["listed_in"])
+    assert any("malformed link" in e["reason"] and fault["url"] in e["reason"] for e in errors)
+    tempora = {canonical_url(g["url"]) for g in stored_gold(two_runs["gold"])
+               if g["source"] == "tempora"}
+    stored = {r["url"] for r in rows(two_runs["db"],
+                                     "SELECT url FROM articles WHERE source = 'tempora'")}
+    assert tempora and tempora <= stored
+
+
 def test_robots_txt_is_obeyed_and_counted(two_runs):
     for _, path, _ in two_runs["first_requests"] + two_runs["second_requests"]:
         assert not path.startswith(("/cari/", "/admin/", "/cetak/")), path

@@ -454,6 +454,7 @@ def test_cli_exports_docs_and_gold(tmp_path):
         "windows_1252",
         "empty",
         "not_html",
+        "malformed_link",
         "broken_feed",
         "search_own_page",
         "robots",

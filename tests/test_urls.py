@@ -88,3 +88,8 @@ def test_click_through_links_are_read_through_to_the_article(link):
 ])
 def test_other_links_are_left_as_they_are(url):
     assert unwrap(url) == url
+
+
+def test_a_click_through_link_to_no_url_is_left_as_it_is():
+    link = "https://cari.example/klik?url=http%3A%2F%2F%5B%3A%3A1%2Frusak"  # "http://[::1/rusak"
+    assert unwrap(link) == link

@@ -130,17 +130,21 @@ class NewsSpider(scrapy.Spider):
         search = self.config.source(listing_source).search
         candidates, own_pages = {}, 0
         for entry in entries:
-            link = response.urljoin(entry.url)
-            raw = unwrap(link) if search else link  # a search result's click-through link
-            if urlsplit(raw).path in ("", "/"):  # a front page is never an article
+            try:
+                link = response.urljoin(entry.url)
+                raw = unwrap(link) if search else link  # a search result's click-through link
+                if urlsplit(raw).path in ("", "/"):  # a front page is never an article
+                    continue
+                if search and host_of(raw) == host_of(via):  # a page of the search engine itself
+                    own_pages += 1
+                    continue
+                source = self.sourcemap.source_for(
+                    raw, default=_host_name(raw) if search else listing_source
+                )
+                url = canonical_url(raw, self.sourcemap.hosts)
+            except ValueError as exc:  # e.g. "http://[broken" (Invalid IPv6 URL)
+                self._fail(listing_source, via, "discover", f"malformed link {entry.url!r}: {exc}")
                 continue
-            if search and host_of(raw) == host_of(via):  # a page of the search engine itself
-                own_pages += 1
-                continue
-            source = self.sourcemap.source_for(
-                raw, default=_host_name(raw) if search else listing_source
-            )
-            url = canonical_url(raw, self.sourcemap.hosts)
             candidates.setdefault(url, (source, entry, sorted({link, raw, url})))
         if own_pages:
             self._fail(listing_source, via, "discover",
