@@ -17,7 +17,7 @@ from scrapy.utils.asyncio import create_looping_call
 
 from crawler.signals import url_failed
 from storage.articles import find_article, save_article
-from storage.clusters import apply_decision
+from storage.clusters import TermTally, apply_decision
 from storage.database import StorageError, open_database, transaction
 
 __all__ = ["StoragePipeline"]
@@ -74,7 +74,9 @@ class StoragePipeline:
         outcomes = []
         try:
             with transaction(self.db):
-                outcomes = [self._write(item) for item in batch]
+                tally = TermTally()
+                outcomes = [self._write(item, tally) for item in batch]
+                tally.write(self.db)
         except StorageError as exc:  # the transaction itself failed (an I/O error, a full disk)
             logger.warning(
                 "a batch of %d articles failed (%s); writing them one at a time", len(batch), exc
@@ -93,12 +95,15 @@ class StoragePipeline:
                     status=None,
                 )
 
-    def _write(self, item) -> tuple[str, str | None]:
+    def _write(self, item, tally: TermTally | None = None) -> tuple[str, str | None]:
         """Write one article in its own savepoint (or transaction); return the counter it
-        adds to and, if it failed, why."""
+        adds to and, if it failed, why. With a ``tally`` (the batch's), the article's
+        document frequencies go to it once the article is written, for the batch to
+        write; without one, they are written with the article."""
         # cluster columns are written by apply_decision, once the story row exists
         record = {f.name: getattr(item, f.name) for f in fields(item)}
         record.update(cluster_id=None, duplicate_of=None, similarity=None)
+        counted = None if tally is None else TermTally()
         try:
             with transaction(self.db):
                 existed = find_article(self.db, [item.url, *item.requested_urls]) is not None
@@ -106,7 +111,9 @@ class StoragePipeline:
                     self.db, record, self.crawler.stats.get_value("warta/run_id")
                 )
                 if item.clustering is not None:
-                    apply_decision(self.db, article_id, item.clustering)
+                    apply_decision(self.db, article_id, item.clustering, counted)
         except StorageError as exc:
             return "failed", str(exc)
+        if counted is not None:
+            tally.update(counted)
         return ("irrelevant" if not item.relevant else "updated" if existed else "new"), None

@@ -12,6 +12,7 @@ later runs. Articles are keyed in the clusterer by their canonical URL.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import UTC, datetime
 
 from sqlite_utils import Database
@@ -24,6 +25,7 @@ from pipelines.clustering.state import Decision, Doc, StoredArticle
 from storage.database import StorageError, transaction, utc_now
 
 __all__ = [
+    "TermTally",
     "apply_decision",
     "cluster_records",
     "explain_article",
@@ -54,22 +56,62 @@ def _id_of(db: Database, key: str | None) -> int | None:
     return row[0] if row else None
 
 
-def apply_decision(db: Database, article_id: int, decision: Decision | dict) -> None:
+class TermTally:
+    """Document frequencies of articles written in one transaction, added to
+    ``cluster_terms`` together: one statement per distinct term, not one per term
+    of each article (most words of a batch of articles are shared)."""
+
+    def __init__(self) -> None:
+        self.terms: Counter[str] = Counter()
+        self.documents = 0
+
+    def add(self, features: dict) -> None:
+        """Count one more article with the terms of its stored ``features``."""
+        self.terms.update(features.get("terms", {}).keys())
+        self.documents += 1
+
+    def update(self, other: TermTally) -> None:
+        self.terms.update(other.terms)
+        self.documents += other.documents
+
+    def write(self, db: Database) -> None:
+        """Add the tally to the stored frequencies (inside the caller's transaction)."""
+        if not self.documents:
+            return
+        db.conn.executemany(
+            "INSERT INTO cluster_terms(term, df) VALUES (?, ?) "
+            "ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
+            sorted(self.terms.items()),
+        )
+        db.execute(
+            "INSERT INTO cluster_state(key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = value + excluded.value",
+            (_DOCUMENTS, self.documents),
+        )
+
+
+def apply_decision(db: Database, article_id: int, decision: Decision | dict,
+                   tally: TermTally | None = None) -> None:
     """Persist a clustering decision for the stored article ``article_id``.
 
     ``decision`` is the ``Decision`` or its ``to_record()`` dict (``item.clustering``).
     Call it right after writing the article, inside the same ``transaction(db)``. It
     writes the article's cluster columns, its signatures and features, the document
     frequencies, any stories the article merged and copies it now heads, and
-    refreshes the record of its story. Other articles are named by URL.
+    refreshes the record of its story. Other articles are named by URL. With a
+    ``tally``, the article's document frequencies are added to it instead, for the
+    caller to write with :meth:`TermTally.write` before its transaction commits.
     """
     record = decision.to_record() if isinstance(decision, Decision) else decision
     now = utc_now()
     with transaction(db):
         if record["features"] is not None:
             _save_signatures(db, article_id, record, now)
+        counted = TermTally()
         if record["kind"] != "update":
-            _count_terms(db, record["features"] or {})
+            counted.add(record["features"] or {})
+            if tally is None:
+                counted.write(db)
         cluster_id = record["cluster_id"]
         db.execute("INSERT OR IGNORE INTO clusters(id, created_at, updated_at) VALUES (?, ?, ?)",
                    (cluster_id, now, now))
@@ -95,6 +137,8 @@ def apply_decision(db: Database, article_id: int, decision: Decision | dict) -> 
         _refresh(db, cluster_id, _id_of(db, record["representative"]), now)
         for kept in {kept for _, kept in record["merged"]} - {cluster_id}:
             _refresh(db, _live_cluster(db, kept), None, now)
+    if tally is not None:
+        tally.update(counted)
 
 
 def _save_signatures(db: Database, article_id: int, record: dict, now: str) -> None:
@@ -107,18 +151,6 @@ def _save_signatures(db: Database, article_id: int, record: dict, now: str) -> N
         "features = excluded.features",
         (article_id, num_perm, seed, scheme, record["shingle_sig"], record["story_sig"],
          json.dumps(record["features"], ensure_ascii=False), now),
-    )
-
-
-def _count_terms(db: Database, features: dict) -> None:
-    db.conn.executemany(
-        "INSERT INTO cluster_terms(term, df) VALUES (?, 1) "
-        "ON CONFLICT(term) DO UPDATE SET df = df + 1",
-        [(term,) for term in features.get("terms", {})],
-    )
-    db.execute(
-        "INSERT INTO cluster_state(key, value) VALUES (?, 1) "
-        "ON CONFLICT(key) DO UPDATE SET value = value + 1", (_DOCUMENTS,),
     )
 
 

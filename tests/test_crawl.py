@@ -114,6 +114,19 @@ def test_scores_and_matched_terms_are_stored(two_runs):
     )
 
 
+def test_document_frequencies_count_each_clustered_article_once(two_runs):
+    """The crawl writes the frequencies once per batch of articles; they must equal a count
+    over the stored articles' own terms."""
+    db = two_runs["db"]
+    counted = {r["term"]: r["df"] for r in rows(
+        db, "SELECT j.key AS term, count(*) AS df FROM signatures s, "
+            "json_each(s.features, '$.terms') j GROUP BY j.key")}
+    assert len(counted) > 1000
+    assert {r["term"]: r["df"] for r in rows(db, "SELECT term, df FROM cluster_terms")} == counted
+    documents = rows(db, "SELECT value FROM cluster_state WHERE key = 'documents'")[0]["value"]
+    assert documents == rows(db, "SELECT count(*) AS n FROM signatures")[0]["n"]
+
+
 def test_second_run_fetches_no_article_page(two_runs):
     assert two_runs["second"].returncode == 0, two_runs["second"].stderr[-2000:]
     slow = {urlsplit(f["url"]).path for f in two_runs["faults"].values() if f["kind"] == "slow"}
