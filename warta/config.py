@@ -8,6 +8,7 @@ the key and what was expected, so a broken config stops a run before it starts.
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 import tomllib
 import types
@@ -225,6 +226,8 @@ def _convert(hint, value, path: Path, key: str):
         return _build(hint, value, path, key)
     if hint is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
+    if hint is float and isinstance(value, float) and not math.isfinite(value):
+        raise ConfigError(path, key, f"expected a finite number, got {value}")
     if hint is bool and not isinstance(value, bool):
         raise ConfigError(path, key, f"expected true or false, got {_kind(value)}")
     if hint is int and (isinstance(value, bool) or not isinstance(value, int)):
@@ -238,7 +241,7 @@ def _convert(hint, value, path: Path, key: str):
 
 def _check(config: Config, path: Path) -> None:
     """Checks that types alone cannot express."""
-    _positive(config.crawl, "crawl", path)
+    _crawl_limits(config.crawl, "crawl", path)
     seen: set[str] = set()
     for i, source in enumerate(config.sources):
         where = f"sources[{i}]"
@@ -272,9 +275,15 @@ def _check(config: Config, path: Path) -> None:
                 raise ConfigError(
                     path, f"{where}.article_pattern", f"expected a regular expression ({exc})"
                 )
-        _positive(source, where, path)
+        _crawl_limits(source, where, path)
     if not config.watch.terms:
         raise ConfigError(path, "watch.terms", "expected at least one watch term")
+    for kind in ("terms", "exclude"):
+        for i, term in enumerate(getattr(config.watch, kind)):
+            if not term.strip():
+                raise ConfigError(path, f"watch.{kind}[{i}]",
+                                  "expected a word or phrase, got a blank term")
+    _above_zero(config.watch, "watch", ("threshold",), path)
     if not _TIME_OF_DAY.match(config.schedule.digest_time):
         raise ConfigError(path, "schedule.digest_time", "expected HH:MM (24-hour, WIB)")
     for i, job in enumerate(config.schedule.crawls):
@@ -282,6 +291,14 @@ def _check(config: Config, path: Path) -> None:
             raise ConfigError(
                 path, f"schedule.crawls[{i}]", "expected exactly one of interval_minutes or cron"
             )
+        _above_zero(job, f"schedule.crawls[{i}]", ("interval_minutes", "budget_minutes"), path)
+    _above_zero(config.schedule, "schedule", ("misfire_grace_seconds",), path)
+    _not_negative(config.digest, "digest", ("retries",), path)
+    if config.digest.webhook:
+        _above_zero(config.digest.webhook, "digest.webhook", ("timeout",), path)
+    if config.digest.smtp and not 0 < config.digest.smtp.port < 65536:
+        raise ConfigError(path, "digest.smtp.port",
+                          f"expected a port from 1 to 65535, got {config.digest.smtp.port}")
     if config.digest.format not in ("md", "html", "json", "txt"):
         raise ConfigError(path, "digest.format", "expected one of md, html, json, txt")
     if config.digest.webhook and not _is_http_url(config.digest.webhook.url):
@@ -292,12 +309,22 @@ def _check(config: Config, path: Path) -> None:
                                                    "exclude each other: set starttls = false")
 
 
-def _positive(section, where: str, path: Path) -> None:
-    for name in ("concurrency", "per_domain_concurrency", "max_pages", "timeout", "max_page_bytes"):
+def _crawl_limits(section, where: str, path: Path) -> None:
+    _above_zero(section, where,
+                ("concurrency", "per_domain_concurrency", "max_pages", "timeout", "max_page_bytes"),
+                path)
+    _not_negative(section, where, ("delay", "recheck_hours", "retries", "extract_workers"), path)
+
+
+def _above_zero(section, where: str, names: tuple[str, ...], path: Path) -> None:
+    for name in names:
         value = getattr(section, name, None)
         if value is not None and value <= 0:
             raise ConfigError(path, f"{where}.{name}", f"expected a number above 0, got {value}")
-    for name in ("delay", "recheck_hours", "retries", "extract_workers"):
+
+
+def _not_negative(section, where: str, names: tuple[str, ...], path: Path) -> None:
+    for name in names:
         value = getattr(section, name, None)
         if value is not None and value < 0:
             raise ConfigError(
@@ -306,8 +333,12 @@ def _positive(section, where: str, path: Path) -> None:
 
 
 def _is_http_url(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in url
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # e.g. "http://[broken": an unclosed IPv6 bracket
+        return False
+    return parts.scheme in ("http", "https") and bool(host) and " " not in url
 
 
 def _join(where: str, name: str) -> str:
