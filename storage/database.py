@@ -21,7 +21,9 @@ from sqlite_utils import Database
 
 from storage.schema import MIGRATIONS, applied_migrations, migrate
 
-__all__ = ["StorageError", "database_path", "open_database", "transaction", "utc_now"]
+__all__ = [
+    "StorageError", "database_path", "describe_error", "open_database", "transaction", "utc_now",
+]
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 _savepoints = itertools.count(1)
@@ -56,7 +58,7 @@ def open_database(path: str | Path, *, timeout: float = 30.0) -> Database:
         raise
     except sqlite3.Error as exc:
         conn.close()
-        raise StorageError(_describe_error(path, exc, "cannot open the database")) from exc
+        raise StorageError(describe_error(path, exc, "cannot open the database")) from exc
     return db
 
 
@@ -97,7 +99,7 @@ def transaction(db: Database) -> Iterator[Database]:
                     conn.execute("ROLLBACK")
                 raise
     except sqlite3.Error as exc:
-        raise StorageError(_describe_error(database_path(db), exc, "write failed")) from exc
+        raise StorageError(describe_error(database_path(db), exc, "write failed")) from exc
 
 
 def utc_now() -> str:
@@ -113,21 +115,23 @@ def database_path(db: Database) -> str:
     return ""
 
 
-def _describe_error(path: str | Path, exc: sqlite3.Error, action: str) -> str:
-    """A message for ``exc`` that says what happened to which file and what to do."""
+def describe_error(path: str | Path | None, exc: sqlite3.Error, action: str) -> str:
+    """A message for ``exc`` that says what happened (to which file, when ``path`` is
+    known) and what to do."""
     code = getattr(exc, "sqlite_errorname", "")
+    path = f"{path}: " if path else ""
     if code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
-        return (f"{path}: the database is locked by another process ({exc}); "
+        return (f"{path}the database is locked by another process ({exc}); "
                 "wait for it to finish or raise the timeout")
     if code.startswith("SQLITE_NOTADB"):
-        return f"{path}: not a SQLite database (is the path right?)"
+        return f"{path}not a SQLite database (is the path right?)"
     if code.startswith("SQLITE_FULL"):
-        return f"{path}: {action}: the disk is full ({exc}); free some space and run again"
+        return f"{path}{action}: the disk is full ({exc}); free some space and run again"
     if code.startswith("SQLITE_CORRUPT"):
-        return f"{path}: the database file is damaged ({exc}); restore it from a backup"
+        return f"{path}the database file is damaged ({exc}); restore it from a backup"
     if code.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM")):
-        return f"{path}: {action}: no permission to write here ({exc})"
-    return f"{path}: {action}: {exc}"
+        return f"{path}{action}: no permission to write here ({exc})"
+    return f"{path}{action}: {exc}"
 
 
 def _check_file(path: Path) -> None:

@@ -46,3 +46,7 @@ def test_warta_maintain_runs_the_steps_and_never_while_a_crawl_holds_the_lock(tm
     with file_lock(database):
         refused = CliRunner().invoke(main, ["maintain", "--db", database])
     assert refused.exit_code == 75 and "cannot maintain" in refused.output
+    mistyped = tmp_path / "wrata.db"
+    missing = CliRunner().invoke(main, ["maintain", "--db", str(mistyped)])
+    assert missing.exit_code == 1 and "no database at" in missing.output
+    assert not mistyped.exists()

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import sqlite3
 
 import pytest
 from click.testing import CliRunner
@@ -76,3 +77,18 @@ def test_bad_input_gives_clear_errors(tmp_path, db_path):
     text.write_text("not a database at all")
     code, out = _run("clusters", "--db", str(text))
     assert code == 1 and "notes.txt: not a SQLite database" in out
+
+
+def test_a_database_damaged_where_only_a_query_looks_gives_a_message(db_path):
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        page = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'articles'").fetchone()[0]
+        size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    with open(db_path, "r+b") as handle:  # the table's page now claims to be a leaf of garbage
+        handle.seek((page - 1) * size)
+        handle.write(b"\x0d\x00\x05" + b"\xff" * 200)
+    for command in (["stats"], ["search", "pekerja"], ["show", "1"], ["clusters"]):
+        code, out = _run(*command, "--db", db_path)
+        assert code == 1, (command, out)
+        assert "damaged" in out and "restore it from a backup" in out and "Traceback" not in out

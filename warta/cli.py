@@ -3,14 +3,27 @@ contributes the commands listed in its ``COMMANDS``."""
 
 import importlib
 import pkgutil
+import sqlite3
 
 import click
 
 import warta.commands
+from storage.database import describe_error
 from warta import __version__
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The group; a SQLite error no command expected (a database damaged in a part only
+    some query reaches) ends the command with a message, not a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except sqlite3.DatabaseError as exc:
+            raise click.ClickException(describe_error(None, exc, "cannot use the database")) from exc
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="warta")
 def main() -> None:
     """warta watches Indonesian news for coverage of the Ministry of Human Rights,

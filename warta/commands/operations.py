@@ -4,6 +4,7 @@ checking on it, and keeping the database in shape."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import click
@@ -150,6 +151,8 @@ def maintain(config_path, db_path, wait):
     touching the file while a crawl still holds it. `warta schedule` runs this
     weekly by itself; this command is for cron."""
     config = open_config(config_path, db_path)
+    if not Path(config.database).exists():
+        raise click.ClickException(f"no database at {config.database} (is the path right?)")
     try:
         taken = maintain_file(config.database, wait=wait)
     except LockHeld as exc:
