@@ -124,3 +124,55 @@ def test_corrections_give_clear_errors(tmp_path, story_db):
     assert same.exit_code == 1 and "already one story" in same.output
     gone = run("cluster", "--input", tmp_path / "absent.jsonl")
     assert gone.exit_code == 1 and "cannot read" in gone.output
+
+
+def test_odd_input_lines_are_read_or_reported_never_fatal(tmp_path):
+    """A byte order mark, unpaired surrogate escapes and a publication time centuries ahead."""
+    first, copy = corpus()[0], corpus()[0]
+    lines = [
+        {"id": "a", "title": first.title, "text": first.text, "published": iso(first.published)},
+        {"id": "typo", "title": "Lain", "text": "Berita lain \ud800 sama sekali.",
+         "published": "2205-11-20T01:00:00+07:00"},
+        {"id": "b", "title": copy.title, "text": copy.text, "published": iso(copy.published)},
+        {"id": "bad\udc00id", "text": "x"},
+    ]
+    source = tmp_path / "docs.jsonl"
+    source.write_bytes(b"\xef\xbb\xbf" + "\n".join(json.dumps(line) for line in lines).encode())
+    out = tmp_path / "out.jsonl"
+    result = run("cluster", "--input", source, "--output", out)
+    assert result.exit_code == 0, result.output
+    by_id = {r["id"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    assert set(by_id) == {"a", "typo", "b"}  # the first line is read despite the mark
+    assert by_id["b"]["duplicate_of"] == "a"  # the 2205 article did not empty the window
+    assert "line 2: 'published' '2205-11-20T01:00:00+07:00' is in the future" in result.stderr
+    assert "line 4: 'id' holds an unpaired surrogate" in result.stderr
+    assert "1 bad lines" in result.stderr
+
+
+def test_an_unwritable_output_fails_before_clustering(tmp_path, docs_file):
+    result = run("cluster", "--input", docs_file, "--output", tmp_path / "no" / "out.jsonl")
+    assert result.exit_code == 1 and "cannot write" in result.output
+    assert "articles clustered" not in result.output and "stories" not in result.output
+
+
+def test_evaluate_checks_the_gold_file(tmp_path, docs_file):
+    keys = list(GOLD)
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("\n".join([
+        json.dumps({"id": keys[0], "event": ["a"]}),
+        json.dumps({"id": 1.0, "event": "e"}),
+        json.dumps({"id": keys[1], "event": GOLD[keys[1]], "relevant": "false"}),
+        *(json.dumps({"id": key, "event": event}) for key, event in GOLD.items()),
+        json.dumps({"id": keys[2], "event": "other"}),
+    ]), encoding="utf-8")
+    result = run("evaluate", "--input", docs_file, "--gold", gold)
+    assert result.exit_code == 0, result.output
+    assert "line 1: 'event' must be a non-empty string" in result.stderr
+    assert "line 2: 'id' must be a non-empty string" in result.stderr
+    assert "line 3: 'relevant' must be true or false" in result.stderr
+    assert f"line {len(GOLD) + 4}: id '{keys[2]}' already given" in result.stderr
+    assert "bcubed    precision 1.0000  recall 1.0000" in result.stdout
+    other = tmp_path / "other.jsonl"
+    other.write_text(json.dumps({"id": "nobody", "event": "e"}) + "\n", encoding="utf-8")
+    unmatched = run("evaluate", "--input", docs_file, "--gold", other)
+    assert unmatched.exit_code == 1 and "no article of" in unmatched.output

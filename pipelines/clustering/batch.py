@@ -2,15 +2,20 @@
 
 Input lines carry ``id``, ``title``, ``text``, ``published`` (ISO-8601 or null) and
 ``source``; a line that is not such an object is reported with its line number and
-skipped. The articles go through the same :class:`Clusterer` a crawl uses, in file order.
+skipped. A publication time more than two days ahead of the clock (a typo such as 2205
+would move the time window past every other article) is reported and the article
+clustered as undated; unpaired surrogate escapes in the text become U+FFFD. The articles
+go through the same :class:`Clusterer` a crawl uses, in file order.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from pipelines.clustering.clusterer import Clusterer
 from pipelines.clustering.params import ClusterParams
@@ -19,15 +24,21 @@ from pipelines.clustering.state import Decision, Doc
 __all__ = ["BadLine", "output_record", "parse_time", "read_docs", "run_batch"]
 
 
+FUTURE_SLACK = timedelta(days=2)  # publication times beyond now + this are typos
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 @dataclass(frozen=True)
 class BadLine:
-    """A skipped input line: its number (from 1) and what is wrong with it."""
+    """An input line with a problem: its number (from 1), what is wrong with it, and
+    whether it was skipped (else the article was kept, as ``reason`` says)."""
 
     line: int
     reason: str
+    skipped: bool = True
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.reason}"
+        return f"line {self.line}: {self.reason}" + (" (skipped)" if self.skipped else "")
 
 
 def parse_time(value: str | None) -> float | None:
@@ -45,6 +56,7 @@ def parse_time(value: str | None) -> float | None:
 def read_docs(lines: Iterable[str], problems: list[BadLine]) -> Iterator[tuple[Doc, dict]]:
     """The articles of JSON Lines input with their raw records; bad lines go to ``problems``."""
     seen: dict[str, int] = {}
+    latest = (datetime.now(UTC) + FUTURE_SLACK).timestamp()
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -57,6 +69,10 @@ def read_docs(lines: Iterable[str], problems: list[BadLine]) -> Iterator[tuple[D
             problems.append(BadLine(number, f"id {doc.key!r} already given on line {seen[doc.key]}"))
             continue
         seen[doc.key] = number
+        if doc.published is not None and doc.published > latest:
+            problems.append(BadLine(number, f"'published' {record['published']!r} is in the future;"
+                                            " clustered as undated", skipped=False))
+            doc = dataclasses.replace(doc, published=None)
         yield doc, record
 
 
@@ -70,18 +86,22 @@ def _doc(line: str) -> tuple[Doc, dict]:
     key = record.get("id")
     if isinstance(key, bool) or not isinstance(key, (str, int)) or key == "":
         raise ValueError("'id' must be a non-empty string or a number")
+    if isinstance(key, str) and _SURROGATE.search(key):
+        raise ValueError("'id' holds an unpaired surrogate escape (\\ud800-\\udfff)")
     text = record.get("text")
     if not isinstance(text, str):
         raise TypeError("'text' must be a string")
     for name in ("title", "source", "published"):
         if record.get(name) is not None and not isinstance(record[name], str):
             raise ValueError(f"{name!r} must be a string or null")
+    if not text.isascii():
+        text = _SURROGATE.sub("\ufffd", text)
     try:
         published = parse_time(record.get("published"))
     except ValueError:
         raise ValueError(f"'published' is not an ISO-8601 time: {record['published']!r}") from None
-    doc = Doc(key=str(key), title=record.get("title") or "", text=text, published=published,
-              source=record.get("source"))
+    doc = Doc(key=str(key), title=_SURROGATE.sub("\ufffd", record.get("title") or ""), text=text,
+              published=published, source=record.get("source"))
     return doc, record
 
 

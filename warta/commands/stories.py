@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from pipelines.clustering.batch import output_record, run_batch
+from pipelines.clustering.batch import BadLine, output_record, run_batch
 from pipelines.clustering.metrics import evaluate as evaluate_scores
 from warta.commands.options import config_options, open_config
 
@@ -58,9 +58,10 @@ def wait_option(command):
 
 
 def _open_input(path: str):
-    """A JSON Lines file for reading (undecodable bytes replaced), or a clean CLI error."""
+    """A JSON Lines file for reading (a byte order mark skipped, undecodable bytes
+    replaced), or a clean CLI error."""
     try:
-        return open(path, encoding="utf-8", errors="replace")
+        return open(path, encoding="utf-8-sig", errors="replace")
     except OSError as exc:
         raise click.ClickException(f"cannot read {path}: {exc.strerror}") from exc
 
@@ -83,7 +84,7 @@ def _progress():
 
 def _report_bad_lines(path: str, problems) -> None:
     for problem in problems:
-        click.echo(f"warta: {path}: {problem} (skipped)", err=True)
+        click.echo(f"warta: {path}: {problem}", err=True)
 
 
 @click.group(invoke_without_command=True)
@@ -107,16 +108,19 @@ def cluster(ctx, input_path, output_path, config_path, db_path):
     if input_path is None:
         raise click.UsageError("give --input FILE, or a subcommand (merge, split)")
     open_config(config_path, db_path, required=False)
-    with _open_input(input_path) as source:
+    try:  # opened first: an unwritable --output fails before the work, not after it
+        out = click.open_file(output_path, "w", encoding="utf-8", atomic=output_path != "-")
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output_path}: {exc.strerror}") from exc
+    with out, _open_input(input_path) as source:
         results, problems = run_batch(source, progress=_progress())
-    _report_bad_lines(input_path, problems)
-    with click.open_file(output_path, "w", encoding="utf-8") as out:
+        _report_bad_lines(input_path, problems)
         for record, decision in results:
             out.write(json.dumps(output_record(record, decision), ensure_ascii=False) + "\n")
     stories = len({decision.cluster_id for _, decision in results})
     copies = sum(1 for _, decision in results if decision.duplicate_of is not None)
     click.echo(f"warta: {len(results)} articles, {stories} stories, {copies} copies, "
-               f"{len(problems)} bad lines", err=True)
+               f"{sum(p.skipped for p in problems)} bad lines", err=True)
 
 
 @cluster.command()
@@ -187,23 +191,48 @@ def explain(article, as_json, config_path, db_path):
 
 
 def _gold(path: str) -> tuple[dict, dict, dict]:
+    """The gold labels of ``path``: event, original copy and relevance by id; bad lines
+    are reported and skipped."""
     events, copies, relevant = {}, {}, {}
+    lines_of: dict[str, int] = {}
+    problems = []
     with _open_input(path) as lines:
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
             try:
-                record = json.loads(line)
-                key, event = str(record["id"]), record["event"]
-            except (ValueError, KeyError, TypeError):
-                click.echo(f"warta: {path}: line {number}: expected an object with id and "
-                           "event (skipped)", err=True)
+                key, event, original, is_relevant = _gold_record(line)
+            except (TypeError, ValueError) as exc:
+                problems.append(BadLine(number, str(exc)))
                 continue
-            events[key] = event
-            original = record.get("wire_of", record.get("duplicate_of"))
-            copies[key] = None if original is None else str(original)
-            relevant[key] = record.get("relevant", True)
+            if key in lines_of:
+                problems.append(BadLine(number, f"id {key!r} already given on line {lines_of[key]}"))
+                continue
+            lines_of[key] = number
+            events[key], copies[key], relevant[key] = event, original, is_relevant
+    _report_bad_lines(path, problems)
     return events, copies, relevant
+
+
+def _gold_record(line: str) -> tuple[str, str, str | None, bool]:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(record, dict) or "id" not in record or "event" not in record:
+        raise TypeError("expected an object with id and event")
+    key, event = record["id"], record["event"]
+    original = record.get("wire_of", record.get("duplicate_of"))
+    for name, value, optional in (("id", key, False), ("event", event, False),
+                                  ("wire_of", original, True)):
+        if value is None and optional:
+            continue
+        if isinstance(value, bool) or not isinstance(value, (str, int)) or value == "":
+            raise TypeError(f"{name!r} must be a non-empty string or a whole number")
+    is_relevant = record.get("relevant", True)
+    if not isinstance(is_relevant, bool):
+        raise TypeError("'relevant' must be true or false")
+    return str(key), str(event), None if original is None else str(original), is_relevant
 
 
 @click.command()
@@ -230,6 +259,9 @@ def evaluate(input_path, gold_path, as_json, config_path, db_path):
     clusters = {str(r["id"]): d.cluster_id for r, d in results}
     copies = {str(r["id"]): None if d.duplicate_of is None else str(d.duplicate_of)
               for r, d in results}
+    if clusters and not any(key in events for key in clusters):
+        raise click.ClickException(f"no article of {input_path} has a label in {gold_path} "
+                                   "(are the ids the same in both?)")
     report = evaluate_scores(clusters, copies, events, gold_copies)
     report["unlabelled"] = sum(1 for key in clusters if key not in events)
     if as_json:
