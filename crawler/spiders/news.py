@@ -17,6 +17,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.selector import Selector
+from trafilatura.utils import decode_file
 
 from crawler.configured import SourceMap, apply_config
 from crawler.discovery import Entry, FeedError, parse_feed, parse_sitemap
@@ -317,13 +318,19 @@ def _decode(response: HtmlResponse) -> tuple[str, str | None]:
     """The page's text, and a note when its declared charset was wrong.
 
     Bytes that are valid UTF-8 with non-ASCII characters are almost never meant as
-    a single-byte charset, so a page declared otherwise is read as UTF-8."""
+    a single-byte charset, so a page declared otherwise is read as UTF-8. A page
+    declared UTF-16 or UTF-32 without a single NUL byte at its start is 8-bit text
+    (browsers read it so too); its charset is guessed."""
     declared = response.encoding.lower().replace("_", "-")
-    if declared in ("utf-8", "utf8", "ascii", "us-ascii") or response.body.isascii():
+    body = response.body
+    if declared in ("utf-8", "utf8", "ascii", "us-ascii") or body.isascii():
         return response.text, None
     try:
-        text = response.body.decode("utf-8")
+        text = body.decode("utf-8")
     except UnicodeDecodeError:
+        if declared.startswith(("utf-16", "utf-32")) and b"\x00" not in body[:1024]:
+            return decode_file(body), (f"charset declared as {response.encoding} but the page "
+                                       "is 8-bit text; decoded by guessing")
         return response.text, None
     return text, f"charset declared as {response.encoding} but the page is UTF-8; read as UTF-8"
 

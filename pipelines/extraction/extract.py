@@ -110,7 +110,14 @@ def decode_html(data: bytes) -> tuple[str, str | None]:
     if declared:
         name = declared.group(1).decode("ascii", errors="replace")
         try:
-            return data.decode(codecs.lookup(name).name), None
+            codec = codecs.lookup(name).name
+            if codec.startswith(("utf-16", "utf-32")):
+                # a declaration readable as ASCII cannot be in UTF-16 or UTF-32 (browsers
+                # read such pages as 8-bit text too); a real one starts with its BOM
+                note = f"declared encoding {name!r} cannot hold its own ASCII declaration; " \
+                       "decoded by guessing"
+            else:
+                return data.decode(codec), None
         except LookupError:
             note = f"declared encoding {name!r} is unknown; decoded by guessing"
         except UnicodeDecodeError:
