@@ -39,12 +39,14 @@ def _bound(value: str | None, name: str, next_day: bool) -> str | None:
             day = date.fromisoformat(value)
             return wib_day_start(day + timedelta(days=1) if next_day else day)
         moment = datetime.fromisoformat(value)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=WIB)
+        return moment.astimezone(UTC).strftime(_STORED)
     except ValueError:
         raise ValueError(f"{name}: expected a date YYYY-MM-DD or a time like "
                          f"2025-11-20T08:00:00Z, got {value!r}") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=WIB)
-    return moment.astimezone(UTC).strftime(_STORED)
+    except OverflowError:  # the first or last representable day, shifted by the time zone
+        raise ValueError(f"{name}: {value!r} is out of range (years 0002 to 9998)") from None
 
 
 def to_wib(stored: str | None) -> str:

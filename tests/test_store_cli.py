@@ -92,3 +92,20 @@ def test_a_database_damaged_where_only_a_query_looks_gives_a_message(db_path):
         code, out = _run(*command, "--db", db_path)
         assert code == 1, (command, out)
         assert "damaged" in out and "restore it from a backup" in out and "Traceback" not in out
+
+
+@pytest.mark.parametrize("args", [
+    ["search", "pigai", "--since", "0001-01-01"],
+    ["search", "pigai", "--until", "9999-12-31"],
+    ["digest", "--date", "9999-12-31"],
+    ["show", "99999999999999999999"],
+    ["search", "pigai", "--limit", "99999999999999999999"],
+])
+def test_arguments_out_of_range_are_usage_errors(db_path, args):
+    code, out = _run(*args, "--db", db_path)
+    assert code == 2 and ("out of range" in out or "not in the range" in out), out
+
+
+def test_an_article_id_too_large_for_sqlite_is_no_article(db_path):
+    code, out = _run("explain", "99999999999999999999", "--db", db_path)
+    assert code == 1 and "no article '99999999999999999999'" in out

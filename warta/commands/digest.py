@@ -25,10 +25,14 @@ def _day(value: str | None, database: str) -> date | None:
         finally:
             db.close()
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"expected YYYY-MM-DD or 'latest', got {value!r}",
                                  param_hint="--date") from None
+    if not date(2, 1, 1) <= day <= date(9998, 12, 31):  # its day before and after must exist
+        raise click.BadParameter(f"{value!r} is out of range (years 0002 to 9998)",
+                                 param_hint="--date")
+    return day
 
 
 @click.command()

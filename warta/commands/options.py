@@ -44,6 +44,10 @@ def open_config(config_path: str, db_path: str | None, required: bool = True) ->
         raise click.ClickException(f"invalid configuration: {exc}") from exc
 
 
+# A whole number SQLite can hold: ids, counts and limits given on the command line.
+COUNT = click.IntRange(1, 2**63 - 1)
+
+
 def open_existing_database(config: Config):
     """The database the config names, for commands that read it; a missing or
     unusable file is a clean CLI error."""

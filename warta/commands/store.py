@@ -13,7 +13,7 @@ from storage.analytics import get_cluster, list_clusters, store_stats
 from storage.database import StorageError
 from storage.periods import to_wib
 from storage.search import search_articles
-from warta.commands.options import config_options, open_config, open_existing_database
+from warta.commands.options import COUNT, config_options, open_config, open_existing_database
 from warta.commands.output import emit_json, emit_rows, format_option
 
 __all__ = ["COMMANDS"]
@@ -46,7 +46,7 @@ def _run(query, *args, **kwargs):
 @_since
 @_until
 @click.option("--source", metavar="NAME", help="Only this source.")
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
+@click.option("--limit", type=COUNT, default=20, show_default=True,
               help="At most this many articles.")
 @format_option()
 def search(config_path, db_path, words, since, until, source, limit, fmt):
@@ -66,9 +66,9 @@ def search(config_path, db_path, words, since, until, source, limit, fmt):
 @config_options
 @_since
 @_until
-@click.option("--min-sources", type=click.IntRange(min=1), default=1, show_default=True,
+@click.option("--min-sources", type=COUNT, default=1, show_default=True,
               metavar="N", help="Only stories reported by at least N outlets.")
-@click.option("--limit", type=click.IntRange(min=1), default=None,
+@click.option("--limit", type=COUNT, default=None,
               help="At most this many stories.")
 @format_option()
 def clusters(config_path, db_path, since, until, min_sources, limit, fmt):
@@ -84,7 +84,7 @@ def clusters(config_path, db_path, since, until, min_sources, limit, fmt):
 
 @click.command()
 @config_options
-@click.argument("cluster_id", type=int)
+@click.argument("cluster_id", type=COUNT)
 @format_option()
 def show(config_path, db_path, cluster_id, fmt):
     """Show one story: its headline, first report, and every article in it."""

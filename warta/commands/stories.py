@@ -11,7 +11,7 @@ import click
 
 from pipelines.clustering.batch import BadLine, output_record, run_batch
 from pipelines.clustering.metrics import evaluate as evaluate_scores
-from warta.commands.options import config_options, open_config
+from warta.commands.options import COUNT, config_options, open_config
 
 __all__ = ["COMMANDS"]
 
@@ -124,8 +124,8 @@ def cluster(ctx, input_path, output_path, config_path, db_path):
 
 
 @cluster.command()
-@click.argument("keep", type=int)
-@click.argument("drop", type=int)
+@click.argument("keep", type=COUNT)
+@click.argument("drop", type=COUNT)
 @click.option("--note", help="Why the stories are one (kept with the correction).")
 @wait_option
 @config_options

@@ -12,7 +12,7 @@ import click
 from pipelines.extraction.extract import extract_page
 from storage.boilerplate import learned_lines, site_line_rows, site_summaries
 from warta import __version__
-from warta.commands.options import config_options, open_config, open_existing_database
+from warta.commands.options import COUNT, config_options, open_config, open_existing_database
 from warta.commands.output import emit_json, emit_rows, format_option
 from warta.config import Config
 
@@ -68,7 +68,7 @@ def extract(config_path, db_path, path_or_url, url, site, text_only):
 @config_options
 @click.option("--site", metavar="NAME", help="Show this site's lines (default: a summary of all sites).")
 @click.option("--all", "show_all", is_flag=True, help="With --site: also the counted lines not learned.")
-@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True,
+@click.option("--limit", type=COUNT, default=50, show_default=True,
               help="With --site: at most this many lines.")
 @format_option()
 def boilerplate(config_path, db_path, site, show_all, limit, fmt):
