@@ -1,14 +1,20 @@
-"""Retries back off: each retry of a failing page waits twice as long as the one before."""
+"""Retries back off: each retry of a failing page waits twice as long as the one before,
+or as long as the site asks with Retry-After."""
 
 import asyncio
 import time
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 
 import pytest
 from scrapy import Request, Spider
 from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.test import get_crawler
+from twisted.python.failure import Failure
 
-from crawler.middlewares import BackoffRetryMiddleware
+from crawler.middlewares import BackoffRetryMiddleware, retry_after
+from crawler.spiders.news import _failure_reason
 
 
 def middleware(**settings):
@@ -58,3 +64,37 @@ def test_connection_errors_back_off_too_and_success_passes_through():
     ok = Response(request.url, status=200, request=request)
     passed, waited = timed(mw.process_response(request, ok))
     assert passed is ok and waited < 0.05
+
+
+def test_retry_after_is_waited_out_when_within_the_cap():
+    mw, _ = middleware(RETRY_BACKOFF_MAX=2.0)
+    request = Request("http://127.0.0.1/berita/3")
+    busy = Response(request.url, status=429, headers={"Retry-After": "1"}, request=request)
+    retry, waited = timed(mw.process_response(request, busy))
+    assert isinstance(retry, Request) and 1.0 <= waited < 1.5
+
+
+def test_a_retry_after_beyond_the_cap_leaves_the_page_for_the_next_run():
+    mw, crawler = middleware()
+    request = Request("http://127.0.0.1/berita/4")
+    busy = Response(request.url, status=503, headers={"Retry-After": "600"}, request=request)
+    given_up, waited = timed(mw.process_response(request, busy))
+    assert given_up is busy and waited < 0.05
+    assert busy.meta["retry_after"] == 600
+    failure = Failure(HttpError(busy))
+    assert _failure_reason(failure) == "HTTP 503: the site asked for 600 s before another try"
+    assert crawler.stats.get_value("retry/retry_after_too_long") == 1
+
+
+@pytest.mark.parametrize(("header", "expected"), [
+    ("120", 120.0), ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0), ("soon", None), ("", None),
+])
+def test_retry_after_values(header, expected):
+    response = Response("http://127.0.0.1/", status=429, headers={"Retry-After": header})
+    assert retry_after(response) == expected
+
+
+def test_a_retry_after_date_counts_from_now():
+    later = format_datetime(datetime.now(UTC) + timedelta(seconds=90), usegmt=True)
+    response = Response("http://127.0.0.1/", status=429, headers={"Retry-After": later})
+    assert 85 <= retry_after(response) <= 90

@@ -338,6 +338,9 @@ def _decode(response: HtmlResponse) -> tuple[str, str | None]:
 def _failure_reason(failure: Failure) -> str:
     response = getattr(failure.value, "response", None)
     if response is not None:
+        asked = response.meta.get("retry_after")
+        if asked is not None:
+            return f"HTTP {response.status}: the site asked for {asked:.0f} s before another try"
         return f"HTTP {response.status}"
     name = type(failure.value).__name__
     message = str(failure.value).strip()
