@@ -61,7 +61,9 @@ class NewsSpider(scrapy.Spider):
         spider.run_sources = [
             spider.config.source(name) for name in spider.only
         ] or spider.config.sources
-        spider.scheduled: dict[str, int] = {}
+        spider.scheduled: dict[str, int] = {}  # article requests per source this run
+        spider.queued: set[str] = set()  # canonical URLs already taken up this run
+        spider.sitemaps: set[str] = set()  # sitemaps requested this run
         spider.db = None
         return spider
 
@@ -73,6 +75,7 @@ class NewsSpider(scrapy.Spider):
             for url in source.feeds:
                 yield self._listing(url, source.name, self.parse_feed)
             for url in source.sitemaps:
+                self.sitemaps.add(url)
                 yield self._listing(url, source.name, self.parse_sitemap)
             for url in source.start_urls:
                 yield self._listing(url, source.name, self.parse_index, index_page=1)
@@ -108,7 +111,13 @@ class NewsSpider(scrapy.Spider):
             self._fail(source, response.url, "feed", listing.problem)
         for entry in listing.entries:
             if entry.is_sitemap:
-                yield self._listing(response.urljoin(entry.url), source, self.parse_sitemap)
+                child = response.urljoin(entry.url)
+                if child in self.sitemaps:
+                    self._fail(source, response.url, "feed",
+                               f"lists sitemap {child} again (a loop): not fetched twice")
+                    continue
+                self.sitemaps.add(child)
+                yield self._listing(child, source, self.parse_sitemap)
         articles = [e for e in listing.entries if not e.is_sitemap]
         yield from self._articles(source, articles, response)
 
@@ -151,6 +160,9 @@ class NewsSpider(scrapy.Spider):
             self._fail(listing_source, via, "discover",
                        f"{own_pages} of {len(entries)} links lead to pages of {host_of(via)}, "
                        "not to the articles (such pages reach them only in a browser): skipped")
+        for url in self.queued.intersection(candidates):  # listed by another feed already
+            del candidates[url]
+        self.queued.update(candidates)
         skip = skip_urls(self.db, list(candidates), self._recheck_cutoff())
         for url, (source, entry, requested) in candidates.items():
             self._count(source, "discovered")
