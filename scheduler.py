@@ -27,7 +27,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -75,7 +75,6 @@ MAINTENANCE_ID = "maintenance"
 STOP_GRACE_SECONDS = 120.0  # a crawl past its budget gets this long to close, then as long again
 MAINTENANCE_LOCK_WAIT = 3600.0  # maintenance waits this long for a running crawl to finish
 SCHEDULER_LOCK_WAIT = 5.0  # rides over `warta status` looking at the lock at that moment
-WIB = ZoneInfo("Asia/Jakarta")  # the digest's days are WIB days
 
 # The jobs in progress in this process: a stop request reaches their children through it.
 RUNNING = Children()
@@ -175,7 +174,7 @@ def crawl_job(config_path: str, database: str, jobstore: str, job_id: str,
 
 
 def digest_job(config_path: str, database: str, jobstore: str) -> str:
-    """Build the digest of :func:`digest_day` and deliver it as configured
+    """Build the digest of ``warta.digest.daily.digest_day`` and deliver it as configured
     (as ``warta digest --send`` does)."""
     return _run(jobstore, DIGEST_ID, _digest, config_path, database)
 
@@ -254,16 +253,9 @@ def crawl_outcome(database: str, result: ChildResult, since: str, budget_minutes
         db.close()
 
 
-def digest_day(now: datetime) -> date:
-    """The WIB day a digest made at ``now`` reports: a morning digest (before 12:00
-    WIB) the day before, a later one the day itself."""
-    wib = now.astimezone(WIB)
-    return wib.date() - timedelta(days=1) if wib.hour < 12 else wib.date()
-
-
 def _digest(config_path: str, database: str):
     config = load_config(config_path).with_database(database)
-    result = build_and_deliver(config, digest_day(datetime.now(WIB)), send=True)
+    result = build_and_deliver(config, None, send=True)
     sent = "; ".join(f"{d.channel} {'done' if d.ok else 'FAILED: ' + str(d.error)} ({d.target})"
                      for d in result.deliveries)
     detail = f"{len(result.digest.entries)} stories of {result.digest.day}: {sent}"

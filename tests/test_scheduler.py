@@ -31,10 +31,12 @@ from apscheduler.triggers.interval import IntervalTrigger
 import scheduler
 from storage.database import open_database
 from storage.locks import file_lock
+from storage.periods import WIB
 from storage.runs import start_run
 from storage.scheduling import next_run_times
 from warta.child_process import Children, run_child
 from warta.config import ConfigError, load_config
+from warta.digest.daily import digest_day
 from warta.logs import setup_logging
 
 SLOW_CRAWL = [sys.executable, str(Path(__file__).with_name("slow_crawl.py"))]
@@ -302,9 +304,9 @@ def test_the_digest_job_delivers_the_day_and_records_it(setup):
     ("2025-11-20T18:00", "2025-11-20"),  # an evening digest: the day itself
 ])
 def test_the_digest_reports_the_last_whole_day_in_the_morning(wib, day):
-    moment = datetime.fromisoformat(wib).replace(tzinfo=scheduler.WIB)
-    assert scheduler.digest_day(moment).isoformat() == day
-    assert scheduler.digest_day(moment.astimezone(UTC)).isoformat() == day
+    moment = datetime.fromisoformat(wib).replace(tzinfo=WIB)
+    assert digest_day(moment).isoformat() == day
+    assert digest_day(moment.astimezone(UTC)).isoformat() == day
 
 
 def test_maintenance_waits_for_the_crawl_lock_then_skips(setup, monkeypatch):

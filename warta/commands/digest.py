@@ -38,8 +38,8 @@ def _day(value: str | None, database: str) -> date | None:
 @click.command()
 @config_options
 @click.option("--date", "day", metavar="YYYY-MM-DD",
-              help="The WIB day to report (default: today in WIB; 'latest': the newest day "
-                   "with stories in the database).")
+              help="The WIB day to report (default: before 12:00 WIB the day before, later "
+                   "today; 'latest': the newest day with stories in the database).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="md for chat tools, html for e-mail, json for other programs, txt "
                    "(default: digest.format in the config).")

@@ -12,7 +12,7 @@ import dataclasses
 import sys
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -35,7 +35,7 @@ from warta.digest.phrasing import day_title
 from warta.digest.render import FORMATS, render, render_markdown, render_text, to_dict
 from warta.digest.summary import summarize, text_terms
 
-__all__ = ["DigestResult", "build_and_deliver", "latest_day", "load_digest", "today_wib"]
+__all__ = ["DigestResult", "build_and_deliver", "digest_day", "latest_day", "load_digest"]
 
 
 @dataclass(frozen=True)
@@ -51,8 +51,11 @@ class DigestResult:
         return all(d.ok for d in self.deliveries)
 
 
-def today_wib() -> date:
-    return datetime.now(WIB).date()
+def digest_day(now: datetime | None = None) -> date:
+    """The WIB day a digest made at ``now`` (default: now) reports: a morning digest
+    (before 12:00 WIB) the day before, which has just ended; a later one the day itself."""
+    wib = (now or datetime.now(WIB)).astimezone(WIB)
+    return wib.date() - timedelta(days=1) if wib.hour < 12 else wib.date()
 
 
 def load_digest(db: Database, day: date, official: Collection[str] = ()) -> Digest:
@@ -75,7 +78,8 @@ def build_and_deliver(
     stdout: TextIO | None = None,
     backoff: float = 2.0,
 ) -> DigestResult:
-    """Make the digest of ``day`` (default: today in WIB) in ``fmt`` (default: the config's).
+    """Make the digest of ``day`` (default: :func:`digest_day`) in ``fmt`` (default: the
+    config's).
 
     With ``out`` it is written to that file (``"-"``: standard output); without it, it
     is printed, or written to ``digest.out_dir`` when ``send`` is set. ``send`` delivers
@@ -87,7 +91,7 @@ def build_and_deliver(
         raise ValueError(f"unknown digest format {fmt!r}; expected one of {', '.join(FORMATS)}")
     db = open_database(config.database)
     try:
-        day = day or today_wib()
+        day = day or digest_day()
         digest = load_digest(db, day, {s.name for s in config.sources if s.official})
         text = render(digest, fmt)
         if out is None and send:
