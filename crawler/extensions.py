@@ -34,10 +34,12 @@ COUNTERS = COUNT_FIELDS
 
 def outcome_of(reason: str, counts: dict[str, dict[str, int]]) -> str:
     """The ledger outcome of a crawl that closed for ``reason``: a finished crawl
-    with failed URLs is ``partial``."""
+    with failed URLs is ``partial``, and ``failed`` when it got nothing at all done
+    (no page fetched, no URL recognised as seen: every site unreachable, say)."""
     outcome = OUTCOMES.get(reason, "failed")
     if outcome == "ok" and any(c["failed"] for c in counts.values()):
-        return "partial"
+        done = sum(c["fetched"] + c["skipped_seen"] for c in counts.values())
+        return "partial" if done else "failed"
     return outcome
 
 

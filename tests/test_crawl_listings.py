@@ -1,5 +1,5 @@
-"""Listings that repeat themselves, crawled for real over HTTP on 127.0.0.31: a sitemap
-index listing itself, and one article in two feeds of its source."""
+"""Real crawls of small loopback sites: listings that repeat themselves (a sitemap index
+listing itself, one article in two feeds of its source) and a site that is not there."""
 
 from __future__ import annotations
 
@@ -91,3 +91,23 @@ max_pages = 3
     conn.close()
     assert (discovered, fetched, capped, stored) == (3, 3, 0, 3)
     assert any("sitemap.xml again (a loop)" in r for r in reasons), reasons
+
+
+def test_a_crawl_that_reaches_no_site_fails(tmp_path):
+    config = tmp_path / "warta.toml"
+    config.write_text(f"""database = "{tmp_path / 'warta.db'}"
+[crawl]
+retries = 0
+obey_robots = false
+[watch]
+terms = ["Kemenham"]
+[[sources]]
+name = "mati"
+feeds = ["http://127.0.0.9:9/rss.xml"]
+""", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "warta", "crawl", "--config", str(config)],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 1, done.stderr[-2000:]
+    with sqlite3.connect(tmp_path / "warta.db") as conn:
+        assert conn.execute("SELECT outcome FROM crawl_runs").fetchall() == [("failed",)]
+    conn.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 import scheduler
 from storage.database import open_database
+from storage.digests import record_digest
 from storage.runs import finish_run, record_error, start_run
 from storage.scheduling import finish_job_run, start_job_run
 from warta.cli import main
@@ -126,6 +127,20 @@ def spoil_overdue(config, jobstore):
     stored.shutdown()
 
 
+def spoil_failed_crawl(config, jobstore):
+    db = open_database(config.database)
+    crawl(db, {"nusa": 0, "kabar": 0}, outcome="failed")
+    db.close()
+
+
+def spoil_undelivered_digest(config, jobstore):
+    db = open_database(config.database)
+    record_digest(db, date(2025, 11, 19), "md", None, [
+        {"channel": "email", "target": "tim@contoh.id", "ok": False, "error": "535 login refused"},
+        {"channel": "webhook", "target": "https://hook.contoh.id/", "ok": True, "error": None}])
+    db.close()
+
+
 def spoil_no_database(config, jobstore):
     for suffix in ("", "-wal", "-shm"):
         Path(f"{config.database}{suffix}").unlink(missing_ok=True)
@@ -140,6 +155,9 @@ def spoil_no_database(config, jobstore):
     (spoil_dead_run, "is marked running but its process"),
     (spoil_overdue, "job digest: was due at"),
     (spoil_no_database, "does not exist: no crawl has run yet"),
+    (spoil_failed_crawl, "failed: no page fetched"),
+    (spoil_undelivered_digest,
+     "digest of 2025-11-19: email delivery to tim@contoh.id failed: 535 login refused"),
 ])
 def test_something_that_needs_attention_exits_1_and_says_what(healthy, spoil, message):
     config, jobstore = healthy
@@ -179,3 +197,13 @@ def test_no_successful_crawl_for_too_long_needs_attention(healthy):
     assert any("newest successful crawl" in p and "more than 6 h ago" in p for p in problems)
     assert not any("newest successful crawl" in p
                    for p in check_status(config, jobstore, Thresholds(max_age_hours=8), now=later)["problems"])
+
+
+def test_a_digest_delivered_after_a_failure_is_no_problem(healthy):
+    config, _ = healthy
+    spoil_undelivered_digest(config, None)
+    db = open_database(config.database)
+    record_digest(db, date(2025, 11, 20), "md", None, [
+        {"channel": "email", "target": "tim@contoh.id", "ok": True, "error": None}])
+    db.close()
+    assert status(config).exit_code == 0

@@ -9,6 +9,7 @@ the next crawl.
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -62,6 +63,7 @@ def check_status(config: Config, jobstore: str | Path, thresholds: Thresholds,
         report["running"] = _running(db, problems)
         report["sources"] = _sources(config, db, thresholds, now, problems)
         _freshness(db, thresholds, now, problems)
+        _deliveries(db, problems)
         report["database"] = database_size(db)
     finally:
         if db is not None:
@@ -145,6 +147,11 @@ def _sources(config: Config, db, thresholds: Thresholds, now: datetime,
 
 
 def _freshness(db, thresholds: Thresholds, now: datetime, problems: list[str]) -> None:
+    newest = db.execute("SELECT id, finished_at FROM crawl_runs WHERE outcome = 'failed' AND id = "
+                        "(SELECT max(id) FROM crawl_runs WHERE outcome != 'running')").fetchone()
+    if newest is not None:
+        problems.append(f"the newest crawl (run {newest[0]}, finished {newest[1]}) failed: "
+                        "no page fetched (its errors are in the errors table)")
     good = last_good_run(db)
     if good is None:
         problems.append("no crawl has finished ok yet")
@@ -153,6 +160,23 @@ def _freshness(db, thresholds: Thresholds, now: datetime, problems: list[str]) -
     if now - finished > timedelta(hours=thresholds.max_age_hours):
         problems.append(f"the newest successful crawl (run {good['id']}) finished at "
                         f"{good['finished_at']}, more than {thresholds.max_age_hours:g} h ago")
+
+
+def _deliveries(db, problems: list[str]) -> None:
+    """A problem for each channel whose newest digest delivery failed."""
+    newest: dict[str, tuple[str, dict]] = {}
+    for day, delivered in db.execute("SELECT day, delivered FROM digests "
+                                     "WHERE delivered IS NOT NULL ORDER BY created_at, day"):
+        try:
+            deliveries = json.loads(delivered)
+        except ValueError:
+            continue
+        for delivery in deliveries if isinstance(deliveries, list) else ():
+            newest[delivery.get("channel", "?")] = (day, delivery)
+    for channel, (day, delivery) in sorted(newest.items()):
+        if not delivery.get("ok"):
+            problems.append(f"digest of {day}: {channel} delivery to {delivery.get('target')} "
+                            f"failed: {delivery.get('error')}")
 
 
 def _iso(moment: datetime) -> str:
