@@ -9,6 +9,7 @@ import json
 import socket
 import ssl
 import threading
+import time
 from datetime import UTC, date, datetime, timedelta
 from email import policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -108,7 +109,24 @@ def webhook_server():
             body = self.rfile.read(int(self.headers["Content-Length"]))
             received.append({"headers": dict(self.headers), "body": body})
             status = server.statuses.pop(0) if server.statuses else 200
+            if status == "trickle":  # an answer one byte at a time, never quite finished
+                self.send_response(200)
+                self.send_header("Content-Length", "100")
+                self.end_headers()
+                for _ in range(100):
+                    self.wfile.write(b".")
+                    self.wfile.flush()
+                    time.sleep(0.2)
+                return
             self.send_response(status)
+            if 300 <= status < 400:
+                self.send_header("Location", "/landing")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def do_GET(self):
+            received.append({"headers": dict(self.headers), "body": b"", "method": "GET"})
+            self.send_response(200)
             self.send_header("Content-Length", "0")
             self.end_headers()
 
@@ -248,6 +266,30 @@ def test_webhook_client_error_is_not_retried(webhook_server, database, tmp_path)
                                date.fromisoformat(DAY), "md", None, send=True, backoff=0.01)
     assert not result.ok
     assert (result.deliveries[-1].attempts, result.deliveries[-1].error) == (1, "HTTP 404 Not Found")
+
+
+def test_a_webhook_that_redirects_is_not_delivered(webhook_server, database, tmp_path):
+    webhook_server.statuses = [302]
+    hook = WebhookSettings(url=f"http://127.0.0.1:{webhook_server.server_port}/old")
+    result = build_and_deliver(config_for(database, tmp_path, webhook=hook, retries=3),
+                               date.fromisoformat(DAY), "md", None, send=True, backoff=0.01)
+    delivery = result.deliveries[-1]
+    assert not result.ok and delivery.attempts == 1
+    assert "HTTP 302" in delivery.error and "/landing" in delivery.error
+    assert [r.get("method", "POST") for r in webhook_server.received] == ["POST"]
+
+
+def test_a_webhook_answering_too_slowly_fails_within_its_timeout(webhook_server, database,
+                                                                tmp_path):
+    webhook_server.statuses = ["trickle"] * 2
+    hook = WebhookSettings(url=f"http://127.0.0.1:{webhook_server.server_port}/hook", timeout=1)
+    started = time.monotonic()
+    result = build_and_deliver(config_for(database, tmp_path, webhook=hook, retries=1),
+                               date.fromisoformat(DAY), "md", None, send=True, backoff=0.01)
+    delivery = result.deliveries[-1]
+    assert not delivery.ok and delivery.attempts == 2
+    assert "no complete answer within 1 s" in delivery.error
+    assert time.monotonic() - started < 4
 
 
 def test_failed_delivery_is_retried_recorded_and_the_file_still_written(database, tmp_path):

@@ -14,6 +14,7 @@ import json
 import os
 import smtplib
 import ssl
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -134,18 +135,49 @@ def send_email(settings: SmtpSettings, message: EmailMessage, *, timeout: float 
 
 
 def post_webhook(settings: WebhookSettings, payload: dict) -> None:
-    """POST ``payload`` as JSON to the webhook; any 2xx answer is success."""
+    """POST ``payload`` as JSON to the webhook; any 2xx answer is success.
+
+    The whole exchange must end within ``settings.timeout`` seconds (urllib's timeout
+    bounds each read, so a server trickling its answer would hold the digest forever).
+    A redirect is a permanent error: the POST would not reach where it points."""
     request = urllib.request.Request(
         settings.url, method="POST",
         data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
         headers={"Content-Type": "application/json; charset=utf-8",
                  "User-Agent": f"warta/{__version__}"},
     )
-    try:
-        with urllib.request.urlopen(request, timeout=settings.timeout) as response:
-            response.read()
-    except urllib.error.HTTPError as exc:
-        exc.close()
-        if 400 <= exc.code < 500 and exc.code not in _RETRYABLE_HTTP:
-            raise PermanentError(f"HTTP {exc.code} {exc.reason}") from exc
-        raise OSError(f"HTTP {exc.code} {exc.reason}") from exc
+    outcome: list[BaseException | None] = []
+
+    def exchange() -> None:
+        try:
+            with _NO_REDIRECTS.open(request, timeout=settings.timeout) as response:
+                response.read()
+            outcome.append(None)
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
+            outcome.append(exc)
+
+    worker = threading.Thread(target=exchange, name="webhook", daemon=True)
+    worker.start()
+    worker.join(settings.timeout)
+    if not outcome:  # the thread ends by itself at the server's next pause
+        raise OSError(f"no complete answer within {settings.timeout:g} s")
+    error = outcome[0]
+    if error is None:
+        return
+    if isinstance(error, urllib.error.HTTPError):
+        error.close()
+        if 300 <= error.code < 400:
+            raise PermanentError(f"HTTP {error.code} {error.reason}: redirects to "
+                                 f"{error.headers.get('Location')}; configure that URL") from error
+        if 400 <= error.code < 500 and error.code not in _RETRYABLE_HTTP:
+            raise PermanentError(f"HTTP {error.code} {error.reason}") from error
+        raise OSError(f"HTTP {error.code} {error.reason}") from error
+    raise error
+
+
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None  # urllib then raises the 3xx as an HTTPError
+
+
+_NO_REDIRECTS = urllib.request.build_opener(_RefuseRedirects)
