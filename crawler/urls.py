@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterable
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
+import tldextract
+
 __all__ = ["HostMap", "canonical_url", "host_of", "pick_canonical", "unwrap", "with_query"]
 
 # Parameters that identify a campaign or a click, never the page.
@@ -28,6 +30,10 @@ _TARGET = re.compile(r"^(url|u|q|target|dest|destination|to|link|redirect|redire
                      re.IGNORECASE)
 
 
+# Public suffixes from the list bundled with tldextract: never fetched from the network.
+_SUFFIXES = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
 class HostMap:
     """Which hosts are variants of which canonical host (``m.site.id`` → ``www.site.id``)."""
 
@@ -39,6 +45,17 @@ class HostMap:
 
     def same_site(self, a: str, b: str) -> bool:
         return self.canonical(a) == self.canonical(b)
+
+
+def same_site(url: str, other: str) -> bool:
+    """Whether two URLs are on one site: the same registered domain (``news.kompas.com``
+    and ``www.kompas.com``), or the same host where there is none (an IP address)."""
+    return _site(host_of(url)) == _site(host_of(other))
+
+
+def _site(netloc: str) -> str:
+    host = netloc.rsplit(":", 1)[0] if not netloc.endswith("]") else netloc
+    return _SUFFIXES(host).top_domain_under_public_suffix or netloc
 
 
 def host_of(url: str) -> str:

@@ -264,7 +264,7 @@ def test_oversized_pages_are_refused_and_recorded(newsroom, tmp_path):
     config = with_crawl_setting(
         newsroom.write_config(tmp_path / "warta.toml", tmp_path / "warta.db", timeout=1.0),
         "max_page_bytes",
-        6000,
+        52_000,  # the newsroom's article pages weigh 47-56 KB: some pass, some do not
     )
     done = crawl(config)
     assert done.returncode == 0, done.stderr[-2000:]

@@ -111,3 +111,68 @@ feeds = ["http://127.0.0.9:9/rss.xml"]
     with sqlite3.connect(tmp_path / "warta.db") as conn:
         assert conn.execute("SELECT outcome FROM crawl_runs").fetchall() == [("failed",)]
     conn.close()
+
+
+def serve(host: str, routes: dict):
+    """A server on ``host`` answering each path with ``routes[path](handler)``."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            route = routes.get(self.path)
+            if route is None:
+                self.send_error(404)
+                return
+            status, headers, body = route(self.headers["Host"])
+            self.send_response(status)
+            for name, value in {**headers, "Content-Length": str(len(body))}.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer((host, 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def test_an_article_redirected_to_another_site_is_not_stored(tmp_path):
+    html = {"Content-Type": "text/html; charset=utf-8"}
+    elsewhere = serve("127.0.0.34", {"/consent": lambda host: (
+        200, html, ARTICLE.replace("{n}", "persetujuan").encode())})
+    consent = f"http://127.0.0.34:{elsewhere.server_port}/consent"
+    feed = "<rss><channel>" + ITEM.replace("{n}", "1") + ITEM.replace("{n}", "9") + "</channel></rss>"
+    site = serve("127.0.0.33", {
+        "/rss.xml": lambda host: (200, {"Content-Type": "application/xml"},
+                                  feed.replace("{host}", host).encode()),
+        "/berita/1": lambda host: (200, html, ARTICLE.replace("{n}", "1").encode()),
+        "/berita/9": lambda host: (302, {"Location": consent}, b""),
+    })
+    config = tmp_path / "warta.toml"
+    config.write_text(f"""database = "{tmp_path / 'warta.db'}"
+[crawl]
+delay = 0
+obey_robots = false
+[watch]
+terms = ["Kemenham"]
+[[sources]]
+name = "situs"
+feeds = ["http://127.0.0.33:{site.server_port}/rss.xml"]
+""", encoding="utf-8")
+    try:
+        done = subprocess.run([sys.executable, "-m", "warta", "crawl", "--config", str(config)],
+                              capture_output=True, text=True, timeout=120, check=False)
+    finally:
+        site.shutdown()
+        elsewhere.shutdown()
+    assert done.returncode == 0, done.stderr[-2000:]
+    with sqlite3.connect(tmp_path / "warta.db") as conn:
+        titles = [t for (t,) in conn.execute("SELECT title FROM articles")]
+        errors = conn.execute("SELECT url, reason FROM errors").fetchall()
+        seen = conn.execute("SELECT url, status FROM seen_urls WHERE url LIKE '%/berita/9'").fetchall()
+    conn.close()
+    assert titles == ["Kemenham 1"]
+    assert any(url.endswith("/berita/9") and "redirected to another site (127.0.0.34" in reason
+               for url, reason in errors), errors
+    assert all(status == "failed" for _, status in seen)  # fetched again next run

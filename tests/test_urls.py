@@ -2,7 +2,7 @@
 
 import pytest
 
-from crawler.urls import HostMap, canonical_url, pick_canonical, unwrap, with_query
+from crawler.urls import HostMap, canonical_url, pick_canonical, same_site, unwrap, with_query
 
 HOSTS = HostMap([("m.contoh.id", "www.contoh.id"), ("amp.contoh.id", "www.contoh.id")])
 CANONICAL = "https://www.contoh.id/berita/2025/11/17/pigai-kunjungi-lapas"
@@ -93,3 +93,15 @@ def test_other_links_are_left_as_they_are(url):
 def test_a_click_through_link_to_no_url_is_left_as_it_is():
     link = "https://cari.example/klik?url=http%3A%2F%2F%5B%3A%3A1%2Frusak"  # "http://[::1/rusak"
     assert unwrap(link) == link
+
+
+@pytest.mark.parametrize(("a", "b", "same"), [
+    ("https://news.kompas.com/read/1", "https://www.kompas.com/read/1", True),
+    ("https://www.antaranews.com/berita/1", "https://consent.google.co.id/ml?continue=x", False),
+    ("https://nasional.tempo.co/read/1", "https://tempo.co/read/1", True),
+    ("https://a.go.id/x", "https://b.go.id/x", False),  # two registrants under go.id
+    ("http://127.0.0.5:8000/a", "http://127.0.0.5:8000/b", True),
+    ("http://127.0.0.5:8000/a", "http://127.0.0.6:8000/a", False),
+])
+def test_same_site_compares_registered_domains(a, b, same):
+    assert same_site(a, b) is same

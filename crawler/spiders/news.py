@@ -23,7 +23,7 @@ from crawler.configured import SourceMap, apply_config
 from crawler.discovery import Entry, FeedError, parse_feed, parse_sitemap
 from crawler.items import ArticleItem
 from crawler.signals import url_failed
-from crawler.urls import canonical_url, host_of, pick_canonical, unwrap, with_query
+from crawler.urls import canonical_url, host_of, pick_canonical, same_site, unwrap, with_query
 from storage.articles import skip_urls
 from storage.database import open_database
 from warta.config import Config
@@ -197,6 +197,12 @@ class NewsSpider(scrapy.Spider):
         problem = _unusable(response)
         if problem:
             self._fail(source, meta["canonical"], "fetch", problem, status=response.status)
+            return
+        if not same_site(response.url, meta["canonical"]) and \
+                self.sourcemap.source_for(response.url, default="") != source:
+            self._fail(source, meta["canonical"], "fetch",
+                       f"redirected to another site ({host_of(response.url)}): a consent or "
+                       "login page? not stored; tried again next run", status=response.status)
             return
         declared = _declared_canonical(response.text)
         url = pick_canonical(meta["canonical"], declared, self.sourcemap.hosts)
