@@ -14,6 +14,7 @@ from click.testing import CliRunner
 import scheduler
 from storage.database import open_database
 from storage.digests import record_digest
+from storage.locks import file_lock
 from storage.runs import finish_run, record_error, start_run
 from storage.scheduling import finish_job_run, start_job_run
 from warta.cli import main
@@ -141,6 +142,10 @@ def spoil_undelivered_digest(config, jobstore):
     db.close()
 
 
+def spoil_scheduler_gone(config, jobstore):
+    start_job_run(jobstore, "hourly")  # left running by a scheduler that no longer holds its lock
+
+
 def spoil_no_database(config, jobstore):
     for suffix in ("", "-wal", "-shm"):
         Path(f"{config.database}{suffix}").unlink(missing_ok=True)
@@ -156,6 +161,7 @@ def spoil_no_database(config, jobstore):
     (spoil_overdue, "job digest: was due at"),
     (spoil_no_database, "does not exist: no crawl has run yet"),
     (spoil_failed_crawl, "failed: no page fetched"),
+    (spoil_scheduler_gone, "but the scheduler is not running"),
     (spoil_undelivered_digest,
      "digest of 2025-11-19: email delivery to tim@contoh.id failed: 535 login refused"),
 ])
@@ -207,3 +213,10 @@ def test_a_digest_delivered_after_a_failure_is_no_problem(healthy):
         {"channel": "email", "target": "tim@contoh.id", "ok": True, "error": None}])
     db.close()
     assert status(config).exit_code == 0
+
+
+def test_a_job_running_under_a_live_scheduler_is_no_problem(healthy):
+    config, jobstore = healthy
+    start_job_run(jobstore, "hourly")
+    with file_lock(jobstore):  # what a running scheduler holds
+        assert status(config).exit_code == 0

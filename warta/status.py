@@ -88,6 +88,10 @@ def _jobs(config: Config, jobstore: str | Path, db, now: datetime, problems: lis
         if last and last["outcome"] in BAD_OUTCOMES:
             problems.append(f"job {spec.id}: last run {last['outcome']} "
                             f"(started {last['started_at']}): {last['detail']}")
+        elif last and last["outcome"] == "running" and not scheduler_running:
+            problems.append(f"job {spec.id}: its run started {last['started_at']} is marked "
+                            "running, but the scheduler is not running (killed?); restart "
+                            "`warta schedule`, which runs it again")
         if next_runs and spec.id not in next_runs:
             problems.append(f"job {spec.id}: not in the job store; restart `warta schedule`")
         elif next_run and next_run < now - grace:
