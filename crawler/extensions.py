@@ -78,7 +78,7 @@ class CrawlLock:
     def from_crawler(cls, crawler):
         if crawler.settings.getbool("WARTA_LOCK_HELD") or not crawler.settings.get(
                 "STORAGE_DB_PATH"):
-            raise NotConfigured("the lock is held by warta crawl, or there is no database")
+            raise NotConfigured  # without a message: Scrapy then does not log it as a warning
         return cls(crawler, crawler.settings["STORAGE_DB_PATH"])
 
     def release(self):

@@ -1,4 +1,7 @@
-"""Log lines that name an item by its URL instead of dumping the whole page."""
+"""Log lines that name an item by its URL instead of dumping the whole page, and a
+robots.txt that cannot be fetched told in one line instead of a traceback."""
+
+import logging
 
 from scrapy import logformatter
 
@@ -10,7 +13,27 @@ def _by_url(entry: dict, item) -> dict:
     return entry
 
 
+class _RobotsInOneLine(logging.Filter):
+    """Scrapy logs an unreachable robots.txt as an error with a traceback, once per
+    host; it then crawls the host as if robots.txt allowed everything."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info:
+            record.exc_info, record.exc_text = None, None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.msg = f"robots.txt unreadable ({record.msg}); the site is crawled as if it " \
+                         "allowed everything"
+        return True
+
+
 class ShortLogFormatter(logformatter.LogFormatter):
+    @classmethod
+    def from_crawler(cls, crawler):
+        robots = logging.getLogger("scrapy.downloadermiddlewares.robotstxt")
+        if not any(isinstance(f, _RobotsInOneLine) for f in robots.filters):
+            robots.addFilter(_RobotsInOneLine())
+        return super().from_crawler(crawler)
+
     def scraped(self, item, response, spider=None):
         return _by_url(super().scraped(item, response, spider), item)
 

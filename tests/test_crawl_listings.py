@@ -73,16 +73,17 @@ def serve():
         server.server_close()
 
 
-def crawl(tmp_path, source: str, crawl_settings: str = "") -> tuple[int, sqlite3.Connection]:
-    """Run `warta crawl` over one source (its TOML lines); its exit code and database."""
+def crawl(tmp_path, source: str, crawl_settings: str = "obey_robots = false"):
+    """Run `warta crawl` over one source (its TOML lines); the finished process and the
+    database."""
     config = tmp_path / "warta.toml"
     config.write_text(f'database = "{tmp_path / "warta.db"}"\n[crawl]\ndelay = 0\n'
-                      f'obey_robots = false\n{crawl_settings}\n[watch]\nterms = ["Kemenham"]\n'
+                      f'{crawl_settings}\n[watch]\nterms = ["Kemenham"]\n'
                       f'[[sources]]\nname = "situs"\n{source}\n', encoding="utf-8")
     done = subprocess.run([sys.executable, "-m", "warta", "crawl", "--config", str(config)],
                           capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode in (0, 1), done.stderr[-2000:]
-    return done.returncode, sqlite3.connect(tmp_path / "warta.db")
+    return done, sqlite3.connect(tmp_path / "warta.db")
 
 
 def test_repeated_listings_fetch_each_page_once_and_count_each_article_once(serve, tmp_path):
@@ -95,14 +96,14 @@ def test_repeated_listings_fetch_each_page_once_and_count_each_article_once(serv
         "/sitemap.xml": listing(index), "/sitemap-1.xml": listing(urls),
         "/a.xml": listing(feed(1, 3)), "/b.xml": listing(feed(3, 1)),
         **{f"/berita/{n}": article(n) for n in (1, 2, 3)}})
-    code, db = crawl(tmp_path, f'feeds = ["{base}/a.xml", "{base}/b.xml"]\n'
+    done, db = crawl(tmp_path, f'feeds = ["{base}/a.xml", "{base}/b.xml"]\n'
                                f'sitemaps = ["{base}/sitemap.xml"]\nmax_pages = 3')
     with db:
         counts = db.execute("SELECT discovered, fetched, skipped_cap FROM crawl_run_sources").fetchone()
         reasons = [r for (r,) in db.execute("SELECT reason FROM errors")]
         stored = db.execute("SELECT count(*) FROM articles").fetchone()[0]
     db.close()
-    assert code == 0
+    assert done.returncode == 0
     assert requests["/sitemap.xml"] == 1
     assert {path: n for path, n in requests.items() if path.startswith("/berita/")} == {
         "/berita/1": 1, "/berita/2": 1, "/berita/3": 1}
@@ -115,21 +116,23 @@ def test_an_article_redirected_to_another_site_is_not_stored(serve, tmp_path):
     base, _ = serve("127.0.0.33", {
         "/rss.xml": listing(feed(1, 9)), "/berita/1": article(1),
         "/berita/9": lambda host: (302, {"Location": f"{elsewhere}/consent"}, b"")})
-    code, db = crawl(tmp_path, f'feeds = ["{base}/rss.xml"]')
+    done, db = crawl(tmp_path, f'feeds = ["{base}/rss.xml"]')
     with db:
         titles = [t for (t,) in db.execute("SELECT title FROM articles")]
         errors = db.execute("SELECT url, reason FROM errors").fetchall()
         seen = db.execute("SELECT status FROM seen_urls WHERE url LIKE '%/berita/9'").fetchall()
     db.close()
-    assert code == 0 and titles == ["Kemenham 1"]
+    assert done.returncode == 0 and titles == ["Kemenham 1"]
     assert any(url.endswith("/berita/9") and "redirected to another site (127.0.0.34" in reason
                for url, reason in errors), errors
     assert all(status == "failed" for (status,) in seen)  # fetched again next run
 
 
-def test_a_crawl_that_reaches_no_site_fails(tmp_path):
-    code, db = crawl(tmp_path, 'feeds = ["http://127.0.0.9:9/rss.xml"]', "retries = 0")
+def test_a_crawl_that_reaches_no_site_fails_and_says_so_briefly(tmp_path):
+    done, db = crawl(tmp_path, 'feeds = ["http://127.0.0.9:9/rss.xml"]', "retries = 0")
     with db:
         outcomes = db.execute("SELECT outcome FROM crawl_runs").fetchall()
     db.close()
-    assert code == 1 and outcomes == [("failed",)]
+    assert done.returncode == 1 and outcomes == [("failed",)]
+    assert "robots.txt unreadable" in done.stderr and "Traceback" not in done.stderr
+    assert "Disabled" not in done.stderr  # the crawl lock, held by `warta crawl` itself
