@@ -18,9 +18,10 @@ _CELL_WIDTH = 70
 def format_option(*choices: str):
     """``--format`` with the given choices (default: the first)."""
     choices = choices or FORMATS
+    others = " or ".join(c for c in choices if c != "table")
     return click.option(
         "--format", "fmt", type=click.Choice(choices), default=choices[0], show_default=True,
-        help="table for reading; json or csv for other programs.",
+        help=f"table for reading; {others} for other programs.",
     )
 
 
