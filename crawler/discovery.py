@@ -4,6 +4,7 @@ Google News sitemaps, into plain :class:`Entry` records. No Scrapy here."""
 from __future__ import annotations
 
 import gzip
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
@@ -102,10 +103,17 @@ def to_utc_iso(value: str | None) -> str | None:
     return parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+# A web page where a feed was expected: a doctype or <html> first, after any BOM and blanks.
+_HTML_START = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]",
+                         re.IGNORECASE | re.DOTALL)
+
+
 def _root(body: bytes):
     """The document's root element, and the syntax error if it had to be recovered."""
     if not body or not body.strip():
         raise FeedError("empty response")
+    if _HTML_START.match(body):
+        raise FeedError("an HTML page, not a feed or sitemap (has the feed moved?)")
     try:
         return etree.fromstring(body, parser=_STRICT), None
     except etree.XMLSyntaxError as exc:

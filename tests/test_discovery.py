@@ -73,7 +73,9 @@ def test_malformed_feed_keeps_readable_items_and_says_so():
     [
         (b"", "empty response"),
         (b"   \n", "empty response"),
-        (b"<html><body>Halaman</body></html>", "not an RSS or Atom feed"),
+        (b"<html><body>Halaman</body></html>", "an HTML page, not a feed"),
+        (b"\xef\xbb\xbf\n<!-- cms -->\n<!DOCTYPE html>\n<html lang=id><head>", "an HTML page"),
+        (b'<?xml version="1.0"?><opml><body/></opml>', "not an RSS or Atom feed"),
         (b"<rss><channel><item><title>putus", "malformed XML"),
         (b"\x1f\x8b\x08garbage", "broken gzip"),
     ],
