@@ -50,8 +50,10 @@ def search_articles(
     until: str | None = None,
     source: str | None = None,
     limit: int = 20,
+    relevant_only: bool = False,
 ) -> list[dict]:
-    """Articles matching ``query``, best first.
+    """Articles matching ``query``, best first (with ``relevant_only``, ministry
+    coverage only).
 
     ``since``/``until`` are WIB dates or times (see :func:`storage.periods.utc_bounds`)
     compared with the publication time, or the fetch time when that is unknown;
@@ -71,6 +73,8 @@ def search_articles(
     if source is not None:
         conditions.append("a.source = :source")
         params["source"] = source
+    if relevant_only:
+        conditions.append("a.relevant = 1")
     return list(db.query(
         f"""SELECT a.id, a.source, a.url, a.title, a.published_at, a.cluster_id, a.relevant,
                    snippet(articles_fts, 1, '[', ']', '…', 12) AS snippet,

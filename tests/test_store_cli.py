@@ -39,6 +39,14 @@ def test_search_as_table_json_and_csv(db_path):
     assert {r["url"] for r in rows} == {"https://antaranews.com/a2", "https://antaranews.com/a3"}
 
 
+def test_search_finds_coverage_unless_asked_for_every_article(db_path):
+    code, out = _run("search", "cabai", "--db", db_path, "--format", "json")
+    assert code == 0 and json.loads(out) == []
+    code, out = _run("search", "cabai", "--all", "--db", db_path, "--format", "json")
+    (row,) = json.loads(out)
+    assert row["url"] == "https://tempo.co/t2" and row["relevant"] == 0
+
+
 def test_clusters_listing_with_filters(db_path):
     code, out = _run("clusters", "--db", db_path, "--min-sources", "2", "--format", "json")
     (story,) = json.loads(out)

@@ -48,18 +48,21 @@ def _run(query, *args, **kwargs):
 @click.option("--source", metavar="NAME", help="Only this source.")
 @click.option("--limit", type=COUNT, default=20, show_default=True,
               help="At most this many articles.")
+@click.option("--all", "everything", is_flag=True,
+              help="Also the stored articles that are not ministry coverage.")
 @format_option()
-def search(config_path, db_path, words, since, until, source, limit, fmt):
-    """Full-text search of article titles and texts, best match first.
+def search(config_path, db_path, words, since, until, source, limit, everything, fmt):
+    """Full-text search of the ministry coverage's titles and texts, best match first
+    (with --all, of every stored article).
 
     All words must occur; "a quoted phrase" must occur as written; word* matches
     a prefix; OR and NOT work between terms. Example:
     warta search "pekerja migran" --since 2025-11-01 --source antaranews"""
     db = _open(config_path, db_path)
     rows = _run(search_articles, db, " ".join(words), since=since, until=until,
-                source=source, limit=limit)
-    emit_rows(rows, ["id", "published_at", "source", "cluster_id", "title", "snippet", "url"],
-              fmt, show=_WIB)
+                source=source, limit=limit, relevant_only=not everything)
+    emit_rows(rows, ["id", "published_at", "source", "cluster_id", "title", "snippet", "url"]
+              + (["relevant"] if everything else []), fmt, show=_WIB)
 
 
 @click.command()
