@@ -115,6 +115,11 @@ def spoil_source_capped(config, jobstore):
     db.close()
 
 
+def spoil_source_never_crawled(config, jobstore):
+    with open(config.path, "a", encoding="utf-8") as handle:
+        handle.write('[[sources]]\nname = "baru"\nfeeds = ["http://127.0.0.9:9/baru.xml"]\n')
+
+
 def spoil_dead_run(config, jobstore):
     db = open_database(config.database)
     start_run(db, "warta crawl", ["kabar"], 2**22 + 12345)  # a pid no process has
@@ -158,6 +163,7 @@ def spoil_no_database(config, jobstore):
     (spoil_source_capped,
      "source nusa: its page cap left URLs for later in each of its last 3 runs (12 in the last)"),
     (spoil_dead_run, "is marked running but its process"),
+    (spoil_source_never_crawled, "source baru: in none of the recorded crawls"),
     (spoil_overdue, "job digest: was due at"),
     (spoil_no_database, "does not exist: no crawl has run yet"),
     (spoil_failed_crawl, "failed: no page fetched"),

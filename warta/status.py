@@ -130,6 +130,10 @@ def _sources(config: Config, db, thresholds: Thresholds, now: datetime,
         q = quiet.get(source.name, {})
         runs_without_new = q.get("runs_without_new") or 0
         state = []
+        if quiet and not q:
+            state.append("never crawled")
+            problems.append(f"source {source.name}: in none of the recorded crawls (is its group "
+                            "in a scheduled crawl? a source just added is crawled by the next run)")
         if err["count"] > thresholds.max_errors:
             state.append("failing")
             problems.append(f"source {source.name}: {err['count']} errors in the last "
