@@ -133,6 +133,8 @@ class RunLedger:
             return
         stats = self.crawler.stats.get_stats()
         counts = source_counts(stats)
+        for source in getattr(spider, "run_sources", []):  # crawled, even with nothing to count
+            counts.setdefault(source.name, dict.fromkeys(COUNTERS, 0))
         for source, copies in run_duplicates(self.db, self.run_id).items():
             counts.setdefault(source, dict.fromkeys(COUNTERS, 0))["duplicates"] = copies
         outcome = outcome_of(reason, counts)

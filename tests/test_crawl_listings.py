@@ -136,3 +136,13 @@ def test_a_crawl_that_reaches_no_site_fails_and_says_so_briefly(tmp_path):
     assert done.returncode == 1 and outcomes == [("failed",)]
     assert "robots.txt unreadable" in done.stderr and "Traceback" not in done.stderr
     assert "Disabled" not in done.stderr  # the crawl lock, held by `warta crawl` itself
+
+
+def test_a_source_with_nothing_to_count_is_still_in_the_run_ledger(serve, tmp_path):
+    base, _ = serve("127.0.0.35", {"/rss.xml": listing(feed())})
+    done, db = crawl(tmp_path, f'feeds = ["{base}/rss.xml"]')
+    with db:
+        rows = db.execute("SELECT source, discovered, failed FROM crawl_run_sources").fetchall()
+        outcome = db.execute("SELECT outcome FROM crawl_runs").fetchone()[0]
+    db.close()
+    assert done.returncode == 0 and outcome == "ok" and rows == [("situs", 0, 0)]

@@ -226,3 +226,13 @@ def test_a_job_running_under_a_live_scheduler_is_no_problem(healthy):
     start_job_run(jobstore, "hourly")
     with file_lock(jobstore):  # what a running scheduler holds
         assert status(config).exit_code == 0
+
+
+def test_a_quiet_search_source_is_not_stale(healthy):
+    """A search feed's finds are counted under the outlets they belong to."""
+    config, _ = healthy
+    path = Path(config.path)
+    path.write_text(path.read_text().replace('name = "kabar"', 'name = "kabar"\nsearch = true'),
+                    encoding="utf-8")
+    spoil_source_quiet(config, None)
+    assert status(config).exit_code == 0

@@ -138,7 +138,9 @@ def _sources(config: Config, db, thresholds: Thresholds, now: datetime,
             state.append("failing")
             problems.append(f"source {source.name}: {err['count']} errors in the last "
                             f"{thresholds.window_hours:g} h (latest: {err['last_reason']})")
-        if runs_without_new >= thresholds.stale_runs and newest_new > (q.get("last_new_run_id") or 0):
+        # a search source's finds count under their outlets: it never has new articles itself
+        if (runs_without_new >= thresholds.stale_runs and not source.search
+                and newest_new > (q.get("last_new_run_id") or 0)):
             state.append("stale")
             problems.append(f"source {source.name}: no new article in {runs_without_new} runs "
                             "while other sources had some (feed or layout changed?)")
