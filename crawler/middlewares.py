@@ -26,16 +26,13 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self.cap = settings.getfloat("RETRY_BACKOFF_MAX")
 
     async def process_response(self, request, response):
+        asked = retry_after(response) if response.status in (429, 503) else None
+        if asked is not None and asked > self.cap and not request.meta.get("dont_retry"):
+            self.crawler.stats.inc_value("retry/retry_after_too_long")
+            request.meta["retry_after"] = asked
+            return response
         result = super().process_response(request, response)
-        if isinstance(result, Request) and response.status in (429, 503):
-            asked = retry_after(response)
-            if asked is not None and asked > self.cap:
-                self.crawler.stats.inc_value("retry/retry_after_too_long")
-                request.meta["retry_after"] = asked
-                return response
-            await self._backoff(result, asked or 0.0)
-            return result
-        await self._backoff(result)
+        await self._backoff(result, asked or 0.0)
         return result
 
     async def process_exception(self, request, exception):
@@ -57,7 +54,7 @@ def retry_after(response) -> float | None:
     if not value:
         return None
     text = value.decode("latin-1").strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         return float(text)
     try:
         when = parsedate_to_datetime(text)

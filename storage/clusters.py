@@ -269,7 +269,7 @@ def _resign_stale(db: Database, params: ClusterParams) -> None:
 def find_article_id(db: Database, reference: str) -> int:
     """The id of the article ``reference`` names (an id or a URL); StorageError if none."""
     row = None
-    if reference.isdigit() and int(reference) < 2**63:
+    if reference.isascii() and reference.isdigit() and int(reference) < 2**63:
         row = db.execute("SELECT id FROM articles WHERE id = ?", (int(reference),)).fetchone()
     if row is None:
         row = db.execute("SELECT id FROM articles WHERE url = ? UNION ALL SELECT article_id "

@@ -113,10 +113,13 @@ def webhook_server():
                 self.send_response(200)
                 self.send_header("Content-Length", "100")
                 self.end_headers()
-                for _ in range(100):
-                    self.wfile.write(b".")
-                    self.wfile.flush()
-                    time.sleep(0.2)
+                try:
+                    for _ in range(100):
+                        self.wfile.write(b".")
+                        self.wfile.flush()
+                        time.sleep(0.2)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up, as it should
                 return
             self.send_response(status)
             if 300 <= status < 400:

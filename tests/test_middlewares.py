@@ -88,6 +88,7 @@ def test_a_retry_after_beyond_the_cap_leaves_the_page_for_the_next_run():
 
 @pytest.mark.parametrize(("header", "expected"), [
     ("120", 120.0), ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0), ("soon", None), ("", None),
+    ("\u00b2", None),  # a digit to str.isdigit, not to float()
 ])
 def test_retry_after_values(header, expected):
     response = Response("http://127.0.0.1/", status=429, headers={"Retry-After": header})

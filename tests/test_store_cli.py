@@ -114,6 +114,7 @@ def test_arguments_out_of_range_are_usage_errors(db_path, args):
     assert code == 2 and ("out of range" in out or "not in the range" in out), out
 
 
-def test_an_article_id_too_large_for_sqlite_is_no_article(db_path):
-    code, out = _run("explain", "99999999999999999999", "--db", db_path)
-    assert code == 1 and "no article '99999999999999999999'" in out
+@pytest.mark.parametrize("reference", ["99999999999999999999", "\u00b2"])
+def test_a_reference_that_cannot_be_an_article_id_is_no_article(db_path, reference):
+    code, out = _run("explain", reference, "--db", db_path)
+    assert code == 1 and f"no article '{reference}'" in out

@@ -109,15 +109,16 @@ class NewsSpider(scrapy.Spider):
             return
         if listing.problem:
             self._fail(source, response.url, "feed", listing.problem)
+        chain = (*response.meta.get("sitemap_chain", ()), response.url)  # the indexes above
         for entry in listing.entries:
             if entry.is_sitemap:
                 child = response.urljoin(entry.url)
-                if child in self.sitemaps:
+                if child in chain:
                     self._fail(source, response.url, "feed",
-                               f"lists sitemap {child} again (a loop): not fetched twice")
-                    continue
-                self.sitemaps.add(child)
-                yield self._listing(child, source, self.parse_sitemap)
+                               f"lists sitemap {child}, which leads back here (a loop): skipped")
+                elif child not in self.sitemaps:  # else another index listed it this run
+                    self.sitemaps.add(child)
+                    yield self._listing(child, source, self.parse_sitemap, sitemap_chain=chain)
         articles = [e for e in listing.entries if not e.is_sitemap]
         yield from self._articles(source, articles, response)
 
@@ -341,16 +342,22 @@ def _decode(response: HtmlResponse) -> tuple[str, str | None]:
     (browsers read it so too); its charset is guessed."""
     declared = response.encoding.lower().replace("_", "-")
     body = response.body
-    if declared in ("utf-8", "utf8", "ascii", "us-ascii") or body.isascii():
+    if declared.startswith(("utf-16", "utf-32")) and b"\x00" not in body[:1024]:
+        text = body.decode("utf-8") if _is_utf8(body) else decode_file(body)
+        return text, (f"charset declared as {response.encoding} but the page is 8-bit text; "
+                      "decoded as such")
+    if declared in ("utf-8", "utf8", "ascii", "us-ascii") or body.isascii() or not _is_utf8(body):
         return response.text, None
+    return body.decode("utf-8"), (f"charset declared as {response.encoding} but the page is "
+                                  "UTF-8; read as UTF-8")
+
+
+def _is_utf8(body: bytes) -> bool:
     try:
-        text = body.decode("utf-8")
+        body.decode("utf-8")
     except UnicodeDecodeError:
-        if declared.startswith(("utf-16", "utf-32")) and b"\x00" not in body[:1024]:
-            return decode_file(body), (f"charset declared as {response.encoding} but the page "
-                                       "is 8-bit text; decoded by guessing")
-        return response.text, None
-    return text, f"charset declared as {response.encoding} but the page is UTF-8; read as UTF-8"
+        return False
+    return True
 
 
 def _failure_reason(failure: Failure) -> str:

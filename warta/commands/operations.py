@@ -13,7 +13,7 @@ from storage.database import StorageError
 from storage.locks import LockHeld
 from storage.maintenance import maintain_file
 from storage.scheduling import job_store_path
-from warta.commands.options import config_options, open_config
+from warta.commands.options import COUNT, config_options, open_config
 from warta.commands.output import emit_json, emit_rows
 from warta.config import ConfigError
 
@@ -66,7 +66,7 @@ def schedule(config_path, db_path, jobstore, log_level):
 @click.option("--stale-runs", type=click.IntRange(min=1), default=5, show_default=True,
               help="A source with no new article in this many runs, while others have "
                    "some, needs attention.")
-@click.option("--capped-runs", type=click.IntRange(min=1), default=3, show_default=True,
+@click.option("--capped-runs", type=COUNT, default=3, show_default=True,
               help="A source whose page cap left URLs for later in this many runs in a row "
                    "needs attention.")
 @click.option("--max-age", "max_age_hours", type=click.FloatRange(min=0.1), default=6.0,

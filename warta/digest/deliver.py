@@ -147,11 +147,14 @@ def post_webhook(settings: WebhookSettings, payload: dict) -> None:
                  "User-Agent": f"warta/{__version__}"},
     )
     outcome: list[BaseException | None] = []
+    deadline = time.monotonic() + settings.timeout
 
     def exchange() -> None:
         try:
             with _NO_REDIRECTS.open(request, timeout=settings.timeout) as response:
-                response.read()
+                while response.read1(65536):  # the worker, too, gives up at the deadline
+                    if time.monotonic() > deadline:
+                        raise TimeoutError("answer still arriving at the deadline")
             outcome.append(None)
         except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
             outcome.append(exc)
@@ -159,7 +162,7 @@ def post_webhook(settings: WebhookSettings, payload: dict) -> None:
     worker = threading.Thread(target=exchange, name="webhook", daemon=True)
     worker.start()
     worker.join(settings.timeout)
-    if not outcome:  # the thread ends by itself at the server's next pause
+    if not outcome:
         raise OSError(f"no complete answer within {settings.timeout:g} s")
     error = outcome[0]
     if error is None:
