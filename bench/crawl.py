@@ -149,7 +149,9 @@ def store(db, batch: list[tuple[dict, object]]) -> None:
         tally = TermTally()
         for record, decision in batch:
             with transaction(db):
-                apply_decision(db, save_article(db, record, None), decision, tally)
+                counted = apply_decision(db, save_article(db, record, None), decision,
+                                         count_terms=False)
+            tally.update(counted)
         tally.write(db)
 
 

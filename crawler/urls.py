@@ -14,7 +14,15 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import tldextract
 
-__all__ = ["HostMap", "canonical_url", "host_of", "pick_canonical", "unwrap", "with_query"]
+__all__ = [
+    "HostMap",
+    "canonical_url",
+    "host_of",
+    "pick_canonical",
+    "same_site",
+    "unwrap",
+    "with_query",
+]
 
 # Parameters that identify a campaign or a click, never the page.
 _TRACKING = re.compile(
@@ -49,7 +57,7 @@ class HostMap:
 
 def same_site(url: str, other: str) -> bool:
     """Whether two URLs are on one site: the same registered domain (``news.kompas.com``
-    and ``www.kompas.com``), or the same host where there is none (an IP address)."""
+    and ``www.kompas.com``), or the same host and port where there is none (an IP address)."""
     return _site(host_of(url)) == _site(host_of(other))
 
 

@@ -103,7 +103,7 @@ class StoragePipeline:
         # cluster columns are written by apply_decision, once the story row exists
         record = {f.name: getattr(item, f.name) for f in fields(item)}
         record.update(cluster_id=None, duplicate_of=None, similarity=None)
-        counted = None if tally is None else TermTally()
+        counted = None
         try:
             with transaction(self.db):
                 existed = find_article(self.db, [item.url, *item.requested_urls]) is not None
@@ -111,9 +111,10 @@ class StoragePipeline:
                     self.db, record, self.crawler.stats.get_value("warta/run_id")
                 )
                 if item.clustering is not None:
-                    apply_decision(self.db, article_id, item.clustering, counted)
+                    counted = apply_decision(self.db, article_id, item.clustering,
+                                             count_terms=tally is None)
         except StorageError as exc:
             return "failed", str(exc)
-        if counted is not None:
+        if tally is not None and counted is not None:
             tally.update(counted)
         return ("irrelevant" if not item.relevant else "updated" if existed else "new"), None

@@ -90,17 +90,18 @@ class TermTally:
         )
 
 
-def apply_decision(db: Database, article_id: int, decision: Decision | dict,
-                   tally: TermTally | None = None) -> None:
+def apply_decision(db: Database, article_id: int, decision: Decision | dict, *,
+                   count_terms: bool = True) -> TermTally:
     """Persist a clustering decision for the stored article ``article_id``.
 
     ``decision`` is the ``Decision`` or its ``to_record()`` dict (``item.clustering``).
     Call it right after writing the article, inside the same ``transaction(db)``. It
     writes the article's cluster columns, its signatures and features, the document
     frequencies, any stories the article merged and copies it now heads, and
-    refreshes the record of its story. Other articles are named by URL. With a
-    ``tally``, the article's document frequencies are added to it instead, for the
-    caller to write with :meth:`TermTally.write` before its transaction commits.
+    refreshes the record of its story. Other articles are named by URL. Returns the
+    article's document frequencies; without ``count_terms`` they are not written here,
+    for the caller to gather over a batch and write with :meth:`TermTally.write` before
+    its transaction commits.
     """
     record = decision.to_record() if isinstance(decision, Decision) else decision
     now = utc_now()
@@ -110,7 +111,7 @@ def apply_decision(db: Database, article_id: int, decision: Decision | dict,
         counted = TermTally()
         if record["kind"] != "update":
             counted.add(record["features"] or {})
-            if tally is None:
+            if count_terms:
                 counted.write(db)
         cluster_id = record["cluster_id"]
         db.execute("INSERT OR IGNORE INTO clusters(id, created_at, updated_at) VALUES (?, ?, ?)",
@@ -137,8 +138,7 @@ def apply_decision(db: Database, article_id: int, decision: Decision | dict,
         _refresh(db, cluster_id, _id_of(db, record["representative"]), now)
         for kept in {kept for _, kept in record["merged"]} - {cluster_id}:
             _refresh(db, _live_cluster(db, kept), None, now)
-    if tally is not None:
-        tally.update(counted)
+    return counted
 
 
 def _save_signatures(db: Database, article_id: int, record: dict, now: str) -> None:

@@ -22,6 +22,7 @@ __all__ = [
     "day_crawls",
     "day_stories",
     "latest_day",
+    "newest_deliveries",
     "record_digest",
     "term_document_counts",
     "unclustered_count",
@@ -175,6 +176,21 @@ def term_document_counts(db: Database, terms: Iterable[str]) -> tuple[dict[str, 
             f"SELECT term, doc FROM temp.digest_vocab WHERE term IN ({marks})", chunk).fetchall())
     total = next(db.query("SELECT count(*) AS n FROM articles"))["n"]
     return counts, total
+
+
+def newest_deliveries(db: Database) -> dict[str, dict]:
+    """Per delivery channel, the newest recorded delivery (a dict as :func:`record_digest`
+    was given it) with the ``day`` of its digest."""
+    newest: dict[str, dict] = {}
+    for day, delivered in db.execute("SELECT day, delivered FROM digests "
+                                     "WHERE delivered IS NOT NULL ORDER BY created_at, day"):
+        try:
+            deliveries = json.loads(delivered)
+        except ValueError:
+            continue
+        for delivery in deliveries if isinstance(deliveries, list) else ():
+            newest[delivery.get("channel", "?")] = {**delivery, "day": day}
+    return newest
 
 
 def record_digest(db: Database, day: date, fmt: str, path: str | None,

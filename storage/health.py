@@ -22,6 +22,7 @@ __all__ = [
     "close_runs_of",
     "database_size",
     "last_good_run",
+    "newest_finished_run",
     "pid_alive",
     "run_of_process",
     "run_summary",
@@ -99,6 +100,14 @@ def run_summary(db: Database, run_id: int) -> dict | None:
             FROM crawl_runs r LEFT JOIN crawl_run_sources s ON s.run_id = r.id
             WHERE r.id = ? GROUP BY r.id""",
         [run_id]))
+    return rows[0] if rows else None
+
+
+def newest_finished_run(db: Database) -> dict | None:
+    """The newest run that has ended, whatever its outcome."""
+    rows = list(db.query(
+        "SELECT id, started_at, finished_at, outcome FROM crawl_runs "
+        "WHERE outcome != 'running' ORDER BY id DESC LIMIT 1"))
     return rows[0] if rows else None
 
 

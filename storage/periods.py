@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
 
-__all__ = ["WIB", "to_wib", "utc_bounds", "wib_day_start"]
+__all__ = ["WIB", "check_day", "to_wib", "utc_bounds", "wib_day_start"]
 
 WIB = timezone(timedelta(hours=7), "WIB")
+FIRST_DAY, LAST_DAY = date(2, 1, 1), date(9998, 12, 31)  # days whose neighbours exist too
 _STORED = "%Y-%m-%dT%H:%M:%SZ"
 
 
@@ -31,22 +32,29 @@ def utc_bounds(since: str | None, until: str | None) -> tuple[str | None, str | 
     return _bound(since, "since", next_day=False), _bound(until, "until", next_day=True)
 
 
+def check_day(day: date, name: str) -> date:
+    """``day``, or ValueError when it is so near the ends of the calendar that its WIB
+    bounds or its neighbours cannot be represented."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"{name}: " * bool(name) + f"{day.isoformat()!r} is out of range "
+                         f"(years {FIRST_DAY.year:04d} to {LAST_DAY.year})")
+    return day
+
+
 def _bound(value: str | None, name: str, next_day: bool) -> str | None:
     if value is None:
         return None
     try:
-        if len(value) == 10:
-            day = date.fromisoformat(value)
-            return wib_day_start(day + timedelta(days=1) if next_day else day)
-        moment = datetime.fromisoformat(value)
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=WIB)
-        return moment.astimezone(UTC).strftime(_STORED)
+        moment = date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
     except ValueError:
         raise ValueError(f"{name}: expected a date YYYY-MM-DD or a time like "
                          f"2025-11-20T08:00:00Z, got {value!r}") from None
-    except OverflowError:  # the first or last representable day, shifted by the time zone
-        raise ValueError(f"{name}: {value!r} is out of range (years 0002 to 9998)") from None
+    day = check_day(moment if type(moment) is date else moment.date(), name)
+    if type(moment) is date:
+        return wib_day_start(day + timedelta(days=1) if next_day else day)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=WIB)
+    return moment.astimezone(UTC).strftime(_STORED)
 
 
 def to_wib(stored: str | None) -> str:

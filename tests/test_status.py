@@ -166,7 +166,7 @@ def spoil_no_database(config, jobstore):
     (spoil_source_never_crawled, "source baru: in none of the recorded crawls"),
     (spoil_overdue, "job digest: was due at"),
     (spoil_no_database, "does not exist: no crawl has run yet"),
-    (spoil_failed_crawl, "failed: no page fetched"),
+    (spoil_failed_crawl, "failed (its errors are in the errors table)"),
     (spoil_scheduler_gone, "but the scheduler is not running"),
     (spoil_undelivered_digest,
      "digest of 2025-11-19: email delivery to tim@contoh.id failed: 535 login refused"),
@@ -236,3 +236,15 @@ def test_a_quiet_search_source_is_not_stale(healthy):
                     encoding="utf-8")
     spoil_source_quiet(config, None)
     assert status(config).exit_code == 0
+
+
+def test_a_failed_crawl_of_a_job_is_reported_once(healthy):
+    config, jobstore = healthy
+    db = open_database(config.database)
+    failed = crawl(db, {"nusa": 0, "kabar": 0}, outcome="failed")
+    db.close()
+    finish_job_run(jobstore, start_job_run(jobstore, "hourly"), "failed", "crawl run failed",
+                   crawl_run_id=failed)
+    problems = check_status(config, jobstore, Thresholds())["problems"]
+    assert [p for p in problems if "failed" in p] == [
+        next(p for p in problems if p.startswith("job hourly: last run failed"))]

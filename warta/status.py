@@ -9,14 +9,20 @@ the next crawl.
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from scheduler import plan_jobs
 from storage.database import open_database
-from storage.health import database_size, last_good_run, pid_alive, run_summary
+from storage.digests import newest_deliveries
+from storage.health import (
+    database_size,
+    last_good_run,
+    newest_finished_run,
+    pid_alive,
+    run_summary,
+)
 from storage.locks import holder_of
 from storage.runs import recent_caps, recent_failures, running_runs, runs_since_new
 from storage.scheduling import last_job_runs, next_run_times
@@ -62,7 +68,8 @@ def check_status(config: Config, jobstore: str | Path, thresholds: Thresholds,
             return report
         report["running"] = _running(db, problems)
         report["sources"] = _sources(config, db, thresholds, now, problems)
-        _freshness(db, thresholds, now, problems)
+        _freshness(db, thresholds, now, problems,
+                   {(j["last_run"] or {}).get("crawl_run_id") for j in report["jobs"]})
         _deliveries(db, problems)
         report["database"] = database_size(db)
     finally:
@@ -156,12 +163,14 @@ def _sources(config: Config, db, thresholds: Thresholds, now: datetime,
     return rows
 
 
-def _freshness(db, thresholds: Thresholds, now: datetime, problems: list[str]) -> None:
-    newest = db.execute("SELECT id, finished_at FROM crawl_runs WHERE outcome = 'failed' AND id = "
-                        "(SELECT max(id) FROM crawl_runs WHERE outcome != 'running')").fetchone()
-    if newest is not None:
-        problems.append(f"the newest crawl (run {newest[0]}, finished {newest[1]}) failed: "
-                        "no page fetched (its errors are in the errors table)")
+def _freshness(db, thresholds: Thresholds, now: datetime, problems: list[str],
+               reported: set[int]) -> None:
+    """Problems with the newest crawls; runs in ``reported`` (a job's last run) are
+    already named."""
+    newest = newest_finished_run(db)
+    if newest and newest["outcome"] == "failed" and newest["id"] not in reported:
+        problems.append(f"the newest crawl (run {newest['id']}, finished {newest['finished_at']})"
+                        " failed (its errors are in the errors table)")
     good = last_good_run(db)
     if good is None:
         problems.append("no crawl has finished ok yet")
@@ -174,19 +183,10 @@ def _freshness(db, thresholds: Thresholds, now: datetime, problems: list[str]) -
 
 def _deliveries(db, problems: list[str]) -> None:
     """A problem for each channel whose newest digest delivery failed."""
-    newest: dict[str, tuple[str, dict]] = {}
-    for day, delivered in db.execute("SELECT day, delivered FROM digests "
-                                     "WHERE delivered IS NOT NULL ORDER BY created_at, day"):
-        try:
-            deliveries = json.loads(delivered)
-        except ValueError:
-            continue
-        for delivery in deliveries if isinstance(deliveries, list) else ():
-            newest[delivery.get("channel", "?")] = (day, delivery)
-    for channel, (day, delivery) in sorted(newest.items()):
+    for channel, delivery in sorted(newest_deliveries(db).items()):
         if not delivery.get("ok"):
-            problems.append(f"digest of {day}: {channel} delivery to {delivery.get('target')} "
-                            f"failed: {delivery.get('error')}")
+            problems.append(f"digest of {delivery['day']}: {channel} delivery to "
+                            f"{delivery.get('target')} failed: {delivery.get('error')}")
 
 
 def _iso(moment: datetime) -> str:

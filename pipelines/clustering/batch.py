@@ -21,7 +21,7 @@ from pipelines.clustering.clusterer import Clusterer
 from pipelines.clustering.params import ClusterParams
 from pipelines.clustering.state import Decision, Doc
 
-__all__ = ["BadLine", "output_record", "parse_time", "read_docs", "run_batch"]
+__all__ = ["BadLine", "check_id", "output_record", "parse_time", "read_docs", "run_batch"]
 
 
 FUTURE_SLACK = timedelta(days=2)  # publication times beyond now + this are typos
@@ -76,6 +76,16 @@ def read_docs(lines: Iterable[str], problems: list[BadLine]) -> Iterator[tuple[D
         yield doc, record
 
 
+def check_id(value, name: str) -> str:
+    """``value`` as a key: a non-empty string or a whole number; TypeError or ValueError
+    naming ``name`` otherwise."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)) or value == "":
+        raise TypeError(f"{name!r} must be a non-empty string or a whole number")
+    if isinstance(value, str) and _SURROGATE.search(value):
+        raise ValueError(f"{name!r} holds an unpaired surrogate escape (\\ud800-\\udfff)")
+    return str(value)
+
+
 def _doc(line: str) -> tuple[Doc, dict]:
     try:
         record = json.loads(line)
@@ -83,11 +93,7 @@ def _doc(line: str) -> tuple[Doc, dict]:
         raise ValueError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
     if not isinstance(record, dict):
         raise TypeError("expected a JSON object")
-    key = record.get("id")
-    if isinstance(key, bool) or not isinstance(key, (str, int)) or key == "":
-        raise ValueError("'id' must be a non-empty string or a number")
-    if isinstance(key, str) and _SURROGATE.search(key):
-        raise ValueError("'id' holds an unpaired surrogate escape (\\ud800-\\udfff)")
+    key = check_id(record.get("id"), "id")
     text = record.get("text")
     if not isinstance(text, str):
         raise TypeError("'text' must be a string")
@@ -100,7 +106,7 @@ def _doc(line: str) -> tuple[Doc, dict]:
         published = parse_time(record.get("published"))
     except ValueError:
         raise ValueError(f"'published' is not an ISO-8601 time: {record['published']!r}") from None
-    doc = Doc(key=str(key), title=_SURROGATE.sub("\ufffd", record.get("title") or ""), text=text,
+    doc = Doc(key=key, title=_SURROGATE.sub("\ufffd", record.get("title") or ""), text=text,
               published=published, source=record.get("source"))
     return doc, record
 

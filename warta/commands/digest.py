@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from storage.database import StorageError, open_database
+from storage.periods import check_day
 from warta.commands.options import config_options, open_config
 from warta.digest.daily import build_and_deliver, latest_day
 from warta.digest.render import FORMATS
@@ -29,10 +30,10 @@ def _day(value: str | None, database: str) -> date | None:
     except ValueError:
         raise click.BadParameter(f"expected YYYY-MM-DD or 'latest', got {value!r}",
                                  param_hint="--date") from None
-    if not date(2, 1, 1) <= day <= date(9998, 12, 31):  # its day before and after must exist
-        raise click.BadParameter(f"{value!r} is out of range (years 0002 to 9998)",
-                                 param_hint="--date")
-    return day
+    try:
+        return check_day(day, "")
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--date") from None
 
 
 @click.command()

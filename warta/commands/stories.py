@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from pipelines.clustering.batch import BadLine, output_record, run_batch
+from pipelines.clustering.batch import BadLine, check_id, output_record, run_batch
 from pipelines.clustering.metrics import evaluate as evaluate_scores
 from warta.commands.options import COUNT, config_options, open_config
 
@@ -221,18 +221,12 @@ def _gold_record(line: str) -> tuple[str, str, str | None, bool]:
         raise ValueError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
     if not isinstance(record, dict) or "id" not in record or "event" not in record:
         raise TypeError("expected an object with id and event")
-    key, event = record["id"], record["event"]
     original = record.get("wire_of", record.get("duplicate_of"))
-    for name, value, optional in (("id", key, False), ("event", event, False),
-                                  ("wire_of", original, True)):
-        if value is None and optional:
-            continue
-        if isinstance(value, bool) or not isinstance(value, (str, int)) or value == "":
-            raise TypeError(f"{name!r} must be a non-empty string or a whole number")
     is_relevant = record.get("relevant", True)
     if not isinstance(is_relevant, bool):
         raise TypeError("'relevant' must be true or false")
-    return str(key), str(event), None if original is None else str(original), is_relevant
+    return (check_id(record["id"], "id"), check_id(record["event"], "event"),
+            None if original is None else check_id(original, "wire_of"), is_relevant)
 
 
 @click.command()
