@@ -19,6 +19,7 @@ from storage.database import transaction, utc_now
 
 __all__ = [
     "SEEN_STATUSES",
+    "add_aliases",
     "find_article",
     "mark_seen",
     "save_article",
@@ -128,15 +129,24 @@ def save_article(db: Database, record: dict, run_id: int | None) -> int:
                 for c in values)
             db.execute(f"UPDATE articles SET {assignments} WHERE id = :id",
                        {**values, "id": article_id})
-        for url in dict.fromkeys(requested):
+        _record_seen(db, values["url"], values["source"], "stored", run_id, article_id, now)
+        add_aliases(db, article_id, requested, values["source"], run_id)
+    return article_id
+
+
+def add_aliases(db: Database, article_id: int, urls: Iterable[str], source: str | None,
+                run_id: int | None) -> None:
+    """Record ``urls`` as other URLs of stored article ``article_id``: they lead to it
+    and are seen, so no later run fetches them again."""
+    now = utc_now()
+    with transaction(db):
+        for url in dict.fromkeys(urls):
             db.execute(
                 "INSERT INTO url_aliases(url, article_id) VALUES (?, ?) "
                 "ON CONFLICT(url) DO UPDATE SET article_id = excluded.article_id",
                 (url, article_id),
             )
-        for url in dict.fromkeys([values["url"], *requested]):
-            _record_seen(db, url, values["source"], "stored", run_id, article_id, now)
-    return article_id
+            _record_seen(db, url, source, "stored", run_id, article_id, now)
 
 
 def mark_seen(db: Database, url: str, source: str | None, status: str,

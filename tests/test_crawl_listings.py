@@ -150,3 +150,24 @@ def test_a_source_with_nothing_to_count_is_still_in_the_run_ledger(serve, tmp_pa
         outcome = db.execute("SELECT outcome FROM crawl_runs").fetchone()[0]
     db.close()
     assert done.returncode == 0 and outcome == "ok" and rows == [("situs", 0, 0)]
+
+
+def test_urls_redirecting_to_a_fetched_article_are_not_requested_again(serve, tmp_path):
+    moved = {f"/lama/{n}": (lambda host: (301, {"Location": f"http://{host}/berita/1"}, b""))
+             for n in (1, 2, 3)}
+    items = "".join(f"<item><title>{p}</title><link>http://{{host}}{p}</link></item>"
+                    for p in ("/berita/1", *moved))
+    base, requests = serve("127.0.0.36", {
+        "/rss.xml": listing(f"<rss><channel>{items}</channel></rss>"),
+        "/berita/1": article(1), **moved})
+    for _ in range(2):
+        done, db = crawl(tmp_path, f'feeds = ["{base}/rss.xml"]')
+        assert done.returncode == 0, done.stderr[-2000:]
+    with db:
+        stored = db.execute("SELECT count(*) FROM articles").fetchone()[0]
+        second = db.execute("SELECT discovered, fetched, skipped_seen FROM crawl_run_sources "
+                            "WHERE run_id = 2").fetchone()
+    db.close()
+    assert stored == 1
+    assert {path: requests[path] for path in moved} == dict.fromkeys(moved, 1)
+    assert second == (4, 0, 4)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
@@ -24,7 +25,7 @@ from crawler.discovery import Entry, FeedError, parse_feed, parse_sitemap
 from crawler.items import ArticleItem
 from crawler.signals import url_failed
 from crawler.urls import canonical_url, host_of, pick_canonical, same_site, unwrap, with_query
-from storage.articles import skip_urls
+from storage.articles import add_aliases, find_article, skip_urls
 from storage.database import open_database
 from warta.config import Config
 
@@ -64,7 +65,10 @@ class NewsSpider(scrapy.Spider):
         spider.scheduled: dict[str, int] = {}  # article requests per source this run
         spider.queued: set[str] = set()  # canonical URLs already taken up this run
         spider.sitemaps: set[str] = set()  # sitemaps requested this run
+        spider.redirected: dict[tuple[str, str], set[str]] = {}  # (fetched URL, source) ->
+        # the URLs redirected to it once it had been fetched
         spider.db = None
+        crawler.signals.connect(spider._dropped, signal=signals.request_dropped)
         return spider
 
     # -- discovery ---------------------------------------------------------
@@ -82,7 +86,24 @@ class NewsSpider(scrapy.Spider):
 
     def closed(self, reason):
         if self.db is not None:
+            self._record_redirects()
             self.db.close()
+
+    def _dropped(self, request, spider):
+        """An article URL that redirects to a page fetched already this run is dropped by
+        the duplicate filter; it is remembered, to become an alias of that page's article."""
+        if request.meta.get("stage") == "fetch" and request.meta.get("redirect_urls"):
+            key = (request.url, request.meta["source"])
+            self.redirected.setdefault(key, set()).update(request.meta["requested"])
+
+    def _record_redirects(self) -> None:
+        """Aliases for the URLs that redirected to an article stored this run, so the
+        next run does not request them again."""
+        run_id = self.crawler.stats.get_value("warta/run_id")
+        for (target, source), urls in self.redirected.items():
+            article_id = find_article(self.db, [target, canonical_url(target, self.sourcemap.hosts)])
+            if article_id is not None:
+                add_aliases(self.db, article_id, sorted(urls), source, run_id)
 
     def _listing(self, url, source, callback, **meta):
         return scrapy.Request(
