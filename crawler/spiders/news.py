@@ -92,9 +92,10 @@ class NewsSpider(scrapy.Spider):
     def _dropped(self, request, spider):
         """An article URL that redirects to a page fetched already this run is dropped by
         the duplicate filter; it is remembered, to become an alias of that page's article."""
-        if request.meta.get("stage") == "fetch" and request.meta.get("redirect_urls"):
+        requested = request.meta.get("requested")  # an article's first page, not a next one
+        if requested and request.meta.get("stage") == "fetch" and request.meta.get("redirect_urls"):
             key = (request.url, request.meta["source"])
-            self.redirected.setdefault(key, set()).update(request.meta["requested"])
+            self.redirected.setdefault(key, set()).update(requested)
 
     def _record_redirects(self) -> None:
         """Aliases for the URLs that redirected to an article stored this run, so the
