@@ -216,3 +216,13 @@ def test_encodings_declared_wrong_or_unknown():
     wide = page.replace('charset="utf-8"', 'charset="utf-16"').encode("cp1252")
     result = extract_page(wide)  # an 8-bit page cannot be UTF-16: it declares so in ASCII
     assert "“kabar” dari Jenewa café" in result.text and "utf-16" in result.note
+
+
+def test_a_page_nested_beyond_the_parsers_depth_limit_keeps_its_article():
+    page = article_page()
+    start, end = page.index("<article"), page.index("</article>") + len("</article>")
+    deep = page[:start] + "<div>" * 600 + page[start:end] + "</div>" * 600 + page[end:]
+    result = extract_page(deep)
+    assert kept_paragraphs(result.text) >= len(PARAGRAPHS) - 1
+    assert "parsed again without a limit" in result.note
+    assert extract_page(page).note is None  # an ordinary page is parsed once

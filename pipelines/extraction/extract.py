@@ -19,6 +19,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
+from lxml.html import HtmlElement, HTMLParser, fromstring
 from trafilatura import bare_extraction
 from trafilatura.utils import decode_file, load_html
 
@@ -39,6 +40,10 @@ from pipelines.extraction.templates import template_candidates
 __all__ = ["TRAFILATURA_OPTIONS", "Extraction", "decode_html", "extract_page"]
 
 logger = logging.getLogger(__name__)
+
+_DEPTH_LIMIT = 255  # libxml2's HTML parser stops this deep unless told otherwise (huge_tree)
+_DEEP_PARSER = HTMLParser(collect_ids=False, default_doctype=False, encoding="utf-8",
+                          remove_comments=True, remove_pis=True, huge_tree=True)
 
 # trafilatura's options, each on purpose:
 TRAFILATURA_OPTIONS = {
@@ -125,6 +130,29 @@ def decode_html(data: bytes) -> tuple[str, str | None]:
     return decode_file(data), note
 
 
+def _load(html: str) -> tuple[HtmlElement | None, str | None]:
+    """trafilatura's parse of ``html``, and a note when it had to be done again: libxml2
+    stops parsing HTML nested deeper than ``_DEPTH_LIMIT`` elements (whatever follows is
+    lost), so such a page is parsed again without that limit."""
+    tree = load_html(html)
+    if tree is None or _rightmost_depth(tree) < _DEPTH_LIMIT:
+        return tree, None
+    try:
+        deeper = fromstring(html, parser=_DEEP_PARSER)
+    except ValueError:  # "Unicode strings with encoding declaration are not supported"
+        deeper = fromstring(html.encode("utf-8", "surrogatepass"), parser=_DEEP_PARSER)
+    return deeper, f"elements nested more than {_DEPTH_LIMIT} deep: parsed again without a limit"
+
+
+def _rightmost_depth(tree: HtmlElement) -> int:
+    """How deep the last element lies: a parse stopped by the depth limit ends that deep
+    (a few steps from the root, on a complete page)."""
+    depth = 0
+    while len(tree):
+        tree, depth = tree[-1], depth + 1
+    return depth
+
+
 def _page_lines(tree, rules: Rules, url: str | None, headline) -> tuple[list[str], list[dict]]:
     """DOM rules, then trafilatura: the raw lines of the article and the DOM removals."""
     removed = prune_page(tree, rules, headline)
@@ -140,7 +168,8 @@ def _extract(html: str | bytes, url, hints, learned_lines, more_pages, rules) ->
         notes.append(note)
     if not html or not html.strip():
         return Extraction(note="empty page")
-    tree = load_html(html)
+    tree, note = _load(html)
+    notes.append(note)
     if tree is None:
         return Extraction(note="not an HTML page: nothing could be parsed")
     now = parse_machine_date(hints.get("fetched_at") or "")
@@ -156,7 +185,7 @@ def _extract(html: str | bytes, url, hints, learned_lines, more_pages, rules) ->
     kept, dropped = clean_lines(raw, rules, title=title, learned=learned_lines)
     removed += dropped
     for page in more_pages:
-        page_tree = load_html(decode_html(page)[0] if isinstance(page, bytes) else page)
+        page_tree, _ = _load(decode_html(page)[0] if isinstance(page, bytes) else page)
         if page_tree is None:
             notes.append("a further page could not be parsed")
             continue
