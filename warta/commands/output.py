@@ -36,11 +36,13 @@ def emit_rows(
     fmt: str,
     *,
     show: dict[str, Callable[[object], str]] | None = None,
+    footer: str | None = None,
 ) -> None:
     """Print ``rows`` (dicts) as ``fmt``: ``columns`` in the table and CSV, whole rows in JSON.
 
-    ``show`` maps a column to how the table renders its value (e.g. UTC as WIB);
-    JSON and CSV carry the stored values unchanged.
+    ``show`` maps a column to how the table renders its value (e.g. UTC as WIB), and
+    ``footer`` follows the table (say, which zone its times are in); JSON and CSV carry
+    the stored values unchanged.
     """
     if fmt == "json":
         emit_json(list(rows))
@@ -55,6 +57,8 @@ def emit_rows(
         widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
         for line in [list(columns), ["-" * w for w in widths], *cells]:
             click.echo("  ".join(v.ljust(w) for v, w in zip(line, widths)).rstrip())
+        if footer:
+            click.echo(footer)
 
 
 def _plain(value: object) -> str:

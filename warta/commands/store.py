@@ -20,6 +20,7 @@ __all__ = ["COMMANDS"]
 
 _WIB = {name: to_wib for name in ("published_at", "fetched_at", "first_seen", "last_seen",
                                      "last_published")}
+_IN_WIB = "(times in WIB, UTC+7; json and csv give UTC)"
 _since = click.option("--since", metavar="DATE",
                       help="From this WIB day (YYYY-MM-DD) or time (ISO-8601).")
 _until = click.option("--until", metavar="DATE",
@@ -62,7 +63,7 @@ def search(config_path, db_path, words, since, until, source, limit, everything,
     rows = _run(search_articles, db, " ".join(words), since=since, until=until,
                 source=source, limit=limit, relevant_only=not everything)
     emit_rows(rows, ["id", "published_at", "source", "cluster_id", "title", "snippet", "url"]
-              + (["relevant"] if everything else []), fmt, show=_WIB)
+              + (["relevant"] if everything else []), fmt, show=_WIB, footer=_IN_WIB)
 
 
 @click.command()
@@ -82,7 +83,7 @@ def clusters(config_path, db_path, since, until, min_sources, limit, fmt):
     rows = _run(list_clusters, db, since=since, until=until, min_sources=min_sources,
                 limit=limit)
     emit_rows(rows, ["id", "last_seen", "first_seen", "source_count", "article_count",
-                     "first_source", "headline"], fmt, show=_WIB)
+                     "first_source", "headline"], fmt, show=_WIB, footer=_IN_WIB)
 
 
 @click.command()
@@ -108,7 +109,7 @@ def show(config_path, db_path, cluster_id, fmt):
         if cluster["merged_into"] is not None:
             click.echo(f"merged into story {cluster['merged_into']}")
         click.echo()
-    emit_rows(cluster["articles"], columns, fmt, show=_WIB)
+    emit_rows(cluster["articles"], columns, fmt, show=_WIB, footer=_IN_WIB)
 
 
 @click.command()
@@ -132,7 +133,7 @@ def stats(config_path, db_path, fmt):
                    f"(started {to_wib(run['started_at'])} WIB)")
     click.echo()
     emit_rows(figures["sources"], ["source", "official", "articles", "relevant", "stories",
-                                   "last_published"], "table", show=_WIB)
+                                   "last_published"], "table", show=_WIB, footer=_IN_WIB)
 
 
 COMMANDS = [search, clusters, show, stats]

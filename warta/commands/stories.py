@@ -11,6 +11,7 @@ import click
 
 from pipelines.clustering.batch import BadLine, check_id, output_record, run_batch
 from pipelines.clustering.metrics import evaluate as evaluate_scores
+from storage.periods import to_wib
 from warta.commands.options import COUNT, config_options, open_config
 
 __all__ = ["COMMANDS"]
@@ -174,7 +175,7 @@ def explain(article, as_json, config_path, db_path):
     story = report.get("story") or {}
     click.echo(f"story {report['cluster']}: {story.get('headline')!s}")
     click.echo(f"  {story.get('article_count')} articles from {', '.join(story.get('outlets', []))};"
-               f" first report {story.get('first_source')} at {story.get('first_seen')}")
+               f" first report {story.get('first_source')} at {to_wib(story.get('first_seen'))} WIB")
     if report["duplicate_of"]:
         click.echo(f"copy of article {report['duplicate_of']} "
                    f"(estimated shingle Jaccard {report['similarity']})")
@@ -182,7 +183,7 @@ def explain(article, as_json, config_path, db_path):
     click.echo("joined with score " + (f"{score:.3f}" if score is not None else "- (founded it)"))
     for override in report["overrides"]:
         click.echo(f"  correction: {override['kind']} {override['cluster_a']} / "
-                   f"{override['cluster_b']} at {override['created_at']}")
+                   f"{override['cluster_b']} at {to_wib(override['created_at'])} WIB")
     for member in report["nearest"]:
         names = ", ".join(term for term, _ in member["names"][:6]) or "-"
         terms = ", ".join(term for term, _ in member["terms"][:6]) or "-"
