@@ -8,7 +8,7 @@ import click
 
 from warta.config import DEFAULT_CONFIG_NAME, Config, ConfigError, load_config
 
-__all__ = ["config_options", "open_config", "open_existing_database"]
+__all__ = ["COUNT", "config_options", "open_config", "open_existing_database"]
 
 
 def config_options(command):
