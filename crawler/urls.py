@@ -20,6 +20,7 @@ __all__ = [
     "host_of",
     "pick_canonical",
     "same_site",
+    "slash_twin",
     "unwrap",
     "with_query",
 ]
@@ -64,6 +65,16 @@ def same_site(url: str, other: str) -> bool:
 def _site(netloc: str) -> str:
     host = netloc.rsplit(":", 1)[0] if not netloc.endswith("]") else netloc
     return _SUFFIXES(host).top_domain_under_public_suffix or netloc
+
+
+def slash_twin(url: str) -> str:
+    """``url`` with its path's trailing slash added or removed (``/a`` and ``/a/`` are one
+    article on news sites); the front page and URLs with a query are their own twins."""
+    parts = urlsplit(url)
+    if parts.path in ("", "/") or parts.query:
+        return url
+    path = parts.path[:-1] if parts.path.endswith("/") else parts.path + "/"
+    return urlunsplit(parts._replace(path=path))
 
 
 def host_of(url: str) -> str:

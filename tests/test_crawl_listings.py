@@ -171,3 +171,24 @@ def test_urls_redirecting_to_a_fetched_article_are_not_requested_again(serve, tm
     assert stored == 1
     assert {path: requests[path] for path in moved} == dict.fromkeys(moved, 1)
     assert second == (4, 0, 4)
+
+
+def test_an_article_with_and_without_a_final_slash_is_one_article(serve, tmp_path):
+    def link(path):
+        return f"<item><title>{path}</title><link>http://{{host}}{path}</link></item>"
+
+    base, requests = serve("127.0.0.37", {
+        "/a.xml": listing(f"<rss><channel>{link('/v/cerita-1')}</channel></rss>"),
+        "/b.xml": listing(f"<rss><channel>{link('/v/cerita-1/')}{link('/v/cerita-2/')}"
+                          "</channel></rss>"),
+        "/v/cerita-1": article(1), "/v/cerita-1/": article(1), "/v/cerita-2/": article(2)})
+    first, db = crawl(tmp_path, f'feeds = ["{base}/a.xml", "{base}/b.xml"]')
+    db.close()
+    second, db = crawl(tmp_path, f'feeds = ["{base}/b.xml", "{base}/a.xml"]')  # other order
+    with db:
+        stored = db.execute("SELECT count(*) FROM articles").fetchone()[0]
+        fetched = [n for (n,) in db.execute("SELECT fetched FROM crawl_run_sources ORDER BY run_id")]
+    db.close()
+    assert first.returncode == second.returncode == 0
+    assert requests["/v/cerita-1"] + requests["/v/cerita-1/"] == 1
+    assert stored == 2 and fetched == [2, 0]

@@ -2,7 +2,15 @@
 
 import pytest
 
-from crawler.urls import HostMap, canonical_url, pick_canonical, same_site, unwrap, with_query
+from crawler.urls import (
+    HostMap,
+    canonical_url,
+    pick_canonical,
+    same_site,
+    slash_twin,
+    unwrap,
+    with_query,
+)
 
 HOSTS = HostMap([("m.contoh.id", "www.contoh.id"), ("amp.contoh.id", "www.contoh.id")])
 CANONICAL = "https://www.contoh.id/berita/2025/11/17/pigai-kunjungi-lapas"
@@ -105,3 +113,13 @@ def test_a_click_through_link_to_no_url_is_left_as_it_is():
 ])
 def test_same_site_compares_registered_domains(a, b, same):
     assert same_site(a, b) is same
+
+
+@pytest.mark.parametrize(("url", "twin"), [
+    ("https://a.id/v/cerita-1", "https://a.id/v/cerita-1/"),
+    ("https://a.id/v/cerita-1/", "https://a.id/v/cerita-1"),
+    ("https://a.id/", "https://a.id/"),
+    ("https://a.id/read?id=1", "https://a.id/read?id=1"),
+])
+def test_slash_twin(url, twin):
+    assert slash_twin(url) == twin

@@ -24,7 +24,15 @@ from crawler.configured import SourceMap, apply_config
 from crawler.discovery import Entry, FeedError, parse_feed, parse_sitemap
 from crawler.items import ArticleItem
 from crawler.signals import url_failed
-from crawler.urls import canonical_url, host_of, pick_canonical, same_site, unwrap, with_query
+from crawler.urls import (
+    canonical_url,
+    host_of,
+    pick_canonical,
+    same_site,
+    slash_twin,
+    unwrap,
+    with_query,
+)
 from storage.articles import add_aliases, find_article, skip_urls
 from storage.database import open_database
 from warta.config import Config
@@ -183,13 +191,16 @@ class NewsSpider(scrapy.Spider):
             self._fail(listing_source, via, "discover",
                        f"{own_pages} of {len(entries)} links lead to pages of {host_of(via)}, "
                        "not to the articles (such pages reach them only in a browser): skipped")
-        for url in self.queued.intersection(candidates):  # listed by another feed already
-            del candidates[url]
-        self.queued.update(candidates)
-        skip = skip_urls(self.db, list(candidates), self._recheck_cutoff())
+        for url in list(candidates):  # listed by another feed, or with(out) a final slash
+            if url in self.queued or slash_twin(url) in self.queued:
+                del candidates[url]
+            else:
+                self.queued.add(url)
+        twins = {url: slash_twin(url) for url in candidates}
+        skip = skip_urls(self.db, [*twins, *twins.values()], self._recheck_cutoff())
         for url, (source, entry, requested) in candidates.items():
             self._count(source, "discovered")
-            if url in skip:
+            if url in skip or twins[url] in skip:
                 self._count(source, "skipped_seen")
                 continue
             limit = self._max_pages(source)
