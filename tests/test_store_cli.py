@@ -30,6 +30,7 @@ def test_search_as_table_json_and_csv(db_path):
     assert out.splitlines()[0].split() == ["id", "published_at", "source", "cluster_id", "title",
                                            "snippet", "url"]
     assert "2025-11-20 01:30" in out  # WIB in the table
+    assert out.splitlines()[-1] == "(times in WIB, UTC+7; json and csv give UTC)"
     code, out = _run("search", "pekerja migran", "--db", db_path, "--format", "json")
     rows = json.loads(out)
     assert code == 0 and len(rows) == 3 and rows[0]["published_at"].endswith("Z")
