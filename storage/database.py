@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import sqlite3
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +23,8 @@ from sqlite_utils import Database
 from storage.schema import MIGRATIONS, applied_migrations, migrate
 
 __all__ = [
-    "StorageError", "database_path", "describe_error", "open_database", "transaction", "utc_now",
+    "StorageError", "database_path", "describe_error", "open_database", "transaction", "use_wal",
+    "utc_now",
 ]
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -50,7 +52,7 @@ def open_database(path: str | Path, *, timeout: float = 30.0) -> Database:
         db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
         db.execute("PRAGMA foreign_keys = ON")
         _check_version(db, path)
-        db.execute("PRAGMA journal_mode = WAL")
+        use_wal(conn)
         db.execute("PRAGMA synchronous = NORMAL")
         migrate(db)
     except StorageError:
@@ -100,6 +102,20 @@ def transaction(db: Database) -> Iterator[Database]:
                 raise
     except sqlite3.Error as exc:
         raise StorageError(describe_error(database_path(db), exc, "write failed")) from exc
+
+
+def use_wal(conn: sqlite3.Connection, tries: int = 200) -> None:
+    """Switch ``conn``'s database to write-ahead logging. Connections doing so at once on
+    a new file can deadlock, and SQLite then answers "database is locked" at once instead
+    of waiting out its busy timeout; so the switch is tried again a little later."""
+    for attempt in range(tries):
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == tries - 1:
+                raise
+            time.sleep(0.01 * (1 + attempt % 5))
 
 
 def utc_now() -> str:

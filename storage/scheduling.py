@@ -25,7 +25,7 @@ from apscheduler.jobstores.base import BaseJobStore, ConflictingIdError, JobLook
 from apscheduler.schedulers.base import STATE_STOPPED
 from apscheduler.util import datetime_to_utc_timestamp, utc_timestamp_to_datetime
 
-from storage.database import utc_now
+from storage.database import use_wal, utc_now
 
 __all__ = [
     "JOB_OUTCOMES",
@@ -74,7 +74,7 @@ def _connect(path: str | Path) -> Iterator[sqlite3.Connection]:
     conn = sqlite3.connect(str(path), timeout=30.0)
     try:
         conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA journal_mode = WAL")
+        use_wal(conn)
         conn.executescript(_SCHEMA)
         with conn:
             yield conn

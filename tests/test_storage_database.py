@@ -1,6 +1,7 @@
 """Opening the database: schema, migrations, WAL, and the files it must refuse."""
 
 import sqlite3
+import threading
 
 import pytest
 from sqlite_utils import Database
@@ -137,3 +138,29 @@ def test_an_error_in_the_outer_block_rolls_back_everything(tmp_path):
         raise RuntimeError("crash")
     assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
     assert not db.conn.in_transaction
+
+
+def open_at_once(path, count: int) -> list[Exception]:
+    """Open ``path`` from ``count`` threads released together; the errors they met."""
+    start, errors = threading.Barrier(count), []
+
+    def open_it():
+        start.wait()
+        try:
+            open_database(path).close()
+        except Exception as exc:  # noqa: BLE001 - collected for the assertion
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
+def test_connections_opening_a_new_file_at_once_all_get_it(tmp_path):
+    """Switching a new file to WAL from several connections at once can deadlock inside
+    SQLite, which then answers "database is locked" at once; each must still open it."""
+    for round_ in range(5):
+        assert open_at_once(tmp_path / f"warta-{round_}.db", 6) == []
