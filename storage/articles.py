@@ -137,16 +137,15 @@ def save_article(db: Database, record: dict, run_id: int | None) -> int:
 def add_aliases(db: Database, article_id: int, urls: Iterable[str], source: str | None,
                 run_id: int | None) -> None:
     """Record ``urls`` as other URLs of stored article ``article_id``: they lead to it
-    and are seen, so no later run fetches them again."""
+    and are seen, so no later run fetches them again. Call it inside ``transaction(db)``."""
     now = utc_now()
-    with transaction(db):
-        for url in dict.fromkeys(urls):
-            db.execute(
-                "INSERT INTO url_aliases(url, article_id) VALUES (?, ?) "
-                "ON CONFLICT(url) DO UPDATE SET article_id = excluded.article_id",
-                (url, article_id),
-            )
-            _record_seen(db, url, source, "stored", run_id, article_id, now)
+    for url in dict.fromkeys(urls):
+        db.execute(
+            "INSERT INTO url_aliases(url, article_id) VALUES (?, ?) "
+            "ON CONFLICT(url) DO UPDATE SET article_id = excluded.article_id",
+            (url, article_id),
+        )
+        _record_seen(db, url, source, "stored", run_id, article_id, now)
 
 
 def mark_seen(db: Database, url: str, source: str | None, status: str,

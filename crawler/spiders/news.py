@@ -34,7 +34,7 @@ from crawler.urls import (
     with_query,
 )
 from storage.articles import add_aliases, find_article, skip_urls
-from storage.database import open_database
+from storage.database import open_database, transaction
 from warta.config import Config
 
 if TYPE_CHECKING:
@@ -112,7 +112,8 @@ class NewsSpider(scrapy.Spider):
         for (target, source), urls in self.redirected.items():
             article_id = find_article(self.db, [target, canonical_url(target, self.sourcemap.hosts)])
             if article_id is not None:
-                add_aliases(self.db, article_id, sorted(urls), source, run_id)
+                with transaction(self.db):
+                    add_aliases(self.db, article_id, sorted(urls), source, run_id)
 
     def _listing(self, url, source, callback, **meta):
         return scrapy.Request(

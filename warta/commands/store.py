@@ -21,6 +21,13 @@ __all__ = ["COMMANDS"]
 _WIB = {name: to_wib for name in ("published_at", "fetched_at", "first_seen", "last_seen",
                                      "last_published")}
 _IN_WIB = "(times in WIB, UTC+7; json and csv give UTC)"
+
+
+def _emit(rows, columns, fmt: str) -> None:
+    """``emit_rows`` with times shown in WIB and a table saying so."""
+    emit_rows(rows, columns, fmt, show=_WIB, footer=_IN_WIB)
+
+
 _since = click.option("--since", metavar="DATE",
                       help="From this WIB day (YYYY-MM-DD) or time (ISO-8601).")
 _until = click.option("--until", metavar="DATE",
@@ -62,8 +69,8 @@ def search(config_path, db_path, words, since, until, source, limit, everything,
     db = _open(config_path, db_path)
     rows = _run(search_articles, db, " ".join(words), since=since, until=until,
                 source=source, limit=limit, relevant_only=not everything)
-    emit_rows(rows, ["id", "published_at", "source", "cluster_id", "title", "snippet", "url"]
-              + (["relevant"] if everything else []), fmt, show=_WIB, footer=_IN_WIB)
+    _emit(rows, ["id", "published_at", "source", "cluster_id", "title", "snippet", "url"]
+              + (["relevant"] if everything else []), fmt)
 
 
 @click.command()
@@ -82,8 +89,8 @@ def clusters(config_path, db_path, since, until, min_sources, limit, fmt):
     db = _open(config_path, db_path)
     rows = _run(list_clusters, db, since=since, until=until, min_sources=min_sources,
                 limit=limit)
-    emit_rows(rows, ["id", "last_seen", "first_seen", "source_count", "article_count",
-                     "first_source", "headline"], fmt, show=_WIB, footer=_IN_WIB)
+    _emit(rows, ["id", "last_seen", "first_seen", "source_count", "article_count",
+                     "first_source", "headline"], fmt)
 
 
 @click.command()
@@ -109,7 +116,7 @@ def show(config_path, db_path, cluster_id, fmt):
         if cluster["merged_into"] is not None:
             click.echo(f"merged into story {cluster['merged_into']}")
         click.echo()
-    emit_rows(cluster["articles"], columns, fmt, show=_WIB, footer=_IN_WIB)
+    _emit(cluster["articles"], columns, fmt)
 
 
 @click.command()
@@ -132,8 +139,8 @@ def stats(config_path, db_path, fmt):
         click.echo(f"{'last_run':<16}{run['id']} {run['outcome']} "
                    f"(started {to_wib(run['started_at'])} WIB)")
     click.echo()
-    emit_rows(figures["sources"], ["source", "official", "articles", "relevant", "stories",
-                                   "last_published"], "table", show=_WIB, footer=_IN_WIB)
+    _emit(figures["sources"], ["source", "official", "articles", "relevant", "stories",
+                                   "last_published"], "table")
 
 
 COMMANDS = [search, clusters, show, stats]
