@@ -167,10 +167,19 @@ def _check_file(path: Path) -> None:
 
 
 def _check_version(db: Database, path: Path) -> None:
-    """Refuse another program's database and one written by a newer warta."""
-    applied = applied_migrations(db)
+    """Refuse another program's database and one written by a newer warta.
+
+    Both questions are asked in one read transaction: another connection may be
+    migrating the file meanwhile, and between two separate reads it could seem to
+    have tables but no migrations."""
+    db.conn.execute("BEGIN")
+    try:
+        applied = applied_migrations(db)
+        tables = db.table_names()
+    finally:
+        db.conn.execute("ROLLBACK")
     known = [m.name for m in MIGRATIONS]
-    if not applied and db.table_names():
+    if not applied and tables:
         raise StorageError(
             f"{path}: a SQLite database, but not warta's (no migrations table); "
             "point --db at a warta database or a new file"

@@ -161,6 +161,7 @@ def open_at_once(path, count: int) -> list[Exception]:
 
 def test_connections_opening_a_new_file_at_once_all_get_it(tmp_path):
     """Switching a new file to WAL from several connections at once can deadlock inside
-    SQLite, which then answers "database is locked" at once; each must still open it."""
+    SQLite, which then answers "database is locked" at once; and one connection may
+    migrate the file while another checks what it is. Each must still open it."""
     for round_ in range(5):
         assert open_at_once(tmp_path / f"warta-{round_}.db", 6) == []
