@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from itemadapter import ItemAdapter
 
+from pipelines.scripts import UNSEGMENTED, unsegmented_words
 from warta.config import WatchTerms
 
 __all__ = ["Relevance", "RelevancePipeline", "WatchMatcher"]
@@ -46,8 +47,8 @@ class WatchMatcher:
             if key not in self._canonical or excluded:
                 self._canonical[key] = (term, excluded)
         phrases = sorted(self._canonical, key=len, reverse=True)
-        alternation = "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases)
-        self._pattern = re.compile(rf"(?<!\w)(?:{alternation})(?!\w)") if phrases else None
+        alternation = "|".join(map(_phrase_pattern, phrases))
+        self._pattern = re.compile(alternation) if phrases else None
 
     def find(self, text: str) -> list[str]:
         """The watch terms (as configured) mentioned in ``text``, one entry per mention."""
@@ -72,6 +73,16 @@ class WatchMatcher:
         return Relevance(round(score, 3), matched, score >= self.threshold)
 
 
+def _phrase_pattern(phrase: str) -> str:
+    """A pattern for ``phrase`` as a whole word or words: any whitespace between its
+    words, no word character against either end, except where that end is a script
+    written without spaces (whose words touch their neighbours)."""
+    pattern = r"\s+".join(map(re.escape, phrase.split()))
+    before = "" if UNSEGMENTED.match(phrase[0]) else r"(?<!\w)"
+    after = "" if UNSEGMENTED.match(phrase[-1]) else r"(?!\w)"
+    return f"{before}{pattern}{after}"
+
+
 def _fold(text: str) -> str:
     return " ".join(text.replace("\u00a0", " ").split()).casefold()
 
@@ -83,7 +94,7 @@ def _split_lead(text: str) -> tuple[str, str]:
         if words >= LEAD_WORDS:
             return "\n".join(lead), "\n".join(paragraphs[i:])
         lead.append(paragraph)
-        words += len(paragraph.split())
+        words += len(paragraph.split()) + unsegmented_words(paragraph)
     return "\n".join(lead), ""
 
 

@@ -8,7 +8,7 @@ import pytest
 from clustering_data import BACKGROUND, CAMBODIA, MYANMAR, WIRE_COPY, corpus, crawled, iso, store
 
 from pipelines.clustering.clusterer import Clusterer
-from pipelines.clustering.params import ClusterParams
+from pipelines.clustering.params import FEATURES_VERSION, ClusterParams
 from storage.clusters import (
     cluster_records,
     explain_article,
@@ -161,6 +161,20 @@ def test_signatures_of_other_parameters_are_recomputed_on_load(db):
         store(db, clusterer, doc)
     resumed = load_clusterer(db)
     assert db.execute("SELECT DISTINCT num_perm, seed FROM signatures").fetchall() == [(64, 1)]
+    assert store(db, resumed, crawled([CAMBODIA[1]])[0]).kind == "joined"
+
+
+def test_features_of_an_older_version_are_recomputed_on_load(db):
+    clusterer = Clusterer()
+    for doc in crawled([*BACKGROUND, CAMBODIA[0]]):
+        store(db, clusterer, doc)
+    before = db.execute("SELECT article_id, shingle_sig FROM signatures ORDER BY 1").fetchall()
+    db.execute("UPDATE signatures SET features = json_set(features, '$.v', ?), shingle_sig = x'00'",
+               (FEATURES_VERSION - 1,))
+    resumed = load_clusterer(db)
+    assert db.execute("SELECT DISTINCT json_extract(features, '$.v') FROM signatures"
+                      ).fetchall() == [(FEATURES_VERSION,)]
+    assert db.execute("SELECT article_id, shingle_sig FROM signatures ORDER BY 1").fetchall() == before
     assert store(db, resumed, crawled([CAMBODIA[1]])[0]).kind == "joined"
 
 

@@ -58,3 +58,16 @@ def test_case_spacing_and_longest_phrase(matcher):
 
 def test_words_inside_other_words_do_not_match(matcher):
     assert matcher.score("Kemenhamba dan Mugiyantoro", "").score == 0
+
+
+def test_terms_in_a_script_written_without_spaces_are_found_inside_running_text():
+    matcher = WatchMatcher(WatchTerms(terms=["人权部", "Pigai"], exclude=["国家人权委员会"]))
+    filler = "\n".join(["会谈讨论了八十七名印尼公民的处境，双方同意成立联合小组。"] * 12)
+    mention = "印度尼西亚人权部长皮盖周二在金边会见柬埔寨司法部长。"
+    lead = matcher.score("人权部长访问金边", mention + "\n" + filler)
+    tail = matcher.score("人权部长访问金边", filler + "\n" + mention)
+    assert lead.matched_terms == tail.matched_terms == ["人权部"]
+    assert (lead.score, tail.score) == (3.0 + 1.5, 3.0 + 0.5)  # the lead is about 80 words
+    assert matcher.score(None, "印尼国家人权委员会发表声明。").matched_terms == []
+    # a word of a spaced script still has to stand alone
+    assert matcher.find("Pigaiku, Pigai-nya, Pigai.") == ["Pigai", "Pigai"]

@@ -13,7 +13,7 @@ __all__ = ["FEATURES_VERSION", "ClusterParams"]
 
 # Bumped whenever tokenization, shingling or the stored feature layout changes:
 # stored signatures of another version are recomputed from the article text.
-FEATURES_VERSION = 1
+FEATURES_VERSION = 2
 
 
 @dataclass(frozen=True)

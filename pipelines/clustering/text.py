@@ -1,8 +1,9 @@
 """Text normalization for clustering: tokens, names, numbers, word shingles, the text hash.
 
 Everything here is language-agnostic: tokens are Unicode word runs (numbers keep their
-thousand and decimal separators, hyphenated words such as "pusat-pusat" stay whole);
-names are words capitalized inside a sentence. Hashes are stable across processes and
+thousand and decimal separators, hyphenated words such as "pusat-pusat" stay whole), and
+in scripts written without spaces, pairs of characters; names are words capitalized
+inside a sentence. Hashes are stable across processes and
 machines (CRC-32, never the per-process salted ``hash()``).
 """
 
@@ -16,6 +17,7 @@ from itertools import repeat
 
 import numpy as np
 
+from pipelines.scripts import UNSEGMENTED
 from storage.articles import text_hash
 
 __all__ = [
@@ -56,8 +58,24 @@ def parse_text(text: str) -> ParsedText:
     # map/filter keep the per-token loops in C
     words = text.casefold().translate(_SEPARATORS).split()
     tokens = list(filter(None, map(str.strip, words, repeat(_JOINERS))))
+    if not text.isascii() and UNSEGMENTED.search(text):
+        tokens = [piece for token in tokens for piece in _segmented(token)]
     names = frozenset(map(str.casefold, _NAME.findall(text)))
     return ParsedText(tokens, names)
+
+
+def _segmented(token: str) -> list[str]:
+    """``token`` with each run of a script written without spaces cut into overlapping
+    character pairs, the usual stand-in for words where no dictionary is at hand (a run
+    of one character stays whole); what lies between runs stays whole."""
+    pieces, at = [], 0
+    for run in UNSEGMENTED.finditer(token):
+        pieces.append(token[at:run.start()].strip(_JOINERS))
+        chars = run.group()
+        pieces.extend(chars[i:i + 2] for i in range(max(1, len(chars) - 1)))
+        at = run.end()
+    pieces.append(token[at:].strip(_JOINERS))
+    return [piece for piece in pieces if piece]
 
 
 def term_hash(term: str) -> int:
