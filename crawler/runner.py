@@ -7,16 +7,18 @@ the scheduler starts each crawl as a fresh ``warta crawl`` process.
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
+from twisted.python.failure import Failure
 
 from crawler.extensions import COUNTERS, outcome_of, source_counts
 from crawler.spiders.news import NewsSpider
 from storage.database import open_database
 from storage.locks import file_lock
-from storage.runs import run_source_counts
+from storage.runs import finish_run, record_error, run_source_counts, start_run
 from warta.config import Config
 
 __all__ = ["CrawlResult", "run_crawl"]
@@ -60,11 +62,14 @@ def run_crawl(
     with file_lock(config.database):  # one crawl per database; LockHeld if another runs
         process = CrawlerProcess(settings)
         crawler = process.create_crawler(NewsSpider)
-        process.crawl(crawler, source=",".join(sources))
+        failures = []
+        process.crawl(crawler, source=",".join(sources)).addErrback(failures.append)
         process.start()
     stats = crawler.stats.get_stats()
     reason = stats.get("finish_reason", "unknown")
     run_id = stats.get("warta/run_id")
+    if run_id is None and failures:
+        return _failed_start(config, sources, failures[0])
     counts = source_counts(stats)
     if run_id is not None:  # the ledger's counts also know the copies found in the database
         db = open_database(config.database)
@@ -74,3 +79,21 @@ def run_crawl(
             db.close()
     elapsed = stats.get("elapsed_time_seconds", 0.0)
     return CrawlResult(run_id, outcome_of(reason, counts), reason, counts, elapsed)
+
+
+def _failed_start(config: Config, sources: tuple[str, ...], failure: Failure) -> CrawlResult:
+    """Record a crawl that broke before it began (a stage that could not open), so that
+    the run ledger and ``warta status`` show it with its reason."""
+    error = failure.value
+    reason = f"could not start: {type(error).__name__}: {error}"
+    names = list(sources) or [source.name for source in config.sources]
+    db = open_database(config.database)
+    try:
+        run_id = start_run(db, command="warta crawl", sources=names, pid=os.getpid())
+        record_error(db, run_id, "start", reason, detail=failure.getTraceback())
+        finish_run(db, run_id, "failed", {name: {} for name in names}, {},
+                   {"finish_reason": reason})
+    finally:
+        db.close()
+    return CrawlResult(run_id, "failed", reason, {name: dict.fromkeys(COUNTERS, 0)
+                                                  for name in names}, 0.0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -175,6 +176,21 @@ def test_features_of_an_older_version_are_recomputed_on_load(db):
     assert db.execute("SELECT DISTINCT json_extract(features, '$.v') FROM signatures"
                       ).fetchall() == [(FEATURES_VERSION,)]
     assert db.execute("SELECT article_id, shingle_sig FROM signatures ORDER BY 1").fetchall() == before
+    assert store(db, resumed, crawled([CAMBODIA[1]])[0]).kind == "joined"
+
+
+def test_an_article_updated_with_new_words_loads_after_a_restart(db):
+    clusterer = Clusterer()
+    for doc in crawled([*BACKGROUND, CAMBODIA[0]]):
+        store(db, clusterer, doc)
+    first = crawled([CAMBODIA[0]])[0]
+    updated = dataclasses.replace(first, text=first.text + "\nPembaruan: Sihanoukville zqxwv.")
+    assert store(db, clusterer, updated).kind == "update"
+    resumed = load_clusterer(db)
+    def terms(c):
+        return sorted(map(c.stats.term, c.nodes[first.key].vector.ids.tolist()))
+    assert "zqxwv" in terms(resumed) and terms(resumed) == terms(clusterer)
+    assert resumed.stats.df("zqxwv") == clusterer.stats.df("zqxwv") == 0
     assert store(db, resumed, crawled([CAMBODIA[1]])[0]).kind == "joined"
 
 

@@ -142,6 +142,24 @@ def test_a_crawl_that_reaches_no_site_fails_and_says_so_briefly(tmp_path):
     assert "Disabled" not in done.stderr  # the crawl lock, held by `warta crawl` itself
 
 
+def test_a_crawl_that_cannot_start_is_recorded_as_failed_with_its_reason(serve, tmp_path):
+    base, _ = serve("127.0.0.38", {"/rss.xml": listing(feed(1)), "/berita/1": article(1)})
+    done, db = crawl(tmp_path, f'feeds = ["{base}/rss.xml"]')
+    with db:  # stored story state this version cannot read
+        db.execute("UPDATE signatures SET features = 'not json'")
+    db.close()
+    done, db = crawl(tmp_path, f'feeds = ["{base}/rss.xml"]')
+    with db:
+        run = db.execute("SELECT id, outcome FROM crawl_runs ORDER BY id DESC").fetchone()
+        errors = db.execute("SELECT stage, reason FROM errors WHERE run_id = ?", run[:1]).fetchall()
+        sources = db.execute("SELECT source FROM crawl_run_sources WHERE run_id = ?",
+                             run[:1]).fetchall()
+    db.close()
+    assert done.returncode == 1 and run[1] == "failed" and sources == [("situs",)]
+    assert errors == [("start", "could not start: OperationalError: malformed JSON")]
+    assert f"run {run[0]}: failed (could not start: OperationalError: malformed JSON)" in done.stdout
+
+
 def test_a_source_with_nothing_to_count_is_still_in_the_run_ledger(serve, tmp_path):
     base, _ = serve("127.0.0.35", {"/rss.xml": listing(feed())})
     done, db = crawl(tmp_path, f'feeds = ["{base}/rss.xml"]')

@@ -204,7 +204,7 @@ def restore_vector(stats: TermStatistics, record: dict) -> DocVector:
     """The term vector a stored feature record describes."""
     special = set(record.get("names", ())) | set(record.get("numbers", ()))
     terms = record.get("terms", {})
-    ids = np.array(stats.intern_all(terms), dtype=np.int32)
+    ids = np.array(stats.intern_all(list(terms)), dtype=np.int32)
     codes = np.array([min(int(c), _TF_LIMIT) | (_NAME_FLAG if t in special else 0)
                       for t, c in terms.items()], dtype=np.uint8)
     return stats.in_term_order(ids, codes)
