@@ -213,6 +213,9 @@ def test_encodings_declared_wrong_or_unknown():
     result = extract_page(unknown)
     assert "x-no-such-thing" in result.note and "unknown" in result.note
     assert kept_paragraphs(result.text) >= len(PARAGRAPHS) - 1
+    for latin in ("iso-8859-1", "us-ascii"):  # read as windows-1252, as browsers do
+        declared = page.replace('charset="utf-8"', f'charset="{latin}"').encode("cp1252")
+        assert "“kabar” dari Jenewa café" in extract_page(declared).text
     wide = page.replace('charset="utf-8"', 'charset="utf-16"').encode("cp1252")
     result = extract_page(wide)  # an 8-bit page cannot be UTF-16: it declares so in ASCII
     assert "“kabar” dari Jenewa café" in result.text and "utf-16" in result.note

@@ -122,12 +122,23 @@ def decode_html(data: bytes) -> tuple[str, str | None]:
                 note = f"declared encoding {name!r} cannot hold its own ASCII declaration; " \
                        "decoded by guessing"
             else:
-                return data.decode(codec), None
+                return _decode_declared(data, codec), None
         except LookupError:
             note = f"declared encoding {name!r} is unknown; decoded by guessing"
         except UnicodeDecodeError:
             note = f"page is not valid {name} as it declares; decoded by guessing"
     return decode_file(data), note
+
+
+def _decode_declared(data: bytes, codec: str) -> str:
+    """``data`` in its declared ``codec``; a page declared Latin-1 or ASCII is read as
+    windows-1252, as browsers do (its curly quotes and dashes are in 0x80-0x9f)."""
+    if codec in ("iso8859-1", "ascii"):
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:  # one of the five bytes windows-1252 leaves undefined
+            return data.decode("latin-1")
+    return data.decode(codec)
 
 
 def _load(html: str) -> tuple[HtmlElement | None, str | None]:
