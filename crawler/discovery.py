@@ -4,10 +4,12 @@ Google News sitemaps, into plain :class:`Entry` records. No Scrapy here."""
 from __future__ import annotations
 
 import gzip
+import html
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin
 
 from lxml import etree
 
@@ -16,6 +18,7 @@ __all__ = ["Entry", "FeedError", "Listing", "parse_feed", "parse_sitemap", "to_u
 _STRICT = etree.XMLParser(resolve_entities=False, no_network=True)
 _LENIENT = etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
 _WIB = timezone(timedelta(hours=7))
+_TAG = re.compile(r"<[^>]*>")
 
 
 class FeedError(ValueError):
@@ -47,7 +50,7 @@ def parse_feed(body: bytes) -> Listing:
     root, problem = _root(body)
     name = etree.QName(root).localname.lower()
     if name in ("rss", "rdf"):
-        entries = [_rss_item(item) for item in root.iter("{*}item") if _text(item, "link")]
+        entries = [e for e in (_rss_item(item) for item in root.iter("{*}item")) if e.url]
     elif name == "feed":
         entries = [e for e in (_atom_entry(entry) for entry in root.iter("{*}entry")) if e.url]
     else:
@@ -131,20 +134,42 @@ def _listing(entries: list[Entry], problem: str | None) -> Listing:
 
 
 def _rss_item(item) -> Entry:
+    """An RSS item's link: the first ``<link>`` with text (an ``atom:link`` beside it
+    has none), else an Atom-style link, else a ``<guid>`` that is a permalink (the
+    default) and a web address."""
+    url = next(filter(None, map(_own_text, item.iterfind("{*}link"))), None) or _atom_link(item)
+    guid = item.find("{*}guid")
+    if not url and guid is not None and guid.get("isPermaLink", "true").lower() == "true":
+        url = _own_text(guid) if _own_text(guid).lower().startswith(("http://", "https://")) \
+            else ""
     published = _text(item, "pubDate") or _text(item, "date")
-    return Entry(
-        url=_text(item, "link"), published=to_utc_iso(published), title=_text(item, "title")
-    )
+    return Entry(url=url or "", published=to_utc_iso(published), title=_title(item))
 
 
 def _atom_entry(entry) -> Entry:
-    url = ""
-    for link in entry.iterfind("{*}link"):
-        if link.get("rel", "alternate") == "alternate" and link.get("href"):
-            url = link.get("href").strip()
-            break
     published = _text(entry, "published") or _text(entry, "updated")
-    return Entry(url=url, published=to_utc_iso(published), title=_text(entry, "title"))
+    return Entry(url=_atom_link(entry), published=to_utc_iso(published), title=_title(entry))
+
+
+def _atom_link(node) -> str:
+    """The ``alternate`` link of an Atom entry, resolved against any ``xml:base``."""
+    for link in node.iterfind("{*}link"):
+        href = (link.get("href") or "").strip()
+        if link.get("rel", "alternate") == "alternate" and href:
+            return urljoin(link.base, href) if link.base else href
+    return ""
+
+
+def _own_text(node) -> str:
+    return "".join(node.itertext()).strip()
+
+
+def _title(node) -> str | None:
+    """A feed title as plain text: titles often carry HTML (in CDATA or escaped)."""
+    title = _text(node, "title")
+    if title and ("<" in title or "&" in title):
+        title = " ".join(html.unescape(_TAG.sub("", title)).split()) or None
+    return title
 
 
 def _text(node, name: str) -> str | None:

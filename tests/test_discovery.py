@@ -44,6 +44,28 @@ def test_atom_entries_use_alternate_links():
     assert [e.published for e in entries] == ["2025-11-18T02:00:00Z", "2025-11-18T10:00:00Z"]
 
 
+def test_rss_links_beside_atom_links_in_guids_and_titles_with_markup():
+    feed = b"""<?xml version="1.0"?><rss xmlns:atom="http://www.w3.org/2005/Atom"><channel>
+    <item><atom:link href="http://x/feed" rel="self"/><link>http://x/1</link>
+      <title><![CDATA[Kemenham <b>rapat</b> koordinasi]]></title></item>
+    <item><guid isPermaLink="true">http://x/2</guid>
+      <title>Menteri HAM &lt;i&gt;Pigai&lt;/i&gt; &amp;amp; Desa</title></item>
+    <item><guid>http://x/3</guid><title>Skor &lt; 5</title></item>
+    <item><guid isPermaLink="false">http://x/4</guid></item>
+    <item><guid>tag:x,2025:5</guid></item>
+    </channel></rss>"""
+    entries = parse_feed(feed).entries
+    assert [(e.url, e.title) for e in entries] == [
+        ("http://x/1", "Kemenham rapat koordinasi"), ("http://x/2", "Menteri HAM Pigai & Desa"),
+        ("http://x/3", "Skor < 5")]
+
+
+def test_atom_links_follow_xml_base():
+    feed = b"""<feed xmlns="http://www.w3.org/2005/Atom" xml:base="http://x/atom/">
+    <entry><link href="a"/></entry><entry xml:base="/lain/"><link href="b"/></entry></feed>"""
+    assert [e.url for e in parse_feed(feed).entries] == ["http://x/atom/a", "http://x/lain/b"]
+
+
 def test_google_news_sitemap_gives_publication_date_and_title():
     first, second = parse_sitemap(NEWS_SITEMAP).entries
     assert (first.published, first.title) == ("2025-11-19T01:15:00Z", "Desa Sadar HAM")
