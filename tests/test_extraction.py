@@ -64,6 +64,10 @@ BOILERPLATE = [
     ("gambar source list", ("<p><strong>Sumber Informasi Gambar:</strong></p><ol><li>Dokumentasi Biro Humas</li>"
      "<li>Tim Multimedia</li></ol>"), "Tim Multimedia", {"byline", "trailing-list"}),
     ("copyright", "<p>COPYRIGHT © ANTARA 2025</p>", "COPYRIGHT", {"credit"}),
+    ("hak cipta", "<p>Hak cipta © 2025 Warta Nusa</p>", "Warta Nusa", {"credit"}),
+    ("app promo", "<p>Download aplikasi Warta untuk berita terkini di ponselmu.</p>", "ponselmu",
+     {"channel-promo"}),
+    ("written by", "<p>Ditulis oleh Rina Wulandari</p>", "Rina Wulandari", {"byline"}),
     ("photo credit", "<p>Foto: Dok. Humas Kemenham</p>", "Dok. Humas", {"credit"}),
     ("caption credit", "<p>Menteri HAM berbincang dengan warga binaan (ANTARA/HO-Humas Kemenham)</p>",
      "HO-Humas", {"credit"}),
@@ -135,6 +139,11 @@ def test_loose_first_paragraph_is_kept():
     "Warga dapat melapor melalui kanal WhatsApp Kementerian HAM yang dibuka setiap hari kerja.",
     "“Ikuti prosedur resmi dan jangan tergiur tawaran kerja lewat Instagram,” kata Pigai.",
     "Editor senior harian itu, Budi, turut hadir dalam diskusi tentang kebebasan pers.",
+    "Pastikan Anda berangkat lewat jalur resmi dan terdaftar di aplikasi SISKOP2MI, pesan Pigai.",
+    "Pastikan saluran air di sekitar rumah tidak tersumbat sampah, kata Kepala BPBD NTT.",
+    "Hak cipta lagu daerah NTT yang dipakai tanpa izin juga dibahas dalam forum itu.",
+    "Ditulis oleh Pramoedya Ananta Toer, novel Bumi Manusia dibacakan sebagai penutup acara.",
+    "Demikian informasi yang disampaikan Pigai dalam konferensi pers di Kupang, Senin.",
 ])
 def test_content_that_looks_like_boilerplate_is_kept(line):
     result = extract_page(article_page(f"<p>{line}</p>"))
