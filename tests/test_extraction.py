@@ -150,6 +150,19 @@ def test_content_that_looks_like_boilerplate_is_kept(line):
     assert line in result.text
 
 
+def test_teaser_cards_before_a_short_article_do_not_take_its_place():
+    cards = "".join(
+        f'<div class="card"><h3><a href="/n{i}">Banjir rendam Bekasi, hari ke-{i}</a></h3>'
+        f"<p>Ringkasan {i}: banjir merendam ratusan rumah warga di Kabupaten Bekasi setelah "
+        "hujan deras sejak Minggu malam, petugas BPBD mengevakuasi warga lansia ke posko.</p>"
+        "</div>" for i in range(6))
+    short = ("Kementerian HAM menerima 300 aduan soal penagihan pinjol ilegal.",
+             "Pigai akan berkoordinasi dengan OJK dan Polri.")
+    result = extract_page(article_page(before_body=cards, paragraphs=short))
+    assert "banjir" not in result.text.casefold()
+    assert all(paragraph in result.text for paragraph in short)
+
+
 def test_teaser_cards_before_the_headline_are_cut():
     card = ('<div class="card"><h5>Headline</h5><div><a href="/e">Banjir rendam Bekasi</a></div>'
             "<p>Ribuan warga mengungsi sejak dini hari karena hujan deras yang turun semalaman.</p></div>")

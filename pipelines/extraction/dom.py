@@ -42,6 +42,8 @@ QUIET_TAGS = frozenset(
 REPORT_MIN_WORDS = 8  # a cut before the headline is reported if it reads like text
 MIN_LIST_LINK_SHARE = 0.6
 _LONG_PARAGRAPH = "p[string-length(normalize-space(.)) > 150]"
+# A teaser card's excerpt: a paragraph beside a link (the card's headline), not in a body.
+_NOT_A_CARD = "[not(../*[not(self::p)][descendant-or-self::a])]"
 MIN_LOOSE_CHARS = 80  # bare text this long beside paragraphs is a paragraph itself
 _LOOSE_CONTAINERS = XPath("//body//*[self::div or self::td or self::section or self::article]"
                           "[text()[normalize-space()]][p]")
@@ -86,7 +88,7 @@ def find_headline(tree: HtmlElement, dom: DomRules, title: str | None) -> HtmlEl
 
 
 def _cut_before_headline(headline: HtmlElement) -> list[dict]:
-    if headline.xpath(f"count(preceding::{_LONG_PARAGRAPH})") > headline.xpath(
+    if headline.xpath(f"count(preceding::{_LONG_PARAGRAPH}{_NOT_A_CARD})") > headline.xpath(
         f"count(following::{_LONG_PARAGRAPH})"
     ):
         return []  # the text sits before the headline: not a layout to trust
