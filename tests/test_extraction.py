@@ -150,6 +150,14 @@ def test_content_that_looks_like_boilerplate_is_kept(line):
     assert line in result.text
 
 
+def test_a_section_named_for_its_scrolling_effect_is_content():
+    section = ('<section class="parallax-section"><p>Di balik pagar kawat, para tahanan menunggu '
+               "kepastian status mereka selama berbulan-bulan tanpa pendampingan hukum.</p></section>")
+    result = extract_page(article_page(section))
+    assert "Di balik pagar kawat" in result.text
+    assert kept_paragraphs(result.text) == len(PARAGRAPHS)
+
+
 def test_teaser_cards_before_a_short_article_do_not_take_its_place():
     cards = "".join(
         f'<div class="card"><h3><a href="/n{i}">Banjir rendam Bekasi, hari ke-{i}</a></h3>'
