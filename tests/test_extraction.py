@@ -9,6 +9,7 @@ import trafilatura
 from extraction_pages import PARAGRAPHS, TITLE, article_page, kept_paragraphs
 
 from pipelines.extraction.extract import extract_page
+from pipelines.extraction.metadata import clean_title
 
 NBSP = "\u00a0"
 
@@ -259,3 +260,15 @@ def test_a_page_nested_beyond_the_parsers_depth_limit_keeps_its_article():
     assert kept_paragraphs(result.text) >= len(PARAGRAPHS) - 1
     assert "parsed again without a limit" in result.note
     assert extract_page(page).note is None  # an ordinary page is parsed once
+
+
+@pytest.mark.parametrize(("title", "site", "cleaned"), [
+    ("Pigai ke Jenewa - Kompas.com Regional", "Kompas.com", "Pigai ke Jenewa"),
+    ("KapanLagi.com: Pigai ke Jenewa", "KapanLagi.com", "Pigai ke Jenewa"),
+    ("Pigai ke Jenewa | Tempo Gaya", "Tempo", "Pigai ke Jenewa"),
+    ("Pigai ke Jenewa - Kompas", "Kompas.com", "Pigai ke Jenewa"),
+    ("Indonesia: Myanmar Harus Hentikan Kekerasan", "CNN Indonesia",
+     "Indonesia: Myanmar Harus Hentikan Kekerasan"),  # a speaker, not the outlet
+])
+def test_the_outlets_name_leaves_the_title(title, site, cleaned):
+    assert clean_title(title, site) == cleaned

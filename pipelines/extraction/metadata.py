@@ -205,7 +205,8 @@ def _names_site(part: str, site_key: str) -> bool:
         return False
     if _DOMAIN.search(fold(part)) and len(part.split()) <= 4:
         return True
-    return bool(site_key) and len(part.split()) <= 4 and (site_key in key or key in site_key)
+    # "Kompas" names "Kompas.com", but "Indonesia" does not name "CNN Indonesia"
+    return bool(site_key) and len(part.split()) <= 4 and (site_key in key or site_key.startswith(key))
 
 
 def clean_title(title: str | None, site_name: str | None) -> str | None:
