@@ -142,6 +142,21 @@ def test_a_crawl_that_reaches_no_site_fails_and_says_so_briefly(tmp_path):
     assert "Disabled" not in done.stderr  # the crawl lock, held by `warta crawl` itself
 
 
+def test_a_file_served_as_html_is_a_failure_not_an_article(serve, tmp_path):
+    pdf = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <</Type /Catalog>> endobj\n" * 20
+    base, _ = serve("127.0.0.39", {"/rss.xml": listing(feed(1, 2)), "/berita/1": article(1),
+                                   "/berita/2": lambda host: (200, HTML, pdf)})
+    done, db = crawl(tmp_path, f'feeds = ["{base}/rss.xml"]')
+    with db:
+        stored = db.execute("SELECT url FROM articles").fetchall()
+        errors = db.execute("SELECT url, reason FROM errors").fetchall()
+        seen = db.execute("SELECT status FROM seen_urls WHERE url LIKE '%/berita/2'").fetchall()
+    db.close()
+    assert done.returncode == 0 and [url for (url,) in stored] == [f"{base}/berita/1"]
+    assert errors == [(f"{base}/berita/2", "not an HTML page: a PDF file served as HTML")]
+    assert all(status == "failed" for (status,) in seen)
+
+
 def test_a_crawl_that_cannot_start_is_recorded_as_failed_with_its_reason(serve, tmp_path):
     base, _ = serve("127.0.0.38", {"/rss.xml": listing(feed(1)), "/berita/1": article(1)})
     done, db = crawl(tmp_path, f'feeds = ["{base}/rss.xml"]')

@@ -347,7 +347,16 @@ def _unusable(response: Response) -> str | None:
     if not isinstance(response, HtmlResponse):
         kind = response.headers.get("Content-Type", b"unknown").decode("latin-1")
         return f"not an HTML page (Content-Type: {kind})"
+    start = response.body[:1024].lstrip()
+    for magic, kind in _BINARY:
+        if start.startswith(magic):
+            return f"not an HTML page: a {kind} file served as HTML"
     return None
+
+
+# What a file starts with, for files that a site serves as HTML by mistake.
+_BINARY = ((b"%PDF-", "PDF"), (b"\x89PNG", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"GIF8", "GIF"),
+           (b"PK\x03\x04", "ZIP"), (b"RIFF", "RIFF media"), (b"\x1f\x8b", "gzip"))
 
 
 def _may_link_next(text: str) -> bool:
