@@ -140,8 +140,8 @@ def _rss_item(item) -> Entry:
     url = next(filter(None, map(_own_text, item.iterfind("{*}link"))), None) or _atom_link(item)
     guid = item.find("{*}guid")
     if not url and guid is not None and guid.get("isPermaLink", "true").lower() == "true":
-        url = _own_text(guid) if _own_text(guid).lower().startswith(("http://", "https://")) \
-            else ""
+        permalink = _own_text(guid)
+        url = permalink if permalink.lower().startswith(("http://", "https://")) else ""
     published = _text(item, "pubDate") or _text(item, "date")
     return Entry(url=url or "", published=to_utc_iso(published), title=_title(item))
 

@@ -3,8 +3,8 @@
 Everything here is language-agnostic: tokens are Unicode word runs (numbers keep their
 thousand and decimal separators, hyphenated words such as "pusat-pusat" stay whole), and
 in scripts written without spaces, pairs of characters; names are words capitalized
-inside a sentence. Hashes are stable across processes and
-machines (CRC-32, never the per-process salted ``hash()``).
+inside a sentence. Hashes are stable across processes and machines (CRC-32, never the
+per-process salted ``hash()``).
 """
 
 from __future__ import annotations
