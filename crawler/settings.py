@@ -54,7 +54,9 @@ EXTENSIONS = {
     "crawler.extensions.CrawlLock": 50,
     "crawler.extensions.RunLedger": 100,
     "crawler.extensions.Progress": 200,
+    "crawler.politeness.DelayFloor": 300,  # after AutoThrottle (0): it has the last word
 }
+CRAWL_DELAY_MAX = 60.0  # seconds: the longest robots.txt Crawl-delay waited between requests
 PROGRESS_INTERVAL = 5.0  # seconds between progress lines on stderr
 LOG_FORMATTER = "crawler.logformatter.ShortLogFormatter"
 

@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -225,3 +226,40 @@ def test_an_article_with_and_without_a_final_slash_is_one_article(serve, tmp_pat
     assert first.returncode == second.returncode == 0
     assert requests["/v/cerita-1"] + requests["/v/cerita-1/"] == 1
     assert stored == 2 and fetched == [2, 0]
+
+
+def timed(route, times: list):
+    """``route``, noting the time of each request in ``times``."""
+    def answer(host):
+        times.append(time.monotonic())
+        return route(host)
+    return answer
+
+
+def gaps(times: list) -> list[float]:
+    return [b - a for a, b in zip(times, times[1:])]
+
+
+def test_robots_crawl_delay_and_the_configured_delay_are_kept_between_requests(serve, tmp_path):
+    asked, configured = [], []
+    polite, _ = serve("127.0.0.41", {
+        "/robots.txt": lambda host: (200, {"Content-Type": "text/plain"},
+                                     b"User-agent: *\nCrawl-delay: 0.8\nDisallow: /private\n"),
+        "/rss.xml": listing(feed(1, 2, 3)),
+        **{f"/berita/{n}": timed(article(n), asked) for n in (1, 2, 3)}})
+    slow, _ = serve("127.0.0.42", {
+        "/rss.xml": listing(feed(4, 5, 6)),
+        **{f"/berita/{n}": timed(article(n), configured) for n in (4, 5, 6)}})
+    config = tmp_path / "warta.toml"
+    config.write_text(
+        f'database = "{tmp_path / "warta.db"}"\n[crawl]\ndelay = 0\n[watch]\n'
+        f'terms = ["Kemenham"]\n[[sources]]\nname = "patuh"\nfeeds = ["{polite}/rss.xml"]\n'
+        f'[[sources]]\nname = "lambat"\nfeeds = ["{slow}/rss.xml"]\ndelay = 0.6\n',
+        encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "warta", "crawl", "--config", str(config)],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert len(asked) == len(configured) == 3
+    # AutoThrottle alone would have brought both down to a few milliseconds
+    assert min(gaps(asked)) >= 0.75, gaps(asked)
+    assert min(gaps(configured)) >= 0.55, gaps(configured)
