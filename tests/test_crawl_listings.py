@@ -1,6 +1,6 @@
 """Real crawls of small loopback sites: listings that repeat themselves (a sitemap index
 listing itself, one article in two feeds of its source), an article redirected to another
-site, and a site that is not there."""
+site, a site that is not there, and the delays kept between requests."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import threading
 import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from itertools import pairwise
 
 import pytest
 
@@ -237,7 +238,7 @@ def timed(route, times: list):
 
 
 def gaps(times: list) -> list[float]:
-    return [b - a for a, b in zip(times, times[1:])]
+    return [b - a for a, b in pairwise(times)]
 
 
 def test_robots_crawl_delay_and_the_configured_delay_are_kept_between_requests(serve, tmp_path):
