@@ -34,6 +34,8 @@ _TRACKING = re.compile(
 # Parameters that select a part or a rendering of one article.
 _ARTICLE_VARIANT = re.compile(r"^(page|single|showpage|show|view|mode|amp)$", re.IGNORECASE)
 _AMP_SEGMENT = re.compile(r"(^|/)amp(/|$)", re.IGNORECASE)
+# The file a web server answers for a directory: /berita/index.html is /berita/.
+_DIRECTORY_INDEX = re.compile(r"^(index|default)\.\w+$", re.IGNORECASE)
 # Parameters in which click-through links (news search, social sites) carry their target.
 _TARGET = re.compile(r"^(url|u|q|target|dest|destination|to|link|redirect|redirect_url)$",
                      re.IGNORECASE)
@@ -110,9 +112,12 @@ def canonical_url(url: str, hosts: HostMap | None = None, *, article: bool = Tru
 def pick_canonical(requested: str, declared: str | None, hosts: HostMap | None = None) -> str:
     """The URL to store a fetched article under.
 
-    A page's declared canonical link wins when it is an absolute http(s) URL on
-    the same site that names an article (not the site's front page); otherwise
-    the canonical form of the requested URL is kept.
+    A page's declared canonical link wins when it is an http(s) URL on the same
+    site that can name an article: not the front page, and not a page above the
+    requested one (its section, ``/berita/`` for ``/berita/2025/judul``, or the
+    same path without the query that picks the article), which a site's template
+    declares for every article alike. Otherwise the canonical form of the
+    requested URL is kept.
     """
     fallback = canonical_url(requested, hosts)
     if not declared:
@@ -124,7 +129,27 @@ def pick_canonical(requested: str, declared: str | None, hosts: HostMap | None =
     hosts = hosts or HostMap()
     if not hosts.same_site(_netloc(parts), host_of(requested)):
         return fallback
-    return canonical_url(absolute, hosts)
+    chosen = canonical_url(absolute, hosts)
+    return fallback if _above(chosen, fallback) else chosen
+
+
+def _above(url: str, other: str) -> bool:
+    """Whether ``url`` is a page above ``other`` (on the same site): a proper prefix of
+    its path by whole segments, or its path with only part of its query."""
+    a, b = urlsplit(url), urlsplit(other)
+    ours, theirs = _segments(a.path), _segments(b.path)
+    query, their_query = set(parse_qsl(a.query)), set(parse_qsl(b.query))
+    if ours == theirs:
+        return query < their_query
+    return len(ours) < len(theirs) and theirs[:len(ours)] == ours and query <= their_query
+
+
+def _segments(path: str) -> list[str]:
+    """The segments of a path, ``/berita/index.html`` read as ``/berita/``."""
+    segments = path.rstrip("/").split("/")
+    if _DIRECTORY_INDEX.match(segments[-1]):
+        segments.pop()
+    return segments
 
 
 def unwrap(url: str) -> str:

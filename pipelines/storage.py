@@ -6,6 +6,10 @@ holds ``STORAGE_BATCH_SIZE`` articles, every ``STORAGE_BATCH_SECONDS`` and when 
 spider closes. An article that fails rolls back alone and is recorded; its URL stays
 unseen, so the next run fetches it again. A crawl killed outright loses at most the
 unflushed batch, which the next run fetches again for the same reason.
+
+Counters per source: ``new``, ``updated``, ``irrelevant``, ``failed``, and
+``written_again`` for an article already written this run under another URL (it
+counts once in the run ledger).
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ class StoragePipeline:
         self.batch_size = batch_size
         self.batch_seconds = batch_seconds
         self.pending: list = []
+        self.written: set[int] = set()  # articles written this run
         self.db = None
         self.flusher = None
 
@@ -106,7 +111,7 @@ class StoragePipeline:
         counted = None
         try:
             with transaction(self.db):
-                existed = find_article(self.db, [item.url, *item.requested_urls]) is not None
+                existing = find_article(self.db, [item.url, *item.requested_urls])
                 article_id = save_article(
                     self.db, record, self.crawler.stats.get_value("warta/run_id")
                 )
@@ -117,4 +122,7 @@ class StoragePipeline:
             return "failed", str(exc)
         if tally is not None and counted is not None:
             tally.update(counted)
-        return ("irrelevant" if not item.relevant else "updated" if existed else "new"), None
+        if existing in self.written:  # reached again this run under another URL
+            return "written_again", None
+        self.written.add(article_id)
+        return ("irrelevant" if not item.relevant else "updated" if existing else "new"), None

@@ -264,3 +264,69 @@ def test_robots_crawl_delay_and_the_configured_delay_are_kept_between_requests(s
     # AutoThrottle alone would have brought both down to a few milliseconds
     assert min(gaps(asked)) >= 0.75, gaps(asked)
     assert min(gaps(configured)) >= 0.55, gaps(configured)
+
+
+def declaring(n, canonical: str):
+    page = ARTICLE.replace("{n}", str(n)).replace(
+        "<head>", f'<head><link rel="canonical" href="{canonical}">')
+    return lambda host: (200, HTML, page.encode())
+
+
+def test_a_canonical_link_naming_a_listing_or_section_does_not_merge_articles(serve, tmp_path):
+    """...while one naming the article merges its URLs, and counts it once."""
+    index = "".join(f'<a href="/berita/{n}">Berita {n}</a>' for n in range(1, 6))
+    index += '<a href="/m/berita/5">Berita 5</a>'  # one article under two URLs
+    base, _ = serve("127.0.0.43", {
+        "/indeks": lambda host: (200, HTML, f"<html><body>{index}</body></html>".encode()),
+        "/berita/1": declaring(1, "/indeks"), "/berita/2": declaring(2, "/indeks"),
+        "/berita/3": declaring(3, "/berita/"), "/berita/4": declaring(4, "/berita/"),
+        "/berita/5": declaring(5, "/berita/5-judul-lengkap"),
+        "/m/berita/5": declaring(5, "/berita/5-judul-lengkap")})
+    done, db = crawl(tmp_path, f'start_urls = ["{base}/indeks"]\n'
+                               f"article_pattern = '/berita/'")
+    with db:
+        stored = dict(db.execute("SELECT url, title FROM articles"))
+        counts = db.execute("SELECT new, updated FROM crawl_run_sources").fetchone()
+    db.close()
+    assert done.returncode == 0
+    assert stored == {**{f"{base}/berita/{n}": f"Kemenham {n}" for n in range(1, 5)},
+                      f"{base}/berita/5-judul-lengkap": "Kemenham 5"}
+    assert counts == (5, 0)
+
+
+def test_an_article_redirected_to_a_login_page_or_the_front_page_is_not_stored(serve, tmp_path):
+    login = ("<html><body><h1>Masuk</h1>" + "<p>Masuk untuk membaca artikel Kemenham ini, "
+             "daftar gratis sekarang juga dan nikmati semua berita.</p>" * 4 + "</body></html>")
+    base, _ = serve("127.0.0.44", {
+        "/rss.xml": listing(feed(1, 2, 3)), "/berita/1": article(1),
+        "/berita/2": lambda host: (302, {"Location": "/akun/masuk?kembali=%2Fberita%2F2"}, b""),
+        "/akun/masuk?kembali=%2Fberita%2F2": lambda host: (200, HTML, login.encode()),
+        "/berita/3": lambda host: (301, {"Location": "/"}, b""),
+        "/": lambda host: (200, HTML, ARTICLE.replace("{n}", "utama").encode())})
+    done, db = crawl(tmp_path, f'feeds = ["{base}/rss.xml"]')
+    with db:
+        titles = [t for (t,) in db.execute("SELECT title FROM articles")]
+        errors = dict(db.execute("SELECT url, reason FROM errors"))
+        seen = dict(db.execute("SELECT url, status FROM seen_urls"))
+    db.close()
+    assert done.returncode == 0 and titles == ["Kemenham 1"]
+    assert errors[f"{base}/berita/2"].startswith(
+        "redirected to /akun/masuk, which leads back to the article (a login")
+    assert errors[f"{base}/berita/3"].startswith(f"redirected to the front page ({base}/)")
+    assert seen[f"{base}/berita/2"] == seen[f"{base}/berita/3"] == "failed"
+
+
+def test_a_redirect_loop_is_a_recorded_failure(serve, tmp_path):
+    base, _ = serve("127.0.0.45", {
+        "/rss.xml": listing(feed(1, 7)), "/berita/1": article(1),
+        "/berita/7": lambda host: (302, {"Location": "/berita/7b"}, b""),
+        "/berita/7b": lambda host: (302, {"Location": "/berita/7"}, b"")})
+    done, db = crawl(tmp_path, f'feeds = ["{base}/rss.xml"]')
+    with db:
+        errors = dict(db.execute("SELECT url, reason FROM errors"))
+        failed = db.execute("SELECT failed FROM crawl_run_sources").fetchone()[0]
+    db.close()
+    assert done.returncode == 0
+    assert errors == {f"{base}/berita/7": f"redirect loop: {base}/berita/7 → {base}/berita/7b → "
+                                          f"{base}/berita/7"}
+    assert failed == 1

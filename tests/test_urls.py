@@ -68,6 +68,25 @@ def test_declared_canonical_wins_on_the_same_site_only():
         assert pick_canonical(requested, declared, HOSTS) == "https://www.contoh.id/berita/1/x"
 
 
+def test_a_declared_canonical_above_the_article_is_not_its_url():
+    # a template declaring its section (or the bare script) for every article
+    requested = "https://www.contoh.id/nasional/2025/11/21/judul-berita"
+    for declared in ("/nasional/", "https://www.contoh.id/nasional", "/nasional/2025",
+                     "/index.php", "/nasional/index.html"):
+        assert pick_canonical(requested, declared, HOSTS) == requested
+    assert pick_canonical("http://a.id/baca.php?id=7", "/baca.php") == "http://a.id/baca.php?id=7"
+    # below, beside, or the same page: still the article's URL
+    for declared in ("/nasional/2025/11/21/judul-berita/", "/nasional/2025/11/21/judul-lain",
+                     "/nasional-2025/judul-berita"):
+        assert pick_canonical(requested, declared, HOSTS) == "https://www.contoh.id" + declared
+    assert pick_canonical("http://a.id/baca.php?id=7&page=2", "http://a.id/baca.php?id=7") == (
+        "http://a.id/baca.php?id=7")
+    assert pick_canonical("http://a.id/x/index.php?id=7", "/x/index.php?id=7") == (
+        "http://a.id/x/index.php?id=7")
+    assert pick_canonical("http://a.id/x/index.php?id=7", "/x/index.php") == (
+        "http://a.id/x/index.php?id=7")
+
+
 def test_with_query():
     assert with_query("http://a.id/x", "page=all") == "http://a.id/x?page=all"
     assert with_query("http://a.id/x?id=1", "single=1") == "http://a.id/x?id=1&single=1"

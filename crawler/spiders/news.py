@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import scrapy
 from scrapy import signals
@@ -73,6 +73,8 @@ class NewsSpider(scrapy.Spider):
         spider.scheduled: dict[str, int] = {}  # article requests per source this run
         spider.queued: set[str] = set()  # canonical URLs already taken up this run
         spider.sitemaps: set[str] = set()  # sitemaps requested this run
+        spider.listings: set[str] = set()  # feeds, sitemaps and index pages read this run,
+        # in canonical form: never an article's URL
         spider.redirected: dict[tuple[str, str], set[str]] = {}  # (fetched URL, source) ->
         # the URLs redirected to it once it had been fetched
         spider.db = None
@@ -99,9 +101,15 @@ class NewsSpider(scrapy.Spider):
 
     def _dropped(self, request, spider):
         """An article URL that redirects to a page fetched already this run is dropped by
-        the duplicate filter; it is remembered, to become an alias of that page's article."""
+        the duplicate filter; it is remembered, to become an alias of that page's article.
+        One that redirects back to itself is a failure."""
         requested = request.meta.get("requested")  # an article's first page, not a next one
-        if requested and request.meta.get("stage") == "fetch" and request.meta.get("redirect_urls"):
+        chain = request.meta.get("redirect_urls")
+        if requested and request.meta.get("stage") == "fetch" and chain:
+            if request.url in chain:
+                self._fail(request.meta["source"], request.meta["canonical"], "fetch",
+                           "redirect loop: " + " → ".join([*chain, request.url]))
+                return
             key = (request.url, request.meta["source"])
             self.redirected.setdefault(key, set()).update(requested)
 
@@ -133,6 +141,7 @@ class NewsSpider(scrapy.Spider):
 
     def _entries(self, response: Response, parse):
         source = response.meta["source"]
+        self.listings.add(canonical_url(response.url, self.sourcemap.hosts))
         try:
             listing = parse(response.body)
         except FeedError as exc:
@@ -155,6 +164,7 @@ class NewsSpider(scrapy.Spider):
 
     def parse_index(self, response: Response):
         source = self.config.source(response.meta["source"])
+        self.listings.add(canonical_url(response.url, self.sourcemap.hosts))
         if not isinstance(response, TextResponse):
             self._fail(source.name, response.url, "feed", "index page is not HTML")
             return
@@ -239,8 +249,15 @@ class NewsSpider(scrapy.Spider):
                        f"redirected to another site ({host_of(response.url)}): a consent or "
                        "login page? not stored; tried again next run", status=response.status)
             return
+        wall = _wall(meta.get("redirect_urls", ()), response.url)
+        if wall:
+            self._fail(source, meta["canonical"], "fetch", wall + ": not stored; tried again "
+                       "next run", status=response.status)
+            return
         declared = _declared_canonical(response.text)
         url = pick_canonical(meta["canonical"], declared, self.sourcemap.hosts)
+        if url in self.listings:  # a template naming its index page as every article's URL
+            url = meta["canonical"]
         self._count(source, "fetched")
         html, charset_note = _decode(response)
         if charset_note:
@@ -357,6 +374,23 @@ def _unusable(response: Response) -> str | None:
 # What a file starts with, for files that a site serves as HTML by mistake.
 _BINARY = ((b"%PDF-", "PDF"), (b"\x89PNG", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"GIF8", "GIF"),
            (b"PK\x03\x04", "ZIP"), (b"RIFF", "RIFF media"), (b"\x1f\x8b", "gzip"))
+
+
+def _wall(redirected_from: list[str], url: str) -> str | None:
+    """Why the page an article request was redirected to is not the article, or None:
+    the front page (a removed article), or a page whose query leads back to the article
+    (a login, subscription or consent page's return address)."""
+    if not redirected_from:
+        return None
+    parts = urlsplit(url)
+    if parts.path in ("", "/"):
+        return f"redirected to the front page ({url}): removed or moved?"
+    paths = {urlsplit(u).path for u in redirected_from} - {"", "/"}
+    for _, value in parse_qsl(parts.query):
+        if value in redirected_from or urlsplit(value).path in paths:
+            return (f"redirected to {parts.path}, which leads back to the article "
+                    "(a login or subscription page?)")
+    return None
 
 
 def _may_link_next(text: str) -> bool:
