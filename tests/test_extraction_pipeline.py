@@ -9,12 +9,13 @@ from dataclasses import asdict
 
 import pytest
 from extraction_pages import PARAGRAPHS, TITLE, article_page
+from scrapy.exceptions import DropItem
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
 from crawler.items import ArticleItem
 from crawler.signals import url_failed
-from pipelines.extraction import ExtractionPipeline
+from pipelines.extraction import ExtractionPipeline, stage
 from pipelines.extraction.templates import MIN_ARTICLES
 from storage.articles import save_article
 from storage.database import open_database
@@ -91,6 +92,23 @@ def test_a_page_without_an_article_is_explained_and_recorded(html, note):
     assert result.extraction_note.startswith("page 2 missing: timeout; ")
     assert pipeline.crawler.stats.get_value("extract/no_text") == 1
     assert failures[0]["stage"] == "extract" and failures[0]["url"] == item.url
+
+
+def test_a_page_whose_extraction_breaks_is_dropped_to_be_fetched_again(monkeypatch):
+    def broken(html, url, **options):
+        raise RuntimeError("parser gave up")
+
+    monkeypatch.setattr(stage, "extract_page", broken)
+    pipeline = open_pipeline()
+    failures = []
+    pipeline.crawler.signals.connect(lambda **kw: failures.append(kw), signal=url_failed, weak=False)
+    with pytest.raises(DropItem, match="extraction failed: RuntimeError: parser gave up"):
+        run(pipeline, make_item(5))
+    pipeline.close_spider()
+    stats = pipeline.crawler.stats
+    assert stats.get_value("extract/failed") == stats.get_value("source/harian/failed") == 1
+    assert stats.get_value("extract/no_text") is None
+    assert [(f["stage"], f["url"]) for f in failures] == [("extract", "https://harian.example/berita/5")]
 
 
 def test_a_declared_single_byte_encoding_is_read():

@@ -91,11 +91,12 @@ class Extraction:
     removed: list[dict] = field(default_factory=list)
     note: str | None = None
     template_lines: tuple[str, ...] = ()
+    failed: bool = False  # extraction itself broke: the result says nothing of the page
 
     def report(self) -> dict:
         """The result as ``warta extract`` prints it."""
         data = asdict(self)
-        del data["template_lines"]
+        del data["template_lines"], data["failed"]
         return data
 
 
@@ -252,4 +253,4 @@ def extract_page(
                         rules or load_rules())
     except Exception as exc:  # a bug or a page no parser survives: explained, not raised
         logger.exception("extraction failed for %s", url)
-        return Extraction(note=f"extraction failed: {type(exc).__name__}: {exc}")
+        return Extraction(note=f"extraction failed: {type(exc).__name__}: {exc}", failed=True)

@@ -7,9 +7,11 @@ page each time, some hundred milliseconds on a large one; the thread hands the
 loop the interpreter every few milliseconds, at some cost in pages per second
 while the loop is busy (bench/extraction.py measures the three ways).
 
-A page that yields no text, or a worker that dies, never raises out of the
-stage: the item gets an ``extraction_note``, the stat ``extract/failed`` or
-``extract/no_text`` and a recorded error, and goes on.
+A page that yields no text is stored with an ``extraction_note``, the stat
+``extract/no_text`` and a recorded error: its URL is seen. A page whose extraction
+breaks (a worker that dies, a parser error) is not stored: it counts as failed
+(``extract/failed``), the error is recorded and the item dropped, so the next run
+fetches the page again instead of keeping an empty article.
 
 Counters: ``extract/pages``, ``extract/removed/<source>/<rule>`` (read into the
 run ledger's ``crawl_run_rules``), ``extract/date_source/<source of the date>``.
@@ -30,7 +32,7 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 from itemadapter import ItemAdapter
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler.signals import url_failed
 from pipelines.extraction.dispatch import BatchDispatcher
@@ -112,9 +114,12 @@ class ExtractionPipeline:
             result = await self.dispatcher.run(job)
         except Exception as exc:  # the worker died, or the page could not be handed over
             logger.exception("extraction of %s failed", adapter.get("url"))
-            result = Extraction(note=f"extraction failed: {type(exc).__name__}: {exc}")
-        self._fill(adapter, result)
+            result = Extraction(note=f"extraction failed: {type(exc).__name__}: {exc}",
+                                failed=True)
         self._count(source, adapter, result)
+        if result.failed:
+            raise DropItem(result.note)
+        self._fill(adapter, result)
         self._remember(source, adapter, result)
         return item
 
@@ -155,8 +160,11 @@ class ExtractionPipeline:
         stats.inc_value(f"extract/date_source/{result.published_source or 'none'}")
         if result.text:
             return
-        failed = (result.note or "").startswith("extraction failed")
-        stats.inc_value("extract/failed" if failed else "extract/no_text")
+        if result.failed:
+            stats.inc_value("extract/failed")
+            stats.inc_value(f"source/{source}/failed")
+        else:
+            stats.inc_value("extract/no_text")
         self.crawler.signals.send_catch_log(
             signal=url_failed, source=source, url=adapter.get("url"), stage="extract",
             reason=result.note or "no article text found", status=None,
