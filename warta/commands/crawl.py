@@ -71,7 +71,13 @@ def crawl(config_path, db_path, sources, time_limit, log_level):
 
 
 @click.command()
-@config_options
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="SQLite database file for the demo.  [default: data/demo/warta.db]",
+)
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
@@ -82,11 +88,10 @@ def crawl(config_path, db_path, sources, time_limit, log_level):
 @click.option(
     "--keep", is_flag=True, help="Keep the previous demo database instead of starting fresh."
 )
-def demo(config_path, db_path, port, keep):
+def demo(db_path, port, keep):
     """Try warta offline: start the bundled newsroom on 127.0.0.x, crawl it into a
-    fresh demo database (data/demo/warta.db unless --db is given), then show the
-    day's stories. --config is not read: the demo writes its own config beside the
-    database."""
+    fresh demo database, then show the day's stories. The demo writes its own config
+    beside the database."""
     from newsroom.server import Newsroom
 
     database = Path(db_path or "data/demo/warta.db")
