@@ -31,6 +31,12 @@ NOW = datetime(2025, 11, 24, 12, 0, tzinfo=UTC)
     ("Minggu, 2 Maret 2025", "2025-03-01T17:00:00Z"),  # no time: midnight in Jakarta
     ("Sabtu 1 Februari 2025 pukul 07.30", "2025-02-01T00:30:00Z"),
     ("November 24, 2025 4:40 GMT+7", "2025-11-23T21:40:00Z"),
+    ("November 24, 2025 4:40 PM", "2025-11-24T09:40:00Z"),
+    ("24 Nov 2025, 12:05 a.m. MYT", "2025-11-23T16:05:00Z"),
+    ("16:40 WIB, Senin 24 November 2025", "2025-11-24T09:40:00Z"),
+    ("Pukul 08.15 WITA | 25/11/2025", "2025-11-25T00:15:00Z"),
+    ("10:00, 26 Agustus 2025 WIT", "2025-08-26T01:00:00Z"),  # the zone after the date
+    ("Nomor 7, 24 November 2025", "2025-11-23T17:00:00Z"),  # a number, not a time
     ("2 jam lalu", "2025-11-24T10:00:00Z"),
     ("5 menit yang lalu", "2025-11-24T11:55:00Z"),
     ("sehari yang lalu", "2025-11-23T12:00:00Z"),
@@ -68,6 +74,8 @@ def test_a_date_far_in_the_future_is_refused():
     ("- Kamis, 05/11/2015 09:25 WIB", True),
     ("Diperbarui 24 Nov 2025, 16:40 WIB", True),
     ("2 jam lalu", True),
+    ("16:40 WIB, Senin 24 November 2025", True),
+    ("Diperbarui 4:40 PM, November 24, 2025", True),
     ("Kamis (5/11/2015) polisi menangkap dua tersangka", False),
     ("Jakarta - Senin, 24 November 2025", False),
 ])

@@ -2,8 +2,10 @@
 
 Machine-readable values (ISO-8601, RFC 2822, "2015/11/05 10:08:45") and visible
 ones: "Senin, 24 November 2025 16:40 WIB", "24/11/2025, 16:40 WIB", "Kamis,
-05/11/2015 09:25 WIB", "24 Nov 2025", "2 jam lalu". A time without a zone is
-Jakarta time (WIB, UTC+7), what Indonesian outlets print; WITA is UTC+8, WIT UTC+9.
+05/11/2015 09:25 WIB", "16:40 WIB, Senin 24 November 2025", "November 24, 2025
+4:40 PM", "24 Nov 2025", "2 jam lalu". A time without a zone is Jakarta time (WIB,
+UTC+7), what Indonesian outlets print; WITA is UTC+8, WIT UTC+9, and the
+neighbours' MYT and SGT UTC+8.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ ZONES = {
     "wib": WIB,
     "wita": timezone(timedelta(hours=8), "WITA"),
     "wit": timezone(timedelta(hours=9), "WIT"),
+    "myt": timezone(timedelta(hours=8), "MYT"),
+    "sgt": timezone(timedelta(hours=8), "SGT"),
     "utc": UTC,
     "gmt": UTC,
     "z": UTC,
@@ -58,8 +62,12 @@ EARLIEST = datetime(1995, 1, 1, tzinfo=UTC)  # before this no Indonesian site wa
 
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DAY = "|".join(sorted(DAYS, key=len, reverse=True))
-_ZONE = r"(?P<zone>WIB|WITA|WIT|UTC|GMT)?(?:\s*(?P<offset>[+-]\d{1,2}(?::?\d{2})?))?"
-_TIME = r"(?:[,\s]+(?:pukul|jam|pkl\.?|at)?\s*(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:[:.](?P<second>\d{2}))?)?"
+_ZONE = r"(?P<zone>WIB|WITA|WIT|MYT|SGT|UTC|GMT)?(?:\s*(?P<offset>[+-]\d{1,2}(?::?\d{2})?))?"
+_CLOCK = (r"(?:pukul|jam|pkl\.?|at)?\s*(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:[:.](?P<second>\d{2}))?"
+          r"(?:\s*(?P<half>[ap])\.?\s?m\b\.?)?")
+_TIME = rf"(?:[,\s]+{_CLOCK})?"
+# A time written before the date: "16:40 WIB, Senin 24 November 2025"
+_TIME_BEFORE = re.compile(rf"(?<![\w:.]){_CLOCK}\s*{_ZONE}\s*[,|–-]?\s*$", re.IGNORECASE)
 _DAY_PREFIX = rf"(?:(?:{_DAY})\s*,?\s*)?"
 _VISIBLE = [
     # 24 November 2025 16:40 WIB / Senin, 24 Nov 2025 | 16:40
@@ -152,14 +160,31 @@ def parse_machine_date(value: str, now: datetime | None = None) -> datetime | No
     return _plausible(moment, now)
 
 
-def _visible_match(text: str) -> tuple[re.Match, int] | None:
+def _visible_match(text: str) -> tuple[int, int, dict] | None:
+    """Where a visible date is in ``text`` (with a time written before it) and its
+    fields: day, month (a number), year, hour, minute, second, half (a/p), zone, offset."""
     for pattern in _VISIBLE:
         match = pattern.search(text)
         if match:
-            month = match["month"]
-            number = int(month) if month.isdigit() else MONTHS[month.casefold()]
-            return match, number
+            fields = match.groupdict()
+            month = fields["month"]
+            fields["month"] = int(month) if month.isdigit() else MONTHS[month.casefold()]
+            start = match.start()
+            before = _TIME_BEFORE.search(text, 0, start) if fields["hour"] is None else None
+            if before:
+                start = before.start()
+                fields.update({k: v for k, v in before.groupdict().items()
+                               if v is not None and (k not in ("zone", "offset")
+                                                     or not (fields["zone"] or fields["offset"]))})
+            return start, match.end(), fields
     return None
+
+
+def _hour(hour: str | None, half: str | None) -> str | None:
+    """A 24-hour clock's hour from a 12-hour one's ("4" and "p" are 16)."""
+    if hour is None or half is None or not 1 <= int(hour) <= 12:
+        return hour
+    return str(int(hour) % 12 + (12 if half.casefold() == "p" else 0))
 
 
 def parse_visible_date(text: str, now: datetime | None = None) -> datetime | None:
@@ -170,10 +195,10 @@ def parse_visible_date(text: str, now: datetime | None = None) -> datetime | Non
     text = " ".join((text or "").split())
     found = _visible_match(text)
     if found:
-        match, month = found
-        tz = _zone_of(match["zone"], match["offset"])
-        return _build(match["year"], month, match["day"], match["hour"], match["minute"],
-                      match["second"], tz, now)
+        date = found[2]
+        tz = _zone_of(date["zone"], date["offset"])
+        return _build(date["year"], date["month"], date["day"], _hour(date["hour"], date["half"]),
+                      date["minute"], date["second"], tz, now)
     relative = _RELATIVE.search(text)
     if relative and now is not None:
         amount = relative["amount"]
@@ -189,8 +214,8 @@ def is_timestamp_line(line: str) -> bool:
         return False
     found = _visible_match(line)
     if found:
-        match = found[0]
-        rest = line[: match.start()] + line[match.end():]
+        start, end, _ = found
+        rest = line[:start] + line[end:]
     else:
         relative = _RELATIVE.search(line)
         if not relative:
