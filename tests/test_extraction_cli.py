@@ -4,6 +4,9 @@ was kept or dropped, the bare text, and the learned lines of a site."""
 from __future__ import annotations
 
 import json
+import threading
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from click.testing import CliRunner
 from extraction_pages import PARAGRAPHS, TITLE, article_page
@@ -70,3 +73,34 @@ def test_extract_explains_a_bad_page_and_a_missing_file(tmp_path):
     assert code != 0 and "cannot read" in out
     code, out = invoke("boilerplate", "--db", str(tmp_path / "missing.db"))
     assert code != 0 and "no database" in out
+
+
+def test_a_relative_date_counts_back_from_the_fetch_time(tmp_path):
+    page = tmp_path / "page.html"
+    html = article_page().replace("Senin, 24 November 2025 16:40 WIB", "3 jam yang lalu")
+    page.write_text(html, encoding="utf-8")
+    code, out = invoke("extract", str(page))
+    assert code == 0 and json.loads(out)["published"] is None  # a file: when was it fetched?
+    code, out = invoke("extract", str(page), "--fetched-at", "2025-11-24T12:00:00")
+    assert code == 0 and json.loads(out)["published"] == "2025-11-24T09:00:00Z"
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(html.encode())
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.46", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        before = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=3)
+        code, out = invoke("extract", f"http://127.0.0.46:{server.server_port}/berita/1")
+    finally:
+        server.shutdown()
+        server.server_close()
+    published = datetime.fromisoformat(json.loads(out)["published"])
+    assert code == 0 and before <= published <= before + timedelta(minutes=1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import urllib.error
 import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -19,19 +20,20 @@ from warta.config import Config
 __all__ = ["COMMANDS"]
 
 
-def _read_page(path_or_url: str, config: Config) -> tuple[bytes, str | None]:
-    """The page's bytes and, for a URL, the URL."""
+def _read_page(path_or_url: str, config: Config) -> tuple[bytes, str | None, datetime | None]:
+    """The page's bytes and, for a URL, the URL and the time it was fetched."""
     if path_or_url.startswith(("http://", "https://")):
         request = urllib.request.Request(
             path_or_url, headers={"User-Agent": f"warta/{__version__} (+{config.crawl.contact})"}
         )
         try:
             with urllib.request.urlopen(request, timeout=config.crawl.timeout) as response:
-                return response.read(config.crawl.max_page_bytes), response.geturl()
+                data = response.read(config.crawl.max_page_bytes)
+                return data, response.geturl(), datetime.now(UTC)
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             raise click.ClickException(f"cannot fetch {path_or_url}: {exc}") from exc
     try:
-        return Path(path_or_url).read_bytes(), None
+        return Path(path_or_url).read_bytes(), None, None
     except OSError as exc:
         raise click.ClickException(f"cannot read {path_or_url}: {exc.strerror or exc}") from exc
 
@@ -42,14 +44,20 @@ def _read_page(path_or_url: str, config: Config) -> tuple[bytes, str | None]:
 @click.option("--url", metavar="URL", help="The page's own URL, for a saved file.")
 @click.option("--site", metavar="NAME",
               help="Also drop this site's learned template lines (read from the database).")
+@click.option("--fetched-at", type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M",
+                                                  "%Y-%m-%d"]),
+              help="When a saved file was fetched, UTC: relative dates such as '2 jam lalu' "
+                   "count back from it (a URL is fetched now).")
 @click.option("--text", "text_only", is_flag=True, help="Print only the clean text.")
-def extract(config_path, db_path, path_or_url, url, site, text_only):
+def extract(config_path, db_path, path_or_url, url, site, fetched_at, text_only):
     """Extract the article of one page (a saved HTML file or a URL) as warta's
     crawl would, and print it as JSON: title, text, author, published (UTC) and
     where the date came from, language, site name, every removed line with the
     rule that removed it, and a note when the page gave no text."""
     config = open_config(config_path, db_path, required=False)
-    data, fetched_url = _read_page(path_or_url, config)
+    data, fetched_url, fetched = _read_page(path_or_url, config)
+    if fetched_at:
+        fetched = fetched_at.replace(tzinfo=UTC)
     learned = frozenset()
     if site:
         db = open_existing_database(config)
@@ -57,7 +65,8 @@ def extract(config_path, db_path, path_or_url, url, site, text_only):
             learned = learned_lines(db, site)
         finally:
             db.close()
-    result = extract_page(data, url or fetched_url, learned_lines=learned)
+    result = extract_page(data, url or fetched_url, learned_lines=learned,
+                          hints={"fetched_at": fetched and fetched.strftime("%Y-%m-%dT%H:%M:%SZ")})
     if text_only:
         click.echo(result.text)
     else:
