@@ -272,3 +272,11 @@ def test_a_page_nested_beyond_the_parsers_depth_limit_keeps_its_article():
 ])
 def test_the_outlets_name_leaves_the_title(title, site, cleaned):
     assert clean_title(title, site) == cleaned
+
+
+def test_a_widget_inside_a_cut_widget_is_reported_once():
+    nested = ('<div class="ads"><div class="ad-slot"><div class="adsbygoogle">'
+              "Pasang iklan Anda di sini, hubungi bagian pemasaran</div></div></div>")
+    result = extract_page(article_page(nested))
+    assert [r["rule"] for r in result.removed].count("ad") == 1
+    assert kept_paragraphs(result.text) == len(PARAGRAPHS)

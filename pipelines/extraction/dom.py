@@ -65,7 +65,12 @@ def visible_text(element: HtmlElement) -> str:
 
 
 def _attached(element: HtmlElement, root: HtmlElement) -> bool:
-    return element.getroottree().getroot() is root
+    """Whether ``element`` is still in the page: a cut subtree keeps its document
+    (``getroottree`` would still name the page), not its way up to the root."""
+    top = element
+    for top in element.iterancestors():
+        pass
+    return top is root
 
 
 def _link_share(element: HtmlElement) -> float:
