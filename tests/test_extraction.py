@@ -280,3 +280,41 @@ def test_a_widget_inside_a_cut_widget_is_reported_once():
     result = extract_page(article_page(nested))
     assert [r["rule"] for r in result.removed].count("ad") == 1
     assert kept_paragraphs(result.text) == len(PARAGRAPHS)
+
+
+def _comment_thread(box: str, item: str, count: int = 2) -> str:
+    """A reader-comment section: a heading, then named comments of a sentence or two."""
+    comments = "".join(
+        f'<div class="{item}"><div class="nama">Pembaca {i}</div><p>Komentar pembaca nomor {i}: '
+        "semoga pemerintah segera bertindak tegas dan tidak berhenti pada kajian di atas kertas.</p></div>"
+        for i in range(count))
+    return f"<div {box}><h3>Tulis Komentar</h3>{comments}</div>"
+
+
+@pytest.mark.parametrize("box", [
+    ('class="box-komentar"', "item-komentar"),
+    ('class="comments-wrapper"', "comment__item"),
+    ('id="disqus_thread"', "post"),
+    ('class="commentWrap"', "row"),
+    ('id="list_comment"', "msg"),
+], ids=lambda b: b[0])
+def test_reader_comments_are_not_the_article(box):
+    result = extract_page(article_page(after_body=_comment_thread(*box)))
+    assert "Komentar pembaca" not in result.text
+    assert kept_paragraphs(result.text) == len(PARAGRAPHS)
+    assert "comments" in {r["rule"] for r in result.removed}
+
+
+def test_a_comment_thread_longer_than_the_article_is_cut():
+    result = extract_page(article_page(after_body=_comment_thread('class="komentar"', "isi", 40)))
+    assert "Komentar pembaca" not in result.text
+    assert kept_paragraphs(result.text) == len(PARAGRAPHS)
+
+
+def test_a_section_named_commentary_or_a_wrapper_holding_the_article_is_content():
+    commentary = ('<div class="commentary"><p>Analis menilai langkah kementerian itu terlambat '
+                  "karena aduan soal lapas perempuan sudah menumpuk sejak tiga tahun lalu.</p></div>")
+    result = extract_page(article_page(commentary))
+    assert "Analis menilai" in result.text
+    wrapped = article_page().replace('<div class="detail-text">', '<div class="detail-text has-comments">')
+    assert kept_paragraphs(extract_page(wrapped).text) == len(PARAGRAPHS)

@@ -11,7 +11,9 @@ In this order, each named by the rule it reports:
   Cutting them here keeps a phrase and its linked title together, which line
   rules cannot do once trafilatura has put them on separate lines.
 - a list label with its list (``trailing-list``: "Berita Lainnya" + links);
-- known widgets by class or id (``read-also``, ``ad``, ``share``; see rules.toml);
+- known widgets by class or id (``read-also``, ``ad``, ``share``, ``comments``; see
+  rules.toml); one that comes after the article (a comment thread, of any length)
+  only when it does not hold the first sentence after the headline;
 - loose text: an article container whose first paragraph is bare text before its
   ``<p>`` children (old detik and kapanlagi templates) gets it wrapped in a ``<p>``
   so trafilatura keeps it; a bare dateline there ("<b>Jakarta</b> -") joins the
@@ -50,6 +52,10 @@ _LOOSE_CONTAINERS = XPath("//body//*[self::div or self::td or self::section or s
 # the first text inside an element (not a tail): where a box's phrase or label stands
 _OPENING_TEXTS = XPath("//body//*[not(self::script or self::style)]/text()[1][normalize-space()]")
 _WITH_CLASS = XPath("//body//*[@class or @id]")
+_LEAD = ("text()[string-length(normalize-space()) >= 40]"
+         "[not(ancestor::script or ancestor::style or ancestor::a)][1]")
+_LEAD_AFTER = XPath("following::" + _LEAD)
+_LEAD_IN_BODY = XPath("(//body//" + _LEAD + ")[1]")
 _VISIBLE_TEXT = XPath(".//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
 _NOT_WORD = re.compile(r"[\W_]+")
 _COLON = re.compile(r"^[^:：]{2,30}[:：]")
@@ -197,18 +203,37 @@ def _cut_phrase_widgets(tree: HtmlElement, dom: DomRules) -> list[dict]:
     return removed
 
 
-def _cut_widgets(tree: HtmlElement, dom: DomRules) -> list[dict]:
+def _lead_text(tree: HtmlElement, headline: HtmlElement | None) -> HtmlElement | None:
+    """The element holding the first sentence-long text after the headline (or in
+    the body): where the article starts."""
+    found = _LEAD_AFTER(headline) if headline is not None else _LEAD_IN_BODY(tree)
+    if not found:
+        return None
+    owner = found[0].getparent()
+    return owner.getparent() if found[0].is_tail else owner
+
+
+def _holds(element: HtmlElement, inner: HtmlElement | None) -> bool:
+    if inner is None:
+        return False
+    return inner is element or any(e is element for e in inner.iterancestors())
+
+
+def _cut_widgets(tree: HtmlElement, dom: DomRules, headline: HtmlElement | None) -> list[dict]:
     removed = []
+    lead = _lead_text(tree, headline)
     for element in _WITH_CLASS(tree):
         names = f"{element.get('class', '')} {element.get('id', '')}"
-        rule = next((rule for rule, pattern in dom.widgets if pattern.search(names)), None)
-        if rule is None or element.tag in NEVER_CUT or not _attached(element, tree):
+        widget = next((w for w in dom.widgets if w.names.search(names)), None)
+        if widget is None or element.tag in NEVER_CUT or not _attached(element, tree):
             continue
         text = visible_text(element)
-        if len(text) > dom.max_list_chars or element.find(".//h1") is not None:
+        if len(text) > widget.max_chars or element.find(".//h1") is not None:
             continue  # markup gone wrong: this "widget" holds the article
+        if widget.after_article and _holds(element, lead):
+            continue  # a wrapper of the article whose class merely names the widget
         if text:
-            removed.append(removal(text, rule))
+            removed.append(removal(text, widget.rule))
         element.drop_tree()
     return removed
 
@@ -274,6 +299,6 @@ def prune_page(tree: HtmlElement, rules: Rules, headline: HtmlElement | None) ->
     dom = rules.dom
     removed = _cut_before_headline(headline) if headline is not None else []
     removed += _cut_phrase_widgets(tree, dom)
-    removed += _cut_widgets(tree, dom)
+    removed += _cut_widgets(tree, dom, headline)
     _wrap_loose_text(tree, rules.dateline)
     return removed

@@ -21,6 +21,7 @@ __all__ = [
     "DomRules",
     "LineRule",
     "Rules",
+    "Widget",
     "fold",
     "load_rules",
     "phrase_pattern",
@@ -122,11 +123,23 @@ class LineRule:
 
 
 @dataclass(frozen=True)
+class Widget:
+    """A known in-body widget: its rule, the class or id names that mark it, the
+    longest text it may hold before it is taken for markup gone wrong, and whether
+    it always follows the article's opening (so one that holds it is a wrapper)."""
+
+    rule: str
+    names: re.Pattern
+    max_chars: int
+    after_article: bool = False
+
+
+@dataclass(frozen=True)
 class DomRules:
     headline: XPath
     widget_phrases: dict[str, re.Pattern]  # rule -> phrases that open a link box
     list_labels: re.Pattern  # a whole label that opens a list of links
-    widgets: tuple[tuple[str, re.Pattern], ...]  # rule -> class/id of known widgets
+    widgets: tuple[Widget, ...]  # known widgets by class or id
     max_widget_chars: int
     max_list_chars: int
 
@@ -150,15 +163,26 @@ class Rules:
 # Line rules in the order they are tried; the first that matches names the removal.
 _LINE_RULES = ("read-also", "teaser", "channel-promo", "blog-promo", "share", "byline", "credit")
 _LINE_RULE_KEYS = {"starts", "contains", "pattern", "max_chars"}
+_WIDGET_KEYS = {"rule", "class_contains", "class_tokens", "class_pattern", "max_chars", "after_article"}
 
 
 def _class_pattern(spec: dict, where: str) -> re.Pattern:
     """Matches the "class id" string of an element that is one of these widgets."""
     parts = [re.escape(fragment) for fragment in spec.get("class_contains", [])]
     parts += [rf"(?<![\w-]){re.escape(token)}(?![\w-])" for token in spec.get("class_tokens", [])]
+    if "class_pattern" in spec:
+        parts.append(f"(?:{spec['class_pattern']})")
     if not parts:
-        raise ValueError(f"{where}: give class_contains or class_tokens")
+        raise ValueError(f"{where}: give class_contains, class_tokens or class_pattern")
     return re.compile("|".join(parts))
+
+
+def _widget(spec: dict, where: str, default_max: int) -> Widget:
+    unknown = set(spec) - _WIDGET_KEYS
+    if unknown:
+        raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
+    return Widget(spec["rule"], _class_pattern(spec, where), spec.get("max_chars", default_max),
+                  spec.get("after_article", False))
 
 
 def _line_rule(name: str, spec: dict, default_max: int) -> LineRule:
@@ -196,7 +220,7 @@ def _compile(data: dict) -> Rules:
         widget_phrases=widget_phrases,
         list_labels=label_pattern,
         widgets=tuple(
-            (w["rule"], _class_pattern(w, f"dom.widgets[{i}]")) for i, w in enumerate(dom["widgets"])
+            _widget(w, f"dom.widgets[{i}]", dom["max_list_chars"]) for i, w in enumerate(dom["widgets"])
         ),
         max_widget_chars=dom["max_widget_chars"],
         max_list_chars=dom["max_list_chars"],
