@@ -318,3 +318,20 @@ def test_a_section_named_commentary_or_a_wrapper_holding_the_article_is_content(
     assert "Analis menilai" in result.text
     wrapped = article_page().replace('<div class="detail-text">', '<div class="detail-text has-comments">')
     assert kept_paragraphs(extract_page(wrapped).text) == len(PARAGRAPHS)
+
+
+@pytest.mark.parametrize(("label", "tag"), [
+    ("<h2>Rekomendasi</h2>", "ul"), ("<h3>Terkini:</h3>", "ol"), ("<p><strong>Rekomendasi</strong></p>", "ol"),
+])
+def test_a_list_of_the_articles_own_under_a_list_label_is_kept(label, tag):
+    points = ("Pemerintah daerah membentuk satgas di setiap kabupaten",
+              "Aparat memproses perekrut ilegal tanpa pandang bulu",
+              "Korban mendapat pendampingan hukum gratis")
+    items = "".join(f"<li>{point}</li>" for point in points)
+    result = extract_page(article_page(f"{label}<{tag}>{items}</{tag}>"))
+    assert all(point in result.text for point in points)
+    assert kept_paragraphs(result.text) == len(PARAGRAPHS)
+    links = "".join(f'<li><a href="/{i}">{point}</a></li>' for i, point in enumerate(points))
+    result = extract_page(article_page(f"{label}<{tag}>{links}</{tag}>"))  # other articles
+    assert not any(point in result.text for point in points)
+    assert kept_paragraphs(result.text) == len(PARAGRAPHS)

@@ -10,7 +10,9 @@ In this order, each named by the rule it reports:
   paragraph); inside a paragraph, the phrase element and the link after it.
   Cutting them here keeps a phrase and its linked title together, which line
   rules cannot do once trafilatura has put them on separate lines.
-- a list label with its list (``trailing-list``: "Berita Lainnya" + links);
+- a list label with its list (``trailing-list``: "Berita Lainnya" + links); a
+  label over a ``ul``/``ol`` of plain items ("Rekomendasi" over a report's
+  points) is the article's own and is reported in ``Pruned.body_labels``;
 - known widgets by class or id (``read-also``, ``ad``, ``share``, ``comments``; see
   rules.toml); one that comes after the article (a comment thread, of any length)
   only when it does not hold the first sentence after the headline;
@@ -23,13 +25,14 @@ In this order, each named by the rule it reports:
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from pipelines.extraction.rules import DomRules, Rules, fold, removal, spaced
 
-__all__ = ["find_headline", "prune_page", "visible_text"]
+__all__ = ["Pruned", "find_headline", "prune_page", "visible_text"]
 
 INLINE_TAGS = frozenset(
     {"a", "strong", "b", "em", "i", "u", "span", "font", "small", "mark", "sup", "sub", "label"}
@@ -43,6 +46,10 @@ QUIET_TAGS = frozenset(
 )
 REPORT_MIN_WORDS = 8  # a cut before the headline is reported if it reads like text
 MIN_LIST_LINK_SHARE = 0.6
+# A list (ul, ol) whose text is at most this much links is the article's own:
+# the points of a report, not titles of other articles.
+BODY_LIST_TAGS = frozenset({"ul", "ol"})
+MAX_BODY_LIST_LINK_SHARE = 0.2
 _LONG_PARAGRAPH = "p[string-length(normalize-space(.)) > 150]"
 # A teaser card's excerpt: a paragraph beside a link (the card's headline), not in a body.
 _NOT_A_CARD = "[not(../*[not(self::p)][descendant-or-self::a])]"
@@ -59,6 +66,16 @@ _LEAD_IN_BODY = XPath("(//body//" + _LEAD + ")[1]")
 _VISIBLE_TEXT = XPath(".//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
 _NOT_WORD = re.compile(r"[\W_]+")
 _COLON = re.compile(r"^[^:：]{2,30}[:：]")
+
+
+@dataclass
+class Pruned:
+    """What ``prune_page`` did: the removals (``{"line", "rule"}``) and the labels
+    ("Rekomendasi", "Terkini") that head a list of plain items in the article,
+    which the line rules must not take for a trailing list of links."""
+
+    removed: list[dict]
+    body_labels: list[str] = field(default_factory=list)
 
 
 def _key(text: str) -> str:
@@ -166,23 +183,31 @@ def _cut_phrase_box(element: HtmlElement, rule: str, pattern: re.Pattern, dom: D
     return [removal(text, rule)]
 
 
-def _cut_labelled_list(element: HtmlElement, dom: DomRules) -> list[dict]:
+def _cut_labelled_list(element: HtmlElement, dom: DomRules, pruned: Pruned) -> bool:
+    """Cut a label and the list of links after it; note a label over a list of
+    the article's own (plain items) in ``pruned.body_labels``. Whether it cut."""
     label = spaced(element.text_content())
     if not dom.list_labels.match(label):
-        return []
+        return False
     target = _widest(element, label)
     listing = target.getnext()
     if listing is None or listing.tag not in LIST_TAGS:
-        return []
+        return False
     text = spaced(listing.text_content())
-    if len(text) > dom.max_list_chars or _link_share(listing) < MIN_LIST_LINK_SHARE:
-        return []
+    share = _link_share(listing)
+    if (listing.tag in BODY_LIST_TAGS and share <= MAX_BODY_LIST_LINK_SHARE
+            and not dom.plain_list_labels.match(label)):
+        pruned.body_labels.append(label)  # "Rekomendasi" over the report's recommendations
+        return False
+    if len(text) > dom.max_list_chars or share < MIN_LIST_LINK_SHARE:
+        return False
     listing.drop_tree()
     target.drop_tree()
-    return [removal(f"{label} {text}", "trailing-list")]
+    pruned.removed.append(removal(f"{label} {text}", "trailing-list"))
+    return True
 
 
-def _cut_phrase_widgets(tree: HtmlElement, dom: DomRules) -> list[dict]:
+def _cut_phrase_widgets(tree: HtmlElement, dom: DomRules, pruned: Pruned) -> None:
     candidates = []
     # text nodes, not elements: no element object is made for the many that do not match
     for text in _OPENING_TEXTS(tree):
@@ -192,15 +217,13 @@ def _cut_phrase_widgets(tree: HtmlElement, dom: DomRules) -> list[dict]:
         phrase = next(((r, p) for r, p in dom.widget_phrases.items() if p.match(text)), None)
         if label or phrase:
             candidates.append((text.getparent(), label, phrase))
-    removed = []
     for element, label, phrase in candidates:
         if not _attached(element, tree):
             continue  # inside a box already cut
-        cut = _cut_labelled_list(element, dom) if label else []
-        if not cut and phrase is not None:
-            cut = _cut_phrase_box(element, *phrase, dom)
-        removed += cut
-    return removed
+        if label and _cut_labelled_list(element, dom, pruned):
+            continue
+        if phrase is not None:
+            pruned.removed += _cut_phrase_box(element, *phrase, dom)
 
 
 def _lead_text(tree: HtmlElement, headline: HtmlElement | None) -> HtmlElement | None:
@@ -293,12 +316,13 @@ def _wrap_loose_text(tree: HtmlElement, dateline: re.Pattern) -> None:
                     following.text = lead + opening
 
 
-def prune_page(tree: HtmlElement, rules: Rules, headline: HtmlElement | None) -> list[dict]:
-    """Cut boilerplate out of ``tree`` in place; return what was cut, by rule.
+def prune_page(tree: HtmlElement, rules: Rules, headline: HtmlElement | None) -> Pruned:
+    """Cut boilerplate out of ``tree`` in place; return what was cut, by rule, and
+    the list labels that head the article's own lists.
     ``headline`` is the element that shows the title (``find_headline``)."""
     dom = rules.dom
-    removed = _cut_before_headline(headline) if headline is not None else []
-    removed += _cut_phrase_widgets(tree, dom)
-    removed += _cut_widgets(tree, dom, headline)
+    pruned = Pruned(_cut_before_headline(headline) if headline is not None else [])
+    _cut_phrase_widgets(tree, dom, pruned)
+    pruned.removed += _cut_widgets(tree, dom, headline)
     _wrap_loose_text(tree, rules.dateline)
-    return removed
+    return pruned

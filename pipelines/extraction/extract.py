@@ -24,7 +24,7 @@ from trafilatura import bare_extraction
 from trafilatura.utils import decode_file, load_html
 
 from pipelines.extraction.dates import parse_machine_date
-from pipelines.extraction.dom import find_headline, prune_page
+from pipelines.extraction.dom import Pruned, find_headline, prune_page
 from pipelines.extraction.language import detect_language
 from pipelines.extraction.lines import clean_lines
 from pipelines.extraction.metadata import (
@@ -165,12 +165,12 @@ def _rightmost_depth(tree: HtmlElement) -> int:
     return depth
 
 
-def _page_lines(tree, rules: Rules, url: str | None, headline) -> tuple[list[str], list[dict]]:
-    """DOM rules, then trafilatura: the raw lines of the article and the DOM removals."""
-    removed = prune_page(tree, rules, headline)
+def _page_lines(tree, rules: Rules, url: str | None, headline) -> tuple[list[str], Pruned]:
+    """DOM rules, then trafilatura: the raw lines of the article and what the DOM rules did."""
+    pruned = prune_page(tree, rules, headline)
     document = bare_extraction(tree, url=url, **TRAFILATURA_OPTIONS)
     text = document.text if document is not None and document.text else ""
-    return text.splitlines(), removed
+    return text.splitlines(), pruned
 
 
 def _extract(html: str | bytes, url, hints, learned_lines, more_pages, rules) -> Extraction:
@@ -193,20 +193,22 @@ def _extract(html: str | bytes, url, hints, learned_lines, more_pages, rules) ->
     )
     declared = declared_language(tree)
 
-    raw, removed = _page_lines(tree, rules, url, headline)
-    kept, dropped = clean_lines(raw, rules, title=title, learned=learned_lines)
-    removed += dropped
+    raw, pruned = _page_lines(tree, rules, url, headline)
+    kept, dropped = clean_lines(raw, rules, title=title, learned=learned_lines,
+                                body_labels=pruned.body_labels)
+    removed = pruned.removed + dropped
     for page in more_pages:
         page_tree, _ = _load(decode_html(page)[0] if isinstance(page, bytes) else page)
         if page_tree is None:
             notes.append("a further page could not be parsed")
             continue
         page_headline = find_headline(page_tree, rules.dom, title)
-        page_raw, page_removed = _page_lines(page_tree, rules, url, page_headline)
-        page_kept, page_dropped = clean_lines(page_raw, rules, title=title, learned=learned_lines)
+        page_raw, page_pruned = _page_lines(page_tree, rules, url, page_headline)
+        page_kept, page_dropped = clean_lines(page_raw, rules, title=title, learned=learned_lines,
+                                              body_labels=page_pruned.body_labels)
         present = {fold(line) for line in kept}
         kept += [line for line in page_kept if fold(line) not in present]
-        removed += page_removed + page_dropped
+        removed += page_pruned.removed + page_dropped
 
     text = "\n".join(kept)
     words = len(text.split())

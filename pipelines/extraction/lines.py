@@ -1,7 +1,8 @@
 """Line rules: what is dropped from trafilatura's text, line by line.
 
 Each line is tried against, in order: a list label and the title-like lines
-after it (``trailing-list``), the headline repeated (``headline``), a bare date
+after it (``trailing-list``; not a label the DOM found over a list of the
+article's own), the headline repeated (``headline``), a bare date
 stamp (``timestamp``), a line without words (``no-words``), the phrase rules of
 rules.toml (``read-also``, ``teaser``, ``channel-promo``, ``blog-promo``,
 ``share``, ``byline``, ``credit``), ad text (``ad``) and the site's learned
@@ -13,6 +14,7 @@ story ("(sfr/isn)", "(E-2)") are cut (``editor-initials``).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 
 from pipelines.extraction.dates import is_timestamp_line
@@ -64,8 +66,12 @@ def clean_lines(
     *,
     title: str | None = None,
     learned: frozenset[str] = frozenset(),
+    body_labels: Iterable[str] = (),
 ) -> tuple[list[str], list[dict]]:
-    """The lines to keep and the removals (``{"line", "rule"}``), in text order."""
+    """The lines to keep and the removals (``{"line", "rule"}``), in text order.
+    ``body_labels`` are list labels the page shows over a list of the article's
+    own (``dom.Pruned.body_labels``): each occurrence listed opens no trailing list."""
+    own_lists = Counter(fold(label) for label in body_labels)
     title_key = _NOT_WORD.sub("", fold(title or ""))
     texts = [spaced(line) for line in lines]
     texts = [t for t in texts if t]
@@ -77,6 +83,10 @@ def clean_lines(
         index += 1
         folded = text.casefold()  # ``text`` is spaced already: this is fold(text)
         if rules.dateline.match(text) or len(folded) > rules.max_line_chars:
+            kept.append(text)
+            continue
+        if own_lists[folded] > 0:
+            own_lists[folded] -= 1
             kept.append(text)
             continue
         if rules.list_labels.match(folded):

@@ -139,6 +139,7 @@ class DomRules:
     headline: XPath
     widget_phrases: dict[str, re.Pattern]  # rule -> phrases that open a link box
     list_labels: re.Pattern  # a whole label that opens a list of links
+    plain_list_labels: re.Pattern  # ... or of plain items (credits, tags)
     widgets: tuple[Widget, ...]  # known widgets by class or id
     max_widget_chars: int
     max_list_chars: int
@@ -185,6 +186,16 @@ def _widget(spec: dict, where: str, default_max: int) -> Widget:
                   spec.get("after_article", False))
 
 
+def _label_pattern(labels: list[str]) -> re.Pattern:
+    """Matches a line that is one of ``labels`` alone (punctuation around it)."""
+    return re.compile(
+        r"^\W*(?:"
+        + "|".join((_SPACE + "+").join(map(re.escape, label.split())) for label in labels)
+        + r")\W*$",
+        re.IGNORECASE,
+    )
+
+
 def _line_rule(name: str, spec: dict, default_max: int) -> LineRule:
     unknown = set(spec) - _LINE_RULE_KEYS
     if unknown:
@@ -203,13 +214,7 @@ def _line_rule(name: str, spec: dict, default_max: int) -> LineRule:
 def _compile(data: dict) -> Rules:
     dom, lines = data["dom"], data["lines"]
     max_line = lines["max_chars"]
-    labels = lines["trailing-list"]["labels"]
-    label_pattern = re.compile(
-        r"^\W*(?:"
-        + "|".join((_SPACE + "+").join(map(re.escape, label.split())) for label in labels)
-        + r")\W*$",
-        re.IGNORECASE,
-    )
+    label_pattern = _label_pattern(lines["trailing-list"]["labels"])
     widget_phrases = {}
     for rule in ("read-also", "teaser"):
         pattern = phrase_pattern(lines[rule]["starts"])
@@ -219,6 +224,7 @@ def _compile(data: dict) -> Rules:
         headline=XPath(dom["headline_xpath"]),
         widget_phrases=widget_phrases,
         list_labels=label_pattern,
+        plain_list_labels=_label_pattern(lines["trailing-list"].get("plain_list_labels", [])),
         widgets=tuple(
             _widget(w, f"dom.widgets[{i}]", dom["max_list_chars"]) for i, w in enumerate(dom["widgets"])
         ),
