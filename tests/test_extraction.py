@@ -145,6 +145,7 @@ def test_loose_first_paragraph_is_kept():
     "Hak cipta lagu daerah NTT yang dipakai tanpa izin juga dibahas dalam forum itu.",
     "Ditulis oleh Pramoedya Ananta Toer, novel Bumi Manusia dibacakan sebagai penutup acara.",
     "Demikian informasi yang disampaikan Pigai dalam konferensi pers di Kupang, Senin.",
+    "Follow-up talks with Cambodia will be streamed live on the ministry's YouTube channel.",
 ])
 def test_content_that_looks_like_boilerplate_is_kept(line):
     result = extract_page(article_page(f"<p>{line}</p>"))

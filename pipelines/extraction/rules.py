@@ -77,7 +77,7 @@ def phrase_pattern(phrases: list[str], *, anchored: bool = True) -> re.Pattern |
         if label:
             body += _SEPARATOR
         elif body and (body[-1].isalnum() or body[-1] == "_"):
-            body += r"(?!\w)"
+            body += r"(?![\w-])"  # a whole word: "follow", not "follow-up"
         parts.append(body)
     if not parts:
         return None
