@@ -84,6 +84,25 @@ BOILERPLATE = [
     ("embed marker", "<p>[Gambas:Video 20detik]</p>", "Gambas", {"teaser"}),
     ("ad text", "<div>ADVERTISEMENT</div><p>SCROLL TO CONTINUE WITH CONTENT</p>", "SCROLL", {"ad"}),
     ("ad one line", f"<p>ADVERTISEMENT{NBSP}SCROLL TO CONTINUE WITH CONTENT</p>", "ADVERTISEMENT", {"ad"}),
+    # English and Malay outlets
+    ("also read", '<p>Also read: <a href="/x">Ministry opens complaint desk</a></p>', "complaint desk",
+     {"read-also"}),
+    ("related news plain", "<p>RELATED NEWS: Ministry opens complaint desk in Papua</p>", "complaint desk",
+     {"read-also"}),
+    ("malay baca", '<p>BACA: <a href="/x">Kerajaan bantu mangsa sindiket</a></p>', "mangsa sindiket",
+     {"read-also"}),
+    ("malay artikel berkaitan", "<p>Artikel Berkaitan : Kerajaan bantu mangsa sindiket penipuan</p>",
+     "mangsa sindiket", {"read-also"}),
+    ("newsletter sign up", ("<p>Sign up for our newsletter to get the day's top stories delivered to "
+     "your inbox.</p>"), "top stories", {"channel-promo"}),
+    ("malay telegram", "<p>Sertai saluran Telegram kami untuk berita terkini.</p>", "Telegram",
+     {"channel-promo"}),
+    ("translator", "<p>Translator: Rina Wulandari, Andi Saputra<br>Editor: Budi Santoso</p>", "Andi Saputra",
+     {"byline"}),
+    ("related stories list", ('<h3>Related Stories</h3><ul><li><a href="/1">Ministry opens desk</a></li>'
+     '<li><a href="/2">Minister visits Papua</a></li></ul>'), "Minister visits", {"trailing-list"}),
+    ("more stories text", "<p>More Stories</p><p>Minister visits Papua</p><p>Ministry opens desk in Jayapura</p>",
+     "Minister visits", {"trailing-list"}),
 ]
 
 
@@ -145,7 +164,11 @@ def test_loose_first_paragraph_is_kept():
     "Hak cipta lagu daerah NTT yang dipakai tanpa izin juga dibahas dalam forum itu.",
     "Ditulis oleh Pramoedya Ananta Toer, novel Bumi Manusia dibacakan sebagai penutup acara.",
     "Demikian informasi yang disampaikan Pigai dalam konferensi pers di Kupang, Senin.",
+    "The ministry's weekly newsletter listed 312 complaints from migrant workers in Malaysia.",
+    "Related news outlets in Phnom Penh reported the same figure on Monday.",
     "Follow-up talks with Cambodia will be streamed live on the ministry's YouTube channel.",
+    "Joining the meeting by video, Pigai told Telegram users to report scam recruiters.",
+    "Baca laporan lengkapnya, kata Pigai, sebelum menilai kerja tim pemantau di Kamboja.",
 ])
 def test_content_that_looks_like_boilerplate_is_kept(line):
     result = extract_page(article_page(f"<p>{line}</p>"))
