@@ -359,3 +359,14 @@ def test_a_list_of_the_articles_own_under_a_list_label_is_kept(label, tag):
     result = extract_page(article_page(f"{label}<{tag}>{links}</{tag}>"))  # other articles
     assert not any(point in result.text for point in points)
     assert kept_paragraphs(result.text) == len(PARAGRAPHS)
+
+
+def test_a_table_of_figures_in_the_article_is_kept():
+    rows = [("Tahun", "Aduan", "Selesai"), ("2023", "845", "610"), ("2024", "1.020", "790"),
+            ("2025", "1.200", "880")]
+    table = "<table>" + "".join(
+        "<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows) + "</table>"
+    result = extract_page(article_page(table))
+    assert all(cell in result.text for row in rows for cell in row)
+    assert kept_paragraphs(result.text) == len(PARAGRAPHS)
+    assert "no-words" not in {r["rule"] for r in result.removed if any(c.isdigit() for c in r["line"])}

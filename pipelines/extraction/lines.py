@@ -2,13 +2,14 @@
 
 Each line is tried against, in order: a list label and the title-like lines
 after it (``trailing-list``; not a label the DOM found over a list of the
-article's own), the headline repeated (``headline``), a bare date
-stamp (``timestamp``), a line without words (``no-words``), the phrase rules of
-rules.toml (``read-also``, ``teaser``, ``channel-promo``, ``blog-promo``,
-``share``, ``byline``, ``credit``), ad text (``ad``) and the site's learned
-template lines (``learned``). Lines that open with a dateline and lines longer
-than a paragraph limit are never dropped. Last, editor codes at the end of the
-story ("(sfr/isn)", "(E-2)") are cut (``editor-initials``).
+article's own), the headline repeated (``headline``), a bare date stamp
+(``timestamp``), a line without words (``no-words``; a table row of figures is
+content), the phrase rules of rules.toml (``read-also``, ``teaser``,
+``channel-promo``, ``blog-promo``, ``share``, ``byline``, ``credit``), ad text
+(``ad``) and the site's learned template lines (``learned``). Lines that open
+with a dateline and lines longer than a paragraph limit are never dropped.
+Last, editor codes at the end of the story ("(sfr/isn)", "(E-2)") are cut
+(``editor-initials``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ __all__ = ["clean_lines"]
 _LETTER = re.compile(r"[^\W\d_]")
 _SENTENCE_END = re.compile(r"[.:;][\"”’')\]]?$|[\"”]$")
 _NOT_WORD = re.compile(r"[\W_]+")
+# A table row of figures as trafilatura writes it ("| 2024 | 1.020 | 790 |"): content.
+_FIGURES_ROW = re.compile(r"^\|.*\d.*\|$")
 
 
 def _list_item(line: str, rules: Rules) -> bool:
@@ -44,7 +47,7 @@ def _is_headline(folded: str, title_key: str) -> bool:
 
 
 def _rule_for(text: str, folded: str, rules: Rules, title_key: str, learned: frozenset[str]) -> str | None:
-    if not _LETTER.search(folded):
+    if not _LETTER.search(folded) and not _FIGURES_ROW.match(folded):
         return "no-words"
     if _is_headline(folded, title_key):
         return "headline"
