@@ -370,3 +370,28 @@ def test_a_table_of_figures_in_the_article_is_kept():
     assert all(cell in result.text for row in rows for cell in row)
     assert kept_paragraphs(result.text) == len(PARAGRAPHS)
     assert "no-words" not in {r["rule"] for r in result.removed if any(c.isdigit() for c in r["line"])}
+
+
+GALLERY_CAPTIONS = (
+    "Peserta aksi membentangkan payung hitam di depan Istana Merdeka, Jakarta, Kamis sore.",
+    "Seorang ibu korban tragedi 1998 berorasi menuntut penuntasan kasus pelanggaran HAM berat.",
+    "Massa aksi menyoroti rencana Kementerian HAM membentuk tim penyelesaian non-yudisial.",
+    "Aksi itu telah digelar setiap Kamis sejak 2007 oleh keluarga korban pelanggaran HAM.",
+)
+
+
+def _figures(captions: tuple[str, ...]) -> str:
+    return "".join(f'<figure><img src="/{i}.jpg"><figcaption>{caption}</figcaption></figure>'
+                   for i, caption in enumerate(captions))
+
+
+def test_a_photo_gallery_has_its_captions_as_text():
+    result = extract_page(article_page(_figures(GALLERY_CAPTIONS), paragraphs=("Aksi Kamisan digelar lagi.",)))
+    assert all(caption in result.text for caption in GALLERY_CAPTIONS)
+    assert result.note is None
+
+
+def test_captions_beside_an_articles_paragraphs_stay_out():
+    result = extract_page(article_page(_figures(GALLERY_CAPTIONS[:2])))
+    assert not any(caption in result.text for caption in GALLERY_CAPTIONS)
+    assert kept_paragraphs(result.text) == len(PARAGRAPHS)

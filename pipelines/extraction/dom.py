@@ -20,6 +20,8 @@ In this order, each named by the rule it reports:
   ``<p>`` children (old detik and kapanlagi templates) gets it wrapped in a ``<p>``
   so trafilatura keeps it; a bare dateline there ("<b>Jakarta</b> -") joins the
   paragraph after it. Nothing is removed by this step.
+- gallery captions: a page whose figure captions outweigh its paragraphs (a photo
+  gallery) gets its captions as paragraphs. Nothing is removed by this step.
 """
 
 from __future__ import annotations
@@ -64,6 +66,9 @@ _LEAD = ("text()[string-length(normalize-space()) >= 40]"
 _LEAD_AFTER = XPath("following::" + _LEAD)
 _LEAD_IN_BODY = XPath("(//body//" + _LEAD + ")[1]")
 _VISIBLE_TEXT = XPath(".//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
+_CAPTIONS = XPath("//body//figcaption")
+_PARAGRAPHS_OUTSIDE_FIGURES = XPath("//body//p[not(ancestor::figure)]")
+MIN_GALLERY_CAPTIONS = 2
 _NOT_WORD = re.compile(r"[\W_]+")
 _COLON = re.compile(r"^[^:：]{2,30}[:：]")
 
@@ -261,6 +266,23 @@ def _cut_widgets(tree: HtmlElement, dom: DomRules, headline: HtmlElement | None)
     return removed
 
 
+def _captions_as_text(tree: HtmlElement) -> None:
+    """A photo gallery tells its story in captions: when the figure captions hold
+    more words than the paragraphs outside figures, they become paragraphs (which
+    trafilatura keeps; it drops figures)."""
+    captions = _CAPTIONS(tree)
+    if len(captions) < MIN_GALLERY_CAPTIONS:
+        return
+    caption_words = sum(len(visible_text(caption).split()) for caption in captions)
+    if caption_words <= sum(len(visible_text(p).split()) for p in _PARAGRAPHS_OUTSIDE_FIGURES(tree)):
+        return
+    for caption in captions:
+        figure = caption.getparent()
+        caption.tag = "p"
+        if figure is not None and figure.tag == "figure":
+            figure.tag = "div"
+
+
 def _run_text(text: str | None, run: list[HtmlElement]) -> str:
     return spaced((text or "") + "".join(e.text_content() + (e.tail or "") for e in run))
 
@@ -325,4 +347,5 @@ def prune_page(tree: HtmlElement, rules: Rules, headline: HtmlElement | None) ->
     _cut_phrase_widgets(tree, dom, pruned)
     pruned.removed += _cut_widgets(tree, dom, headline)
     _wrap_loose_text(tree, rules.dateline)
+    _captions_as_text(tree)
     return pruned
