@@ -119,10 +119,27 @@ def test_language_by_stopwords_and_declaration():
     indonesian = "Menteri HAM mengatakan bahwa pemerintah akan melindungi para pekerja yang ada di luar negeri."
     english = "The minister said that the government will protect the workers who are abroad and their families."
     assert detect_language(indonesian, "en") == "id"  # a template default loses to the text
-    assert detect_language(indonesian, "ms-MY") == "ms"  # a related language is kept
+    shared = "Menteri itu berkata pekerja yang ada di luar negeri akan dilindungi oleh negara."
+    assert detect_language(shared, "ms-MY") == "ms"  # words both languages use: the declaration
+    assert detect_language(shared, "en") == "id"
+    assert detect_language(indonesian, "ms-MY") == "id"  # bahwa, pemerintah: Indonesian
     assert detect_language(english, "id") == "en"
     assert detect_language("12345 67890", "id-ID") == "id"
     assert detect_language("", None) is None
+
+
+def test_malay_is_told_from_indonesian_by_the_words_each_spells_its_own_way():
+    malay = ("Kerajaan kedua-dua negara bersetuju menubuhkan jawatankuasa bersama kerana tidak mahu "
+             "pekerja migran menjadi mangsa eksploitasi majikan di sempadan.")
+    indonesian = ("Pemerintah kedua negara setuju membentuk panitia bersama karena tidak mau pekerja "
+                  "migran menjadi korban eksploitasi majikan di perbatasan.")
+    assert detect_language(malay, "en") == "ms"  # an English template default, Malay text
+    assert detect_language(malay, "id") == "ms"
+    assert detect_language(indonesian, "ms") == "id"
+    statement = ("Menurut kenyataan pejabat menteri, mesyuarat itu diadakan selepas polis menahan "
+                 "seramai 40 pekerja yang tidak mempunyai dokumen sah di negeri itu.")
+    page = article_page(paragraphs=(malay, statement))
+    assert extract_page(page.replace('lang="id"', 'lang="en"')).language == "ms"
 
 
 def test_declared_language_from_the_page():
