@@ -104,6 +104,21 @@ def test_explain_merge_and_split_on_a_stored_database(story_db):
         "cluster"] != story
 
 
+def test_corrections_use_the_database_named_before_the_subcommand(tmp_path, story_db,
+                                                                    monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no warta.toml here: without --db there is nothing to open
+    config = tmp_path / "other.toml"
+    config.write_text(f'database = "{story_db}"\n[watch]\nterms = ["HAM"]\n', encoding="utf-8")
+    for article, options in (("m1-nusa", ["--db", story_db]), ("k2-detak", ["--config", config])):
+        before = json.loads(run("explain", article, "--db", story_db, "--json").stdout)
+        result = run("cluster", *options, "split", article)
+        assert result.exit_code == 0, result.output
+        after = json.loads(run("explain", article, "--db", story_db, "--json").stdout)
+        assert after["cluster"] != before["cluster"]
+    wrong = run("cluster", "--input", "docs.jsonl", "split", "m1-nusa")
+    assert wrong.exit_code == 2 and "--input is not used by `cluster split`" in wrong.output
+
+
 def test_corrections_wait_for_a_running_crawl(story_db):
     before = json.loads(run("explain", "m1-nusa", "--db", story_db, "--json").stdout)["cluster"]
     with file_lock(story_db):  # what a running crawl holds

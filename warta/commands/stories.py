@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from pipelines.clustering.batch import BadLine, check_id, output_record, run_batch
 from pipelines.clustering.metrics import evaluate as evaluate_scores
@@ -105,6 +106,8 @@ def cluster(ctx, input_path, output_path, config_path, db_path):
     subcommands `merge` and `split` correct the stories stored in the database.
     """
     if ctx.invoked_subcommand is not None:
+        if input_path is not None:
+            raise click.UsageError(f"--input is not used by `cluster {ctx.invoked_subcommand}`")
         return
     if input_path is None:
         raise click.UsageError("give --input FILE, or a subcommand (merge, split)")
@@ -124,17 +127,28 @@ def cluster(ctx, input_path, output_path, config_path, db_path):
                f"{sum(p.skipped for p in problems)} bad lines", err=True)
 
 
+def _with_group_options(ctx: click.Context, config_path: str,
+                        db_path: str | None) -> tuple[str, str | None]:
+    """--config and --db of a `cluster` subcommand, taken from the group when given
+    there (`warta cluster --db x.db merge 1 2`) and not after the subcommand."""
+    group = ctx.parent
+    if ctx.get_parameter_source("config_path") is ParameterSource.DEFAULT:
+        config_path = group.params["config_path"]
+    return config_path, db_path if db_path is not None else group.params["db_path"]
+
+
 @cluster.command()
 @click.argument("keep", type=COUNT)
 @click.argument("drop", type=COUNT)
 @click.option("--note", help="Why the stories are one (kept with the correction).")
 @wait_option
 @config_options
-def merge(keep, drop, note, wait, config_path, db_path):
+@click.pass_context
+def merge(ctx, keep, drop, note, wait, config_path, db_path):
     """Merge story DROP into story KEEP; later runs keep them together."""
     from storage.clusters import merge_clusters
 
-    with _stored(config_path, db_path, lock_wait=wait) as db:
+    with _stored(*_with_group_options(ctx, config_path, db_path), lock_wait=wait) as db:
         kept = merge_clusters(db, keep, drop, note)
     click.echo(f"story {drop} merged into story {kept}")
 
@@ -144,12 +158,13 @@ def merge(keep, drop, note, wait, config_path, db_path):
 @click.option("--note", help="Why the article is another story (kept with the correction).")
 @wait_option
 @config_options
-def split(article, note, wait, config_path, db_path):
+@click.pass_context
+def split(ctx, article, note, wait, config_path, db_path):
     """Move ARTICLE (an id or URL) out of its story into a story of its own; later
     runs never merge the two again."""
     from storage.clusters import find_article_id, split_article
 
-    with _stored(config_path, db_path, lock_wait=wait) as db:
+    with _stored(*_with_group_options(ctx, config_path, db_path), lock_wait=wait) as db:
         new = split_article(db, find_article_id(db, article), note)
     click.echo(f"article {article} is now story {new}")
 
