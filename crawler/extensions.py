@@ -14,7 +14,7 @@ from scrapy.utils.asyncio import create_looping_call
 from crawler.signals import url_failed
 from storage.articles import mark_seen, sync_sources
 from storage.database import open_database
-from storage.health import close_dead_runs
+from storage.health import close_orphaned_runs
 from storage.locks import file_lock
 from storage.runs import COUNT_FIELDS, finish_run, record_error, run_duplicates, start_run
 
@@ -108,7 +108,7 @@ class RunLedger:
 
     def opened(self, spider):
         self.db = open_database(self.crawler.settings["STORAGE_DB_PATH"])
-        for run_id in close_dead_runs(self.db):
+        for run_id in close_orphaned_runs(self.db):  # this crawl holds the crawl lock
             logger.warning(
                 "run %d was left running by a process that is gone: marked interrupted", run_id
             )

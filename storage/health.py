@@ -1,25 +1,26 @@
 """Ledger upkeep and the figures ``warta status`` judges health by.
 
 A crawl killed outright (SIGKILL, power loss) cannot close its ``crawl_runs``
-row; it stays ``running``. ``close_dead_runs`` marks such rows ``interrupted``
-once their process is gone, and ``close_runs_of`` lets the process that
-stopped a crawl record how it ended.
+row; it stays ``running``. The next crawl, holding the crawl lock, marks such
+rows ``interrupted`` (``close_orphaned_runs``), and ``close_runs_of`` lets the
+process that stopped a crawl record how it ended.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from storage.database import database_path, transaction, utc_now
+from storage.locks import holder_of
 from storage.runs import COUNT_FIELDS
 
 __all__ = [
-    "close_dead_runs",
+        "close_orphaned_runs",
     "close_runs_of",
+    "crawl_alive",
     "database_size",
     "last_good_run",
     "newest_finished_run",
@@ -27,6 +28,13 @@ __all__ = [
     "run_of_process",
     "run_summary",
 ]
+
+
+def crawl_alive(database: str | Path, pid: int | None) -> bool:
+    """Whether the crawl that started a run in process ``pid`` still runs: that process
+    holds the database's crawl lock (a pid alone may since name another process)."""
+    holder = holder_of(database)
+    return holder is not None and holder.startswith(f"pid {pid}:") and pid_alive(pid)
 
 
 def pid_alive(pid: int | None) -> bool:
@@ -47,19 +55,21 @@ def pid_alive(pid: int | None) -> bool:
     return stat.rpartition(")")[2].split()[:1] not in (["Z"], ["X"])
 
 
-def close_dead_runs(db: Database, alive: Callable[[int | None], bool] = pid_alive) -> list[int]:
-    """Mark ``running`` runs whose process is gone as ``interrupted``; return their ids."""
-    dead = [row["id"] for row in db.query("SELECT id, pid FROM crawl_runs WHERE outcome = 'running'")
-            if not alive(row["pid"])]
-    if dead:
+def close_orphaned_runs(db: Database) -> list[int]:
+    """Mark every ``running`` run ``interrupted``; return their ids. Only a crawl that
+    holds the database's crawl lock may call this: no other crawl of the database runs
+    then, so a run still marked running was killed, whatever process its pid names now
+    (a restarted container hands out the same pids again)."""
+    orphans = [row["id"] for row in db.query("SELECT id FROM crawl_runs WHERE outcome = 'running'")]
+    if orphans:
         with transaction(db):
-            for run_id in dead:
+            for run_id in orphans:
                 db.execute(
                     "UPDATE crawl_runs SET outcome = 'interrupted', finished_at = ? "
                     "WHERE id = ? AND outcome = 'running'",
                     (utc_now(), run_id),
                 )
-    return dead
+    return orphans
 
 
 def close_runs_of(

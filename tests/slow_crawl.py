@@ -3,7 +3,7 @@
 Run as ``python slow_crawl.py crawl --config C --db D [--source S]... --time-limit M``,
 like ``warta crawl``, it does what the scheduler relies on a crawl for, with the
 real storage code: it takes the database lock (exit 75 with the message when
-another crawl holds it), closes runs left ``running`` by dead processes, opens a
+another crawl holds it), closes runs left ``running`` by killed crawls, opens a
 ledger row with its pid, works for ``SLOW_CRAWL_SECONDS``, and closes the row
 ``ok``. On SIGINT it finishes the article in hand and closes the row
 ``interrupted``. ``SLOW_CRAWL_IGNORE_SIGINT=1`` makes it ignore SIGINT (a stuck
@@ -19,7 +19,7 @@ import sys
 import time
 
 from storage.database import open_database
-from storage.health import close_dead_runs
+from storage.health import close_orphaned_runs
 from storage.locks import LockHeld, file_lock
 from storage.runs import finish_run, start_run
 
@@ -50,7 +50,7 @@ def main() -> int:
 def crawl(args, seconds: float) -> int:
     started = time.time()
     db = open_database(args.db)
-    close_dead_runs(db)
+    close_orphaned_runs(db)
     sources = args.source or ["all"]
     run_id = start_run(db, " ".join(["slow_crawl", *sys.argv[1:]]), sources, os.getpid())
     print(f"run {run_id} started", flush=True)

@@ -248,19 +248,18 @@ def test_a_crawl_killed_mid_run_is_closed_as_interrupted(setup, monkeypatch):
     assert "SIGKILL" in job_runs(jobstore)[0]["detail"]
 
 
-def test_a_run_left_running_by_a_dead_process_is_closed_by_the_next_crawl(setup, monkeypatch):
+def test_a_run_left_running_by_a_killed_crawl_is_closed_by_the_next_crawl(setup, monkeypatch):
     config, jobstore = setup
     monkeypatch.setenv("SLOW_CRAWL_SECONDS", "0.1")
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True)
     db = open_database(config.database)
     stale = start_run(db, "warta crawl", ["nusa"], int(gone.stdout))
-    alive = start_run(db, "warta crawl", ["nusa"], os.getpid())
+    reused = start_run(db, "warta crawl", ["nusa"], os.getpid())  # its pid given out again
     db.close()
     assert crawl(config, jobstore) == "ok"
     outcomes = {r["id"]: r["outcome"] for r in crawl_runs(config.database)}
-    assert outcomes[stale] == "interrupted"
-    assert outcomes[alive] == "running"
+    assert outcomes[stale] == outcomes[reused] == "interrupted"
 
 
 # --- the digest and maintenance jobs ----------------------------------------------------

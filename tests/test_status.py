@@ -56,14 +56,15 @@ def healthy(tmp_path):
     db = open_database(config.database)
     for _ in range(3):
         last = crawl(db, {"nusa": 2, "kabar": 1})
-    start_run(db, "warta crawl", ["nusa"], os.getpid())  # in progress, alive
+    start_run(db, "warta crawl", ["nusa"], os.getpid())  # in progress: this process
     db.close()
     stored = scheduler.build_scheduler(config, jobstore, scheduler_class=BackgroundScheduler)
     stored.start(paused=True)
     stored.shutdown()
     job_run = start_job_run(jobstore, "hourly")
     finish_job_run(jobstore, job_run, "ok", "crawl run", crawl_run_id=last)
-    return config, jobstore
+    with file_lock(config.database):  # ... holding the database, as a crawl does
+        yield config, jobstore
 
 
 def status(config, *options):
@@ -126,6 +127,12 @@ def spoil_dead_run(config, jobstore):
     db.close()
 
 
+def spoil_reused_pid(config, jobstore):
+    db = open_database(config.database)  # a killed crawl's pid, now another live process's
+    start_run(db, "warta crawl", ["kabar"], os.getppid())
+    db.close()
+
+
 def spoil_overdue(config, jobstore):
     stored = scheduler.build_scheduler(config, jobstore, scheduler_class=BackgroundScheduler)
     stored.start(paused=True)
@@ -163,6 +170,7 @@ def spoil_no_database(config, jobstore):
     (spoil_source_capped,
      "source nusa: its page cap left URLs for later in each of its last 3 runs (12 in the last)"),
     (spoil_dead_run, "is marked running but its process"),
+    (spoil_reused_pid, f"but its process {os.getppid()} no longer holds the database"),
     (spoil_source_never_crawled, "source baru: in none of the recorded crawls"),
     (spoil_overdue, "job digest: was due at"),
     (spoil_no_database, "does not exist: no crawl has run yet"),

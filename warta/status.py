@@ -17,10 +17,10 @@ from scheduler import plan_jobs
 from storage.database import open_database
 from storage.digests import newest_deliveries
 from storage.health import (
+    crawl_alive,
     database_size,
     last_good_run,
     newest_finished_run,
-    pid_alive,
     run_summary,
 )
 from storage.locks import holder_of
@@ -66,7 +66,7 @@ def check_status(config: Config, jobstore: str | Path, thresholds: Thresholds,
         if db is None:
             problems.append(f"database {path} does not exist: no crawl has run yet")
             return report
-        report["running"] = _running(db, problems)
+        report["running"] = _running(db, path, problems)
         report["sources"] = _sources(config, db, thresholds, now, problems)
         _freshness(db, thresholds, now, problems,
                    {(j["last_run"] or {}).get("crawl_run_id") for j in report["jobs"]})
@@ -107,15 +107,16 @@ def _jobs(config: Config, jobstore: str | Path, db, now: datetime, problems: lis
     return jobs
 
 
-def _running(db, problems: list[str]) -> list[dict]:
+def _running(db, database: Path, problems: list[str]) -> list[dict]:
     rows = []
     for run in running_runs(db):
-        alive = pid_alive(run["pid"])
+        alive = crawl_alive(database, run["pid"])
         rows.append({"id": run["id"], "started_at": run["started_at"], "pid": run["pid"],
                      "alive": alive})
         if not alive:
             problems.append(f"crawl run {run['id']} is marked running but its process "
-                            f"{run['pid']} is gone (killed?); the next crawl marks it interrupted")
+                            f"{run['pid']} no longer holds the database (killed?); the next "
+                            "crawl marks it interrupted")
     return rows
 
 
