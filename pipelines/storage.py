@@ -9,12 +9,15 @@ unflushed batch, which the next run fetches again for the same reason.
 
 Counters per source: ``new``, ``updated``, ``irrelevant``, ``failed``, and
 ``written_again`` for an article already written this run under another URL (it
-counts once in the run ledger).
+counts once in the run ledger). The first four are also added to the run's row in
+``crawl_run_sources`` with each batch, so a crawl killed outright leaves the counts
+of what it stored.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import fields
 
 from scrapy.utils.asyncio import create_looping_call
@@ -23,6 +26,7 @@ from crawler.signals import url_failed
 from storage.articles import find_article, save_article
 from storage.clusters import TermTally, apply_decision
 from storage.database import StorageError, open_database, transaction
+from storage.runs import COUNT_FIELDS, add_run_counts
 
 __all__ = ["StoragePipeline"]
 
@@ -82,11 +86,17 @@ class StoragePipeline:
                 tally = TermTally()
                 outcomes = [self._write(item, tally) for item in batch]
                 tally.write(self.db)
+                self._count_in_ledger(batch, outcomes)
         except StorageError as exc:  # the transaction itself failed (an I/O error, a full disk)
             logger.warning(
                 "a batch of %d articles failed (%s); writing them one at a time", len(batch), exc
             )
             outcomes = [self._write(item) for item in batch]
+            try:
+                with transaction(self.db):
+                    self._count_in_ledger(batch, outcomes)
+            except StorageError as again:
+                logger.warning("the run ledger's counts of this batch are not written: %s", again)
         for item, (outcome, error) in zip(batch, outcomes):
             self.crawler.stats.inc_value(f"source/{item.source}/{outcome}")
             if error is not None:
@@ -99,6 +109,16 @@ class StoragePipeline:
                     reason=error,
                     status=None,
                 )
+
+    def _count_in_ledger(self, batch: list, outcomes: list[tuple[str, str | None]]) -> None:
+        run_id = self.crawler.stats.get_value("warta/run_id")
+        if run_id is None:
+            return
+        counts: dict[str, Counter] = {}
+        for item, (outcome, _) in zip(batch, outcomes):
+            if outcome in COUNT_FIELDS:
+                counts.setdefault(item.source, Counter())[outcome] += 1
+        add_run_counts(self.db, run_id, counts)
 
     def _write(self, item, tally: TermTally | None = None) -> tuple[str, str | None]:
         """Write one article in its own savepoint (or transaction); return the counter it

@@ -17,6 +17,7 @@ from storage.database import transaction, utc_now
 __all__ = [
     "COUNT_FIELDS",
     "RUN_OUTCOMES",
+    "add_run_counts",
     "finish_run",
     "last_run_by_outcome",
     "last_runs",
@@ -90,6 +91,27 @@ def finish_run(
                 "VALUES (?, ?, ?, ?)",
                 (run_id, source, rule, int(removed)),
             )
+
+
+def add_run_counts(db: Database, run_id: int,
+                   per_source_counts: Mapping[str, Mapping[str, int]]) -> None:
+    """Add to the counts of a run still going, inside the caller's transaction (rows are
+    made as needed): the articles a crawl stores are counted as they are committed, so a
+    crawl killed outright leaves the counts of what it stored. ``finish_run`` then
+    replaces them with the crawl's own."""
+    for source, counts in per_source_counts.items():
+        names = [name for name, value in counts.items() if value]
+        unknown = set(names) - set(COUNT_FIELDS)
+        if unknown:
+            raise ValueError(f"add_run_counts: unknown count {min(unknown)!r} for {source!r}")
+        if not names:
+            continue
+        db.execute(
+            f"INSERT INTO crawl_run_sources(run_id, source, {', '.join(names)}) "
+            f"VALUES (?, ?, {', '.join('?' * len(names))}) ON CONFLICT(run_id, source) DO UPDATE "
+            f"SET {', '.join(f'{n} = {n} + excluded.{n}' for n in names)}",
+            (run_id, source, *(int(counts[name]) for name in names)),
+        )
 
 
 def record_error(

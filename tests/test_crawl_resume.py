@@ -39,6 +39,14 @@ def stored(db_path) -> list[str]:
         return [row[0] for row in conn.execute("SELECT url FROM articles")]
 
 
+def stored_so_far(db_path) -> int:
+    """Articles stored by a crawl that may still be creating the database."""
+    try:
+        return len(stored(db_path))
+    except sqlite3.OperationalError:  # no file or no tables yet
+        return 0
+
+
 def expected(newsroom) -> set[str]:
     return {canonical_url(g["url"]) for g in newsroom.gold_records() if not g.get("slow")}
 
@@ -62,6 +70,27 @@ def test_killed_at_several_points_then_resumed(newsroom, tmp_path):
     assert outcomes[-1] in ("ok", "partial")
     assert "running" not in outcomes[:-1]  # killed runs are marked when the next crawl starts
     assert orphans == 0  # no article was stored without its story
+
+
+def test_a_killed_crawl_leaves_the_counts_of_what_it_stored(newsroom, tmp_path):
+    config = newsroom.write_config(tmp_path / "warta.toml", tmp_path / "warta.db", timeout=1.0)
+    process = start_crawl(config)
+    deadline = time.monotonic() + 60
+    while not stored_so_far(tmp_path / "warta.db"):
+        assert time.monotonic() < deadline and process.poll() is None, "nothing was stored"
+        time.sleep(0.005)
+    process.send_signal(signal.SIGKILL)
+    process.communicate(timeout=60)
+    first = len(stored(tmp_path / "warta.db"))
+    start_crawl(config).communicate(timeout=120)
+    with sqlite3.connect(tmp_path / "warta.db") as conn:
+        runs = conn.execute("SELECT r.id, r.outcome, sum(s.new + s.irrelevant), sum(s.updated) "
+                            "FROM crawl_runs r LEFT JOIN crawl_run_sources s ON s.run_id = r.id "
+                            "GROUP BY r.id ORDER BY r.id").fetchall()
+    total = len(stored(tmp_path / "warta.db"))
+    assert [(outcome, updated) for _, outcome, _, updated in runs] == [
+        ("interrupted", 0), (runs[1][1], 0)]
+    assert runs[0][2] == first and runs[0][2] + runs[1][2] == total
 
 
 @pytest.mark.parametrize("requests", [10, 40])
