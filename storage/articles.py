@@ -110,6 +110,7 @@ def save_article(db: Database, record: dict, run_id: int | None) -> int:
         db.execute(
             "INSERT INTO sources(name, display_name, first_seen, last_seen) VALUES (?, ?, ?, ?) "
             "ON CONFLICT(name) DO UPDATE SET last_seen = excluded.last_seen, "
+            "first_seen = coalesce(sources.first_seen, excluded.first_seen), "
             "display_name = coalesce(sources.display_name, excluded.display_name)",
             (values["source"], values["site_name"], now, now),
         )

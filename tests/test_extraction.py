@@ -217,6 +217,15 @@ def test_metadata_and_removed_lines_are_reported():
     assert {"line": "Baca juga: Pigai ke Jenewa", "rule": "read-also"} in result.removed
 
 
+def test_the_outlet_is_read_beside_the_headline_when_no_meta_names_it():
+    page = article_page().replace('<meta property="og:site_name" content="Warta Contoh">', "")
+    page = page.replace("<head>", f'<head><meta property="og:title" content="{TITLE}">')
+    result = extract_page(page)
+    assert result.site_name == "Warta Contoh" and result.title == TITLE
+    lone = page.replace(f"{TITLE} - Warta Contoh</title>", f"{TITLE}</title>")
+    assert extract_page(lone).site_name is None  # the headline is never the outlet
+
+
 def test_learned_template_lines_are_removed():
     from pipelines.extraction.templates import line_key
 

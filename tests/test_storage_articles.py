@@ -5,7 +5,14 @@ import json
 import pytest
 from storage_data import article
 
-from storage.articles import find_article, mark_seen, save_article, skip_urls, text_hash
+from storage.articles import (
+    find_article,
+    mark_seen,
+    save_article,
+    skip_urls,
+    sync_sources,
+    text_hash,
+)
 from storage.database import StorageError, open_database, transaction
 from storage.runs import record_error
 from storage.search import search_articles
@@ -37,6 +44,16 @@ def test_save_stores_every_field_and_the_urls_that_led_there(db):
     seen = {r["url"]: r["status"] for r in db["seen_urls"].rows}
     assert seen == dict.fromkeys([record["url"], *record["requested_urls"]], "stored")
     assert db["sources"].get("antaranews")["display_name"] == "ANTARA News"
+
+
+def test_a_source_known_before_its_first_article_gets_its_first_and_last_seen(db):
+    sync_sources(db, [("antaranews", False)])  # what a crawl does when it starts
+    save_article(db, article("https://antaranews.com/berita/1"), None)
+    first = db["sources"].get("antaranews")
+    save_article(db, article("https://antaranews.com/berita/2"), None)
+    later = db["sources"].get("antaranews")
+    assert first["first_seen"] and first["first_seen"] == later["first_seen"]
+    assert later["last_seen"] >= first["last_seen"]
 
 
 def test_saving_again_updates_in_place_and_keeps_the_id(db):

@@ -27,7 +27,7 @@ from trafilatura.metadata import (
 from trafilatura.settings import Document
 
 from pipelines.extraction.dates import parse_machine_date, parse_visible_date, to_utc_iso
-from pipelines.extraction.rules import Rules, fold
+from pipelines.extraction.rules import Rules, fold, spaced
 
 __all__ = [
     "clean_author",
@@ -71,7 +71,22 @@ def page_metadata(tree: HtmlElement) -> Document:
     document.title = document.title or extract_title(tree)
     document.author = document.author or extract_author(tree)
     document.sitename = (document.sitename or extract_sitename(tree) or "").lstrip("@") or None
+    if not document.sitename or _title_key(document.sitename) == _title_key(document.title or ""):
+        document.sitename = _outlet_in_title(tree, document.title or "")  # never the headline
     return document
+
+
+def _title_key(text: str) -> str:
+    return re.sub(r"[\W_]+", "", fold(text))
+
+
+def _outlet_in_title(tree: HtmlElement, headline: str) -> str | None:
+    """The outlet's name beside the headline in the page's ``<title>``
+    ("Judul - Detak Berita"): the one short part that is not the headline."""
+    title = spaced(tree.findtext(".//title") or "")
+    others = [part for part in _TITLE_SEPARATOR.split(title)
+              if _title_key(part) and _title_key(part) != _title_key(headline)]
+    return others[0] if len(others) == 1 and len(others[0].split()) <= 5 else None
 
 
 def declared_language(tree: HtmlElement) -> str | None:
@@ -200,7 +215,7 @@ def clean_author(author: str | None, site_name: str | None, rules: Rules) -> str
 
 
 def _names_site(part: str, site_key: str) -> bool:
-    key = re.sub(r"[\W_]+", "", fold(part))
+    key = _title_key(part)
     if not key:
         return False
     if _DOMAIN.search(fold(part)) and len(part.split()) <= 4:
@@ -214,7 +229,7 @@ def clean_title(title: str | None, site_name: str | None) -> str | None:
     ("Judul - Kompas.com Regional", "KapanLagi.com: Judul", "Judul | Tempo Gaya")."""
     if not title:
         return None
-    site_key = re.sub(r"[\W_]+", "", fold(site_name or ""))
+    site_key = _title_key(site_name or "")
     parts = _TITLE_SEPARATOR.split(title)
     while len(parts) > 1 and _names_site(parts[-1], site_key):
         parts.pop()
