@@ -28,7 +28,7 @@ __all__ = [
     "text_hash",
 ]
 
-SEEN_STATUSES = ("stored", "irrelevant", "failed", "gone")
+SEEN_STATUSES = ("stored", "failed", "gone")
 _CHUNK = 500  # URLs per IN (...) query, well under SQLite's parameter limit
 
 # Record keys written to same-named columns, as given.
@@ -180,8 +180,8 @@ def _record_seen(db: Database, url: str, source: str | None, status: str,
 def skip_urls(db: Database, urls: Iterable[str], recheck_cutoff_iso: str | None) -> set[str]:
     """The URLs among ``urls`` that need no fetch this run.
 
-    Skipped: URLs marked ``irrelevant`` or ``gone``, and URLs (canonical or alias)
-    of stored articles, except relevant articles whose publication time (fetch time
+    Skipped: URLs marked ``gone``, and URLs (canonical or alias) of stored articles
+    (relevant or not), except relevant articles whose publication time (fetch time
     when unknown) is at or after ``recheck_cutoff_iso`` -- those are inside the
     re-check window and are fetched again for updates. With no cutoff every stored
     article is skipped. ``failed`` URLs and unknown ones are always fetched.
@@ -193,7 +193,7 @@ def skip_urls(db: Database, urls: Iterable[str], recheck_cutoff_iso: str | None)
         marks = ", ".join("?" * len(chunk))
         rows = db.execute(
             f"""SELECT s.url, s.status, NULL, NULL FROM seen_urls s
-                WHERE s.url IN ({marks}) AND s.status IN ('irrelevant', 'gone')
+                WHERE s.url IN ({marks}) AND s.status = 'gone'
             UNION ALL
             SELECT k.url, 'stored', a.relevant, coalesce(a.published_at, a.fetched_at)
             FROM (SELECT url, id AS article_id FROM articles WHERE url IN ({marks})

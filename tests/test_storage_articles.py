@@ -166,13 +166,12 @@ def _seen(db):
                              fetched_at="2025-11-20T01:00:00Z"), None)
     save_article(db, article("https://a.id/offtopic", relevant=False,
                              published_at="2025-11-20T00:00:00Z"), None)
-    mark_seen(db, "https://a.id/irrelevant", "a", "irrelevant", None)
     mark_seen(db, "https://a.id/gone", "a", "gone", None)
     mark_seen(db, "https://a.id/failed", "a", "failed", None)
 
 
 CANDIDATES = ["https://a.id/old", "https://m.a.id/old", "https://a.id/fresh", "https://a.id/nodate",
-              "https://a.id/offtopic", "https://a.id/irrelevant", "https://a.id/gone",
+              "https://a.id/offtopic", "https://a.id/gone",
               "https://a.id/failed", "https://a.id/new"]
 
 
@@ -180,7 +179,7 @@ def test_skip_urls_refetches_only_relevant_articles_inside_the_recheck_window(db
     _seen(db)
     skipped = skip_urls(db, CANDIDATES, "2025-11-19T00:00:00Z")
     assert skipped == {"https://a.id/old", "https://m.a.id/old", "https://a.id/offtopic",
-                       "https://a.id/irrelevant", "https://a.id/gone"}
+                       "https://a.id/gone"}
 
 
 def test_skip_urls_without_a_window_skips_everything_stored(db):
@@ -200,5 +199,5 @@ def test_a_failed_refetch_does_not_unmark_a_stored_article(db):
     mark_seen(db, "https://a.id/1", "a", "failed", None)
     row = db["seen_urls"].get("https://a.id/1")
     assert row["status"] == "stored" and row["article_id"] == article_id
-    with pytest.raises(ValueError, match="stored, irrelevant, failed, gone"):
+    with pytest.raises(ValueError, match="stored, failed, gone"):
         mark_seen(db, "https://a.id/1", "a", "lost", None)
