@@ -58,6 +58,8 @@ def test_case_spacing_and_longest_phrase(matcher):
 
 def test_words_inside_other_words_do_not_match(matcher):
     assert matcher.score("Kemenhamba dan Mugiyantoro", "").score == 0
+    # a longer phrase glued to a word does not hide the shorter one inside it
+    assert matcher.find("eksWakil Menteri HAM, Menteri HAMnya") == ["Menteri HAM"]
 
 
 def test_terms_in_a_script_written_without_spaces_are_found_inside_running_text():
