@@ -48,6 +48,7 @@ _NEXT_PAGE = 'link[rel="next"]::attr(href), a[rel="next"]::attr(href)'
 _REL_NEXT = re.compile(r"""rel\s*=\s*["']?next\b""")
 _REL_NEXT_ANY_CASE = re.compile(r"""rel\s*=\s*["']?next\b""", re.IGNORECASE)
 _HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
+_CALLBACKS = ("parse_feed", "parse_sitemap", "parse_index", "parse_article", "parse_more", "failed")
 
 
 class NewsSpider(scrapy.Spider):
@@ -61,6 +62,13 @@ class NewsSpider(scrapy.Spider):
     def __init__(self, source: str | None = None, **kwargs):
         super().__init__(**kwargs)
         self.only = [s for s in (source or "").split(",") if s]
+        # Scrapy checks every response's callback and errback for a generator returning
+        # a value, by reading and parsing the method's source, and caches the answer
+        # weakly by callable; a bound method made afresh for each request is a new key
+        # that dies at once, so the check ran for every page (1.8 ms each). Each is bound
+        # once here and lives as long as the spider.
+        for name in _CALLBACKS:
+            setattr(self, name, getattr(self, name))
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
