@@ -4,13 +4,13 @@
     python bench/crawl.py --scale 20      # 20x synthetic variants (about 1,600 article pages)
     python bench/crawl.py --realpages --scale 40   # ../shared/realpages served 40 times over
 
-Prints, for one `warta crawl` process over the newsroom on 127.0.0.x:
+Prints, for each of ``--rounds`` `warta crawl` processes over the newsroom on 127.0.0.x:
 - article pages fetched, wall time, pages/s, and the CPU time per page the machine spent
   meanwhile (the crawl, its extraction workers and the bench's HTTP server; measured from
   /proc/stat, so other load on the machine counts too);
 - the ceiling: the same pages' HTML through ``extract_page`` alone in one worker
-  process per core, pages/s (the mean of a run before the crawls and one after);
-- the crawl's share of that ceiling;
+  process per core, pages/s (the mean of a run just before the crawl and one just after);
+- the crawl's share of that ceiling, and the median share over the rounds;
 - a second, unchanged crawl: article pages fetched (must be 0) and its wall time;
 - CPU time per page by stage: download (the machine's CPU time during a crawl with no
   item pipelines: process start, discovery, fetching, the spider, the HTTP server), then extraction, relevance, clustering and storage, each run
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -60,11 +61,12 @@ def machine_busy() -> float:
     return (sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
-def crawl_once(config: Path, *, pipelines: bool = True) -> tuple[float, float]:
-    """Crawl once; return the wall time and the CPU seconds the machine was busy meanwhile
+def crawl_once(config: Path, *, pipelines: bool = True) -> tuple[float, float, float | None]:
+    """Crawl once; return the wall time, the CPU seconds the machine was busy meanwhile
     (the crawl, its extraction workers, which are not its children but the forkserver's,
-    and this process's HTTP server). Without ``pipelines`` it runs ``scrapy crawl news``
-    with no item pipelines."""
+    and this process's HTTP server) and the crawl's own time from spider open to close
+    (as `warta crawl` reports it; None for a bare crawl). Without ``pipelines`` it runs
+    ``scrapy crawl news`` with no item pipelines."""
     command = [sys.executable, "-m", "warta", "crawl", "--config", str(config)]
     if not pipelines:
         command = [
@@ -86,22 +88,20 @@ def crawl_once(config: Path, *, pipelines: bool = True) -> tuple[float, float]:
     wall = time.perf_counter() - started
     if done.returncode not in (0,):
         sys.exit(f"the crawl failed:\n{done.stderr[-3000:]}")
-    return wall, machine_busy() - busy
+    reported = re.search(r"^run \d+: .* in ([\d.]+)s ->", done.stdout + done.stderr, re.MULTILINE)
+    if pipelines and not reported:
+        sys.exit(f"`warta crawl` did not report its time:\n{done.stdout[-2000:]}")
+    return wall, machine_busy() - busy, float(reported[1]) if reported else None
 
 
-def fetched(db: Path, run: int) -> tuple[int, float]:
-    """Article pages the ``run``-th crawl fetched, and its duration from the run ledger
-    (spider open to close: without the process start)."""
+def fetched(db: Path, run: int) -> int:
+    """Article pages the ``run``-th crawl fetched, from the run ledger."""
     with sqlite3.connect(db) as conn:
-        run_id, seconds = conn.execute(
-            "SELECT id, (julianday(finished_at) - julianday(started_at)) * 86400 FROM crawl_runs "
-            "ORDER BY id LIMIT 1 OFFSET ?",
+        return conn.execute(
+            "SELECT sum(fetched) FROM crawl_run_sources WHERE run_id = "
+            "(SELECT id FROM crawl_runs ORDER BY id LIMIT 1 OFFSET ?)",
             (run,),
-        ).fetchone()
-        pages = conn.execute(
-            "SELECT sum(fetched) FROM crawl_run_sources WHERE run_id = ?", (run_id,)
         ).fetchone()[0]
-        return pages, seconds
 
 
 def stage_cpu(html: list[str], config_path: Path, db_path: Path) -> dict[str, float]:
@@ -237,6 +237,30 @@ def newsroom_site(scale: int, tmp: Path):
         )
 
 
+def with_database(config: Path, db: Path) -> Path:
+    """A copy of ``config`` writing to ``db``."""
+    text = config.read_text(encoding="utf-8")
+    copy = db.with_suffix(".toml")
+    copy.write_text(text.replace(load_config(config).database, str(db)), encoding="utf-8")
+    return copy
+
+
+def rounds(config: Path, html: list[str], workers: int, count: int, tmp: Path) -> list[dict]:
+    """``count`` crawls, each into a fresh database, with the ceiling measured before the
+    first and after each: a crawl's share is taken against the mean of the ceilings on
+    either side of it (the machine's speed drifts by 10-20 % from one minute to the next)."""
+    ceilings, done = [ceiling(html, workers)], []
+    for n in range(count):
+        db = tmp / f"round{n + 1}.db"
+        wall, cpu, crawling = crawl_once(with_database(config, db))
+        pages = fetched(db, 0)
+        ceilings.append(ceiling(html, workers))
+        top = (ceilings[-2] + ceilings[-1]) / 2
+        done.append({"db": db, "wall": wall, "cpu": cpu, "pages": pages, "crawling": crawling,
+                     "rate": pages / crawling, "ceiling": top, "share": pages / crawling / top})
+    return done
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=int, default=1, help="synthetic variants per article")
@@ -245,36 +269,34 @@ def main() -> None:
         action="store_true",
         help="crawl ../shared/realpages served --scale times over instead of the newsroom",
     )
+    parser.add_argument("--rounds", type=int, default=3, help="crawls, each between two ceilings")
     args = parser.parse_args()
     workers = os.cpu_count() or 1
     site = realpages_site if args.realpages else newsroom_site
     with tempfile.TemporaryDirectory() as tmp, site(args.scale, Path(tmp)) as (config, html):
-        db = Path(tmp) / "warta.db"
-        before = ceiling(html, workers)  # measured on both sides of the crawl: the machine's
-        wall, cpu = crawl_once(config)  # speed drifts by 10-20 % from one minute to the next
-        pages, crawling = fetched(db, 0)
-        again_wall, _ = crawl_once(config)
-        again, _ = fetched(db, 1)
-        bare = Path(tmp) / "bare.toml"
-        bare.write_text(
-            config.read_text(encoding="utf-8").replace(str(db), str(Path(tmp) / "bare.db")),
-            encoding="utf-8",
-        )
-        bare_wall, bare_cpu = crawl_once(bare, pipelines=False)
+        done = rounds(config, html, workers, args.rounds, Path(tmp))
+        middle = sorted(done, key=lambda r: r["share"])[len(done) // 2]
+        again_wall, _, _ = crawl_once(with_database(config, middle["db"]))
+        again = fetched(middle["db"], 1)
+        bare_wall, bare_cpu, _ = crawl_once(with_database(config, Path(tmp) / "bare.db"),
+                                         pipelines=False)
+        pages = middle["pages"]
         stages = {"download": bare_cpu / pages, **stage_cpu(html, config, Path(tmp) / "stages.db")}
-    top = (before + ceiling(html, workers)) / 2
-    rate = pages / crawling
     label = "realpages" if args.realpages else "newsroom"
     print(f"{label} x{args.scale}: {len(html)} article pages served, {workers} cores")
-    print(
-        f"crawl:    {pages} article pages in {crawling:.1f} s of crawling = {rate:.1f} pages/s "
-        f"({wall:.1f} s with the process start: {pages / wall:.1f} pages/s), "
-        f"{1000 * cpu / max(pages, 1):.1f} ms CPU per page (the machine busy "
-        f"{100 * cpu / (wall * workers):.0f} % of the time)"
-    )
-    print(f"ceiling:  extraction alone in {workers} processes = {top:.1f} pages/s "
-          f"(mean of before and after the crawls)")
-    print(f"share:    {100 * rate / top:.0f} % of the extraction-alone ceiling")
+    for n, run in enumerate(done, start=1):
+        print(
+            f"crawl {n}:  {run['pages']} article pages in {run['crawling']:.1f} s of crawling = "
+            f"{run['rate']:.1f} pages/s ({run['wall']:.1f} s with the process start), "
+            f"{1000 * run['cpu'] / max(run['pages'], 1):.1f} ms CPU per page (the machine busy "
+            f"{100 * run['cpu'] / (run['wall'] * workers):.0f} % of the time); ceiling "
+            f"{run['ceiling']:.1f} pages/s; share {100 * run['share']:.0f} %"
+        )
+    print(f"ceiling:  extraction alone in {workers} processes, measured before and after each "
+          "crawl; a crawl's share is against the mean of the two")
+    print(f"share:    {100 * middle['share']:.0f} % of the extraction-alone ceiling (median of "
+          f"{len(done)} crawls; {100 * min(r['share'] for r in done):.0f}-"
+          f"{100 * max(r['share'] for r in done):.0f} %)")
     print(f"second crawl: {again} article pages fetched, {again_wall:.1f} s")
     print(
         f"CPU per page by stage (download = a crawl with no item pipelines, {bare_wall:.1f} s wall):"
