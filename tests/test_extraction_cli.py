@@ -81,8 +81,9 @@ def test_a_relative_date_counts_back_from_the_fetch_time(tmp_path):
     page.write_text(html, encoding="utf-8")
     code, out = invoke("extract", str(page))
     assert code == 0 and json.loads(out)["published"] is None  # a file: when was it fetched?
-    code, out = invoke("extract", str(page), "--fetched-at", "2025-11-24T12:00:00")
-    assert code == 0 and json.loads(out)["published"] == "2025-11-24T09:00:00Z"
+    for fetched in ("2025-11-24T12:00:00", "2025-11-24T12:00:00Z"):
+        code, out = invoke("extract", str(page), "--fetched-at", fetched)
+        assert code == 0 and json.loads(out)["published"] == "2025-11-24T09:00:00Z", out
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):

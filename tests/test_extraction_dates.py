@@ -28,6 +28,10 @@ NOW = datetime(2025, 11, 24, 12, 0, tzinfo=UTC)
     ("Selasa, 25 Nop 2025 08.15 WITA", "2025-11-25T00:15:00Z"),
     ("Rabu, 26 Agustus 2025 | 10:00 WIT", "2025-08-26T01:00:00Z"),
     ("Jumat, 21 November 2025 - 15:56 wib", "2025-11-21T08:56:00Z"),
+    ("Rabu, 19 November 2025 • 14:05 WITA", "2025-11-19T06:05:00Z"),
+    ("Rabu, 19 Nov 2025 — 14:05 WIT", "2025-11-19T05:05:00Z"),
+    ("Mon, November 24, 2025 / 06:15 pm", "2025-11-24T11:15:00Z"),
+    ("Wed, November 19, 2025 - 14:05 WIB", "2025-11-19T07:05:00Z"),
     ("Minggu, 2 Maret 2025", "2025-03-01T17:00:00Z"),  # no time: midnight in Jakarta
     ("Sabtu 1 Februari 2025 pukul 07.30", "2025-02-01T00:30:00Z"),
     ("November 24, 2025 4:40 GMT+7", "2025-11-23T21:40:00Z"),

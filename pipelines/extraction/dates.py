@@ -66,6 +66,8 @@ _ZONE = r"(?P<zone>WIB|WITA|WIT|MYT|SGT|UTC|GMT)?(?:\s*(?P<offset>[+-]\d{1,2}(?:
 _CLOCK = (r"(?:pukul|jam|pkl\.?|at)?\s*(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:[:.](?P<second>\d{2}))?"
           r"(?:\s*(?P<half>[ap])\.?\s?m\b\.?)?")
 _TIME = rf"(?:[,\s]+{_CLOCK})?"
+# What may stand between a date and its time: "24 Nov 2025 | 16:40", "• 16:40", "/ 4:40 pm"
+_DATE_TIME_SEP = r"(?:\s*[|–—•·●/-])?"
 # A time written before the date: "16:40 WIB, Senin 24 November 2025"
 _TIME_BEFORE = re.compile(rf"(?<![\w:.]){_CLOCK}\s*{_ZONE}\s*[,|–-]?\s*$", re.IGNORECASE)
 _DAY_PREFIX = rf"(?:(?:{_DAY})\s*,?\s*)?"
@@ -73,19 +75,19 @@ _VISIBLE = [
     # 24 November 2025 16:40 WIB / Senin, 24 Nov 2025 | 16:40
     re.compile(
         _DAY_PREFIX + rf"(?P<day>\d{{1,2}})\s+(?P<month>{_MONTH})\.?\s+(?P<year>\d{{4}})"
-        + r"(?:\s*[|–-])?" + _TIME + r"\s*" + _ZONE,
+        + _DATE_TIME_SEP + _TIME + r"\s*" + _ZONE,
         re.IGNORECASE,
     ),
     # 24/11/2025, 16:40 WIB / 24-11-2025 (day first, as Indonesia writes it)
     re.compile(
         _DAY_PREFIX + r"(?P<day>\d{1,2})[/.-](?P<month>\d{1,2})[/.-](?P<year>\d{4})"
-        + r"(?:\s*[|–-])?" + _TIME + r"\s*" + _ZONE,
+        + _DATE_TIME_SEP + _TIME + r"\s*" + _ZONE,
         re.IGNORECASE,
     ),
     # November 24, 2025 4:40 (English month first)
     re.compile(
         _DAY_PREFIX + rf"(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})"
-        + _TIME + r"\s*" + _ZONE,
+        + _DATE_TIME_SEP + _TIME + r"\s*" + _ZONE,
         re.IGNORECASE,
     ),
 ]

@@ -44,8 +44,8 @@ def _read_page(path_or_url: str, config: Config) -> tuple[bytes, str | None, dat
 @click.option("--url", metavar="URL", help="The page's own URL, for a saved file.")
 @click.option("--site", metavar="NAME",
               help="Also drop this site's learned template lines (read from the database).")
-@click.option("--fetched-at", type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M",
-                                                  "%Y-%m-%d"]),
+@click.option("--fetched-at", type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%SZ",
+                                                  "%Y-%m-%d %H:%M", "%Y-%m-%d"]),
               help="When a saved file was fetched, UTC: relative dates such as '2 jam lalu' "
                    "count back from it (a URL is fetched now).")
 @click.option("--text", "text_only", is_flag=True, help="Print only the clean text.")
