@@ -217,6 +217,16 @@ def test_metadata_and_removed_lines_are_reported():
     assert {"line": "Baca juga: Pigai ke Jenewa", "rule": "read-also"} in result.removed
 
 
+@pytest.mark.parametrize(("byline", "author"), [
+    ('<div class="author">Reporter: Bayu Saputra <br>Editor: Hendra Gunawan</div>', "Bayu Saputra"),
+    ('<div class="byline">Oleh Arif Rahman ● Senin, 24 November 2025</div>', "Arif Rahman"),
+    ('<div class="author">Laporan Wartawan Wartacontoh.com, Ilham Rian</div>', "Ilham Rian"),
+    ('<div class="author">Editor</div>', None),
+])
+def test_an_author_read_from_the_byline_is_the_name_alone(byline, author):
+    assert extract_page(article_page(before_body=byline)).author == author
+
+
 def test_the_outlet_is_read_beside_the_headline_when_no_meta_names_it():
     page = article_page().replace('<meta property="og:site_name" content="Warta Contoh">', "")
     page = page.replace("<head>", f'<head><meta property="og:title" content="{TITLE}">')

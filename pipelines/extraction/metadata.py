@@ -26,7 +26,13 @@ from trafilatura.metadata import (
 )
 from trafilatura.settings import Document
 
-from pipelines.extraction.dates import parse_machine_date, parse_visible_date, to_utc_iso
+from pipelines.extraction.dates import (
+    DAYS,
+    MONTHS,
+    parse_machine_date,
+    parse_visible_date,
+    to_utc_iso,
+)
 from pipelines.extraction.rules import Rules, fold, spaced
 
 __all__ = [
@@ -52,6 +58,8 @@ _AFTER_HEADLINE = XPath(
 )
 _TITLE_SEPARATOR = re.compile(r"\s+[-|–—:]\s+")
 _DOMAIN = re.compile(r"\w\.(?:com|co|id|net|org|tv|news)\b")
+# a domain as trafilatura leaves it in an author ("Tribunnews.com" -> "Tribunnews com")
+_AUTHOR_DOMAIN = re.compile(r"\w(?:\.| )(?:com|co\.id|co id|net|org)$")
 
 
 def page_metadata(tree: HtmlElement) -> Document:
@@ -199,19 +207,36 @@ def published_time(
 
 def clean_author(author: str | None, site_name: str | None, rules: Rules) -> str | None:
     """``author`` without the parts that name the outlet or a CMS account
-    ("Kompas Cyber Media; Robertus Belarminus" -> "Robertus Belarminus")."""
+    ("Kompas Cyber Media; Robertus Belarminus" -> "Robertus Belarminus"), and each name
+    without the byline around it ("Reporter: Bayu Saputra Editor: Hendra" -> "Bayu Saputra")."""
     if not author:
         return None
     site = fold(site_name or "")
     kept = []
     for part in author.split(";"):
-        part = " ".join(part.split())
+        part = _byline_name(part, rules)
         folded = fold(part)
-        if not folded or folded == site or rules.author_ignore.search(folded) or _DOMAIN.search(folded):
+        if (not folded or folded == site or rules.author_ignore.search(folded)
+                or _DOMAIN.search(folded) or _AUTHOR_DOMAIN.search(folded)
+                or folded in MONTHS or folded in DAYS):
             continue
         if part not in kept:
             kept.append(part)
     return "; ".join(kept) or None
+
+
+def _byline_name(part: str, rules: Rules) -> str:
+    """The name in one part of a byline: after a leading role label ("Penulis", "Oleh"),
+    up to the next role or a mark that is no part of a name."""
+    part = " ".join(part.split())
+    label = rules.author_label.match(part + " ")
+    if label:
+        part = part[label.end():]
+    outlet, _, rest = part.partition(", ")  # "Laporan Wartawan Tribunnews.com, Ilham"
+    if rest and _DOMAIN.search(fold(outlet)):
+        part = rest
+    end = rules.author_end.search(part)
+    return part[:end.start()].strip(" ,") if end else part
 
 
 def _names_site(part: str, site_key: str) -> bool:

@@ -159,6 +159,8 @@ class Rules:
     published_meta: tuple[str, ...]
     published_text: XPath
     author_ignore: re.Pattern
+    author_label: re.Pattern
+    author_end: re.Pattern
 
 
 # Line rules in the order they are tried; the first that matches names the removal.
@@ -232,6 +234,7 @@ def _compile(data: dict) -> Rules:
         max_list_chars=dom["max_list_chars"],
     )
     ignore = data["author"]["ignore_words"]
+    labels = "|".join(re.escape(label) for label in sorted(data["author"]["labels"], key=len, reverse=True))
     return Rules(
         dom=dom_rules,
         lines=tuple(_line_rule(name, lines[name], max_line) for name in _LINE_RULES),
@@ -245,6 +248,10 @@ def _compile(data: dict) -> Rules:
         published_meta=tuple(name.casefold() for name in data["published"]["meta"]),
         published_text=XPath(data["published"]["text_xpath"].strip()),
         author_ignore=phrase_pattern(ignore, anchored=False),
+        author_label=re.compile(rf"(?:{labels})(?:\s*:\s*|\s+)", re.IGNORECASE),
+        # a name ends at the next role, or at a mark no name holds (a bullet, a bar, a digit)
+        author_end=re.compile(rf"\s+(?:{labels})(?:\s*:|\s)|\s*[●•·|]|\s+[-–—/]\s|\d",
+                              re.IGNORECASE),
     )
 
 
