@@ -14,7 +14,7 @@ from clustering_data import BACKGROUND, CAMBODIA, GOLD, MYANMAR, WIRE_COPY, corp
 from pipelines.clustering.batch import run_batch
 from pipelines.clustering.clusterer import Clusterer
 from pipelines.clustering.features import TermStatistics
-from pipelines.clustering.index import Signer, dump_signature, load_signature
+from pipelines.clustering.index import SignatureIndex, Signer, dump_signature, load_signature
 from pipelines.clustering.params import ClusterParams
 from pipelines.clustering.state import Doc
 from pipelines.clustering.text import parse_text, shingle_hashes, term_hash
@@ -192,3 +192,20 @@ def test_texts_without_words_are_clustered_by_title_and_copy_nothing():
     assert [d.duplicate_of for d in decisions] == [None] * 4
     assert decisions[3].cluster_id == decisions[1].cluster_id  # the same headline
     assert decisions[2].cluster_id != decisions[1].cluster_id
+
+
+def test_reports_sharing_a_fifth_of_their_story_terms_are_usually_compared():
+    """Outlets' headlines share few words: same-event reports may share only a fifth to a
+    third of their names, numbers and headline words, and must still become candidates."""
+    params = ClusterParams()
+    signer, found = Signer(params), {0.2: 0, 0.3: 0}
+    for overlap in found:
+        for pair in range(300):
+            shared = int(40 * overlap / (1 + overlap))  # |A ∩ B| / |A ∪ B| = overlap
+            base = pair * 1000
+            a = [base + i for i in range(20)]
+            b = a[:shared] + [base + 500 + i for i in range(20 - shared)]
+            index = SignatureIndex(params)
+            index.insert("a", None, signer.sign(a))
+            found[overlap] += "a" in index.candidates(None, signer.sign(b))[1]
+    assert found[0.2] / 300 >= 0.6 and found[0.3] / 300 >= 0.9, found

@@ -51,7 +51,7 @@ class ClusterParams:
     shingle_bands: int = 8
     shingle_rows: int = 4
     duplicate_threshold: float = 0.5
-    story_bands: int = 16
+    story_bands: int = 32
     story_rows: int = 2
     story_max_df: int = 200
     verify_limit: int = 8
