@@ -97,6 +97,8 @@ BOILERPLATE = [
      "your inbox.</p>"), "top stories", {"channel-promo"}),
     ("malay telegram", "<p>Sertai saluran Telegram kami untuk berita terkini.</p>", "Telegram",
      {"channel-promo"}),
+    ("copyright line", "<p>(c) 2025 Warta Contoh. Semua isi dilindungi.</p>", "Semua isi", {"credit"}),
+    ("follow handle", "<p>Yuk, follow TikTok @wartacontoh</p>", "TikTok", {"channel-promo"}),
     ("translator", "<p>Translator: Rina Wulandari, Andi Saputra<br>Editor: Budi Santoso</p>", "Andi Saputra",
      {"byline"}),
     ("related stories list", ('<h3>Related Stories</h3><ul><li><a href="/1">Ministry opens desk</a></li>'
@@ -169,6 +171,10 @@ def test_loose_first_paragraph_is_kept():
     "Follow-up talks with Cambodia will be streamed live on the ministry's YouTube channel.",
     "Joining the meeting by video, Pigai told Telegram users to report scam recruiters.",
     "Baca laporan lengkapnya, kata Pigai, sebelum menilai kerja tim pemantau di Kamboja.",
+    "Pastikan Anda tidak mengirim foto paspor dan KTP melalui WhatsApp kepada orang asing.",
+    "Klik tautan yang dikirim lewat WhatsApp membuat seorang korban kehilangan seluruh saldo.",
+    "Gabung di grup Telegram yang dibagikan perekrut, Marthen kemudian diberangkatkan ke Kamboja.",
+    "(c) calon pekerja diminta merahasiakan keberangkatan dari keluarga mereka.",
 ])
 def test_content_that_looks_like_boilerplate_is_kept(line):
     result = extract_page(article_page(f"<p>{line}</p>"))
