@@ -261,9 +261,10 @@ def test_robots_crawl_delay_and_the_configured_delay_are_kept_between_requests(s
                           capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     assert len(asked) == len(configured) == 3
-    # AutoThrottle alone would have brought both down to a few milliseconds
-    assert min(gaps(asked)) >= 0.75, gaps(asked)
-    assert min(gaps(configured)) >= 0.55, gaps(configured)
+    # AutoThrottle alone would have brought both down to a few milliseconds; the margins
+    # allow for a request stamped late by this busy process's server thread
+    assert min(gaps(asked)) >= 0.65, gaps(asked)
+    assert min(gaps(configured)) >= 0.45, gaps(configured)
 
 
 def declaring(n, canonical: str):

@@ -74,6 +74,10 @@ def test_killed_at_several_points_then_resumed(newsroom, tmp_path):
 
 def test_a_killed_crawl_leaves_the_counts_of_what_it_stored(newsroom, tmp_path):
     config = newsroom.write_config(tmp_path / "warta.toml", tmp_path / "warta.db", timeout=1.0)
+    # paced to outlive its first commit: a crawl done within STORAGE_BATCH_SECONDS of its
+    # first article commits only as it ends, leaving no moment to kill it after a commit
+    config.write_text(config.read_text(encoding="utf-8").replace("delay = 0\n", "delay = 0.2\n"),
+                      encoding="utf-8")
     process = start_crawl(config)
     deadline = time.monotonic() + 60
     while not stored_so_far(tmp_path / "warta.db"):
