@@ -386,6 +386,19 @@ def test_a_list_of_the_articles_own_under_a_list_label_is_kept(label, tag):
     assert kept_paragraphs(result.text) == len(PARAGRAPHS)
 
 
+def test_points_written_as_paragraphs_under_a_list_label_are_kept():
+    points = ("Menunda relokasi sampai ada persetujuan bebas dari warga",
+              "Membentuk tim mediasi independen yang melibatkan tokoh adat",
+              "Menjamin akses pendidikan di lokasi relokasi")
+    numbered = "".join(f"<p>{i}. {point}</p>" for i, point in enumerate(points, start=1))
+    result = extract_page(article_page(f"<h3>Rekomendasi</h3>{numbered}"))
+    assert all(point in result.text for point in points)
+    assert kept_paragraphs(result.text) == len(PARAGRAPHS)
+    titles = "".join(f"<p>{point}</p>" for point in points)  # unnumbered: titles of other articles
+    result = extract_page(article_page(f"<p>Berita Lainnya</p>{titles}"))
+    assert not any(point in result.text for point in points)
+
+
 def test_a_table_of_figures_in_the_article_is_kept():
     rows = [("Tahun", "Aduan", "Selesai"), ("2023", "845", "610"), ("2024", "1.020", "790"),
             ("2025", "1.200", "880")]

@@ -159,3 +159,39 @@ def test_a_time_element_with_a_timestamp_beats_the_date_it_shows():
     assert (result.published, result.published_source) == ("2025-11-24T08:30:00Z", "meta")
     listed = article_page(before_body='<ul><li><time datetime="2015-11-05T09:25:00+07:00">5/11</time></li></ul>')
     assert extract_page(listed).published_source == "text"  # another article's time is not taken
+
+
+def test_a_date_in_a_teaser_of_another_article_is_not_the_pages():
+    card = ('<div class="related"><div class="card"><a href="/r1">Pigai: Lapas Harus Ramah Disabilitas '
+            'Mulai Tahun Depan</a><time datetime="2025-11-12T09:00:00+07:00">12 November 2025</time>'
+            '</div></div>')
+    page = article_page(after_body=card).replace(
+        '<div class="detail-meta">Senin, 24 November 2025 16:40 WIB</div>', "")
+    assert extract_page(page).published is None
+    dated = extract_page(page, "https://warta.example/2025/11/19/lapas-perempuan/")
+    assert (dated.published, dated.published_source) == ("2025-11-18T17:00:00Z", "url")
+    ticker = ('<div class="strip"><div class="item"><a href="/x">Gubernur Resmikan Rumah Sakit '
+              'Rujukan di Nabire</a><div class="date">Kamis, 27 November 2025 09:10 WIB</div></div></div>')
+    page = article_page(before_body=ticker).replace('<h1 class="detail-title">', '<h1>Judul Lain ')
+    assert extract_page(page).published == "2025-11-24T09:40:00Z"  # the date under the <h1>
+
+
+def test_the_pages_own_time_beside_links_of_its_own_is_taken():
+    meta = ('<div class="entry-meta"><a href="/tag/ham">HAM</a> <span class="byline">oleh '
+            '<a href="/author/fajar">Fajar Nugroho Saputra</a></span> <a href="/self" rel="bookmark">'
+            '<time datetime="2025-11-24T15:30:00+07:00">24 November 2025</time></a></div>')
+    page = article_page().replace('<div class="detail-meta">Senin, 24 November 2025 16:40 WIB</div>', meta)
+    page = page.replace('<h1 class="detail-title">', '<header><h1 class="detail-title"><a href="/self">')
+    page = page.replace("</h1>", "</a></h1>" + meta + "</header>").replace(meta, "", 1)
+    assert extract_page(page).published == "2025-11-24T08:30:00Z"
+
+
+def test_a_time_without_a_zone_is_read_in_the_zone_the_page_shows():
+    ld = '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "%s"}</script>'
+    shown = '<div class="detail-meta">Senin, 24 November 2025 16:40 WIB</div>'
+    page = article_page(head=ld % "2025-11-24T16:40:00")
+    wit = page.replace(shown, '<div class="detail-meta">Senin, 24 November 2025 16:40 WIT</div>')
+    assert extract_page(wit).published == "2025-11-24T07:40:00Z"
+    assert extract_page(page).published == "2025-11-24T09:40:00Z"
+    zoned = article_page(head=ld % "2025-11-24T16:40:00+07:00").replace(shown, shown.replace("WIB", "WIT"))
+    assert extract_page(zoned).published == "2025-11-24T09:40:00Z"  # an offset given is kept

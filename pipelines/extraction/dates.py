@@ -17,7 +17,9 @@ from email.utils import parsedate_to_datetime
 __all__ = [
     "WIB",
     "is_timestamp_line",
+    "names_zone",
     "parse_machine_date",
+    "parse_url_date",
     "parse_visible_date",
     "to_utc_iso",
 ]
@@ -96,6 +98,8 @@ _RELATIVE = re.compile(
     r"\s+(?:yang\s+)?(?:lalu|ago)",
     re.IGNORECASE,
 )
+# A permalink's date: "/2025/11/19/slug", "/read/2025/11/19/10000061/slug".
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})(?=/|$)")
 _MACHINE = re.compile(
     r"(?P<year>\d{4})[-/.](?P<month>\d{1,2})[-/.](?P<day>\d{1,2})"
     r"(?:[T\s]+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.\d+)?)?)?"
@@ -160,6 +164,18 @@ def parse_machine_date(value: str, now: datetime | None = None) -> datetime | No
     except (TypeError, ValueError, IndexError):
         return None
     return _plausible(moment, now)
+
+
+def names_zone(value: str) -> bool:
+    """Whether a machine-readable date says its zone or offset (RFC 2822 always does)."""
+    match = _MACHINE.search(value or "")
+    return match is None or match["tz"] is not None
+
+
+def parse_url_date(url: str | None, now: datetime | None = None) -> datetime | None:
+    """The day a page's address gives ("/2025/11/19/slug"), midnight in Jakarta."""
+    match = _URL_DATE.search(url or "")
+    return _build(*match.groups(), None, None, None, WIB, now) if match else None
 
 
 def _visible_match(text: str) -> tuple[int, int, dict] | None:

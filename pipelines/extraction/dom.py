@@ -26,6 +26,7 @@ In this order, each named by the rule it reports:
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -46,10 +47,12 @@ QUIET_TAGS = frozenset(
     {"script", "style", "noscript", "nav", "header", "footer", "form", "iframe", "svg",
      "button", "select", "input", "template", "link", "meta", "aside"}
 )
+# An <h1> shorter than this is a logo or a section name, not an article's headline.
+HEADLINE_MIN_WORDS = 4
 REPORT_MIN_WORDS = 8  # a cut before the headline is reported if it reads like text
 MIN_LIST_LINK_SHARE = 0.6
-# A list (ul, ol) whose text is at most this much links is the article's own:
-# the points of a report, not titles of other articles.
+# A list (ul, ol), or paragraphs written as its points ("1. …"), whose text is at most
+# this much links is the article's own: the points of a report, not titles of other articles.
 BODY_LIST_TAGS = frozenset({"ul", "ol"})
 MAX_BODY_LIST_LINK_SHARE = 0.2
 _LONG_PARAGRAPH = "p[string-length(normalize-space(.)) > 150]"
@@ -71,6 +74,7 @@ _PARAGRAPHS_OUTSIDE_FIGURES = XPath("//body//p[not(ancestor::figure)]")
 MIN_GALLERY_CAPTIONS = 2
 _NOT_WORD = re.compile(r"[\W_]+")
 _COLON = re.compile(r"^[^:：]{2,30}[:：]")
+_POINT = re.compile(r"\s*(?:(?:\d{1,2}|[a-z])[.)]|[-•*–])\s", re.IGNORECASE)
 
 
 @dataclass
@@ -108,16 +112,17 @@ def _link_share(element: HtmlElement) -> float:
 
 
 def find_headline(tree: HtmlElement, dom: DomRules, title: str | None) -> HtmlElement | None:
-    """The element that shows ``title``, when the page has one."""
+    """The element that shows ``title``; else the page's one headline-long ``<h1>`` (a
+    page may head the article with other words than its title metadata)."""
     title_key = _key(title or "")
-    if len(title_key) < 8:
-        return None
-    for element in dom.headline(tree):
-        key = _key(element.text_content())
-        shorter, longer = sorted((key, title_key), key=len)
-        if len(shorter) >= 8 and shorter in longer and len(shorter) >= 0.5 * len(longer):
-            return element
-    return None
+    if len(title_key) >= 8:
+        for element in dom.headline(tree):
+            key = _key(element.text_content())
+            shorter, longer = sorted((key, title_key), key=len)
+            if len(shorter) >= 8 and shorter in longer and len(shorter) >= 0.5 * len(longer):
+                return element
+    headings = [h1 for h1 in tree.iter("h1") if len(h1.text_content().split()) >= HEADLINE_MIN_WORDS]
+    return headings[0] if len(headings) == 1 else None
 
 
 def _cut_before_headline(headline: HtmlElement) -> list[dict]:
@@ -200,7 +205,7 @@ def _cut_labelled_list(element: HtmlElement, dom: DomRules, pruned: Pruned) -> b
         return False
     text = spaced(listing.text_content())
     share = _link_share(listing)
-    if (listing.tag in BODY_LIST_TAGS and share <= MAX_BODY_LIST_LINK_SHARE
+    if ((listing.tag in BODY_LIST_TAGS or _points(listing)) and share <= MAX_BODY_LIST_LINK_SHARE
             and not dom.plain_list_labels.match(label)):
         pruned.body_labels.append(label)  # "Rekomendasi" over the report's recommendations
         return False
@@ -210,6 +215,16 @@ def _cut_labelled_list(element: HtmlElement, dom: DomRules, pruned: Pruned) -> b
     target.drop_tree()
     pruned.removed.append(removal(f"{label} {text}", "trailing-list"))
     return True
+
+
+def _points(first: HtmlElement) -> bool:
+    """Whether ``first`` opens two or more paragraphs written as the points of a list
+    ("1. …", "b) …", "• …")."""
+    if first.tag != "p":
+        return False
+    run = itertools.chain([first], itertools.takewhile(lambda e: e.tag == "p", first.itersiblings()))
+    marked = itertools.takewhile(lambda e: _POINT.match(e.text_content()), run)
+    return sum(1 for _ in itertools.islice(marked, 2)) == 2
 
 
 def _cut_phrase_widgets(tree: HtmlElement, dom: DomRules, pruned: Pruned) -> None:

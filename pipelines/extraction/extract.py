@@ -85,7 +85,7 @@ class Extraction:
     text: str = ""
     author: str | None = None
     published: str | None = None  # UTC ISO-8601
-    published_source: str | None = None  # meta | json-ld | hint | text
+    published_source: str | None = None  # meta | json-ld | hint | text | url
     language: str | None = None
     site_name: str | None = None
     removed: list[dict] = field(default_factory=list)
@@ -189,7 +189,7 @@ def _extract(html: str | bytes, url, hints, learned_lines, more_pages, rules) ->
     title = clean_title(spaced(metadata.title or ""), metadata.sitename) or hints.get("title")
     headline = find_headline(tree, rules.dom, title)
     published, published_source = published_time(
-        tree, rules, headline=headline, hint=hints.get("published"), now=now
+        tree, rules, headline=headline, hint=hints.get("published"), url=url, now=now
     )
     declared = declared_language(tree)
 

@@ -4,7 +4,8 @@ the author list and title without the outlet's own name or CMS accounts.
 
 The publication time is taken from, in order: a ``<meta>`` tag, JSON-LD
 ``datePublished``, a ``<time datetime>`` element (source ``meta``: it is
-machine-readable too), the hint a feed or sitemap gave, the visible date on the page.
+machine-readable too), the hint a feed or sitemap gave, the visible date on the page,
+the day in the page's address. Dates in teasers of other articles are never taken.
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ from trafilatura.settings import Document
 from pipelines.extraction.dates import (
     DAYS,
     MONTHS,
+    names_zone,
     parse_machine_date,
+    parse_url_date,
     parse_visible_date,
     to_utc_iso,
 )
@@ -49,9 +52,11 @@ HEADLINE_WINDOW = 25  # text nodes after the headline where its date line is loo
 MAX_DATE_TEXT = 120  # a visible date element longer than this is not a date line
 _ARTICLE_TYPES = ("article", "posting", "report")
 # the page's own <time datetime> elements, not those of lists of other articles
-_TIME_ELEMENTS = XPath(
-    "//time[@datetime][not(ancestor::li or ancestor::aside or ancestor::nav)]/@datetime"
-)
+_TIME_ELEMENTS = XPath("//time[@datetime][not(ancestor::li or ancestor::aside or ancestor::nav)]")
+# A link this many words long beside a date is another article's headline, in a teaser
+# card of at most this much text (a larger block is a container of the page).
+CARD_LINK_WORDS = 5
+CARD_MAX_CHARS = 400
 _AFTER_HEADLINE = XPath(
     "following::text()[normalize-space()][not(ancestor::script or ancestor::style)]"
     f"[position() <= {HEADLINE_WINDOW}]"
@@ -153,12 +158,13 @@ def _visible_dates(
     not items of a list (lists of other articles carry their own dates)."""
     if headline is not None:
         for text in _AFTER_HEADLINE(headline):
-            if len(text) <= MAX_DATE_TEXT:
+            holder = text.getparent() if text.is_text else text.getparent().getparent()
+            if len(text) <= MAX_DATE_TEXT and not _in_card(holder, headline):
                 moment = parse_visible_date(text, now)
                 if moment is not None:
                     yield moment
     for element in rules.published_text(tree):
-        if element.xpath("ancestor::li"):
+        if element.xpath("ancestor::li") or _in_card(element, headline):
             continue
         if element.tag == "time" and element.get("datetime"):
             moment = parse_machine_date(element.get("datetime"), now)
@@ -172,36 +178,72 @@ def _visible_dates(
                 yield moment
 
 
+def _in_card(element: HtmlElement, headline: HtmlElement | None) -> bool:
+    """Whether a date ``element`` belongs to a teaser of another article (a "related"
+    card, a ticker item): the nearest block around it that holds a link besides its
+    own is card-sized and holds a headline-long link, and that block is not the one
+    around the page's headline (whose own link, or the author's, is no other article)."""
+    own = {element, *element.iterancestors("a")}
+    around_headline = set(headline.iterancestors()) if headline is not None else set()
+    for block in element.iterancestors():
+        if block in around_headline or block.tag in ("article", "main", "body"):
+            return False
+        links = [a for a in block.iter("a") if a not in own]
+        if links:
+            return (len(block.text_content()) <= CARD_MAX_CHARS
+                    and any(len(a.text_content().split()) >= CARD_LINK_WORDS for a in links))
+    return False
+
+
+def _machine_times(tree: HtmlElement, rules: Rules,
+                   headline: HtmlElement | None) -> Iterator[tuple[str, str]]:
+    """The page's machine-readable publication times, best first, with their source."""
+    meta = _meta_values(tree)
+    for name in rules.published_meta:
+        if name in meta:
+            yield meta[name], "meta"
+    for value in _json_ld_published(tree):
+        yield value, "json-ld"
+    for element in _TIME_ELEMENTS(tree):  # <time datetime>: machine-readable like a meta tag
+        if not _in_card(element, headline):
+            yield element.get("datetime"), "meta"
+
+
+def _in_shown_zone(moment: datetime, shown: datetime | None) -> datetime:
+    """A time given without a zone (read as WIB), in the zone the page shows beside the
+    same wall-clock time ("14:05 WIT"), else as read."""
+    if shown is None or shown.replace(tzinfo=None, second=0) != moment.replace(tzinfo=None, second=0):
+        return moment
+    return moment.replace(tzinfo=shown.tzinfo)
+
+
 def published_time(
     tree: HtmlElement,
     rules: Rules,
     *,
     headline: HtmlElement | None = None,
     hint: str | None = None,
+    url: str | None = None,
     now: datetime | None = None,
 ) -> tuple[str | None, str | None]:
-    """``(UTC ISO-8601 time, source)`` with source ``meta``, ``json-ld``, ``hint`` or
-    ``text``; ``(None, None)`` when the page gives no usable date."""
-    meta = _meta_values(tree)
-    for name in rules.published_meta:
-        if name in meta:
-            moment = parse_machine_date(meta[name], now)
-            if moment is not None:
-                return to_utc_iso(moment), "meta"
-    for value in _json_ld_published(tree):
+    """``(UTC ISO-8601 time, source)`` with source ``meta``, ``json-ld``, ``hint``,
+    ``text`` or ``url`` (the day a permalink gives, the last resort); ``(None, None)``
+    when the page gives no usable date."""
+    for value, source in _machine_times(tree, rules, headline):
         moment = parse_machine_date(value, now)
         if moment is not None:
-            return to_utc_iso(moment), "json-ld"
-    for value in _TIME_ELEMENTS(tree):  # <time datetime="…">: machine-readable like a meta tag
-        moment = parse_machine_date(value, now)
-        if moment is not None:
-            return to_utc_iso(moment), "meta"
+            if not names_zone(value):
+                moment = _in_shown_zone(moment, next(_visible_dates(tree, rules, headline, now), None))
+            return to_utc_iso(moment), source
     if hint:
         moment = parse_machine_date(hint, now)
         if moment is not None:
             return to_utc_iso(moment), "hint"
     for moment in _visible_dates(tree, rules, headline, now):
         return to_utc_iso(moment), "text"
+    moment = parse_url_date(url, now)
+    if moment is not None:
+        return to_utc_iso(moment), "url"
     return None, None
 
 
