@@ -35,7 +35,6 @@ __all__ = [
     "split_article",
 ]
 
-_DOCUMENTS = "documents"  # cluster_state key: number of articles counted in cluster_terms
 _WIB_DAY = "date(coalesce(a.published_at, a.fetched_at), '+7 hours')"
 
 
@@ -58,35 +57,34 @@ def _id_of(db: Database, key: str | None) -> int | None:
 
 class TermTally:
     """Document frequencies of articles written in one transaction, added to
-    ``cluster_terms`` together: one statement per distinct term, not one per term
-    of each article (most words of a batch of articles are shared)."""
+    ``cluster_terms`` and ``cluster_languages`` together: one statement per distinct
+    term, not one per term of each article (most words of a batch are shared)."""
 
     def __init__(self) -> None:
-        self.terms: Counter[str] = Counter()
-        self.documents = 0
+        self.terms: Counter[tuple[str, str]] = Counter()  # (language, term) -> articles
+        self.documents: Counter[str] = Counter()  # language -> articles
 
     def add(self, features: dict) -> None:
         """Count one more article with the terms of its stored ``features``."""
-        self.terms.update(features.get("terms", {}).keys())
-        self.documents += 1
+        language = features.get("language", "")
+        self.terms.update((language, term) for term in features.get("terms", {}))
+        self.documents[language] += 1
 
     def update(self, other: TermTally) -> None:
         self.terms.update(other.terms)
-        self.documents += other.documents
+        self.documents.update(other.documents)
 
     def write(self, db: Database) -> None:
         """Add the tally to the stored frequencies (inside the caller's transaction)."""
-        if not self.documents:
-            return
         db.conn.executemany(
-            "INSERT INTO cluster_terms(term, df) VALUES (?, ?) "
-            "ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
-            sorted(self.terms.items()),
+            "INSERT INTO cluster_terms(language, term, df) VALUES (?, ?, ?) "
+            "ON CONFLICT(language, term) DO UPDATE SET df = df + excluded.df",
+            sorted((language, term, df) for (language, term), df in self.terms.items()),
         )
-        db.execute(
-            "INSERT INTO cluster_state(key, value) VALUES (?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = value + excluded.value",
-            (_DOCUMENTS, self.documents),
+        db.conn.executemany(
+            "INSERT INTO cluster_languages(language, documents) VALUES (?, ?) "
+            "ON CONFLICT(language) DO UPDATE SET documents = documents + excluded.documents",
+            sorted(self.documents.items()),
         )
 
 
@@ -209,8 +207,9 @@ def load_clusterer(db: Database, params: ClusterParams | None = None) -> Cluster
     """
     params = params or ClusterParams()
     _resign_stale(db, params)
-    frequencies = dict(db.execute("SELECT term, df FROM cluster_terms").fetchall())
-    row = db.execute("SELECT value FROM cluster_state WHERE key = ?", (_DOCUMENTS,)).fetchone()
+    frequencies: dict[str, dict[str, int]] = {}
+    for language, term, df in db.execute("SELECT language, term, df FROM cluster_terms"):
+        frequencies.setdefault(language, {})[term] = df
     newest = db.execute(
         "SELECT max(coalesce(a.published_at, a.fetched_at)) FROM signatures s "
         "JOIN articles a ON a.id = s.article_id").fetchone()[0]
@@ -239,7 +238,7 @@ def load_clusterer(db: Database, params: ClusterParams | None = None) -> Cluster
                        "AND cluster_a IS NOT NULL AND cluster_b IS NOT NULL").fetchall()
     merged = dict(db.execute("SELECT id, merged_into FROM clusters "
                              "WHERE merged_into IS NOT NULL").fetchall())
-    return Clusterer.restore(params, articles, frequencies, row[0] if row else 0, next_id,
+    return Clusterer.restore(params, articles, frequencies, _documents(db), next_id,
                              [tuple(pair) for pair in apart], merged, watermark)
 
 
@@ -264,6 +263,24 @@ def _resign_stale(db: Database, params: ClusterParams) -> None:
                 (params.num_perm, params.seed, params.scheme, fresh["shingle_sig"],
                  fresh["story_sig"], json.dumps(fresh["features"], ensure_ascii=False), article_id),
             )
+        _recount_terms(db)
+
+
+def _recount_terms(db: Database) -> None:
+    """Count the document frequencies again from every article's stored features (after
+    features were recomputed, whose terms or language may differ)."""
+    language = "coalesce(json_extract(s.features, '$.language'), '')"
+    db.execute("DELETE FROM cluster_terms")
+    db.execute("DELETE FROM cluster_languages")
+    db.execute(f"INSERT INTO cluster_terms(language, term, df) SELECT {language}, t.key, count(*) "
+               "FROM signatures s, json_each(s.features, '$.terms') t GROUP BY 1, 2")
+    db.execute(f"INSERT INTO cluster_languages(language, documents) SELECT {language}, count(*) "
+               "FROM signatures s GROUP BY 1")
+
+
+def _documents(db: Database) -> dict[str, int]:
+    """The number of clustered articles of each language."""
+    return dict(db.execute("SELECT language, documents FROM cluster_languages").fetchall())
 
 
 def find_article_id(db: Database, reference: str) -> int:
@@ -405,13 +422,12 @@ def explain_article(db: Database, article_id: int, params: ClusterParams | None 
         WHERE a.cluster_id = ? AND a.id != ? ORDER BY a.id DESC LIMIT 500""",
         (report["cluster"], article_id),
     ).fetchall()
-    row_docs = db.execute("SELECT value FROM cluster_state WHERE key = ?", (_DOCUMENTS,)).fetchone()
     terms = set(json.loads(row[-1]).get("terms", {}))
     for _, _, _, features in members:
         terms.update(json.loads(features).get("terms", {}))
     frequencies = _frequencies(db, terms)
     nearest = nearest_members(
-        params, frequencies, row_docs[0] if row_docs else 0, json.loads(row[-1]),
+        params, frequencies, _documents(db), json.loads(row[-1]),
         [(member_id, json.loads(features)) for member_id, _, _, features in members], limit,
     )
     about = {member_id: (source, title) for member_id, source, title, _ in members}
@@ -422,12 +438,14 @@ def explain_article(db: Database, article_id: int, params: ClusterParams | None 
     return report
 
 
-def _frequencies(db: Database, terms: set[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
+def _frequencies(db: Database, terms: set[str]) -> dict[str, dict[str, int]]:
+    """The stored document frequencies of ``terms``, by language."""
+    found: dict[str, dict[str, int]] = {}
     listed = sorted(terms)
     for start in range(0, len(listed), 500):
         chunk = listed[start:start + 500]
         marks = ", ".join("?" * len(chunk))
-        found.update(db.execute(f"SELECT term, df FROM cluster_terms WHERE term IN ({marks})",
-                                chunk).fetchall())
+        for language, term, df in db.execute(
+                f"SELECT language, term, df FROM cluster_terms WHERE term IN ({marks})", chunk):
+            found.setdefault(language, {})[term] = df
     return found

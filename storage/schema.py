@@ -264,6 +264,25 @@ MIGRATIONS: tuple[Migration, ...] = (
         "ALTER TABLE crawl_run_sources ADD COLUMN skipped_cap INTEGER NOT NULL DEFAULT 0",
         "ALTER TABLE crawl_run_sources ADD COLUMN robots_denied INTEGER NOT NULL DEFAULT 0",
     )),
+    Migration("0007_term_statistics_by_language", (
+        # Document frequencies and article counts apart for each language of the clustered
+        # articles (the count of all clustered articles was cluster_state's only row).
+        # The counts so far go to the language "" until clustering next loads its state,
+        # which recounts them from the stored features.
+        """CREATE TABLE cluster_terms_by_language (
+            language TEXT NOT NULL,
+            term TEXT NOT NULL,
+            df INTEGER NOT NULL,
+            PRIMARY KEY (language, term)
+        ) WITHOUT ROWID""",
+        "INSERT INTO cluster_terms_by_language(language, term, df) SELECT '', term, df FROM cluster_terms",
+        "DROP TABLE cluster_terms",
+        "ALTER TABLE cluster_terms_by_language RENAME TO cluster_terms",
+        "CREATE TABLE cluster_languages (language TEXT PRIMARY KEY, documents INTEGER NOT NULL)",
+        ("INSERT INTO cluster_languages(language, documents) "
+         "SELECT '', value FROM cluster_state WHERE key = 'documents'"),
+        "DROP TABLE cluster_state",  # it held only that count
+    )),
 )
 
 _LEDGER = """CREATE TABLE IF NOT EXISTS migrations (

@@ -4,7 +4,9 @@ English: a county council's week. Two flood-defence decisions for two towns (the
 kind of event, most of the vocabulary shared), each reported by outlets in their own
 words, and other council news. Chinese: a minister's visit to Phnom Penh reported twice
 in different words, one near-verbatim republication, and a different visit by the same
-minister that week. Chinese is written without spaces between words.
+minister that week. Chinese is written without spaces between words. English amid
+Indonesian: reports of four different events of the ministry's week, from an English
+daily, to mix into the newsroom's Indonesian coverage.
 """
 
 from __future__ import annotations
@@ -152,3 +154,32 @@ CHINESE_OTHER = [
 
 def chinese() -> list[Doc]:
     return [*CHINESE_OTHER, PHNOM_PENH[0], PHNOM_PENH[1], PHNOM_PENH_COPY, YANGON]
+
+
+WEEK = 1763452800.0  # 2025-11-18 08:00 UTC, in the newsroom's week
+MINISTRY_IN_ENGLISH = [
+    Doc(key="en-disability", source="daily", published=WEEK,
+        title="Human rights ministry urges prisons to serve inmates with disabilities",
+        text=("JAKARTA - The Human Rights Ministry has asked the corrections directorate to fit "
+              "ramps and accessible toilets in all prisons, Minister Natalius Pigai said on "
+              "Tuesday. He said that inmates with disabilities in Cipinang had waited months for "
+              "wheelchairs and that the ministry would check the work in March.")),
+    Doc(key="en-scam", source="daily", published=WEEK + 20 * 3600,
+        title="Ministry to help scam victims returning from Cambodia",
+        text=("The Human Rights Ministry will give legal aid to 46 Indonesians who were forced to "
+              "work for online scam rings in Cambodia, the minister said on Wednesday. They are "
+              "due to land in Jakarta this week, and the ministry said it would press the police "
+              "to charge the recruiters who sent them abroad.")),
+    Doc(key="en-papua", source="daily", published=WEEK + 44 * 3600,
+        title="Pigai visits Nabire after clashes displace villagers",
+        text=("Human Rights Minister Natalius Pigai visited Nabire in Central Papua on Thursday, "
+              "where clashes have driven some 300 villagers from their homes. He said the "
+              "ministry would send a team to the shelters and asked the regional government to "
+              "reopen the village school.")),
+    Doc(key="en-budget", source="daily", published=WEEK + 70 * 3600,
+        title="House approves human rights ministry budget for 2026",
+        text=("The House of Representatives has approved a budget of Rp 2.1 trillion for the "
+              "Human Rights Ministry next year. The minister told lawmakers on Friday that the "
+              "ministry would open 11 more regional offices and that it had received more than "
+              "1,200 complaints this year.")),
+]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from clustering_languages import (
     COUNCIL,
+    MINISTRY_IN_ENGLISH,
     PHNOM_PENH,
     PHNOM_PENH_COPY,
     SELBY,
@@ -13,7 +14,10 @@ from clustering_languages import (
     english,
 )
 
+from newsroom.corpus import load_corpus
 from pipelines.clustering.clusterer import Clusterer
+from pipelines.clustering.features import similarities
+from pipelines.clustering.state import Doc
 from pipelines.clustering.text import parse_text
 
 
@@ -52,3 +56,20 @@ def test_scripts_without_spaces_are_cut_into_character_pairs():
     assert parse_text("東京で3日").tokens == ["東京", "京で", "3", "日"]
     assert parse_text("Pusat-pusat HAM “Natalius Pigai”").tokens == [
         "pusat-pusat", "ham", "natalius", "pigai"]
+
+
+def test_a_few_english_reports_in_an_indonesian_stream_are_not_one_story_by_their_common_words():
+    """English function words and the English name of the beat ("the", "said", "human
+    rights ministry") are rare among Indonesian articles; counted apart by language they
+    weigh as little as Indonesian's own, and reports of different events stay apart."""
+    indonesian = sorted((a for a in load_corpus().articles if a.relevant), key=lambda a: a.published)
+    docs = [Doc(key=a.id, title=a.title, text=a.text, source=a.outlet,
+                published=a.published.timestamp()) for a in indonesian]
+    for i, report in enumerate(MINISTRY_IN_ENGLISH):
+        docs.insert(10 + 12 * i, report)
+    clusterer = Clusterer()
+    decisions = {doc.key: clusterer.assign(doc) for doc in docs}
+    english = [clusterer.nodes[doc.key].vector for doc in MINISTRY_IN_ENGLISH]
+    assert len({clusterer.final_cluster(decisions[d.key].cluster_id) for d in MINISTRY_IN_ENGLISH}) == 4
+    scores = [similarities(clusterer.stats, a, english[i + 1:]).max() for i, a in enumerate(english[:-1])]
+    assert max(scores) < 0.1, scores

@@ -62,9 +62,9 @@ def test_document_frequencies_and_signatures_are_stored(db):
     clusterer = Clusterer()
     for doc in crawled(corpus()):
         store(db, clusterer, doc)
-    documents = db.execute("SELECT value FROM cluster_state WHERE key = 'documents'").fetchone()[0]
-    assert documents == len(corpus())
-    pigai = db.execute("SELECT df FROM cluster_terms WHERE term = 'pigai'").fetchone()[0]
+    documents = db.execute("SELECT language, documents FROM cluster_languages").fetchall()
+    assert documents == [("id", len(corpus()))]
+    pigai = db.execute("SELECT df FROM cluster_terms WHERE language = 'id' AND term = 'pigai'").fetchone()[0]
     assert pigai == sum(1 for d in corpus() if "pigai" in (d.title + d.text).lower())
     row = db.execute("SELECT num_perm, seed, scheme, length(shingle_sig), features "
                      "FROM signatures LIMIT 1").fetchone()
@@ -136,7 +136,10 @@ def test_a_split_is_kept_when_a_later_article_links_both_sides(db):
     # k1 (now alone) and its wire copy (still in the old story) are near-verbatim:
     # without the split, an article reaching both would merge them again.
     decision = store(db, resumed, last)
-    assert {s.cluster for s in decision.matches if s.score >= resumed.threshold()} == {old, new}
+    vector = resumed.nodes[last.key].vector
+    reached = {s.cluster for s in decision.matches
+               if s.score >= resumed.threshold(vector, resumed.nodes[s.key].vector)}
+    assert reached == {old, new}
     assert decision.merged == []
     assert cluster_of(db, "k1-nusa") == new and cluster_of(db, WIRE_COPY.key) == old
     override = db.execute("SELECT kind, cluster_a, cluster_b, note FROM cluster_overrides").fetchone()
@@ -170,12 +173,18 @@ def test_features_of_an_older_version_are_recomputed_on_load(db):
     for doc in crawled([*BACKGROUND, CAMBODIA[0]]):
         store(db, clusterer, doc)
     before = db.execute("SELECT article_id, shingle_sig FROM signatures ORDER BY 1").fetchall()
-    db.execute("UPDATE signatures SET features = json_set(features, '$.v', ?), shingle_sig = x'00'",
-               (FEATURES_VERSION - 1,))
+    counts = db.execute("SELECT * FROM cluster_terms ORDER BY 1, 2").fetchall()
+    # as an older version left them: no language in the features, every count under ""
+    db.execute("UPDATE signatures SET features = json_remove(json_set(features, '$.v', ?), "
+               "'$.language'), shingle_sig = x'00'", (FEATURES_VERSION - 1,))
+    db.execute("UPDATE cluster_terms SET language = ''")
+    db.execute("UPDATE cluster_languages SET language = ''")
     resumed = load_clusterer(db)
     assert db.execute("SELECT DISTINCT json_extract(features, '$.v') FROM signatures"
                       ).fetchall() == [(FEATURES_VERSION,)]
     assert db.execute("SELECT article_id, shingle_sig FROM signatures ORDER BY 1").fetchall() == before
+    assert db.execute("SELECT * FROM cluster_terms ORDER BY 1, 2").fetchall() == counts
+    assert db.execute("SELECT * FROM cluster_languages").fetchall() == [("id", len(before))]
     assert store(db, resumed, crawled([CAMBODIA[1]])[0]).kind == "joined"
 
 
@@ -190,7 +199,7 @@ def test_an_article_updated_with_new_words_loads_after_a_restart(db):
     def terms(c):
         return sorted(map(c.stats.term, c.nodes[first.key].vector.ids.tolist()))
     assert "zqxwv" in terms(resumed) and terms(resumed) == terms(clusterer)
-    assert resumed.stats.df("zqxwv") == clusterer.stats.df("zqxwv") == 0
+    assert resumed.stats.df("zqxwv", "id") == clusterer.stats.df("zqxwv", "id") == 0
     assert store(db, resumed, crawled([CAMBODIA[1]])[0]).kind == "joined"
 
 

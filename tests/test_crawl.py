@@ -118,13 +118,17 @@ def test_document_frequencies_count_each_clustered_article_once(two_runs):
     """The crawl writes the frequencies once per batch of articles; they must equal a count
     over the stored articles' own terms."""
     db = two_runs["db"]
-    counted = {r["term"]: r["df"] for r in rows(
-        db, "SELECT j.key AS term, count(*) AS df FROM signatures s, "
-            "json_each(s.features, '$.terms') j GROUP BY j.key")}
+    language = "json_extract(s.features, '$.language')"
+    counted = {(r["language"], r["term"]): r["df"] for r in rows(
+        db, f"SELECT {language} AS language, j.key AS term, count(*) AS df FROM signatures s, "
+            "json_each(s.features, '$.terms') j GROUP BY 1, 2")}
     assert len(counted) > 1000
-    assert {r["term"]: r["df"] for r in rows(db, "SELECT term, df FROM cluster_terms")} == counted
-    documents = rows(db, "SELECT value FROM cluster_state WHERE key = 'documents'")[0]["value"]
-    assert documents == rows(db, "SELECT count(*) AS n FROM signatures")[0]["n"]
+    stored = rows(db, "SELECT language, term, df FROM cluster_terms")
+    assert {(r["language"], r["term"]): r["df"] for r in stored} == counted
+    documents = {r["language"]: r["documents"] for r in rows(db, "SELECT * FROM cluster_languages")}
+    assert documents == {r["language"]: r["n"] for r in rows(
+        db, f"SELECT {language} AS language, count(*) AS n FROM signatures s GROUP BY 1")}
+    assert "id" in documents
 
 
 def test_second_run_fetches_no_article_page(two_runs):

@@ -15,8 +15,8 @@ from pipelines.extraction.dates import (
     to_utc_iso,
 )
 from pipelines.extraction.extract import extract_page
-from pipelines.extraction.language import detect_language
 from pipelines.extraction.metadata import declared_language
+from pipelines.language import detect_language
 
 NOW = datetime(2025, 11, 24, 12, 0, tzinfo=UTC)
 

@@ -165,3 +165,16 @@ def test_connections_opening_a_new_file_at_once_all_get_it(tmp_path):
     migrate the file while another checks what it is. Each must still open it."""
     for round_ in range(5):
         assert open_at_once(tmp_path / f"warta-{round_}.db", 6) == []
+
+
+def test_term_counts_of_a_database_before_languages_move_to_the_unnamed_language(tmp_path):
+    db = Database(tmp_path / "old.db")
+    migrate(db, MIGRATIONS[:6])
+    db.execute("INSERT INTO cluster_terms(term, df) VALUES ('pigai', 3), ('nabire', 1)")
+    db.execute("INSERT INTO cluster_state(key, value) VALUES ('documents', 4)")
+    db.conn.commit()
+    assert migrate(db) == ["0007_term_statistics_by_language"]
+    assert db.execute("SELECT * FROM cluster_terms ORDER BY term").fetchall() == [
+        ("", "nabire", 1), ("", "pigai", 3)]
+    assert db.execute("SELECT * FROM cluster_languages").fetchall() == [("", 4)]
+    assert not db["cluster_state"].exists()

@@ -22,7 +22,13 @@ import heapq
 
 import numpy as np
 
-from pipelines.clustering.features import TermStatistics, restore_vector, similarities, story_terms
+from pipelines.clustering.features import (
+    DocVector,
+    TermStatistics,
+    restore_vector,
+    similarities,
+    story_terms,
+)
 from pipelines.clustering.index import SignatureIndex, Signer, estimated_jaccard, estimated_jaccards
 from pipelines.clustering.params import ClusterParams
 from pipelines.clustering.state import Cluster, Decision, Doc, Match, Node, Signed, StoredArticle
@@ -165,10 +171,9 @@ class Clusterer:
         scores = similarities(self.stats, node.vector, [other.vector for other in pool])
         ranked = sorted(zip(scores.tolist(), pool), key=lambda p: (-p[0], p[1].seq))
         matches = [Match(o.key, o.cluster, s) for s, o in ranked[:_MATCHES_KEPT]]
-        threshold = self.threshold()
         best_of: dict[int, tuple[float, Node]] = {}
         for score, other in ranked:
-            if score >= threshold:
+            if score >= self.threshold(node.vector, other.vector):
                 best_of.setdefault(other.cluster, (score, other))
         if not best_of:
             node.cluster = self._new_cluster()
@@ -227,14 +232,16 @@ class Clusterer:
         for member in ours:
             close = [o for o in theirs if self._close_in_time(member, o)]
             scores = similarities(self.stats, member.vector, [o.vector for o in close])
-            if len(scores) and scores.max() >= self.threshold():
+            if any(score >= self.threshold(member.vector, o.vector) for score, o in zip(scores, close)):
                 return True
         return False
 
-    def threshold(self) -> float:
-        """The cosine an article needs to join a story: ``join_threshold`` plus a margin
-        for the sampling error of document frequencies, shrinking as 1/sqrt(articles)."""
-        return self.params.join_threshold + self.params.idf_margin / max(1, self.stats.n_docs) ** 0.5
+    def threshold(self, a: DocVector, b: DocVector) -> float:
+        """The cosine two articles need to be one story: ``join_threshold`` plus a margin
+        for the sampling error of document frequencies, shrinking as 1/sqrt(articles
+        counted in the language of either, the less counted)."""
+        counted = min(self.stats.docs[a.row], self.stats.docs[b.row])
+        return self.params.join_threshold + self.params.idf_margin / max(1, counted) ** 0.5
 
     def _kept_apart(self, a: int, b: int) -> bool:
         return any({self.final_cluster(x) for x in pair} == {a, b} for pair in self._apart)
@@ -280,9 +287,8 @@ class Clusterer:
             if not others:
                 continue
             scores = similarities(self.stats, node.vector, [o.vector for o in others])
-            threshold = self.threshold()
             for score, other in zip(scores.tolist(), others):
-                if (score >= threshold and other.cluster != node.cluster
+                if (score >= self.threshold(node.vector, other.vector) and other.cluster != node.cluster
                         and not self._kept_apart(node.cluster, other.cluster)):
                     merged.append(self._merge(node.cluster, other.cluster))
         return merged
@@ -368,20 +374,20 @@ class Clusterer:
 
     @classmethod
     def restore(cls, params: ClusterParams, articles: list[StoredArticle],
-                frequencies: dict[str, int], n_docs: int, next_cluster_id: int,
+                frequencies: dict[str, dict[str, int]], docs: dict[str, int], next_cluster_id: int,
                 apart: list[tuple[int, int]] = (), merged: dict[int, int] | None = None,
                 watermark: float | None = None) -> Clusterer:
         """A clusterer in the state a continuous run would have reached.
 
         ``articles`` are the stored articles inside the window, in arrival order, with
-        signatures made by this clusterer's signer; ``frequencies`` and ``n_docs`` the
-        stored document frequencies; ``apart`` the pairs of clusters analysts split;
-        ``merged`` each merged cluster and the one it went into; ``watermark`` the
-        newest article time seen.
+        signatures made by this clusterer's signer; ``frequencies`` the stored document
+        frequencies of each language's terms and ``docs`` its number of articles;
+        ``apart`` the pairs of clusters analysts split; ``merged`` each merged cluster
+        and the one it went into; ``watermark`` the newest article time seen.
         """
         clusterer = cls(params, next_cluster_id)
         clusterer._alias.update(merged or {})
-        clusterer.stats.load(frequencies, n_docs)
+        clusterer.stats.load(frequencies, docs)
         clusterer._watermark = watermark
         for stored in articles:
             node = Node(key=stored.key, seq=clusterer._seq, source=stored.source,

@@ -15,18 +15,20 @@ from pipelines.clustering.params import ClusterParams
 __all__ = ["nearest_members"]
 
 
-def nearest_members(params: ClusterParams, frequencies: dict[str, int], n_docs: int,
+def nearest_members(params: ClusterParams, frequencies: dict[str, dict[str, int]],
+                    docs: dict[str, int],
                     features: dict, members: list[tuple[Hashable, dict]],
                     limit: int = 5) -> list[tuple[Hashable, dict]]:
     """The ``limit`` members most similar to an article, best first.
 
     ``features`` and each member's are stored feature records; ``frequencies`` the
-    document frequencies of (at least) their terms among ``n_docs`` articles. Each
+    document frequencies of (at least) their terms in each language, among ``docs``
+    articles of that language. Each
     result carries the cosine ``score``, the shared ``names`` (names and numbers) and
     ``terms`` (other words) heaviest first, with their share of the score.
     """
     stats = TermStatistics(params.name_weight)
-    stats.load(frequencies, n_docs)
+    stats.load(frequencies, docs)
     vector = restore_vector(stats, features)
     vectors = [restore_vector(stats, record) for _, record in members]
     scores = similarities(stats, vector, vectors)

@@ -17,6 +17,7 @@ from operator import is_
 import numpy as np
 
 from pipelines.clustering.text import ParsedText, term_hashes
+from pipelines.language import language_group
 
 __all__ = [
     "DocVector", "TermStatistics", "doc_record", "restore_vector",
@@ -30,29 +31,39 @@ _NAME_FLAG = 128
 @dataclass(frozen=True, slots=True)
 class DocVector:
     """A document's terms as vocabulary ids with one code byte each (its count up to
-    127, plus 128 when the term is a name or number)."""
+    127, plus 128 when the term is a name or number), and the row of its language's
+    document frequencies."""
 
     ids: np.ndarray  # int32, unique
     codes: np.ndarray  # uint8
+    row: int = 0
 
     def __len__(self) -> int:
         return len(self.ids)
 
 
 class TermStatistics:
-    """The vocabulary and document frequencies of every clustered article.
+    """The vocabulary and document frequencies of every clustered article, counted
+    apart for each language.
 
-    ``idf(t) = ln((N + 2) / (df(t) + 1))``: the smoothed inverse document
-    frequency, defined from the very first article and near zero for a term found
-    in every article. ``name_weight`` multiplies the weight of names and numbers.
+    ``idf(t) = ln((N + 2) / (df(t) + 1))`` among the N articles in the language of
+    the article weighed: the smoothed inverse document frequency, defined from the
+    very first article and near zero for a term found in every article of that
+    language. Counted apart, the function words and the beat's vocabulary of a
+    language few articles use ("the", "human rights" in an Indonesian stream) weigh
+    as little as the majority's own, instead of looking rare. Languages are told by
+    their commonest words (``language_group``); the rest share one count.
+    ``name_weight`` multiplies the weight of names and numbers.
     """
 
     def __init__(self, name_weight: float) -> None:
         self.n_docs = 0
+        self.languages: list[str] = []  # the language of each row of frequencies
+        self.docs = np.zeros(0, dtype=np.int64)  # articles counted in each row
         self._ids: dict[str, int] = {}
         self._terms: list[str] = []
-        self._df = np.zeros(1024, dtype=np.int64)
-        self._log_df = np.zeros(1024, dtype=np.float64)  # ln(df + 1), kept with df
+        self._df = np.zeros((0, 1024), dtype=np.int64)
+        self._log_df = np.zeros((0, 1024), dtype=np.float64)  # ln(df + 1), kept with df
         self._hashes = np.zeros(1024, dtype=np.uint32)  # term_hash of each vocabulary term
         self._numeric = np.zeros(1024, dtype=bool)  # whether a term starts with a digit
         self._scratch = np.zeros(1024, dtype=np.float64)
@@ -70,6 +81,7 @@ class TermStatistics:
         """The term vector of a text and its title (whose words count like the body's),
         the stable hashes of the text's tokens in order (for its shingles), and the
         numbers (terms starting with a digit) of both."""
+        row = self.row(language_group(parsed.tokens))
         body = self.intern_all(parsed.tokens)
         every = np.array(body + (self.intern_all(title.tokens) if title else []), dtype=np.int32)
         ids, counts = np.unique(every, return_counts=True)
@@ -80,32 +92,60 @@ class TermStatistics:
             at = np.minimum(np.searchsorted(ids, names), len(ids) - 1)
             flagged[at[ids[at] == names]] = True
         codes = (np.minimum(counts, _TF_LIMIT) | flagged * _NAME_FLAG).astype(np.uint8)
-        return self.in_term_order(ids, codes), self._hashes[every[:len(body)]], numbers
+        return self.in_term_order(ids, codes, row), self._hashes[every[:len(body)]], numbers
+
+    def row(self, language: str) -> int:
+        """The row of ``language``'s document frequencies, added when first met."""
+        if language not in self.languages:
+            self.languages.append(language)
+            self.docs = np.append(self.docs, 0)
+            self._df = np.vstack([self._df, np.zeros(self._df.shape[1], dtype=np.int64)])
+            self._log_df = np.vstack([self._log_df, np.zeros(self._df.shape[1])])
+        return self.languages.index(language)
 
     def add(self, vector: DocVector) -> None:
         """Count one more article containing the terms of ``vector``."""
         self.n_docs += 1
-        self._df[vector.ids] += 1
-        self._log_df[vector.ids] = np.log(self._df[vector.ids] + 1.0)
+        self.docs[vector.row] += 1
+        df = self._df[vector.row]
+        df[vector.ids] += 1
+        self._log_df[vector.row, vector.ids] = np.log(df[vector.ids] + 1.0)
 
-    def load(self, frequencies: dict[str, int], n_docs: int) -> None:
-        """Restore stored document frequencies (before any article is added)."""
-        self.n_docs = n_docs
-        ids = self.intern_all(list(frequencies))
-        np.add.at(self._df, ids, list(frequencies.values()))
+    def load(self, frequencies: dict[str, dict[str, int]], docs: dict[str, int]) -> None:
+        """Restore stored document frequencies, by language (before any article is added)."""
+        for language, counted in sorted(docs.items()):
+            row = self.row(language)
+            self.docs[row] = counted
+            terms = frequencies.get(language, {})
+            ids = self.intern_all(list(terms))
+            np.add.at(self._df[row], ids, list(terms.values()))
+        self.n_docs = int(self.docs.sum())
         self._log_df = np.log(self._df + 1.0)
 
-    def df(self, term: str) -> int:
+    def df(self, term: str, language: str) -> int:
         index = self._ids.get(term)
-        return 0 if index is None else int(self._df[index])
+        if index is None or language not in self.languages:
+            return 0
+        return int(self._df[self.languages.index(language), index])
 
     def term(self, index: int) -> str:
         return self._terms[index]
 
+    def language(self, vector: DocVector) -> str:
+        return self.languages[vector.row]
+
     def weights(self, vector: DocVector) -> np.ndarray:
         """The IDF-weighted term weights of ``vector`` under the current frequencies."""
-        idf = math.log(self.n_docs + 2.0) - self._log_df[vector.ids]
+        idf = math.log(self.docs[vector.row] + 2.0) - self._log_df[vector.row, vector.ids]
         return self._code_weight[vector.codes] * idf
+
+    def mixed_weights(self, ids: np.ndarray, codes: np.ndarray, rows: list[int],
+                      lengths: list[int]) -> np.ndarray:
+        """:meth:`weights` of several vectors laid end to end (``lengths``), each in
+        the language of its ``rows`` entry."""
+        row_of = np.repeat(rows, lengths)
+        idf = np.log(self.docs[row_of] + 2.0) - self._log_df[row_of, ids]
+        return self._code_weight[codes] * idf
 
     def intern_all(self, terms: list[str]) -> list[int]:
         """The vocabulary ids of ``terms``, in order, adding the new ones."""
@@ -121,22 +161,22 @@ class TermStatistics:
         first = len(self._terms)
         self._ids.update(zip(new, range(first, first + len(new))))
         self._terms.extend(new)
-        while len(self._terms) > len(self._df):
-            grow = len(self._df)
-            self._df = np.concatenate([self._df, np.zeros(grow, dtype=self._df.dtype)])
-            self._log_df = np.concatenate([self._log_df, np.zeros(grow)])
+        while len(self._terms) > len(self._hashes):
+            grow = len(self._hashes)
+            self._df = np.hstack([self._df, np.zeros((len(self.languages), grow), dtype=np.int64)])
+            self._log_df = np.hstack([self._log_df, np.zeros((len(self.languages), grow))])
             self._hashes = np.concatenate([self._hashes, np.zeros(grow, dtype=np.uint32)])
             self._numeric = np.concatenate([self._numeric, np.zeros(grow, dtype=bool)])
             self._scratch = np.concatenate([self._scratch, np.zeros(grow)])
         self._hashes[first:len(self._terms)] = term_hashes(new)
         self._numeric[first:len(self._terms)] = [term[:1].isdigit() for term in new]
 
-    def in_term_order(self, ids: np.ndarray, codes: np.ndarray) -> DocVector:
+    def in_term_order(self, ids: np.ndarray, codes: np.ndarray, row: int) -> DocVector:
         """A vector ordered by its terms' stable hashes, not by vocabulary ids (which
         depend on the order terms were first met): sums run in the same order after a
         restart, so scores are bit-for-bit those of a continuous run."""
         order = np.lexsort((ids, self._hashes[ids]))
-        return DocVector(ids[order], codes[order])
+        return DocVector(ids[order], codes[order], row)
 
     def scratch(self) -> np.ndarray:
         """A zeroed dense array over the vocabulary, for one dot product at a time."""
@@ -155,7 +195,12 @@ def similarities(stats: TermStatistics, query: DocVector,
     q_weights = stats.weights(query)
     q_norm = math.sqrt(float(q_weights @ q_weights))
     ids = np.concatenate([v.ids for v in vectors])
-    weights = stats.weights(DocVector(ids, np.concatenate([v.codes for v in vectors])))
+    codes = np.concatenate([v.codes for v in vectors])
+    rows = {v.row for v in vectors}
+    if len(rows) == 1:
+        weights = stats.weights(DocVector(ids, codes, rows.pop()))
+    else:
+        weights = stats.mixed_weights(ids, codes, [v.row for v in vectors], [len(v) for v in vectors])
     offsets = np.cumsum([0] + [len(v) for v in vectors[:-1]])
     scratch = stats.scratch()
     scratch[query.ids] = q_weights
@@ -194,6 +239,7 @@ def doc_record(stats: TermStatistics, vector: DocVector, names: frozenset[str],
     term = stats.term
     counts = (vector.codes & (_NAME_FLAG - 1)).tolist()
     return {
+        "language": stats.language(vector),
         "terms": {term(i): c for i, c in zip(vector.ids.tolist(), counts)},
         "names": sorted(names),
         "numbers": sorted(numbers),
@@ -207,4 +253,4 @@ def restore_vector(stats: TermStatistics, record: dict) -> DocVector:
     ids = np.array(stats.intern_all(list(terms)), dtype=np.int32)
     codes = np.array([min(int(c), _TF_LIMIT) | (_NAME_FLAG if t in special else 0)
                       for t, c in terms.items()], dtype=np.uint8)
-    return stats.in_term_order(ids, codes)
+    return stats.in_term_order(ids, codes, stats.row(record.get("language", "")))

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 
 __all__ = ["FEATURES_VERSION", "ClusterParams"]
 
-# Bumped whenever tokenization, shingling or the stored feature layout changes:
-# stored signatures of another version are recomputed from the article text.
-FEATURES_VERSION = 2
+# Bumped whenever tokenization, shingling, language grouping or the stored feature
+# layout changes: stored signatures of another version are recomputed from the article
+# text, and the document frequencies recounted.
+FEATURES_VERSION = 3
 
 
 @dataclass(frozen=True)

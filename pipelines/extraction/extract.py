@@ -25,7 +25,6 @@ from trafilatura.utils import decode_file, load_html
 
 from pipelines.extraction.dates import parse_machine_date
 from pipelines.extraction.dom import Pruned, find_headline, prune_page
-from pipelines.extraction.language import detect_language
 from pipelines.extraction.lines import clean_lines
 from pipelines.extraction.metadata import (
     clean_author,
@@ -36,6 +35,7 @@ from pipelines.extraction.metadata import (
 )
 from pipelines.extraction.rules import Rules, fold, load_rules, spaced
 from pipelines.extraction.templates import template_candidates
+from pipelines.language import detect_language
 
 __all__ = ["TRAFILATURA_OPTIONS", "Extraction", "decode_html", "extract_page"]
 
