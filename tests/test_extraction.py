@@ -105,6 +105,15 @@ BOILERPLATE = [
      '<li><a href="/2">Minister visits Papua</a></li></ul>'), "Minister visits", {"trailing-list"}),
     ("more stories text", "<p>More Stories</p><p>Minister visits Papua</p><p>Ministry opens desk in Jayapura</p>",
      "Minister visits", {"trailing-list"}),
+    ("press release header", "<p>SIARAN PERS</p><p>Nomor: SP-112/HM.01/XI/2025</p>", "SP-112", {"contact"}),
+    ("press contact block", ("<p>Narahubung:</p><p>Telp: (021) 5253004</p><p>Email: humas@kemenham.go.id</p>"
+     "<p>Instagram: @kemenham_ri</p>"), "humas@", {"contact"}),
+    ("graphic credit", "<p>Grafis: Andi Saputra | Riset: Nadia Rahma</p>", "Nadia Rahma", {"credit"}),
+    ("hashtags", "<p>#KementerianHAM #HAMuntukSemua #KanwilHAMSulsel</p>", "#HAMuntukSemua", {"share"}),
+    ("reader comments", ('<div class="tanggapan-pembaca"><h4>Tanggapan Pembaca (2)</h4><div><b>Bang Togar</b> '
+     "2 hari lalu<p>Saya orang Batak, tanah adat itu sudah ada sebelum negara ada. Semoga tim kementerian "
+     "benar-benar mendengar warga dan tidak hanya datang untuk berfoto lalu pulang ke Jakarta.</p></div></div>"),
+     "orang Batak", {"comments"}),
 ]
 
 
@@ -175,6 +184,8 @@ def test_loose_first_paragraph_is_kept():
     "Klik tautan yang dikirim lewat WhatsApp membuat seorang korban kehilangan seluruh saldo.",
     "Gabung di grup Telegram yang dibagikan perekrut, Marthen kemudian diberangkatkan ke Kamboja.",
     "(c) calon pekerja diminta merahasiakan keberangkatan dari keluarga mereka.",
+    "Pastikan Anda hanya menghubungi kanal pengaduan resmi Kementerian HAM lewat nomor WhatsApp resmi, kata dia.",
+    "Ikuti juga akun Instagram resmi kementerian untuk mengecek pengumuman terbaru soal penipuan itu.",
 ])
 def test_content_that_looks_like_boilerplate_is_kept(line):
     result = extract_page(article_page(f"<p>{line}</p>"))
@@ -397,6 +408,14 @@ def test_points_written_as_paragraphs_under_a_list_label_are_kept():
     titles = "".join(f"<p>{point}</p>" for point in points)  # unnumbered: titles of other articles
     result = extract_page(article_page(f"<p>Berita Lainnya</p>{titles}"))
     assert not any(point in result.text for point in points)
+
+
+def test_the_dates_heading_a_chronology_are_kept():
+    days = ("Senin, 3 November 2025", "Rabu, 5 November 2025", "Jumat, 7 November 2025, pukul 10.00 WIB")
+    sections = "".join(f"<h3>{day}</h3><p>{paragraph}</p>" for day, paragraph in zip(days, PARAGRAPHS[1:]))
+    result = extract_page(article_page(paragraphs=PARAGRAPHS[:1], after_body=sections))
+    assert all(day in result.text for day in days)
+    assert "Senin, 24 November 2025 16:40 WIB" not in result.text  # the page's own date stamp
 
 
 def test_a_table_of_figures_in_the_article_is_kept():

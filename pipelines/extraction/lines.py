@@ -3,7 +3,8 @@
 Each line is tried against, in order: a list label and the title-like lines
 after it (``trailing-list``; not a label the DOM found over a list of the
 article's own), the headline repeated (``headline``), a bare date stamp
-(``timestamp``), a line without words (``no-words``; a table row of figures is
+(``timestamp``; two or more between the story's paragraphs head its sections and
+stay), a line without words (``no-words``; a table row of figures is
 content), the phrase rules of rules.toml (``read-also``, ``teaser``,
 ``channel-promo``, ``blog-promo``, ``share``, ``byline``, ``credit``), ad text
 (``ad``) and the site's learned template lines (``learned``). Lines that open
@@ -29,6 +30,7 @@ _SENTENCE_END = re.compile(r"[.:;][\"”’')\]]?$|[\"”]$")
 _NOT_WORD = re.compile(r"[\W_]+")
 # A table row of figures as trafilatura writes it ("| 2024 | 1.020 | 790 |"): content.
 _FIGURES_ROW = re.compile(r"^\|.*\d.*\|$")
+PARAGRAPH_WORDS = 12  # a line this long is a paragraph of the story
 
 
 def _list_item(line: str, rules: Rules) -> bool:
@@ -44,6 +46,16 @@ def _is_headline(folded: str, title_key: str) -> bool:
     if key == title_key:
         return True
     return key.startswith(title_key) and len(key) - len(title_key) <= 60 and folded.endswith(")")
+
+
+def _dated_sections(texts: list[str]) -> frozenset[int]:
+    """The date lines that head sections of the story: two or more between its first and
+    last paragraphs (a chronology's "Senin, 3 November 2025"), not the page's date stamp."""
+    long = [i for i, text in enumerate(texts) if len(text.split()) >= PARAGRAPH_WORDS]
+    if not long:
+        return frozenset()
+    inside = [i for i in range(long[0] + 1, long[-1]) if is_timestamp_line(texts[i])]
+    return frozenset(inside) if len(inside) >= 2 else frozenset()
 
 
 def _rule_for(text: str, folded: str, rules: Rules, title_key: str, learned: frozenset[str]) -> str | None:
@@ -78,6 +90,7 @@ def clean_lines(
     title_key = _NOT_WORD.sub("", fold(title or ""))
     texts = [spaced(line) for line in lines]
     texts = [t for t in texts if t]
+    sections = _dated_sections(texts)
     kept: list[str] = []
     removed: list[dict] = []
     index = 0
@@ -85,7 +98,7 @@ def clean_lines(
         text = texts[index]
         index += 1
         folded = text.casefold()  # ``text`` is spaced already: this is fold(text)
-        if rules.dateline.match(text) or len(folded) > rules.max_line_chars:
+        if rules.dateline.match(text) or len(folded) > rules.max_line_chars or index - 1 in sections:
             kept.append(text)
             continue
         if own_lists[folded] > 0:

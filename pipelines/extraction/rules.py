@@ -106,6 +106,7 @@ class LineRule:
     pattern: re.Pattern | None = None
     combine: str = "any"
     max_chars: int = 400
+    unless: re.Pattern | None = None  # a line this finds is never the rule's
 
     def _checks(self, folded: str, text: str):
         if self.starts is not None:
@@ -116,7 +117,7 @@ class LineRule:
             yield self.pattern.search(text) is not None
 
     def matches(self, folded: str, text: str) -> bool:
-        if len(folded) > self.max_chars:
+        if len(folded) > self.max_chars or (self.unless is not None and self.unless.search(text)):
             return False
         checks = self._checks(folded, text)  # lazily: all() and any() stop at the deciding one
         return all(checks) if self.combine == "all" else any(checks)
@@ -164,8 +165,9 @@ class Rules:
 
 
 # Line rules in the order they are tried; the first that matches names the removal.
-_LINE_RULES = ("read-also", "teaser", "channel-promo", "blog-promo", "share", "byline", "credit")
-_LINE_RULE_KEYS = {"starts", "contains", "pattern", "max_chars"}
+_LINE_RULES = ("read-also", "teaser", "channel-promo", "blog-promo", "share", "byline", "contact",
+               "credit")
+_LINE_RULE_KEYS = {"starts", "contains", "pattern", "max_chars", "unless"}
 _WIDGET_KEYS = {"rule", "class_contains", "class_tokens", "class_pattern", "max_chars", "after_article"}
 
 
@@ -207,6 +209,7 @@ def _line_rule(name: str, spec: dict, default_max: int) -> LineRule:
         starts=phrase_pattern(spec.get("starts", [])),
         contains=tuple(fold(phrase) for phrase in spec.get("contains", [])),
         pattern=re.compile(spec["pattern"]) if "pattern" in spec else None,
+        unless=re.compile(spec["unless"]) if "unless" in spec else None,
         # a promo is a call to the reader *and* a channel; other rules need one sign
         combine="all" if name == "channel-promo" else "any",
         max_chars=spec.get("max_chars", default_max),
