@@ -44,6 +44,9 @@ NOW = datetime(2025, 11, 24, 12, 0, tzinfo=UTC)
     ("2 jam lalu", "2025-11-24T10:00:00Z"),
     ("5 menit yang lalu", "2025-11-24T11:55:00Z"),
     ("sehari yang lalu", "2025-11-23T12:00:00Z"),
+    ("Kemarin, 14:05", "2025-11-23T07:05:00Z"),
+    ("Hari ini 09:30 WIB", "2025-11-24T02:30:00Z"),
+    ("Nov 19, 2025 @ 6:45pm", "2025-11-19T11:45:00Z"),
 ])
 def test_visible_indonesian_dates(text, utc):
     assert to_utc_iso(parse_visible_date(text, NOW)) == utc
@@ -103,6 +106,13 @@ JSON_LD = """<script type="application/ld+json">{"@context": "https://schema.org
 def test_publication_time_and_where_it_came_from(head, hint, published, source):
     result = extract_page(article_page(head=head), hints={"published": hint})
     assert (result.published, result.published_source) == (published, source)
+
+
+def test_a_video_pages_upload_date_is_its_publication_time():
+    video = ('<script type="application/ld+json">{"@type": "VideoObject", '
+             '"uploadDate": "2025-11-18T20:30:00+07:00"}</script>')
+    result = extract_page(article_page(head=video))
+    assert (result.published, result.published_source) == ("2025-11-18T13:30:00Z", "json-ld")
 
 
 def test_relative_visible_date_counts_from_the_fetch_time():

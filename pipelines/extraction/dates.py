@@ -3,7 +3,7 @@
 Machine-readable values (ISO-8601, RFC 2822, "2015/11/05 10:08:45") and visible
 ones: "Senin, 24 November 2025 16:40 WIB", "24/11/2025, 16:40 WIB", "Kamis,
 05/11/2015 09:25 WIB", "16:40 WIB, Senin 24 November 2025", "November 24, 2025
-4:40 PM", "24 Nov 2025", "2 jam lalu". A time without a zone is Jakarta time (WIB,
+4:40 PM", "24 Nov 2025", "2 jam lalu", "Kemarin, 14:05". A time without a zone is Jakarta time (WIB,
 UTC+7), what Indonesian outlets print; WITA is UTC+8, WIT UTC+9, and the
 neighbours' MYT and SGT UTC+8.
 """
@@ -69,7 +69,7 @@ _CLOCK = (r"(?:pukul|jam|pkl\.?|at)?\s*(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:
           r"(?:\s*(?P<half>[ap])\.?\s?m\b\.?)?")
 _TIME = rf"(?:[,\s]+{_CLOCK})?"
 # What may stand between a date and its time: "24 Nov 2025 | 16:40", "• 16:40", "/ 4:40 pm"
-_DATE_TIME_SEP = r"(?:\s*[|–—•·●/-])?"
+_DATE_TIME_SEP = r"(?:\s*[|–—•·●/@-])?"
 # A time written before the date: "16:40 WIB, Senin 24 November 2025"
 _TIME_BEFORE = re.compile(rf"(?<![\w:.]){_CLOCK}\s*{_ZONE}\s*[,|–-]?\s*$", re.IGNORECASE)
 _DAY_PREFIX = rf"(?:(?:{_DAY})\s*,?\s*)?"
@@ -93,6 +93,10 @@ _VISIBLE = [
         re.IGNORECASE,
     ),
 ]
+# "Kemarin, 14:05", "Hari ini 09:30 WIB": a day named by its distance from the fetch.
+_DAY_WORD = re.compile(rf"(?<!\w)(?P<day_word>hari ini|kemarin|today|yesterday)\b\s*,?\s*{_CLOCK}\s*{_ZONE}",
+                       re.IGNORECASE)
+_DAYS_BACK = {"hari ini": 0, "today": 0, "kemarin": 1, "yesterday": 1}
 _RELATIVE = re.compile(
     r"(?<!\w)(?P<amount>\d+|se|an?)\s*(?P<unit>detik|menit|jam|hari|minggu|seconds?|minutes?|hours?|days?|weeks?)"
     r"\s+(?:yang\s+)?(?:lalu|ago)",
@@ -217,6 +221,12 @@ def parse_visible_date(text: str, now: datetime | None = None) -> datetime | Non
         tz = _zone_of(date["zone"], date["offset"])
         return _build(date["year"], date["month"], date["day"], _hour(date["hour"], date["half"]),
                       date["minute"], date["second"], tz, now)
+    named = _DAY_WORD.search(text)
+    if named and now is not None:
+        tz = _zone_of(named["zone"], named["offset"])
+        day = (now.astimezone(tz) - timedelta(days=_DAYS_BACK[named["day_word"].casefold()])).date()
+        return _build(day.year, day.month, day.day, _hour(named["hour"], named["half"]),
+                      named["minute"], named["second"], tz, now)
     relative = _RELATIVE.search(text)
     if relative and now is not None:
         amount = relative["amount"]

@@ -141,10 +141,10 @@ def _json_ld_objects(tree: HtmlElement) -> Iterator[dict]:
 
 
 def _json_ld_published(tree: HtmlElement) -> list[str]:
-    """datePublished values, those of article objects first."""
+    """datePublished values (a video's uploadDate), those of article objects first."""
     articles, others = [], []
     for node in _json_ld_objects(tree):
-        value = node.get("datePublished")
+        value = node.get("datePublished") or node.get("uploadDate")
         if isinstance(value, str):
             kind = str(node.get("@type", "")).casefold()
             (articles if any(t in kind for t in _ARTICLE_TYPES) else others).append(value)
