@@ -155,14 +155,13 @@ def _visible_dates(
     tree: HtmlElement, rules: Rules, headline: HtmlElement | None, now: datetime | None
 ) -> Iterator[datetime]:
     """Dates shown near the headline first, then in date-like elements that are
-    not items of a list (lists of other articles carry their own dates)."""
+    not items of a list or teasers (other articles carry their own dates)."""
     if headline is not None:
         for text in _AFTER_HEADLINE(headline):
+            moment = parse_visible_date(text, now) if len(text) <= MAX_DATE_TEXT else None
             holder = text.getparent() if text.is_text else text.getparent().getparent()
-            if len(text) <= MAX_DATE_TEXT and not _in_card(holder, headline):
-                moment = parse_visible_date(text, now)
-                if moment is not None:
-                    yield moment
+            if moment is not None and not _in_card(holder, headline):
+                yield moment
     for element in rules.published_text(tree):
         if element.xpath("ancestor::li") or _in_card(element, headline):
             continue
