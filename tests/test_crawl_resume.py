@@ -84,7 +84,9 @@ def test_a_killed_crawl_leaves_the_counts_of_what_it_stored(newsroom, tmp_path):
     process = start_crawl(config)
     deadline = time.monotonic() + 60
     while not stored_so_far(tmp_path / "warta.db"):
-        assert time.monotonic() < deadline and process.poll() is None, "nothing was stored"
+        assert time.monotonic() < deadline, "nothing was stored"
+        if process.poll() is not None:
+            pytest.fail(f"the crawl ended before anything was seen stored: {process.communicate()}")
         time.sleep(0.005)
     process.send_signal(signal.SIGKILL)
     process.communicate(timeout=60)
