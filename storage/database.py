@@ -27,7 +27,6 @@ __all__ = [
     "utc_now",
 ]
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 _savepoints = itertools.count(1)
 
 
@@ -151,19 +150,15 @@ def describe_error(path: str | Path | None, exc: sqlite3.Error, action: str) -> 
 
 
 def _check_file(path: Path) -> None:
-    """Refuse a directory or a non-SQLite file before SQLite touches it."""
+    """Refuse a directory; make the folder of a new file. The file itself is read only
+    through SQLite: closing any other handle on it would drop the locks this process's
+    connections hold on it, and another process could then write over their writes."""
     if path.is_dir():
         raise StorageError(f"{path}: is a directory, expected a SQLite database file")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
-    except FileNotFoundError:
-        return
     except OSError as exc:
-        raise StorageError(f"{path}: cannot read the database file ({exc})") from exc
-    if header and header != SQLITE_HEADER:
-        raise StorageError(f"{path}: not a SQLite database (is the path right?)")
+        raise StorageError(f"{path}: cannot create its folder ({exc})") from exc
 
 
 def _check_version(db: Database, path: Path) -> None:
@@ -176,6 +171,10 @@ def _check_version(db: Database, path: Path) -> None:
     try:
         applied = applied_migrations(db)
         tables = db.table_names()
+    except sqlite3.DatabaseError as exc:
+        if "not a database" in str(exc):
+            raise StorageError(f"{path}: not a SQLite database (is the path right?)") from exc
+        raise
     finally:
         db.conn.execute("ROLLBACK")
     known = [m.name for m in MIGRATIONS]
