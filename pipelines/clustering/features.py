@@ -57,7 +57,6 @@ class TermStatistics:
     """
 
     def __init__(self, name_weight: float) -> None:
-        self.n_docs = 0
         self.languages: list[str] = []  # the language of each row of frequencies
         self.docs = np.zeros(0, dtype=np.int64)  # articles counted in each row
         self._ids: dict[str, int] = {}
@@ -94,6 +93,11 @@ class TermStatistics:
         codes = (np.minimum(counts, _TF_LIMIT) | flagged * _NAME_FLAG).astype(np.uint8)
         return self.in_term_order(ids, codes, row), self._hashes[every[:len(body)]], numbers
 
+    @property
+    def n_docs(self) -> int:
+        """The number of articles counted, in every language."""
+        return int(self.docs.sum())
+
     def row(self, language: str) -> int:
         """The row of ``language``'s document frequencies, added when first met."""
         if language not in self.languages:
@@ -105,7 +109,6 @@ class TermStatistics:
 
     def add(self, vector: DocVector) -> None:
         """Count one more article containing the terms of ``vector``."""
-        self.n_docs += 1
         self.docs[vector.row] += 1
         df = self._df[vector.row]
         df[vector.ids] += 1
@@ -119,7 +122,6 @@ class TermStatistics:
             terms = frequencies.get(language, {})
             ids = self.intern_all(list(terms))
             np.add.at(self._df[row], ids, list(terms.values()))
-        self.n_docs = int(self.docs.sum())
         self._log_df = np.log(self._df + 1.0)
 
     def df(self, term: str, language: str) -> int:
