@@ -33,6 +33,7 @@ from pipelines.extraction.metadata import (
     page_metadata,
     published_time,
 )
+from pipelines.extraction.pagedata import EmbeddedBody, embedded_bodies, fuller_body
 from pipelines.extraction.rules import Rules, fold, load_rules, spaced
 from pipelines.extraction.templates import template_candidates
 from pipelines.language import detect_language
@@ -173,6 +174,15 @@ def _page_lines(tree, rules: Rules, url: str | None, headline) -> tuple[list[str
     return text.splitlines(), pruned
 
 
+def _body_lines(body: EmbeddedBody, rules: Rules, url: str | None) -> list[str]:
+    """The raw lines of an article text from the page's data (an HTML string goes
+    through the DOM rules and trafilatura like a page)."""
+    if not body.html:
+        return body.text.splitlines()
+    tree = load_html(f"<html><body><article>{body.text}</article></body></html>")
+    return _page_lines(tree, rules, url, None)[0] if tree is not None else []
+
+
 def _extract(html: str | bytes, url, hints, learned_lines, more_pages, rules) -> Extraction:
     notes = []
     if isinstance(html, bytes):
@@ -192,11 +202,20 @@ def _extract(html: str | bytes, url, hints, learned_lines, more_pages, rules) ->
         tree, rules, headline=headline, hint=hints.get("published"), url=url, now=now
     )
     declared = declared_language(tree)
+    bodies = embedded_bodies(tree)  # before the DOM rules and trafilatura cut the scripts
 
     raw, pruned = _page_lines(tree, rules, url, headline)
     kept, dropped = clean_lines(raw, rules, title=title, learned=learned_lines,
                                 body_labels=pruned.body_labels)
     removed = pruned.removed + dropped
+    fuller = fuller_body(bodies, kept, title) if not more_pages else None
+    if fuller is not None:
+        shown = len(" ".join(kept).split())
+        raw = _body_lines(fuller, rules, url)
+        kept, dropped = clean_lines(raw, rules, title=title, learned=learned_lines)
+        removed = pruned.removed + dropped
+        notes.append(f"the page shows {shown} words of the article; the text is its "
+                     f"{fuller.source} ({fuller.words} words)")
     for page in more_pages:
         page_tree, _ = _load(decode_html(page)[0] if isinstance(page, bytes) else page)
         if page_tree is None:

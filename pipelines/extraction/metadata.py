@@ -10,7 +10,6 @@ the day in the page's address. Dates in teasers of other articles are never take
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Iterator
@@ -36,6 +35,7 @@ from pipelines.extraction.dates import (
     parse_visible_date,
     to_utc_iso,
 )
+from pipelines.extraction.pagedata import is_article, json_ld_objects
 from pipelines.extraction.rules import Rules, fold, spaced
 
 __all__ = [
@@ -50,7 +50,6 @@ logger = logging.getLogger(__name__)
 
 HEADLINE_WINDOW = 25  # text nodes after the headline where its date line is looked for
 MAX_DATE_TEXT = 120  # a visible date element longer than this is not a date line
-_ARTICLE_TYPES = ("article", "posting", "report")
 # the page's own <time datetime> elements, not those of lists of other articles
 _TIME_ELEMENTS = XPath("//time[@datetime][not(ancestor::li or ancestor::aside or ancestor::nav)]")
 # A link this many words long beside a date is another article's headline, in a teaser
@@ -124,30 +123,13 @@ def _meta_values(tree: HtmlElement) -> dict[str, str]:
     return values
 
 
-def _json_ld_objects(tree: HtmlElement) -> Iterator[dict]:
-    for script in tree.xpath("//script[@type='application/ld+json']"):
-        try:
-            data = json.loads(script.text or "", strict=False)
-        except ValueError:
-            continue  # broken JSON-LD is common; the other sources remain
-        stack = [data]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, dict):
-                yield node
-                stack.extend(v for v in node.values() if isinstance(v, dict | list))
-            elif isinstance(node, list):
-                stack.extend(reversed(node))
-
-
 def _json_ld_published(tree: HtmlElement) -> list[str]:
     """datePublished values (a video's uploadDate), those of article objects first."""
     articles, others = [], []
-    for node in _json_ld_objects(tree):
+    for node in json_ld_objects(tree):
         value = node.get("datePublished") or node.get("uploadDate")
         if isinstance(value, str):
-            kind = str(node.get("@type", "")).casefold()
-            (articles if any(t in kind for t in _ARTICLE_TYPES) else others).append(value)
+            (articles if is_article(node) else others).append(value)
     return articles + others
 
 
