@@ -244,6 +244,15 @@ def test_an_author_read_from_the_byline_is_the_name_alone(byline, author):
     assert extract_page(article_page(before_body=byline)).author == author
 
 
+@pytest.mark.parametrize("account", ["Tim Redaksi Warta Contoh", "Warta Contoh"])
+def test_the_byline_names_the_authors_when_the_meta_author_is_a_team_or_the_outlet(account):
+    head = f'<meta name="author" content="{account}">'
+    byline = '<div class="author">Oleh Rizky Ramadhan, Nur Azizah</div>'
+    assert extract_page(article_page(head=head, before_body=byline)).author == \
+        "Rizky Ramadhan; Nur Azizah"
+    assert extract_page(article_page(head=head)).author is None
+
+
 def test_the_outlet_is_read_beside_the_headline_when_no_meta_names_it():
     page = article_page().replace('<meta property="og:site_name" content="Warta Contoh">', "")
     page = page.replace("<head>", f'<head><meta property="og:title" content="{TITLE}">')

@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, field
 
 from lxml.html import HtmlElement, HTMLParser, fromstring
 from trafilatura import bare_extraction
+from trafilatura.metadata import extract_author
 from trafilatura.utils import decode_file, load_html
 
 from pipelines.extraction.dates import parse_machine_date
@@ -201,6 +202,9 @@ def _extract(html: str | bytes, url, hints, learned_lines, more_pages, rules) ->
     published, published_source = published_time(
         tree, rules, headline=headline, hint=hints.get("published"), url=url, now=now
     )
+    author = clean_author(metadata.author, metadata.sitename, rules)
+    if author is None and metadata.author:  # a team account or the outlet: a byline may name people
+        author = clean_author(extract_author(tree), metadata.sitename, rules)
     declared = declared_language(tree)
     bodies = embedded_bodies(tree)  # before the DOM rules and trafilatura cut the scripts
 
@@ -242,7 +246,7 @@ def _extract(html: str | bytes, url, hints, learned_lines, more_pages, rules) ->
     return Extraction(
         title=title,
         text=text,
-        author=clean_author(metadata.author, metadata.sitename, rules),
+        author=author,
         published=published,
         published_source=published_source,
         language=detect_language(text, declared) if text else declared,
