@@ -205,3 +205,41 @@ def test_a_time_without_a_zone_is_read_in_the_zone_the_page_shows():
     assert extract_page(page).published == "2025-11-24T09:40:00Z"
     zoned = article_page(head=ld % "2025-11-24T16:40:00+07:00").replace(shown, shown.replace("WIB", "WIT"))
     assert extract_page(zoned).published == "2025-11-24T09:40:00Z"  # an offset given is kept
+
+
+SHOWN = '<div class="detail-meta">Senin, 24 November 2025 16:40 WIB</div>'
+
+
+def _showing(meta: str, **parts) -> str:
+    return article_page(**parts).replace(SHOWN, meta)
+
+
+@pytest.mark.parametrize("meta", [
+    '<div class="info"><span>Diperbarui: Selasa, 25 November 2025 08:10 WIB</span></div>',
+    '<div class="info"><b>Update</b> <span>Selasa, 25 November 2025 08:10 WIB</span></div>',
+    '<div class="info"><span class="date-updated">Selasa, 25 November 2025 08:10 WIB</span></div>',
+])
+def test_an_update_time_shown_first_is_not_the_publication_time(meta):
+    first_published = '<div class="pub-first">Terbit: Senin, 24 November 2025 16:40 WIB</div>'
+    result = extract_page(_showing(meta + first_published))
+    assert (result.published, result.published_source) == ("2025-11-24T09:40:00Z", "text")
+    assert extract_page(_showing(meta)).published == "2025-11-25T01:10:00Z"  # the only time shown
+
+
+def test_a_day_shown_alone_takes_the_time_shown_later_that_day():
+    page = _showing('<div class="detail-meta">Jakarta, Senin (24/11/2025)</div>'
+                    '<div class="detail-time">Senin, 24 November 2025 16:40 WIB</div>')
+    assert extract_page(page).published == "2025-11-24T09:40:00Z"
+    other_day = page.replace("Senin, 24 November 2025 16:40", "Selasa, 25 November 2025 10:00")
+    assert extract_page(other_day).published == "2025-11-23T17:00:00Z"  # midnight, 24 Nov WIB
+
+
+def test_a_live_reports_update_times_are_not_its_publication_time():
+    feed = "".join(f'<div class="live-item"><time datetime="2025-11-24T{t}:00+07:00">{t} WIB</time>'
+                   f"<p>Pembaruan pukul {t} dari rapat kerja Komisi XIII bersama Menteri HAM.</p></div>"
+                   for t in ("18:05", "17:30", "16:55"))
+    shown = _showing('<div class="detail-meta">Senin, 24 November 2025 16:40 WIB</div>', after_body=feed)
+    assert extract_page(shown).published == "2025-11-24T09:40:00Z"
+    unshown = _showing("", after_body=feed)
+    assert (extract_page(unshown).published, extract_page(unshown).published_source) == \
+        ("2025-11-24T09:55:00Z", "meta")  # the earliest update, the nearest to the start

@@ -21,6 +21,7 @@ __all__ = [
     "parse_machine_date",
     "parse_url_date",
     "parse_visible_date",
+    "shows_day_only",
     "to_utc_iso",
 ]
 
@@ -207,6 +208,12 @@ def _hour(hour: str | None, half: str | None) -> str | None:
     if hour is None or half is None or not 1 <= int(hour) <= 12:
         return hour
     return str(int(hour) % 12 + (12 if half.casefold() == "p" else 0))
+
+
+def shows_day_only(text: str) -> bool:
+    """Whether the date ``text`` shows is a day without a time ("Selasa (18/11/2025)")."""
+    found = _visible_match(" ".join((text or "").split()))
+    return found is not None and found[2]["hour"] is None
 
 
 def parse_visible_date(text: str, now: datetime | None = None) -> datetime | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 
 from lxml.etree import XPath
@@ -33,6 +34,7 @@ from pipelines.extraction.dates import (
     parse_machine_date,
     parse_url_date,
     parse_visible_date,
+    shows_day_only,
     to_utc_iso,
 )
 from pipelines.extraction.pagedata import is_article, json_ld_objects
@@ -50,6 +52,7 @@ logger = logging.getLogger(__name__)
 
 HEADLINE_WINDOW = 25  # text nodes after the headline where its date line is looked for
 MAX_DATE_TEXT = 120  # a visible date element longer than this is not a date line
+MAX_LABEL_CHARS = 30  # a text before a date this short may be its label ("Diperbarui:")
 # the page's own <time datetime> elements, not those of lists of other articles
 _TIME_ELEMENTS = XPath("//time[@datetime][not(ancestor::li or ancestor::aside or ancestor::nav)]")
 # A link this many words long beside a date is another article's headline, in a teaser
@@ -133,30 +136,79 @@ def _json_ld_published(tree: HtmlElement) -> list[str]:
     return articles + others
 
 
-def _visible_dates(
-    tree: HtmlElement, rules: Rules, headline: HtmlElement | None, now: datetime | None
-) -> Iterator[datetime]:
+@dataclass(frozen=True, slots=True)
+class _Shown:
+    """A date the page shows: the time, whether it is a day alone, whether an update's."""
+
+    moment: datetime
+    day_only: bool
+    update: bool
+
+
+def _shown_date(tree: HtmlElement, rules: Rules, headline: HtmlElement | None,
+                now: datetime | None, skip_times: bool = False) -> datetime | None:
+    """The publication time the page shows: its first date that is no update's (when
+    that is a day alone, a time shown later on the same day); an update's time only
+    when the page shows no other."""
+    shown = _shown_dates(tree, rules, headline, now, skip_times)
+    own = [s for s in shown if not s.update] or shown
+    if not own:
+        return None
+    first = own[0]
+    if first.day_only:
+        day = first.moment.date()
+        for other in own[1:]:
+            if not other.day_only and other.moment.astimezone(first.moment.tzinfo).date() == day:
+                return other.moment
+    return first.moment
+
+
+def _shown_dates(tree: HtmlElement, rules: Rules, headline: HtmlElement | None,
+                 now: datetime | None, skip_times: bool) -> list[_Shown]:
     """Dates shown near the headline first, then in date-like elements that are
-    not items of a list or teasers (other articles carry their own dates)."""
+    not items of a list or teasers (other articles carry their own dates).
+    ``skip_times`` leaves out ``<time datetime>`` elements (the page has several that
+    differ)."""
+    shown = []
     if headline is not None:
+        before = ""
         for text in _AFTER_HEADLINE(headline):
-            moment = parse_visible_date(text, now) if len(text) <= MAX_DATE_TEXT else None
             holder = text.getparent() if text.is_text else text.getparent().getparent()
-            if moment is not None and not _in_card(holder, headline):
-                yield moment
+            if not (skip_times and _is_time(holder)) and not _in_card(holder, headline):
+                shown.extend(_shown(holder, text, before, rules, now))
+            before = text
     for element in rules.published_text(tree):
-        if element.xpath("ancestor::li") or _in_card(element, headline):
-            continue
-        if element.tag == "time" and element.get("datetime"):
-            moment = parse_machine_date(element.get("datetime"), now)
-            if moment is not None:
-                yield moment
-                continue
-        text = element.text_content()
-        if len(text) <= MAX_DATE_TEXT:
-            moment = parse_visible_date(text, now)
-            if moment is not None:
-                yield moment
+        if not ((skip_times and _is_time(element)) or element.xpath("ancestor::li")
+                or _in_card(element, headline)):
+            shown.extend(_shown(element, element.text_content(), "", rules, now))
+    return shown
+
+
+def _is_time(element: HtmlElement) -> bool:
+    return element.tag == "time" and bool(element.get("datetime"))
+
+
+def _shown(element: HtmlElement, text: str, before: str, rules: Rules,
+           now: datetime | None) -> list[_Shown]:
+    """The date ``text`` shows (a ``<time>`` element's machine-readable one), if any."""
+    update = _is_update(element, text, before, rules)
+    if _is_time(element):
+        value = element.get("datetime")
+        moment = parse_machine_date(value, now)
+        if moment is not None:
+            return [_Shown(moment, len(value.strip()) <= len("2025-11-18"), update)]
+    if len(text) > MAX_DATE_TEXT:
+        return []
+    moment = parse_visible_date(text, now)
+    return [_Shown(moment, shows_day_only(text), update)] if moment is not None else []
+
+
+def _is_update(element: HtmlElement, text: str, before: str, rules: Rules) -> bool:
+    """Whether a shown time is labelled as an update ("Diperbarui 15:50 WIB", a label
+    just before it, an element of class "updated")."""
+    return bool(rules.update_label.search(text)
+                or (len(before) <= MAX_LABEL_CHARS and rules.update_label.search(before))
+                or rules.update_class.search(element.get("class", "")))
 
 
 def _in_card(element: HtmlElement, headline: HtmlElement | None) -> bool:
@@ -177,7 +229,7 @@ def _in_card(element: HtmlElement, headline: HtmlElement | None) -> bool:
 
 
 def _machine_times(tree: HtmlElement, rules: Rules,
-                   headline: HtmlElement | None) -> Iterator[tuple[str, str]]:
+                   times: list[str]) -> Iterator[tuple[str, str]]:
     """The page's machine-readable publication times, best first, with their source."""
     meta = _meta_values(tree)
     for name in rules.published_meta:
@@ -185,9 +237,13 @@ def _machine_times(tree: HtmlElement, rules: Rules,
             yield meta[name], "meta"
     for value in _json_ld_published(tree):
         yield value, "json-ld"
-    for element in _TIME_ELEMENTS(tree):  # <time datetime>: machine-readable like a meta tag
-        if not _in_card(element, headline):
-            yield element.get("datetime"), "meta"
+    if len(set(times)) == 1:  # <time datetime>: machine-readable like a meta tag
+        yield times[0], "meta"
+
+
+def _own_times(tree: HtmlElement, headline: HtmlElement | None) -> list[str]:
+    """The ``datetime`` of the page's own ``<time>`` elements (those of teasers left out)."""
+    return [e.get("datetime") for e in _TIME_ELEMENTS(tree) if not _in_card(e, headline)]
 
 
 def _in_shown_zone(moment: datetime, shown: datetime | None) -> datetime:
@@ -210,18 +266,26 @@ def published_time(
     """``(UTC ISO-8601 time, source)`` with source ``meta``, ``json-ld``, ``hint``,
     ``text`` or ``url`` (the day a permalink gives, the last resort); ``(None, None)``
     when the page gives no usable date."""
-    for value, source in _machine_times(tree, rules, headline):
+    times = _own_times(tree, headline)
+    several = len(set(times)) > 1
+    for value, source in _machine_times(tree, rules, times):
         moment = parse_machine_date(value, now)
         if moment is not None:
             if not names_zone(value):
-                moment = _in_shown_zone(moment, next(_visible_dates(tree, rules, headline, now), None))
+                moment = _in_shown_zone(moment, _shown_date(tree, rules, headline, now, several))
             return to_utc_iso(moment), source
     if hint:
         moment = parse_machine_date(hint, now)
         if moment is not None:
             return to_utc_iso(moment), "hint"
-    for moment in _visible_dates(tree, rules, headline, now):
+    moment = _shown_date(tree, rules, headline, now, several)
+    if moment is not None:
         return to_utc_iso(moment), "text"
+    # several different <time> elements and no other date: a live report's updates, or
+    # a publication and its update; the earliest is the nearest to the publication
+    moments = [m for m in (parse_machine_date(t, now) for t in times) if m]
+    if moments:
+        return to_utc_iso(min(moments)), "meta"
     moment = parse_url_date(url, now)
     if moment is not None:
         return to_utc_iso(moment), "url"

@@ -159,6 +159,8 @@ class Rules:
     editor_initials: re.Pattern
     published_meta: tuple[str, ...]
     published_text: XPath
+    update_label: re.Pattern
+    update_class: re.Pattern
     author_ignore: re.Pattern
     author_label: re.Pattern
     author_end: re.Pattern
@@ -250,6 +252,9 @@ def _compile(data: dict) -> Rules:
         editor_initials=re.compile(lines["editor-initials"]["pattern"]),
         published_meta=tuple(name.casefold() for name in data["published"]["meta"]),
         published_text=XPath(data["published"]["text_xpath"].strip()),
+        update_label=phrase_pattern(data["published"]["update_labels"], anchored=False),
+        update_class=re.compile("|".join(map(re.escape, data["published"]["update_classes"])),
+                                re.IGNORECASE),
         author_ignore=phrase_pattern(ignore, anchored=False),
         author_label=re.compile(rf"(?:{labels})(?:\s*:\s*|\s+)", re.IGNORECASE),
         # a name ends at the next role, or at a mark no name holds (a bullet, a bar, a digit)
