@@ -109,6 +109,7 @@ BOILERPLATE = [
     ("press contact block", ("<p>Narahubung:</p><p>Telp: (021) 5253004</p><p>Email: humas@kemenham.go.id</p>"
      "<p>Instagram: @kemenham_ri</p>"), "humas@", {"contact"}),
     ("graphic credit", "<p>Grafis: Andi Saputra | Riset: Nadia Rahma</p>", "Nadia Rahma", {"credit"}),
+    ("photo button", "<p>Lihat Foto</p>", "Lihat Foto", {"credit"}),
     ("hashtags", "<p>#KementerianHAM #HAMuntukSemua #KanwilHAMSulsel</p>", "#HAMuntukSemua", {"share"}),
     ("reader comments", ('<div class="tanggapan-pembaca"><h4>Tanggapan Pembaca (2)</h4><div><b>Bang Togar</b> '
      "2 hari lalu<p>Saya orang Batak, tanah adat itu sudah ada sebelum negara ada. Semoga tim kementerian "
@@ -186,6 +187,7 @@ def test_loose_first_paragraph_is_kept():
     "(c) calon pekerja diminta merahasiakan keberangkatan dari keluarga mereka.",
     "Pastikan Anda hanya menghubungi kanal pengaduan resmi Kementerian HAM lewat nomor WhatsApp resmi, kata dia.",
     "Ikuti juga akun Instagram resmi kementerian untuk mengecek pengumuman terbaru soal penipuan itu.",
+    "Lihat foto korban yang beredar, keluarga langsung melapor ke posko pengaduan Kementerian HAM.",
 ])
 def test_content_that_looks_like_boilerplate_is_kept(line):
     result = extract_page(article_page(f"<p>{line}</p>"))
