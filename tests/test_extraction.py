@@ -421,6 +421,33 @@ def test_points_written_as_paragraphs_under_a_list_label_are_kept():
     assert not any(point in result.text for point in points)
 
 
+ABOUT = ("<p>Tentang Kementerian Hak Asasi Manusia</p><p>Kementerian Hak Asasi Manusia dibentuk "
+         "berdasarkan Peraturan Presiden Nomor 156 Tahun 2024 untuk menyelenggarakan urusan "
+         "pemerintahan di bidang hak asasi manusia.</p><p>Biro Hubungan Masyarakat, Kementerian HAM</p>")
+
+
+def test_a_press_releases_closing_section_about_its_issuer_is_cut():
+    result = extract_page(article_page("", "", "", "", ABOUT))
+    assert kept_paragraphs(result.text) == len(PARAGRAPHS)
+    assert "Peraturan Presiden" not in result.text and "Biro Hubungan" not in result.text
+    assert {r["rule"] for r in result.removed} >= {"about"}
+
+
+@pytest.mark.parametrize("markup", [
+    ("<p>Tentang Kanjuruhan</p><p>Keluarga korban tragedi itu meminta negara menuntaskan "
+     "proses hukum dan memulihkan korban luka yang masih dirawat.</p>"),  # a closing subheading
+    ABOUT.replace("<p>Kementerian Hak Asasi Manusia dibentuk", "<p>Lembaga ini dibentuk"),
+])
+def test_a_closing_subheading_that_opens_no_section_about_its_name_stays(markup):
+    result = extract_page(article_page("", "", "", "", markup))
+    assert "Tentang" in result.text
+
+
+def test_an_about_section_inside_the_story_stays():
+    result = extract_page(article_page(ABOUT))
+    assert "Peraturan Presiden" in result.text
+
+
 def test_the_dates_heading_a_chronology_are_kept():
     days = ("Senin, 3 November 2025", "Rabu, 5 November 2025", "Jumat, 7 November 2025, pukul 10.00 WIB")
     sections = "".join(f"<h3>{day}</h3><p>{paragraph}</p>" for day, paragraph in zip(days, PARAGRAPHS[1:]))

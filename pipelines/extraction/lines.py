@@ -9,8 +9,9 @@ content), the phrase rules of rules.toml (``read-also``, ``teaser``,
 ``channel-promo``, ``blog-promo``, ``share``, ``byline``, ``credit``), ad text
 (``ad``) and the site's learned template lines (``learned``). Lines that open
 with a dateline and lines longer than a paragraph limit are never dropped.
-Last, editor codes at the end of the story ("(sfr/isn)", "(E-2)") are cut
-(``editor-initials``).
+Last, a press release's closing section about its issuer ("Tentang Kementerian
+...", ``about``) and editor codes at the end of the story ("(sfr/isn)", "(E-2)";
+``editor-initials``) are cut.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ _NOT_WORD = re.compile(r"[\W_]+")
 # A table row of figures as trafilatura writes it ("| 2024 | 1.020 | 790 |"): content.
 _FIGURES_ROW = re.compile(r"^\|.*\d.*\|$")
 PARAGRAPH_WORDS = 12  # a line this long is a paragraph of the story
+ABOUT_NAME_WITHIN = 12  # words at the start of an about-section where it names its issuer
 
 
 def _list_item(line: str, rules: Rules) -> bool:
@@ -116,8 +118,28 @@ def clean_lines(
             kept.append(text)
         else:
             removed.append(removal(text, rule))
+    _cut_about(kept, removed, rules)
     _cut_editor_initials(kept, removed, rules)
     return kept, removed
+
+
+def _cut_about(kept: list[str], removed: list[dict], rules: Rules) -> None:
+    """Cut a closing "Tentang <issuer>" heading and the few lines after it, the first
+    of which names the issuer in its opening words ("Kementerian Hak Asasi Manusia
+    dibentuk ...")."""
+    first = max(len(kept) // 2, len(kept) - rules.about_lines - 1, 1)
+    for at in range(first, len(kept) - 1):
+        heading = kept[at].casefold()
+        label = rules.about_label.match(heading)
+        if (label is None or len(heading.split()) > rules.about_label_words
+                or _SENTENCE_END.search(heading)):
+            continue
+        name = " ".join(heading[label.end():].split()[:2])
+        opening = " ".join(kept[at + 1].casefold().split()[:ABOUT_NAME_WITHIN])
+        if name and name in opening:
+            removed.extend(removal(line, "about") for line in kept[at:])
+            del kept[at:]
+            return
 
 
 def _cut_editor_initials(kept: list[str], removed: list[dict], rules: Rules) -> None:

@@ -157,6 +157,9 @@ class Rules:
     ad_words: re.Pattern
     ad_max_chars: int
     editor_initials: re.Pattern
+    about_label: re.Pattern
+    about_label_words: int
+    about_lines: int
     published_meta: tuple[str, ...]
     published_text: XPath
     update_label: re.Pattern
@@ -250,6 +253,9 @@ def _compile(data: dict) -> Rules:
         ad_words=_words_pattern(lines["ad"]["words"]),
         ad_max_chars=lines["ad"]["max_chars"],
         editor_initials=re.compile(lines["editor-initials"]["pattern"]),
+        about_label=phrase_pattern(lines["about"]["labels"]),
+        about_label_words=lines["about"]["max_label_words"],
+        about_lines=lines["about"]["max_lines"],
         published_meta=tuple(name.casefold() for name in data["published"]["meta"]),
         published_text=XPath(data["published"]["text_xpath"].strip()),
         update_label=phrase_pattern(data["published"]["update_labels"], anchored=False),
