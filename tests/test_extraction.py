@@ -110,6 +110,16 @@ BOILERPLATE = [
      "<p>Instagram: @kemenham_ri</p>"), "humas@", {"contact"}),
     ("graphic credit", "<p>Grafis: Andi Saputra | Riset: Nadia Rahma</p>", "Nadia Rahma", {"credit"}),
     ("photo button", "<p>Lihat Foto</p>", "Lihat Foto", {"credit"}),
+    ("copied article footer", ('<p>Baca artikel detiknews, "Pigai Tinjau Lapas" selengkapnya '
+     "https://news.detik.com/berita/d-1/pigai</p>"), "selengkapnya", {"read-also"}),
+    ("ad-free pitch", "<p>Baca berita tanpa iklan. Gabung Warta+</p>", "tanpa iklan", {"channel-promo"}),
+    ("app pitch", "<p>Download Apps Warta Sekarang https://apps.warta.example/</p>", "Download Apps",
+     {"channel-promo"}),
+    ("tags line", "<p>Tag: HAM, Natalius Pigai, Lapas Perempuan</p>", "Lapas Perempuan", {"tags"}),
+    ("pager", "<p>Halaman: 1 2 3</p><p>Halaman Selanjutnya</p><p>Loading...</p>", "Selanjutnya",
+     {"pager"}),
+    ("list label", "<p>Pilihan Untuk Anda</p><p>Harga Beras Naik Lagi</p>", "Harga Beras", {"trailing-list"}),
+    ("report byline", "<p>Laporan: Andi Saputra</p>", "Andi Saputra", {"byline"}),
     ("hashtags", "<p>#KementerianHAM #HAMuntukSemua #KanwilHAMSulsel</p>", "#HAMuntukSemua", {"share"}),
     ("reader comments", ('<div class="tanggapan-pembaca"><h4>Tanggapan Pembaca (2)</h4><div><b>Bang Togar</b> '
      "2 hari lalu<p>Saya orang Batak, tanah adat itu sudah ada sebelum negara ada. Semoga tim kementerian "
@@ -188,6 +198,8 @@ def test_loose_first_paragraph_is_kept():
     "Pastikan Anda hanya menghubungi kanal pengaduan resmi Kementerian HAM lewat nomor WhatsApp resmi, kata dia.",
     "Ikuti juga akun Instagram resmi kementerian untuk mengecek pengumuman terbaru soal penipuan itu.",
     "Lihat foto korban yang beredar, keluarga langsung melapor ke posko pengaduan Kementerian HAM.",
+    "Halaman 3 laporan itu memuat daftar 14 lapas yang melebihi kapasitas.",
+    "Topik: hak warga binaan atas layanan kesehatan, dibahas dalam rapat kerja berikutnya.",
 ])
 def test_content_that_looks_like_boilerplate_is_kept(line):
     result = extract_page(article_page(f"<p>{line}</p>"))
