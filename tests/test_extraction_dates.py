@@ -243,3 +243,17 @@ def test_a_live_reports_update_times_are_not_its_publication_time():
     unshown = _showing("", after_body=feed)
     assert (extract_page(unshown).published, extract_page(unshown).published_source) == \
         ("2025-11-24T09:55:00Z", "meta")  # the earliest update, the nearest to the start
+
+
+@pytest.mark.parametrize(("url", "lang", "utc"), [
+    ("https://www.beritaharian.example.my/berita/1", "id", "2025-11-24T08:40:00Z"),
+    ("https://warta.example/berita/1", "ms", "2025-11-24T08:40:00Z"),
+    ("https://warta.example/berita/1", "en-SG", "2025-11-24T08:40:00Z"),
+    ("https://warta.example/berita/1", "id", "2025-11-24T09:40:00Z"),
+])
+def test_a_time_naming_no_zone_is_read_in_the_zone_of_the_pages_country(url, lang, utc):
+    page = _showing('<div class="detail-meta">Senin, 24 November 2025 16:40</div>')
+    page = page.replace('<html lang="id">', f'<html lang="{lang}">')
+    assert extract_page(page, url).published == utc
+    named = page.replace("16:40</div>", "16:40 WIB</div>")
+    assert extract_page(named, url).published == "2025-11-24T09:40:00Z"  # a zone named is kept

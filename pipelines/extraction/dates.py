@@ -13,10 +13,12 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
 
 __all__ = [
     "WIB",
     "is_timestamp_line",
+    "local_zone",
     "names_zone",
     "parse_machine_date",
     "parse_url_date",
@@ -36,6 +38,9 @@ ZONES = {
     "gmt": UTC,
     "z": UTC,
 }
+# Countries whose pages read in a zone of their own when they name none (by the top
+# domain of the address or the region of the declared language).
+_COUNTRY_ZONES = {"my": ZONES["myt"], "sg": ZONES["sgt"], "bn": timezone(timedelta(hours=8), "BNT")}
 MONTHS = {
     "januari": 1, "jan": 1, "january": 1,
     "februari": 2, "pebruari": 2, "feb": 2, "february": 2, "peb": 2,
@@ -126,15 +131,28 @@ def to_utc_iso(moment: datetime) -> str:
 
 
 def _plausible(moment: datetime, now: datetime | None) -> datetime | None:
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=WIB)
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=WIB)  # RFC 2822 "-0000"
     latest = (now or datetime.now(UTC)) + timedelta(days=2)
     return aware if EARLIEST <= aware <= latest else None
 
 
-def _zone_of(zone: str | None, offset: str | None) -> timezone:
-    """The zone named (WIB, WITA, WIT, UTC) or the offset given ("+07:00", "+0700", "+7")."""
+def local_zone(url: str | None, language: str | None) -> timezone:
+    """The zone of a page's times that name none: Malaysia's, Singapore's or Brunei's
+    for a page at such an address or in Malay, else Jakarta's (WIB)."""
+    host = urlsplit(url or "").hostname or ""
+    country = host.rpartition(".")[2]
+    primary, _, region = (language or "").casefold().replace("_", "-").partition("-")
+    for code in (country, region, "my" if primary == "ms" else ""):
+        if code in _COUNTRY_ZONES:
+            return _COUNTRY_ZONES[code]
+    return WIB
+
+
+def _zone_of(zone: str | None, offset: str | None, local: timezone = WIB) -> timezone:
+    """The zone named (WIB, WITA, WIT, UTC) or the offset given ("+07:00", "+0700", "+7");
+    ``local`` when neither is."""
     if not offset:
-        return ZONES.get((zone or "wib").casefold(), WIB)
+        return ZONES.get(zone.casefold(), local) if zone else local
     sign = -1 if offset[0] == "-" else 1
     digits = offset[1:].replace(":", "")
     hours, minutes = (digits[:-2], digits[-2:]) if len(digits) > 2 else (digits, "0")
@@ -150,8 +168,10 @@ def _build(year, month, day, hour, minute, second, tz, now) -> datetime | None:
     return _plausible(moment, now)
 
 
-def parse_machine_date(value: str, now: datetime | None = None) -> datetime | None:
-    """A date from metadata: ISO-8601 and its common variants, or RFC 2822."""
+def parse_machine_date(value: str, now: datetime | None = None,
+                       local: timezone = WIB) -> datetime | None:
+    """A date from metadata: ISO-8601 and its common variants, or RFC 2822 (one with
+    no zone is in ``local``)."""
     value = (value or "").strip()
     if not value:
         return None
@@ -161,7 +181,7 @@ def parse_machine_date(value: str, now: datetime | None = None) -> datetime | No
         if tz_text and tz_text[0] in "+-":
             tz = _zone_of(None, tz_text)
         else:
-            tz = _zone_of(tz_text, None)
+            tz = _zone_of(tz_text, None, local)
         return _build(match["year"], match["month"], match["day"], match["hour"],
                       match["minute"], match["second"], tz, now)
     try:
@@ -177,10 +197,11 @@ def names_zone(value: str) -> bool:
     return match is None or match["tz"] is not None
 
 
-def parse_url_date(url: str | None, now: datetime | None = None) -> datetime | None:
-    """The day a page's address gives ("/2025/11/19/slug"), midnight in Jakarta."""
+def parse_url_date(url: str | None, now: datetime | None = None,
+                   local: timezone = WIB) -> datetime | None:
+    """The day a page's address gives ("/2025/11/19/slug"), midnight in ``local``."""
     match = _URL_DATE.search(url or "")
-    return _build(*match.groups(), None, None, None, WIB, now) if match else None
+    return _build(*match.groups(), None, None, None, local, now) if match else None
 
 
 def _visible_match(text: str) -> tuple[int, int, dict] | None:
@@ -216,8 +237,9 @@ def shows_day_only(text: str) -> bool:
     return found is not None and found[2]["hour"] is None
 
 
-def parse_visible_date(text: str, now: datetime | None = None) -> datetime | None:
-    """A date as a page shows it to readers, or ``None``.
+def parse_visible_date(text: str, now: datetime | None = None,
+                       local: timezone = WIB) -> datetime | None:
+    """A date as a page shows it to readers, or ``None`` (one with no zone is in ``local``).
 
     Relative times ("2 jam lalu", "5 menit yang lalu") count back from ``now``
     (the fetch time), which they need."""
@@ -225,12 +247,12 @@ def parse_visible_date(text: str, now: datetime | None = None) -> datetime | Non
     found = _visible_match(text)
     if found:
         date = found[2]
-        tz = _zone_of(date["zone"], date["offset"])
+        tz = _zone_of(date["zone"], date["offset"], local)
         return _build(date["year"], date["month"], date["day"], _hour(date["hour"], date["half"]),
                       date["minute"], date["second"], tz, now)
     named = _DAY_WORD.search(text)
     if named and now is not None:
-        tz = _zone_of(named["zone"], named["offset"])
+        tz = _zone_of(named["zone"], named["offset"], local)
         day = (now.astimezone(tz) - timedelta(days=_DAYS_BACK[named["day_word"].casefold()])).date()
         return _build(day.year, day.month, day.day, _hour(named["hour"], named["half"]),
                       named["minute"], named["second"], tz, now)

@@ -14,7 +14,8 @@ import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
+from typing import NamedTuple
 
 from lxml.etree import XPath
 from lxml.html import HtmlElement
@@ -30,6 +31,7 @@ from trafilatura.settings import Document
 from pipelines.extraction.dates import (
     DAYS,
     MONTHS,
+    local_zone,
     names_zone,
     parse_machine_date,
     parse_url_date,
@@ -136,6 +138,14 @@ def _json_ld_published(tree: HtmlElement) -> list[str]:
     return articles + others
 
 
+class _Clock(NamedTuple):
+    """What reading a date needs besides its text: the fetch time (for "2 jam lalu")
+    and the zone of a time that names none."""
+
+    now: datetime | None
+    local: tzinfo
+
+
 @dataclass(frozen=True, slots=True)
 class _Shown:
     """A date the page shows: the time, whether it is a day alone, whether an update's."""
@@ -146,11 +156,11 @@ class _Shown:
 
 
 def _shown_date(tree: HtmlElement, rules: Rules, headline: HtmlElement | None,
-                now: datetime | None, skip_times: bool = False) -> datetime | None:
+                clock: _Clock, skip_times: bool = False) -> datetime | None:
     """The publication time the page shows: its first date that is no update's (when
     that is a day alone, a time shown later on the same day); an update's time only
     when the page shows no other."""
-    shown = _shown_dates(tree, rules, headline, now, skip_times)
+    shown = _shown_dates(tree, rules, headline, clock, skip_times)
     own = [s for s in shown if not s.update] or shown
     if not own:
         return None
@@ -164,7 +174,7 @@ def _shown_date(tree: HtmlElement, rules: Rules, headline: HtmlElement | None,
 
 
 def _shown_dates(tree: HtmlElement, rules: Rules, headline: HtmlElement | None,
-                 now: datetime | None, skip_times: bool) -> list[_Shown]:
+                 clock: _Clock, skip_times: bool) -> list[_Shown]:
     """Dates shown near the headline first, then in date-like elements that are
     not items of a list or teasers (other articles carry their own dates).
     ``skip_times`` leaves out ``<time datetime>`` elements (the page has several that
@@ -175,12 +185,12 @@ def _shown_dates(tree: HtmlElement, rules: Rules, headline: HtmlElement | None,
         for text in _AFTER_HEADLINE(headline):
             holder = text.getparent() if text.is_text else text.getparent().getparent()
             if not (skip_times and _is_time(holder)) and not _in_card(holder, headline):
-                shown.extend(_shown(holder, text, before, rules, now))
+                shown.extend(_shown(holder, text, before, rules, clock))
             before = text
     for element in rules.published_text(tree):
         if not ((skip_times and _is_time(element)) or element.xpath("ancestor::li")
                 or _in_card(element, headline)):
-            shown.extend(_shown(element, element.text_content(), "", rules, now))
+            shown.extend(_shown(element, element.text_content(), "", rules, clock))
     return shown
 
 
@@ -189,17 +199,17 @@ def _is_time(element: HtmlElement) -> bool:
 
 
 def _shown(element: HtmlElement, text: str, before: str, rules: Rules,
-           now: datetime | None) -> list[_Shown]:
+           clock: _Clock) -> list[_Shown]:
     """The date ``text`` shows (a ``<time>`` element's machine-readable one), if any."""
     update = _is_update(element, text, before, rules)
     if _is_time(element):
         value = element.get("datetime")
-        moment = parse_machine_date(value, now)
+        moment = parse_machine_date(value, *clock)
         if moment is not None:
             return [_Shown(moment, len(value.strip()) <= len("2025-11-18"), update)]
     if len(text) > MAX_DATE_TEXT:
         return []
-    moment = parse_visible_date(text, now)
+    moment = parse_visible_date(text, *clock)
     return [_Shown(moment, shows_day_only(text), update)] if moment is not None else []
 
 
@@ -247,8 +257,8 @@ def _own_times(tree: HtmlElement, headline: HtmlElement | None) -> list[str]:
 
 
 def _in_shown_zone(moment: datetime, shown: datetime | None) -> datetime:
-    """A time given without a zone (read as WIB), in the zone the page shows beside the
-    same wall-clock time ("14:05 WIT"), else as read."""
+    """A time given without a zone (read in the local zone), in the zone the page shows
+    beside the same wall-clock time ("14:05 WIT"), else as read."""
     if shown is None or shown.replace(tzinfo=None, second=0) != moment.replace(tzinfo=None, second=0):
         return moment
     return moment.replace(tzinfo=shown.tzinfo)
@@ -266,27 +276,28 @@ def published_time(
     """``(UTC ISO-8601 time, source)`` with source ``meta``, ``json-ld``, ``hint``,
     ``text`` or ``url`` (the day a permalink gives, the last resort); ``(None, None)``
     when the page gives no usable date."""
+    clock = _Clock(now, local_zone(url, declared_language(tree)))
     times = _own_times(tree, headline)
     several = len(set(times)) > 1
     for value, source in _machine_times(tree, rules, times):
-        moment = parse_machine_date(value, now)
+        moment = parse_machine_date(value, *clock)
         if moment is not None:
             if not names_zone(value):
-                moment = _in_shown_zone(moment, _shown_date(tree, rules, headline, now, several))
+                moment = _in_shown_zone(moment, _shown_date(tree, rules, headline, clock, several))
             return to_utc_iso(moment), source
     if hint:
-        moment = parse_machine_date(hint, now)
+        moment = parse_machine_date(hint, *clock)
         if moment is not None:
             return to_utc_iso(moment), "hint"
-    moment = _shown_date(tree, rules, headline, now, several)
+    moment = _shown_date(tree, rules, headline, clock, several)
     if moment is not None:
         return to_utc_iso(moment), "text"
     # several different <time> elements and no other date: a live report's updates, or
     # a publication and its update; the earliest is the nearest to the publication
-    moments = [m for m in (parse_machine_date(t, now) for t in times) if m]
+    moments = [m for m in (parse_machine_date(t, *clock) for t in times) if m]
     if moments:
         return to_utc_iso(min(moments)), "meta"
-    moment = parse_url_date(url, now)
+    moment = parse_url_date(url, *clock)
     if moment is not None:
         return to_utc_iso(moment), "url"
     return None, None
