@@ -160,38 +160,42 @@ def _shown_date(tree: HtmlElement, rules: Rules, headline: HtmlElement | None,
     """The publication time the page shows: its first date that is no update's (when
     that is a day alone, a time shown later on the same day); an update's time only
     when the page shows no other."""
-    shown = _shown_dates(tree, rules, headline, clock, skip_times)
-    own = [s for s in shown if not s.update] or shown
-    if not own:
-        return None
-    first = own[0]
-    if first.day_only:
-        day = first.moment.date()
-        for other in own[1:]:
-            if not other.day_only and other.moment.astimezone(first.moment.tzinfo).date() == day:
-                return other.moment
-    return first.moment
+    first = update = None
+    for shown in _shown_dates(tree, rules, headline, clock, skip_times):
+        if shown.update:
+            update = update or shown
+        elif first is None:
+            if not shown.day_only:
+                return shown.moment
+            first = shown
+        elif (not shown.day_only
+              and shown.moment.astimezone(first.moment.tzinfo).date() == first.moment.date()):
+            return shown.moment
+    found = first or update
+    return found.moment if found else None
 
 
 def _shown_dates(tree: HtmlElement, rules: Rules, headline: HtmlElement | None,
-                 clock: _Clock, skip_times: bool) -> list[_Shown]:
+                 clock: _Clock, skip_times: bool) -> Iterator[_Shown]:
     """Dates shown near the headline first, then in date-like elements that are
     not items of a list or teasers (other articles carry their own dates).
     ``skip_times`` leaves out ``<time datetime>`` elements (the page has several that
     differ)."""
-    shown = []
     if headline is not None:
         before = ""
         for text in _AFTER_HEADLINE(headline):
             holder = text.getparent() if text.is_text else text.getparent().getparent()
-            if not (skip_times and _is_time(holder)) and not _in_card(holder, headline):
-                shown.extend(_shown(holder, text, before, rules, clock))
+            if not (skip_times and _is_time(holder)):
+                shown = _shown(holder, text, before, rules, clock)
+                if shown is not None and not _in_card(holder, headline):
+                    yield shown
             before = text
     for element in rules.published_text(tree):
-        if not ((skip_times and _is_time(element)) or element.xpath("ancestor::li")
-                or _in_card(element, headline)):
-            shown.extend(_shown(element, element.text_content(), "", rules, clock))
-    return shown
+        if (skip_times and _is_time(element)) or element.xpath("ancestor::li"):
+            continue
+        shown = _shown(element, element.text_content(), "", rules, clock)
+        if shown is not None and not _in_card(element, headline):
+            yield shown
 
 
 def _is_time(element: HtmlElement) -> bool:
@@ -199,18 +203,20 @@ def _is_time(element: HtmlElement) -> bool:
 
 
 def _shown(element: HtmlElement, text: str, before: str, rules: Rules,
-           clock: _Clock) -> list[_Shown]:
+           clock: _Clock) -> _Shown | None:
     """The date ``text`` shows (a ``<time>`` element's machine-readable one), if any."""
-    update = _is_update(element, text, before, rules)
     if _is_time(element):
         value = element.get("datetime")
         moment = parse_machine_date(value, *clock)
         if moment is not None:
-            return [_Shown(moment, len(value.strip()) <= len("2025-11-18"), update)]
+            return _Shown(moment, len(value.strip()) <= len("2025-11-18"),
+                          _is_update(element, text, before, rules))
     if len(text) > MAX_DATE_TEXT:
-        return []
+        return None
     moment = parse_visible_date(text, *clock)
-    return [_Shown(moment, shows_day_only(text), update)] if moment is not None else []
+    if moment is None:
+        return None
+    return _Shown(moment, shows_day_only(text), _is_update(element, text, before, rules))
 
 
 def _is_update(element: HtmlElement, text: str, before: str, rules: Rules) -> bool:
