@@ -3,9 +3,12 @@ publication time with where it came from, the language a page declares, and
 the author list and title without the outlet's own name or CMS accounts.
 
 The publication time is taken from, in order: a ``<meta>`` tag, JSON-LD
-``datePublished``, a ``<time datetime>`` element (source ``meta``: it is
-machine-readable too), the hint a feed or sitemap gave, the visible date on the page,
-the day in the page's address. Dates in teasers of other articles are never taken.
+``datePublished``, the page's ``<time datetime>`` elements when they agree (source
+``meta``: they are machine-readable too), the hint a feed or sitemap gave, the visible
+date on the page (one labelled as an update only when no other is shown), the earliest
+of ``<time>`` elements that differ (a live report's updates), the day in the page's
+address. Dates in teasers of other articles are never taken. A time that names no zone
+is in the zone of the page's country (``dates.local_zone``).
 """
 
 from __future__ import annotations
