@@ -45,6 +45,8 @@ def scrapy_settings(config: Config) -> dict:
             slots[host] = {
                 "concurrency": source.concurrency or crawl.per_domain_concurrency,
                 "delay": crawl.delay if source.delay is None else source.delay,
+                # the delay is a floor: Scrapy's default jitter (±50 %) would halve it
+                "jitter": 0.0,
             }
     return {
         "USER_AGENT": f"warta/{__version__} (+{crawl.contact})",

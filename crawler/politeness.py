@@ -22,7 +22,7 @@ class DelayFloor:
     ``delay`` (``DOWNLOAD_SLOTS``) and, when ``ROBOTSTXT_OBEY`` is on, the site's
     robots.txt ``Crawl-delay`` for warta's user agent, up to ``CRAWL_DELAY_MAX`` seconds
     (a longer one is capped, with a warning, so that one site cannot hold a run for
-    hours). A slot with a robots.txt delay has no jitter: the site asked for that gap.
+    hours). No slot with a floor has jitter (Scrapy's ±50 % would halve the gap).
 
     Stats: ``robotstxt/crawl_delay/<host>``, the delay a site asked for."""
 

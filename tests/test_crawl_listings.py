@@ -263,8 +263,8 @@ def test_robots_crawl_delay_and_the_configured_delay_are_kept_between_requests(s
     assert len(asked) == len(configured) == 3
     # AutoThrottle alone would have brought both down to a few milliseconds; the margins
     # allow for a request stamped late by this busy process's server thread
-    assert min(gaps(asked)) >= 0.65, gaps(asked)
-    assert min(gaps(configured)) >= 0.45, gaps(configured)
+    assert min(gaps(asked)) >= 0.7, gaps(asked)
+    assert min(gaps(configured)) >= 0.5, gaps(configured)  # no jitter below the configured 0.6
 
 
 def declaring(n, canonical: str):
