@@ -117,7 +117,22 @@ BOILERPLATE = [
      {"channel-promo"}),
     ("tags line", "<p>Tag: HAM, Natalius Pigai, Lapas Perempuan</p>", "Lapas Perempuan", {"tags"}),
     ("pager", "<p>Halaman: 1 2 3</p><p>Halaman Selanjutnya</p><p>Loading...</p>", "Selanjutnya",
-     {"pager"}),
+     {"controls"}),
+    ("audio player", "<p>Dengarkan artikel ini</p><p>Listen to this article</p>", "Dengarkan", {"controls"}),
+    ("scroll prompt", "<p>Gulir ke bawah untuk melanjutkan membaca</p>", "Gulir", {"controls", "ad"}),
+    ("comment prompt", "<p>Kirim tanggapan Anda</p>", "tanggapan", {"controls"}),
+    ("live promo", "<p>Saksikan Live Warta Pagi :</p>", "Warta Pagi", {"teaser"}),
+    ("video teaser link", '<p>Lihat Video: <a href="/v">Pigai tinjau lapas</a></p>', "tinjau lapas",
+     {"teaser"}),
+    ("partial syndication note", ("<p>Sebagian artikel ini telah tayang di Warta.com dengan judul "
+     "\"Pigai ke Jenewa\".</p>"), "telah tayang", {"credit"}),
+    ("AI note", "<p>Artikel ini dibuat dengan bantuan AI dan diperiksa redaksi.</p>", "bantuan AI",
+     {"credit"}),
+    ("crawling notice", ("<p>Dilarang keras mengambil konten, melakukan crawling atau pengindeksan otomatis "
+     "untuk AI di situs web ini tanpa izin tertulis dari Kantor Berita Warta.</p>"), "crawling", {"credit"}),
+    ("more news promo", "<p>Temukan berita menarik lainnya di sini.</p>", "menarik lainnya", {"blog-promo"}),
+    ("latest list", "<p>Berita Terbaru</p><p>Harga Beras Naik Lagi</p><p>Kereta Cepat Tambah Jadwal</p>",
+     "Harga Beras", {"trailing-list"}),
     ("list label", "<p>Pilihan Untuk Anda</p><p>Harga Beras Naik Lagi</p>", "Harga Beras", {"trailing-list"}),
     ("report byline", "<p>Laporan: Andi Saputra</p>", "Andi Saputra", {"byline"}),
     ("hashtags", "<p>#KementerianHAM #HAMuntukSemua #KanwilHAMSulsel</p>", "#HAMuntukSemua", {"share"}),
@@ -151,6 +166,14 @@ def test_editor_initials_at_the_end_are_cut():
     assert {"line": "(sfr/isn)", "rule": "editor-initials"} in result.removed
     own_line = extract_page(article_page("<p>(E-2)</p>", paragraphs=PARAGRAPHS[:1]))
     assert "(E-2)" not in own_line.text
+
+
+@pytest.mark.parametrize("code", ["(mcr8/warta)", "(Warta.com/Rina Wulandari)", "(wartanusa.co.id)"])
+def test_a_desk_code_or_an_outlet_credit_at_the_end_is_cut(code):
+    last = PARAGRAPHS[-1]
+    result = extract_page(article_page(paragraphs=(*PARAGRAPHS[:-1], f"{last} {code}")))
+    assert result.text.endswith(last)
+    assert {"line": code, "rule": "editor-initials"} in result.removed
 
 
 @pytest.mark.parametrize("dateline", [
@@ -200,6 +223,13 @@ def test_loose_first_paragraph_is_kept():
     "Lihat foto korban yang beredar, keluarga langsung melapor ke posko pengaduan Kementerian HAM.",
     "Halaman 3 laporan itu memuat daftar 14 lapas yang melebihi kapasitas.",
     "Topik: hak warga binaan atas layanan kesehatan, dibahas dalam rapat kerja berikutnya.",
+    "Berita ini terbit setelah kementerian menggelar rapat dengan KP2MI di Jakarta.",
+    "Konten ini dibuat oleh tim humas kementerian untuk kampanye antipenipuan daring.",
+    "Dengarkan keluhan warga, pesan Pigai kepada para kepala lapas.",
+    "Kirim tanggapan resmi kepada Komnas HAM paling lambat pekan depan, kata Mugiyanto.",
+    "Saksikan langsung bagaimana petugas memeriksa dokumen para korban di bandara.",
+    "Terbaru, tim menemukan 14 korban lain di Sihanoukville.",
+    "Lihat video yang beredar, Pigai meminta polisi mengusut kasus itu.",
 ])
 def test_content_that_looks_like_boilerplate_is_kept(line):
     result = extract_page(article_page(f"<p>{line}</p>"))

@@ -7,7 +7,7 @@ article's own), the headline repeated (``headline``), a bare date stamp
 stay), a line without words (``no-words``; a table row of figures is
 content), the phrase rules of rules.toml (``read-also``, ``teaser``,
 ``channel-promo``, ``blog-promo``, ``share``, ``byline``, ``contact``, ``tags``,
-``pager``, ``credit``), ad text
+``controls``, ``credit``), ad text
 (``ad``) and the site's learned template lines (``learned``). Lines that open
 with a dateline and lines longer than a paragraph limit are never dropped.
 Last, a press release's closing section about its issuer ("Tentang Kementerian

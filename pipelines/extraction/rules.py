@@ -171,7 +171,7 @@ class Rules:
 
 # Line rules in the order they are tried; the first that matches names the removal.
 _LINE_RULES = ("read-also", "teaser", "channel-promo", "blog-promo", "share", "byline", "contact",
-               "tags", "pager", "credit")
+               "tags", "controls", "credit")
 _LINE_RULE_KEYS = {"starts", "contains", "pattern", "max_chars", "unless"}
 _WIDGET_KEYS = {"rule", "class_contains", "class_tokens", "class_pattern", "max_chars", "after_article"}
 
