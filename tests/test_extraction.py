@@ -131,6 +131,8 @@ BOILERPLATE = [
     ("crawling notice", ("<p>Dilarang keras mengambil konten, melakukan crawling atau pengindeksan otomatis "
      "untuk AI di situs web ini tanpa izin tertulis dari Kantor Berita Warta.</p>"), "crawling", {"credit"}),
     ("more news promo", "<p>Temukan berita menarik lainnya di sini.</p>", "menarik lainnya", {"blog-promo"}),
+    ("opinion disclaimer", ("<p><em>Tulisan ini merupakan pandangan pribadi penulis dan tidak mencerminkan "
+     "sikap redaksi Warta Contoh.</em></p>"), "pandangan pribadi", {"credit"}),
     ("latest list", "<p>Berita Terbaru</p><p>Harga Beras Naik Lagi</p><p>Kereta Cepat Tambah Jadwal</p>",
      "Harga Beras", {"trailing-list"}),
     ("list label", "<p>Pilihan Untuk Anda</p><p>Harga Beras Naik Lagi</p>", "Harga Beras", {"trailing-list"}),
@@ -295,6 +297,37 @@ def test_the_byline_names_the_authors_when_the_meta_author_is_a_team_or_the_outl
     assert extract_page(article_page(head=head, before_body=byline)).author == \
         "Rizky Ramadhan; Nur Azizah"
     assert extract_page(article_page(head=head)).author is None
+
+
+def _with_author_box(box: str, head: str = "", after_body: str = "") -> str:
+    page = article_page(head=head, after_body=after_body)
+    return page.replace('<div class="detail-meta">', f'{box}<div class="detail-meta">', 1)
+
+
+@pytest.mark.parametrize("link", [
+    '<a class="nama" href="/kolumnis/ratna-kusumawardani">Ratna Kusumawardani</a>',
+    '<a href="https://warta.example/penulis/12345/ratna-kusumawardani-s-h">Ratna Kusumawardani</a>',
+    '<a rel="author" href="/u/rk">Ratna Kusumawardani</a>',
+])
+def test_a_link_to_the_authors_page_beside_the_headline_names_the_author(link):
+    box = f'<div class="penulis-top"><img src="/r.jpg" alt="">{link}<span>Peneliti</span></div>'
+    assert extract_page(_with_author_box(box)).author == "Ratna Kusumawardani"
+    team = '<meta name="author" content="Redaksi Warta Contoh">'
+    assert extract_page(_with_author_box(box, head=team)).author == "Ratna Kusumawardani"
+
+
+@pytest.mark.parametrize("links", [
+    '<div class="rubrik"><a href="/kolumnis/ratna-kusumawardani">Kolom Opini</a></div>',
+    '<div class="rubrik"><a href="/kolumnis/">Kolumnis</a></div>',
+    '<nav><a href="/penulis/budi-santoso">Budi Santoso</a></nav>',
+])
+def test_other_links_beside_the_headline_name_no_author(links):
+    assert extract_page(_with_author_box(links)).author is None
+
+
+def test_an_author_listed_after_the_article_names_no_author():
+    listed = '<div class="populer"><a href="/penulis/budi-santoso">Budi Santoso</a></div>'
+    assert extract_page(article_page(after_body=listed)).author is None
 
 
 def test_the_outlet_is_read_beside_the_headline_when_no_meta_names_it():

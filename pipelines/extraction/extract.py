@@ -21,14 +21,13 @@ from dataclasses import asdict, dataclass, field
 
 from lxml.html import HtmlElement, HTMLParser, fromstring
 from trafilatura import bare_extraction
-from trafilatura.metadata import extract_author
 from trafilatura.utils import decode_file, load_html
 
+from pipelines.extraction.authors import article_author
 from pipelines.extraction.dates import parse_machine_date
 from pipelines.extraction.dom import Pruned, find_headline, prune_page
 from pipelines.extraction.lines import clean_lines
 from pipelines.extraction.metadata import (
-    clean_author,
     clean_title,
     declared_language,
     page_metadata,
@@ -202,9 +201,7 @@ def _extract(html: str | bytes, url, hints, learned_lines, more_pages, rules) ->
     published, published_source = published_time(
         tree, rules, headline=headline, hint=hints.get("published"), url=url, now=now
     )
-    author = clean_author(metadata.author, metadata.sitename, rules)
-    if author is None and metadata.author:  # a team account or the outlet: a byline may name people
-        author = clean_author(extract_author(tree), metadata.sitename, rules)
+    author = article_author(tree, metadata, headline, rules)
     declared = declared_language(tree)
     bodies = embedded_bodies(tree)  # before the DOM rules and trafilatura cut the scripts
 

@@ -1,6 +1,6 @@
 """Metadata: trafilatura's title, author and site name; beside them the
 publication time with where it came from, the language a page declares, and
-the author list and title without the outlet's own name or CMS accounts.
+the title without the outlet's own name (the author is ``authors.py``'s).
 
 The publication time is taken from, in order: a ``<meta>`` tag, JSON-LD
 ``datePublished``, the page's ``<time datetime>`` elements when they agree (source
@@ -31,9 +31,8 @@ from trafilatura.metadata import (
 )
 from trafilatura.settings import Document
 
+from pipelines.extraction.authors import DOMAIN
 from pipelines.extraction.dates import (
-    DAYS,
-    MONTHS,
     local_zone,
     names_zone,
     parse_machine_date,
@@ -46,7 +45,6 @@ from pipelines.extraction.pagedata import is_article, json_ld_objects
 from pipelines.extraction.rules import Rules, fold, spaced
 
 __all__ = [
-    "clean_author",
     "clean_title",
     "declared_language",
     "page_metadata",
@@ -69,9 +67,6 @@ _AFTER_HEADLINE = XPath(
     f"[position() <= {HEADLINE_WINDOW}]"
 )
 _TITLE_SEPARATOR = re.compile(r"\s+[-|–—:]\s+")
-_DOMAIN = re.compile(r"\w\.(?:com|co|id|net|org|tv|news)\b")
-# a domain as trafilatura leaves it in an author ("Tribunnews.com" -> "Tribunnews com")
-_AUTHOR_DOMAIN = re.compile(r"\w(?:\.| )(?:com|co\.id|co id|net|org)$")
 
 
 def page_metadata(tree: HtmlElement) -> Document:
@@ -312,45 +307,11 @@ def published_time(
     return None, None
 
 
-def clean_author(author: str | None, site_name: str | None, rules: Rules) -> str | None:
-    """``author`` without the parts that name the outlet or a CMS account
-    ("Kompas Cyber Media; Robertus Belarminus" -> "Robertus Belarminus"), and each name
-    without the byline around it ("Reporter: Bayu Saputra Editor: Hendra" -> "Bayu Saputra")."""
-    if not author:
-        return None
-    site = fold(site_name or "")
-    kept = []
-    for part in author.split(";"):
-        part = _byline_name(part, rules)
-        folded = fold(part)
-        if (not folded or folded == site or rules.author_ignore.search(folded)
-                or _DOMAIN.search(folded) or _AUTHOR_DOMAIN.search(folded)
-                or folded in MONTHS or folded in DAYS):
-            continue
-        if part not in kept:
-            kept.append(part)
-    return "; ".join(kept) or None
-
-
-def _byline_name(part: str, rules: Rules) -> str:
-    """The name in one part of a byline: after a leading role label ("Penulis", "Oleh"),
-    up to the next role or a mark that is no part of a name."""
-    part = " ".join(part.split())
-    label = rules.author_label.match(part + " ")
-    if label:
-        part = part[label.end():]
-    outlet, _, rest = part.partition(", ")  # "Laporan Wartawan Tribunnews.com, Ilham"
-    if rest and _DOMAIN.search(fold(outlet)):
-        part = rest
-    end = rules.author_end.search(part)
-    return part[:end.start()].strip(" ,") if end else part
-
-
 def _names_site(part: str, site_key: str) -> bool:
     key = _title_key(part)
     if not key:
         return False
-    if _DOMAIN.search(fold(part)) and len(part.split()) <= 4:
+    if DOMAIN.search(fold(part)) and len(part.split()) <= 4:
         return True
     # "Kompas" names "Kompas.com", but "Indonesia" does not name "CNN Indonesia"
     return bool(site_key) and len(part.split()) <= 4 and (site_key in key or site_key.startswith(key))

@@ -165,6 +165,7 @@ class Rules:
     update_label: re.Pattern
     update_class: re.Pattern
     author_ignore: re.Pattern
+    author_paths: frozenset[str]
     author_label: re.Pattern
     author_end: re.Pattern
 
@@ -262,6 +263,7 @@ def _compile(data: dict) -> Rules:
         update_class=re.compile("|".join(map(re.escape, data["published"]["update_classes"])),
                                 re.IGNORECASE),
         author_ignore=phrase_pattern(ignore, anchored=False),
+        author_paths=frozenset(fold(path) for path in data["author"]["link_paths"]),
         author_label=re.compile(rf"(?:{labels})(?:\s*:\s*|\s+)", re.IGNORECASE),
         # a name ends at the next role, or at a mark no name holds (a bullet, a bar, a digit)
         author_end=re.compile(rf"\s+(?:{labels})(?:\s*:|\s)|\s*[●•·|]|\s+[-–—/]\s|\d",

@@ -1,0 +1,117 @@
+"""Who wrote the article: the page's author metadata, the byline, a link to the author's page.
+
+The metadata author (``<meta name="author">``, JSON-LD, else trafilatura's search of
+the page's byline) is kept without the parts that name the outlet or a CMS account.
+When those are all it names ("Tim Redaksi", "Kompas Cyber Media"), the byline is read.
+When the page names nobody that way, a link beside the headline to the author's own
+page ("/penulis/ratna-kusumawardani") gives the name it shows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+from lxml.html import HtmlElement
+from trafilatura.metadata import extract_author
+from trafilatura.settings import Document
+
+from pipelines.extraction.dates import DAYS, MONTHS
+from pipelines.extraction.rules import Rules, fold, spaced
+
+__all__ = ["DOMAIN", "article_author", "clean_author"]
+
+DOMAIN = re.compile(r"\w\.(?:com|co|id|net|org|tv|news)\b")
+# a domain as trafilatura leaves it in an author ("Tribunnews.com" -> "Tribunnews com")
+_AUTHOR_DOMAIN = re.compile(r"\w(?:\.| )(?:com|co\.id|co id|net|org)$")
+BODY_WORDS = 25  # an element with this many words of its own text: the article has begun
+NAME_WORDS = 5  # a link's text longer than this is no name
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
+_OUTSIDE_ARTICLE = {"nav", "aside", "footer"}
+
+
+def article_author(tree: HtmlElement, metadata: Document, headline: HtmlElement | None,
+                   rules: Rules) -> str | None:
+    """The article's authors, "; "-separated, or None when the page names nobody."""
+    author = clean_author(metadata.author, metadata.sitename, rules)
+    if author is None and metadata.author:  # a team account or the outlet: a byline may name people
+        author = clean_author(extract_author(tree), metadata.sitename, rules)
+    if author is None and headline is not None:
+        author = clean_author(_linked_author(headline, rules), metadata.sitename, rules)
+    return author
+
+
+def clean_author(author: str | None, site_name: str | None, rules: Rules) -> str | None:
+    """``author`` without the parts that name the outlet or a CMS account
+    ("Kompas Cyber Media; Robertus Belarminus" -> "Robertus Belarminus"), and each name
+    without the byline around it ("Reporter: Bayu Saputra Editor: Hendra" -> "Bayu Saputra")."""
+    if not author:
+        return None
+    site = fold(site_name or "")
+    kept = []
+    for part in author.split(";"):
+        part = _byline_name(part, rules)
+        folded = fold(part)
+        if (not folded or folded == site or rules.author_ignore.search(folded)
+                or DOMAIN.search(folded) or _AUTHOR_DOMAIN.search(folded)
+                or folded in MONTHS or folded in DAYS):
+            continue
+        if part not in kept:
+            kept.append(part)
+    return "; ".join(kept) or None
+
+
+def _byline_name(part: str, rules: Rules) -> str:
+    """The name in one part of a byline: after a leading role label ("Penulis", "Oleh"),
+    up to the next role or a mark that is no part of a name."""
+    part = " ".join(part.split())
+    label = rules.author_label.match(part + " ")
+    if label:
+        part = part[label.end():]
+    outlet, _, rest = part.partition(", ")  # "Laporan Wartawan Tribunnews.com, Ilham"
+    if rest and DOMAIN.search(fold(outlet)):
+        part = rest
+    end = rules.author_end.search(part)
+    return part[:end.start()].strip(" ,") if end else part
+
+
+def _linked_author(headline: HtmlElement, rules: Rules) -> str | None:
+    """The name shown by the first link to an author's page between the headline and
+    the article's first paragraph, outside navigation, sidebars and footers."""
+    for element in _after(headline):
+        if element.tag == "a":
+            name = spaced(element.text_content())
+            if _is_name(name) and _links_author(element, name, rules) and not any(
+                    ancestor.tag in _OUTSIDE_ARTICLE for ancestor in element.iterancestors()):
+                return name
+        elif len((element.text or "").split()) >= BODY_WORDS or (
+                element.tag == "p" and len(element.text_content().split()) >= BODY_WORDS):
+            return None
+    return None
+
+
+def _after(element: HtmlElement) -> Iterator[HtmlElement]:
+    """The elements that follow ``element`` in document order (not its own children)."""
+    node = element
+    while node is not None:
+        for sibling in node.itersiblings():
+            yield from sibling.iter()
+        node = node.getparent()
+
+
+def _is_name(text: str) -> bool:
+    words = text.split()
+    return 0 < len(words) <= NAME_WORDS and words[0][:1].isupper()
+
+
+def _links_author(link: HtmlElement, name: str, rules: Rules) -> bool:
+    """Whether ``link`` leads to the page of the author ``name``: an address under an
+    author path whose last part spells the name ("/kolumnis/ratna-kusumawardani" for
+    "Ratna Kusumawardani"). trafilatura's byline search already takes ``rel="author"``."""
+    parts = [part for part in urlsplit(link.get("href") or "").path.casefold().split("/") if part]
+    if len(parts) < 2 or not rules.author_paths.intersection(parts[:-1]):
+        return False
+    slug = _NOT_LETTERS.sub("", parts[-1])
+    words = [word for word in (_NOT_LETTERS.sub("", w) for w in fold(name).split()) if len(word) > 1]
+    return bool(words) and all(word in slug for word in words)
