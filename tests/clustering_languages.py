@@ -183,3 +183,30 @@ MINISTRY_IN_ENGLISH = [
               "ministry would open 11 more regional offices and that it had received more than "
               "1,200 complaints this year.")),
 ]
+
+# English reports of two of the newsroom's Indonesian events (e05 and e08), written
+# apart from them: the same people, places and figures, in another language.
+NUSAKAMBANGAN_IN_ENGLISH = Doc(
+    key="en-nusakambangan", source="globe", published=1763383800.0 + 6 * 3600,
+    title="Minister finds 27 inmates in a cell meant for 10 on Nusakambangan",
+    text=("CILACAP - Human Rights Minister Natalius Pigai found 27 inmates crammed into a cell "
+          "built for ten when he made an unannounced visit to the Karang Tengah Class IIA prison "
+          "on Nusakambangan island on Monday.\n"
+          "Pigai crossed by boat from the Wijayapura pier and walked into the cell blocks, "
+          "talking to inmates with only a small escort. Prisoners told him their families could "
+          "rarely afford the trip to the island, and that the prison clinic had one doctor and "
+          "two nurses for everyone.\n"
+          "\"What has been taken from them is their freedom of movement, not their dignity,\" "
+          "Pigai said. The prison holds 1,126 inmates, more than twice its capacity of 540."))
+BATAM_IN_ENGLISH = Doc(
+    key="en-batam", source="globe", published=1763710200.0 + 5 * 3600,
+    title="Ministry receives 38 trafficking victims sent home from Malaysia",
+    text=("BATAM - The Human Rights Ministry on Friday received 38 Indonesian migrant workers, "
+          "victims of human trafficking, who were sent home from Malaysia through the Batam "
+          "Centre International Port in the Riau Islands.\n"
+          "The 27 men and 11 women arrived by ferry from Stulang Laut in Johor Bahru and were met "
+          "by a team led by the ministry's director general Arif Budiman Siregar, with BP3MI "
+          "Riau Islands and the Riau Islands Police.\n"
+          "Malaysian police rescued them in raids on two timber mills in Pasir Gudang, Johor, in "
+          "October. They had been recruited on social media with the promise of 2,000 ringgit a "
+          "month and had their passports held by agents."))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from clustering_languages import (
+    BATAM_IN_ENGLISH,
     COUNCIL,
     MINISTRY_IN_ENGLISH,
+    NUSAKAMBANGAN_IN_ENGLISH,
     PHNOM_PENH,
     PHNOM_PENH_COPY,
     SELBY,
@@ -73,3 +75,17 @@ def test_a_few_english_reports_in_an_indonesian_stream_are_not_one_story_by_thei
     assert len({clusterer.final_cluster(decisions[d.key].cluster_id) for d in MINISTRY_IN_ENGLISH}) == 4
     scores = [similarities(clusterer.stats, a, english[i + 1:]).max() for i, a in enumerate(english[:-1])]
     assert max(scores) < 0.1, scores
+
+
+def test_english_reports_join_their_indonesian_events_by_names_and_numbers():
+    """Across languages only names and numbers are shared: an English report is scored
+    on those, weighed by their frequency in every language, and joins its event."""
+    indonesian = [a for a in load_corpus().articles if a.relevant]
+    docs = [Doc(key=a.id, title=a.title, text=a.text, source=a.outlet,
+                published=a.published.timestamp()) for a in indonesian]
+    docs = sorted([*docs, NUSAKAMBANGAN_IN_ENGLISH, BATAM_IN_ENGLISH], key=lambda d: (d.published, d.key))
+    clusters, _ = stories(docs)
+    events = {a.id: a.event for a in indonesian}
+    for report, event in ((NUSAKAMBANGAN_IN_ENGLISH, "e05"), (BATAM_IN_ENGLISH, "e08")):
+        story = {key for key, cluster in clusters.items() if cluster == clusters[report.key]}
+        assert story - {report.key} == {key for key, e in events.items() if e == event}

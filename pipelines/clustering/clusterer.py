@@ -239,8 +239,8 @@ class Clusterer:
     def threshold(self, a: DocVector, b: DocVector) -> float:
         """The cosine two articles need to be one story: ``join_threshold`` plus a margin
         for the sampling error of document frequencies, shrinking as 1/sqrt(articles
-        counted in the language of either, the less counted)."""
-        counted = min(self.stats.docs[a.row], self.stats.docs[b.row])
+        counted: in their language, or in every language for two languages' names)."""
+        counted = self.stats.counted(a, b)
         return self.params.join_threshold + self.params.idf_margin / max(1, counted) ** 0.5
 
     def _kept_apart(self, a: int, b: int) -> bool:

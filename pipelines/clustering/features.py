@@ -141,13 +141,18 @@ class TermStatistics:
         idf = math.log(self.docs[vector.row] + 2.0) - self._log_df[vector.row, vector.ids]
         return self._code_weight[vector.codes] * idf
 
-    def mixed_weights(self, ids: np.ndarray, codes: np.ndarray, rows: list[int],
-                      lengths: list[int]) -> np.ndarray:
-        """:meth:`weights` of several vectors laid end to end (``lengths``), each in
-        the language of its ``rows`` entry."""
-        row_of = np.repeat(rows, lengths)
-        idf = np.log(self.docs[row_of] + 2.0) - self._log_df[row_of, ids]
-        return self._code_weight[codes] * idf
+    def name_weights(self, vector: DocVector) -> np.ndarray:
+        """The weights of ``vector``'s names and numbers, under document frequencies
+        counted over every language (0 for its other terms): what a report shares with
+        one in another language, whose words are not its own."""
+        df = self._df[:, vector.ids].sum(axis=0)
+        idf = math.log(self.n_docs + 2.0) - np.log(df + 1.0)
+        return np.where(vector.codes >= _NAME_FLAG, self._code_weight[vector.codes] * idf, 0.0)
+
+    def counted(self, a: DocVector, b: DocVector) -> int:
+        """The articles the weights of a comparison of ``a`` and ``b`` were counted
+        among: those of their language, or every article across languages."""
+        return int(self.docs[a.row]) if a.row == b.row else self.n_docs
 
     def intern_all(self, terms: list[str]) -> list[int]:
         """The vocabulary ids of ``terms``, in order, adding the new ones."""
@@ -188,29 +193,35 @@ class TermStatistics:
 def similarities(stats: TermStatistics, query: DocVector,
                  candidates: list[DocVector]) -> np.ndarray:
     """Cosine similarities of ``query`` with each candidate, under current IDF weights
-    (0 for an empty vector)."""
+    (0 for an empty vector); with a candidate in another language, the cosine of their
+    names and numbers (:meth:`TermStatistics.name_weights`)."""
     scores = np.zeros(len(candidates))
-    present = [i for i, candidate in enumerate(candidates) if len(candidate)]
-    if not present or not len(query):
+    if not len(query):
         return scores
-    vectors = [candidates[i] for i in present]
-    q_weights = stats.weights(query)
+    for weigh, chosen in ((stats.weights, [i for i, c in enumerate(candidates)
+                                           if len(c) and c.row == query.row]),
+                          (stats.name_weights, [i for i, c in enumerate(candidates)
+                                                if len(c) and c.row != query.row])):
+        if chosen:
+            scores[chosen] = _cosines(stats, weigh, query, [candidates[i] for i in chosen])
+    return scores
+
+
+def _cosines(stats: TermStatistics, weigh, query: DocVector, vectors: list[DocVector]) -> np.ndarray:
+    """The cosines of ``query`` with non-empty ``vectors``, all weighed by ``weigh``
+    (which reads the language of its vector's row: the vectors must share one)."""
+    q_weights = weigh(query)
     q_norm = math.sqrt(float(q_weights @ q_weights))
     ids = np.concatenate([v.ids for v in vectors])
     codes = np.concatenate([v.codes for v in vectors])
-    rows = {v.row for v in vectors}
-    if len(rows) == 1:
-        weights = stats.weights(DocVector(ids, codes, rows.pop()))
-    else:
-        weights = stats.mixed_weights(ids, codes, [v.row for v in vectors], [len(v) for v in vectors])
+    weights = weigh(DocVector(ids, codes, vectors[0].row))
     offsets = np.cumsum([0] + [len(v) for v in vectors[:-1]])
     scratch = stats.scratch()
     scratch[query.ids] = q_weights
     dots = np.add.reduceat(scratch[ids] * weights, offsets)
     scratch[query.ids] = 0.0
     norms = np.sqrt(np.add.reduceat(weights * weights, offsets)) * q_norm
-    scores[present] = np.divide(dots, norms, out=np.zeros_like(dots), where=norms > 0)
-    return scores
+    return np.divide(dots, norms, out=np.zeros_like(dots), where=norms > 0)
 
 
 def shared_terms(stats: TermStatistics, a: DocVector, b: DocVector,
@@ -220,7 +231,8 @@ def shared_terms(stats: TermStatistics, a: DocVector, b: DocVector,
     common, ia, ib = np.intersect1d(a.ids, b.ids, assume_unique=True, return_indices=True)
     if not len(common):
         return []
-    wa, wb = stats.weights(a)[ia], stats.weights(b)[ib]
+    weigh = stats.weights if a.row == b.row else stats.name_weights
+    wa, wb = weigh(a)[ia], weigh(b)[ib]
     products = wa * wb
     total = float(products.sum()) or 1.0
     order = np.argsort(-products, kind="stable")[:limit]
