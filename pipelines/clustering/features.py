@@ -16,7 +16,7 @@ from operator import is_
 
 import numpy as np
 
-from pipelines.clustering.text import ParsedText, term_hashes
+from pipelines.clustering.text import ParsedText, number_form, term_hashes
 from pipelines.language import language_group
 
 __all__ = [
@@ -164,10 +164,15 @@ class TermStatistics:
                 ids[at] = self._ids[terms[at]]
         return ids
 
-    def _add_terms(self, new: list[str]) -> None:
+    def _add_terms(self, terms: list[str]) -> None:
+        """Add terms not in the vocabulary; a number joins the entry of its
+        :func:`number_form` (one entry however a language groups its digits)."""
+        forms = [number_form(term) if term[:1].isdigit() else term for term in terms]
+        new = [form for form in dict.fromkeys(forms) if form not in self._ids]
         first = len(self._terms)
         self._ids.update(zip(new, range(first, first + len(new))))
         self._terms.extend(new)
+        self._ids.update((term, self._ids[form]) for term, form in zip(terms, forms) if term != form)
         while len(self._terms) > len(self._hashes):
             grow = len(self._hashes)
             self._df = np.hstack([self._df, np.zeros((len(self.languages), grow), dtype=np.int64)])

@@ -14,7 +14,7 @@ __all__ = ["FEATURES_VERSION", "ClusterParams"]
 # Bumped whenever tokenization, shingling, language grouping or the stored feature
 # layout changes: stored signatures of another version are recomputed from the article
 # text, and the document frequencies recounted.
-FEATURES_VERSION = 3
+FEATURES_VERSION = 4
 
 
 @dataclass(frozen=True)

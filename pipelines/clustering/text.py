@@ -3,7 +3,8 @@
 Everything here is language-agnostic: tokens are Unicode word runs (numbers keep their
 thousand and decimal separators, hyphenated words such as "pusat-pusat" stay whole), and
 in scripts written without spaces, pairs of characters; names are words capitalized
-inside a sentence. Hashes are stable across processes and machines (CRC-32, never the
+inside a sentence. A number's written form (``number_form``) is the same whichever
+language's separators wrote it. Hashes are stable across processes and machines (CRC-32, never the
 per-process salted ``hash()``).
 """
 
@@ -21,7 +22,8 @@ from pipelines.scripts import UNSEGMENTED
 from storage.articles import text_hash
 
 __all__ = [
-    "ParsedText", "parse_text", "shingle_hashes", "term_hash", "term_hashes", "text_hash",
+    "ParsedText", "number_form", "parse_text", "shingle_hashes", "term_hash", "term_hashes",
+    "text_hash",
 ]
 
 # Tokens are what is left between separators: every punctuation, symbol, space or
@@ -35,6 +37,10 @@ _SEPARATORS = {code: " " for code in range(0x10000)
 # the first word of a sentence, a line, a quotation or a dateline ("Jakarta - ").
 _UPPER = "".join(chr(c) for c in range(0x10000) if chr(c).isupper() or chr(c).istitle())
 _NAME = re.compile(r" (?<=[\w,] )([" + re.escape(_UPPER) + r"][\w'’-]*)")
+# A separator before exactly three digits groups thousands ("1.126", "1,126"); any other
+# between digits is a decimal mark ("2,5", "2.5").
+_THOUSANDS = re.compile(r"[.,](?=\d{3}(?!\d))")
+_DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
 # Odd 64-bit multipliers that mix a window of token hashes into one shingle hash.
 _MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
                  0x85EBCA77C2B2AE63, 0x27D4EB2F165667C5, 0xFF51AFD7ED558CCD,
@@ -62,6 +68,12 @@ def parse_text(text: str) -> ParsedText:
         tokens = [piece for token in tokens for piece in _segmented(token)]
     names = frozenset(map(str.casefold, _NAME.findall(text)))
     return ParsedText(tokens, names)
+
+
+def number_form(token: str) -> str:
+    """A number token written one way: thousands ungrouped and a decimal point, so that
+    "1.126" and "1,126" are "1126", and "2,5" and "2.5" are "2.5"."""
+    return _DECIMAL_COMMA.sub(".", _THOUSANDS.sub("", token))
 
 
 def _segmented(token: str) -> list[str]:
