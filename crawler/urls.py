@@ -8,6 +8,7 @@ After fetching, the page's ``<link rel="canonical">`` may still correct it
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
@@ -64,6 +65,7 @@ def same_site(url: str, other: str) -> bool:
     return _site(host_of(url)) == _site(host_of(other))
 
 
+@functools.lru_cache(maxsize=4096)
 def _site(netloc: str) -> str:
     host = netloc.rsplit(":", 1)[0] if not netloc.endswith("]") else netloc
     return _SUFFIXES(host).top_domain_under_public_suffix or netloc

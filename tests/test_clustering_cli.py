@@ -23,7 +23,7 @@ def docs_file(tmp_path):
     path = tmp_path / "docs.jsonl"
     lines = [json.dumps({"id": d.key, "title": d.title, "text": d.text, "source": d.source,
                          "published": iso(d.published)}) for d in corpus()]
-    lines[3:3] = ['{"id": "broken", "text": ', "[1, 2]", '{"id": "x", "text": 5}',
+    lines[3:3] = ['{"id": "broken", "text": ', '{"id": "z" "text": "t"}', "[1, 2]", '{"id": "x", "text": 5}',
                   '{"id": "y", "text": "t", "published": "kemarin"}']
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -44,9 +44,10 @@ def test_cluster_writes_one_line_per_article_and_reports_bad_lines(tmp_path, doc
     out = tmp_path / "out.jsonl"
     result = run("cluster", "--input", docs_file, "--output", out)
     assert result.exit_code == 0, result.output
-    for number, reason in [(4, "not valid JSON"), (5, "expected a JSON object"),
-                           (6, "'text' must be a string"),
-                           (7, "'published' is not an ISO-8601 time")]:
+    for number, reason in [(4, "not valid JSON (Expecting value at the end of the line)"),
+                           (5, "not valid JSON (Expecting ',' delimiter at character 12)"),
+                           (6, "expected a JSON object"), (7, "'text' must be a string"),
+                           (8, "'published' is not an ISO-8601 time")]:
         assert f"line {number}: {reason}" in result.stderr
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [line["id"] for line in lines] == [d.key for d in corpus()]
@@ -54,7 +55,7 @@ def test_cluster_writes_one_line_per_article_and_reports_bad_lines(tmp_path, doc
     by_id = {line["id"]: line for line in lines}
     assert by_id[WIRE_COPY.key]["duplicate_of"] == "k1-nusa"
     assert by_id["k3-kabar6"]["cluster"] == by_id["k1-nusa"]["cluster"]
-    assert "4 bad lines" in result.stderr
+    assert "5 bad lines" in result.stderr
 
 
 def test_a_long_clustering_run_reports_its_progress(tmp_path, docs_file, monkeypatch):

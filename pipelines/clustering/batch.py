@@ -86,11 +86,18 @@ def check_id(value, name: str) -> str:
     return str(value)
 
 
-def _doc(line: str) -> tuple[Doc, dict]:
+def json_line(line: str):
+    """The value of one JSON Lines line; ValueError naming the character where it breaks."""
+    line = line.rstrip("\r\n")
     try:
-        record = json.loads(line)
+        return json.loads(line)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+        where = f"character {exc.pos + 1}" if exc.pos < len(line) else "the end of the line"
+        raise ValueError(f"not valid JSON ({exc.msg} at {where})") from None
+
+
+def _doc(line: str) -> tuple[Doc, dict]:
+    record = json_line(line)
     if not isinstance(record, dict):
         raise TypeError("expected a JSON object")
     key = check_id(record.get("id"), "id")

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
-from pipelines.clustering.batch import BadLine, check_id, output_record, run_batch
+from pipelines.clustering.batch import BadLine, check_id, json_line, output_record, run_batch
 from pipelines.clustering.metrics import evaluate as evaluate_scores
 from storage.periods import to_wib
 from warta.commands.options import COUNT, config_options, open_config
@@ -231,10 +231,7 @@ def _gold(path: str) -> tuple[dict, dict, dict]:
 
 
 def _gold_record(line: str) -> tuple[str, str, str | None, bool]:
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    record = json_line(line)
     if not isinstance(record, dict) or "id" not in record or "event" not in record:
         raise TypeError("expected an object with id and event")
     original = record.get("wire_of", record.get("duplicate_of"))
