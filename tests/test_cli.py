@@ -1,5 +1,7 @@
 """The command line: every command documented, and the README in agreement with it."""
 
+import importlib
+import pkgutil
 import re
 import shlex
 from pathlib import Path
@@ -8,14 +10,17 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from warta.cli import main
+import warta.commands
+from warta.cli import COMMAND_MODULES, main
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def all_commands(group=main, path=("warta",)):
-    for name, command in sorted(group.commands.items()):
+    context = click.Context(group)
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
         yield (*path, name), command
         if isinstance(command, click.Group):
             yield from all_commands(command, (*path, name))
@@ -27,6 +32,16 @@ COMMANDS = list(all_commands())
 def test_the_cli_has_the_expected_commands():
     names = {" ".join(path[1:]) for path, _ in COMMANDS}
     assert {"crawl", "demo"} <= names
+
+
+def test_every_command_of_every_module_is_reachable_by_its_name():
+    listed = {}
+    for module in pkgutil.iter_modules(warta.commands.__path__):
+        for command in getattr(importlib.import_module(f"warta.commands.{module.name}"),
+                               "COMMANDS", ()):
+            listed[command.name] = module.name
+    assert listed == COMMAND_MODULES
+    assert CliRunner().invoke(main, ["nosuch"]).exit_code == 2
 
 
 @pytest.mark.parametrize(("path", "command"), COMMANDS, ids=[" ".join(p) for p, _ in COMMANDS])
@@ -68,14 +83,15 @@ def test_quick_start_is_exactly_two_make_commands_that_exist():
 @pytest.mark.parametrize("words", readme_commands("warta"), ids=lambda w: " ".join(w))
 def test_readme_warta_commands_parse(words):
     command, args, name = main, words[1:], "warta"
-    while isinstance(command, click.Group) and args and args[0] in command.commands:
-        name, command, args = args[0], command.commands[args[0]], args[1:]
+    while isinstance(command, click.Group) and args and \
+            args[0] in command.list_commands(click.Context(command)):
+        name, command, args = args[0], command.get_command(click.Context(command), args[0]), args[1:]
     assert command is not main, f"README names an unknown command: {' '.join(words)}"
     command.make_context(name, list(args))  # raises on an unknown option or a bad value
 
 
 def test_readme_mentions_every_top_level_command():
-    for name in main.commands:
+    for name in COMMAND_MODULES:
         assert f"warta {name}" in README, f"README does not mention `warta {name}`"
 
 
