@@ -199,7 +199,8 @@ def _member(db: Database, article_id: int | None, cluster_id: int) -> bool:
 
 
 def load_clusterer(db: Database, params: ClusterParams | None = None) -> Clusterer:
-    """The clusterer as the stored state leaves it: the articles of the time window,
+    """The clusterer as the stored state leaves it: the articles of the time window
+    (and the ``window_articles`` newest),
     the document frequencies, the next cluster id, and analysts' splits.
 
     Signatures made with another ``num_perm``, seed, permutation scheme or feature
@@ -221,8 +222,12 @@ def load_clusterer(db: Database, params: ClusterParams | None = None) -> Cluster
                   s.shingle_sig, s.story_sig
         FROM signatures s JOIN articles a ON a.id = s.article_id
         LEFT JOIN articles d ON d.id = a.duplicate_of
-        WHERE a.cluster_id IS NOT NULL AND coalesce(a.published_at, a.fetched_at, '') >= ?
-        ORDER BY a.id""", (horizon,),
+        WHERE a.cluster_id IS NOT NULL AND (coalesce(a.published_at, a.fetched_at, '') >= ?
+              OR a.id IN (SELECT n.id FROM signatures t JOIN articles n ON n.id = t.article_id
+                          WHERE n.cluster_id IS NOT NULL
+                          ORDER BY coalesce(n.published_at, n.fetched_at, '') DESC, n.id DESC
+                          LIMIT ?))
+        ORDER BY a.id""", (horizon, params.window_articles),
     ).fetchall()
     articles = [
         StoredArticle(key=url, source=source, published=_epoch(published),

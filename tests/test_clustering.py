@@ -98,14 +98,29 @@ def test_reports_further_apart_than_the_gap_do_not_join():
     assert assign_all([*BACKGROUND, CAMBODIA[0], near])[1]["near"].kind == "joined"
 
 
-def test_articles_leave_the_index_with_the_time_window():
-    params = ClusterParams(window_days=3)
-    clusterer, _ = assign_all([*BACKGROUND, CAMBODIA[0]], params)
-    assert "k1-nusa" in clusterer.nodes
+def test_articles_leave_the_index_with_the_time_window_oldest_first():
     later = Doc(key="later", title="x", text="Berita lain sama sekali.",
                 published=CAMBODIA[0].published + 5 * 86400)
-    clusterer.assign(later)
-    assert "k1-nusa" not in clusterer.nodes and "later" in clusterer.nodes
+    kept = {}
+    for count in (0, 5):
+        clusterer, _ = assign_all([*BACKGROUND, CAMBODIA[0]], ClusterParams(
+            window_days=3, window_articles=count))
+        assert "k1-nusa" in clusterer.nodes
+        clusterer.assign(later)
+        kept[count] = set(clusterer.nodes)
+    assert kept[0] == {"b3", "b6", "later"}  # the three inside 3 days of the newest
+    assert kept[5] == {"b2", "b3", "b4", "b5", "b6", "later"}  # and the 5 newest before it
+
+
+def test_a_report_arriving_after_newer_coverage_still_joins_its_story():
+    later = Doc(key="later", title="Banjir merendam ratusan rumah di Samarinda",
+                text="Banjir setinggi satu meter merendam 420 rumah warga di Samarinda.",
+                published=CAMBODIA[0].published + 10 * 86400)
+    docs = [*BACKGROUND, CAMBODIA[0], later, CAMBODIA[1]]
+    _, decisions = assign_all(docs)
+    assert decisions["k2-detak"].cluster_id == decisions["k1-nusa"].cluster_id
+    _, forgetful = assign_all(docs, ClusterParams(window_articles=0))
+    assert forgetful["k2-detak"].kind == "new"
 
 
 def test_the_same_input_in_the_same_order_gives_the_same_decisions():
@@ -164,6 +179,8 @@ def test_parameters_are_checked_with_a_message_that_says_how_to_fix_them():
         ClusterParams(num_perm=32, story_bands=32, story_rows=2)
     with pytest.raises(ValueError, match="scheme"):
         ClusterParams(scheme="affine16")
+    with pytest.raises(ValueError, match="window_articles must be 0 or more"):
+        ClusterParams(window_articles=-1)
 
 
 def test_names_numbers_and_shingles_of_a_text():

@@ -58,6 +58,25 @@ def test_a_restart_continues_exactly_where_a_continuous_run_would(tmp_path, db):
     reopened.close()
 
 
+def test_a_restart_loads_the_time_window_and_the_newest_articles_before_it(db):
+    docs = crawled(corpus())
+    later = dataclasses.replace(MYANMAR[1], key="later", published=docs[0].published + 10 * 86400)
+    clusterer = Clusterer()
+    for doc in [*docs, later]:
+        store(db, clusterer, doc)
+    def when(doc):
+        return doc.published if doc.published is not None else doc.seen
+
+    newest_first = sorted([*docs, later], key=when, reverse=True)
+    horizon = later.published - 7 * 86400
+    in_window = {d.key for d in newest_first if when(d) >= horizon}
+    assert len(in_window) < len(docs)
+    for count in (0, 3, 100):
+        params = ClusterParams(window_articles=count)
+        expected = in_window | {d.key for d in newest_first[:count]}
+        assert set(load_clusterer(db, params).nodes) == expected
+
+
 def test_document_frequencies_and_signatures_are_stored(db):
     clusterer = Clusterer()
     for doc in crawled(corpus()):

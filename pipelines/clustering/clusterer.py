@@ -300,13 +300,15 @@ class Clusterer:
     # -- the window -------------------------------------------------------------------
 
     def _advance(self, node: Node) -> None:
-        """Move the window to ``node``'s time and drop articles that fell out of it."""
+        """Move the window to ``node``'s time and drop the articles that fell out of it,
+        oldest first, while more than ``window_articles`` remain."""
         when = node.reference_time
         if when is None or (self._watermark is not None and when <= self._watermark):
             return
         self._watermark = when
         horizon = when - self.params.window_days * 86400.0
-        while self._window and self._window[0][0] < horizon:
+        keep = self.params.window_articles
+        while self._window and self._window[0][0] < horizon and len(self.nodes) > keep:
             _, seq, key = heapq.heappop(self._window)
             old = self.nodes.get(key)
             if old is not None and old.seq == seq:

@@ -39,7 +39,9 @@ class ClusterParams:
     re-examined and clusters that now reach the threshold are merged.
 
     The index keeps articles whose time (publication, else fetch) lies within
-    ``window_days`` of the newest time seen; undated and unfetched ones stay.
+    ``window_days`` of the newest time seen, and in any case the ``window_articles``
+    newest (so that articles arriving out of time order, as a backfill or a batch
+    sorted by outlet does, still meet their stories); undated and unfetched ones stay.
     ``lsh_storage`` is datasketch's ``storage_config`` (``{"type": "dict"}`` in
     memory; ``{"type": "redis", ...}`` for an index shared between workers).
     """
@@ -62,6 +64,7 @@ class ClusterParams:
     sweep_until: int = 1024
     max_gap_hours: float = 72.0
     window_days: float = 7.0
+    window_articles: int = 10_000
     lsh_storage: dict = field(default_factory=lambda: {"type": "dict"})
 
     def __post_init__(self) -> None:
@@ -90,6 +93,8 @@ class ClusterParams:
             raise ValueError(f"shingle_size must be between 1 and 8, got {self.shingle_size}")
         if self.max_gap_hours <= 0 or self.window_days * 24 < self.max_gap_hours:
             raise ValueError("max_gap_hours must be above 0 and within window_days")
+        if self.window_articles < 0:
+            raise ValueError(f"window_articles must be 0 or more, got {self.window_articles}")
         if self.name_weight <= 0:
             raise ValueError(f"name_weight must be above 0, got {self.name_weight}")
         if "type" not in self.lsh_storage:
