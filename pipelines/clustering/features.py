@@ -267,9 +267,11 @@ def doc_record(stats: TermStatistics, vector: DocVector, names: frozenset[str],
 
 def restore_vector(stats: TermStatistics, record: dict) -> DocVector:
     """The term vector a stored feature record describes."""
-    special = set(record.get("names", ())) | set(record.get("numbers", ()))
     terms = record.get("terms", {})
     ids = np.array(stats.intern_all(list(terms)), dtype=np.int32)
-    codes = np.array([min(int(c), _TF_LIMIT) | (_NAME_FLAG if t in special else 0)
-                      for t, c in terms.items()], dtype=np.uint8)
+    counts = np.fromiter(terms.values(), dtype=np.int64, count=len(terms))
+    codes = np.minimum(counts, _TF_LIMIT).astype(np.uint8)
+    special = [t for t in (*record.get("names", ()), *record.get("numbers", ())) if t in terms]
+    if special:
+        codes[np.isin(ids, stats.intern_all(special))] |= _NAME_FLAG
     return stats.in_term_order(ids, codes, stats.row(record.get("language", "")))
