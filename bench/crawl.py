@@ -11,6 +11,8 @@ Prints, for each of ``--rounds`` `warta crawl` processes over the newsroom on 12
 - the ceiling: the same pages' HTML through ``extract_page`` alone in one worker
   process per core, pages/s (the mean of a run just before the crawl and one just after);
 - the crawl's share of that ceiling, and the median share over the rounds;
+- a crawl with the extraction stage alone (no relevance, clustering or storage), as a
+  share of the ceiling: what downloading and handing pages to the workers leave;
 - a second, unchanged crawl: article pages fetched (must be 0) and its wall time;
 - CPU time per page by stage: download (the machine's CPU time during a crawl with no
   item pipelines: process start, discovery, fetching, the spider, the HTTP server), then extraction, relevance, clustering and storage, each run
@@ -23,6 +25,7 @@ figures include its cost.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import sqlite3
@@ -61,37 +64,28 @@ def machine_busy() -> float:
     return (sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
-def crawl_once(config: Path, *, pipelines: bool = True) -> tuple[float, float, float | None]:
+def crawl_once(config: Path, pipelines: dict | None = None) -> tuple[float, float, float]:
     """Crawl once; return the wall time, the CPU seconds the machine was busy meanwhile
     (the crawl, its extraction workers, which are not its children but the forkserver's,
-    and this process's HTTP server) and the crawl's own time from spider open to close
-    (as `warta crawl` reports it; None for a bare crawl). Without ``pipelines`` it runs
-    ``scrapy crawl news`` with no item pipelines."""
+    and this process's HTTP server) and the crawl's own time from spider open to close.
+    With ``pipelines`` (Scrapy's ITEM_PIPELINES) it runs ``scrapy crawl news`` with only
+    those item pipelines instead of `warta crawl`."""
     command = [sys.executable, "-m", "warta", "crawl", "--config", str(config)]
-    if not pipelines:
-        command = [
-            sys.executable,
-            "-m",
-            "scrapy",
-            "crawl",
-            "news",
-            "-s",
-            f"WARTA_CONFIG={config}",
-            "-s",
-            "ITEM_PIPELINES={}",
-            "-s",
-            "LOG_LEVEL=WARNING",
-        ]
+    took = r"^run \d+: .* in ([\d.]+)s ->"
+    if pipelines is not None:
+        command = [sys.executable, "-m", "scrapy", "crawl", "news", "-s", f"WARTA_CONFIG={config}",
+                   "-s", f"ITEM_PIPELINES={json.dumps(pipelines)}", "-s", "LOG_LEVEL=INFO"]
+        took = r"'elapsed_time_seconds': ([\d.]+)"
     busy = machine_busy()
     started = time.perf_counter()
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - started
     if done.returncode not in (0,):
         sys.exit(f"the crawl failed:\n{done.stderr[-3000:]}")
-    reported = re.search(r"^run \d+: .* in ([\d.]+)s ->", done.stdout + done.stderr, re.MULTILINE)
-    if pipelines and not reported:
-        sys.exit(f"`warta crawl` did not report its time:\n{done.stdout[-2000:]}")
-    return wall, machine_busy() - busy, float(reported[1]) if reported else None
+    reported = re.search(took, done.stdout + done.stderr, re.MULTILINE)
+    if not reported:
+        sys.exit(f"the crawl did not report its time:\n{(done.stdout + done.stderr)[-2000:]}")
+    return wall, machine_busy() - busy, float(reported[1])
 
 
 def fetched(db: Path, run: int) -> int:
@@ -278,8 +272,9 @@ def main() -> None:
         middle = sorted(done, key=lambda r: r["share"])[len(done) // 2]
         again_wall, _, _ = crawl_once(with_database(config, middle["db"]))
         again = fetched(middle["db"], 1)
-        bare_wall, bare_cpu, _ = crawl_once(with_database(config, Path(tmp) / "bare.db"),
-                                         pipelines=False)
+        bare_wall, bare_cpu, _ = crawl_once(with_database(config, Path(tmp) / "bare.db"), {})
+        extraction_only = crawl_once(with_database(config, Path(tmp) / "extraction.db"),
+                                     {"pipelines.extraction.ExtractionPipeline": 100})[2]
         pages = middle["pages"]
         stages = {"download": bare_cpu / pages, **stage_cpu(html, config, Path(tmp) / "stages.db")}
     label = "realpages" if args.realpages else "newsroom"
@@ -297,6 +292,8 @@ def main() -> None:
     print(f"share:    {100 * middle['share']:.0f} % of the extraction-alone ceiling (median of "
           f"{len(done)} crawls; {100 * min(r['share'] for r in done):.0f}-"
           f"{100 * max(r['share'] for r in done):.0f} %)")
+    print(f"extraction only: a crawl with no other item stage, {pages / extraction_only:.1f} "
+          f"pages/s = {100 * pages / extraction_only / middle['ceiling']:.0f} % of the ceiling")
     print(f"second crawl: {again} article pages fetched, {again_wall:.1f} s")
     print(
         f"CPU per page by stage (download = a crawl with no item pipelines, {bare_wall:.1f} s wall):"
