@@ -112,6 +112,18 @@ def test_articles_leave_the_index_with_the_time_window_oldest_first():
     assert kept[5] == {"b2", "b3", "b4", "b5", "b6", "later"}  # and the 5 newest before it
 
 
+def test_an_article_older_than_those_that_left_the_index_is_marked_late():
+    clusterer, decisions = assign_all([*BACKGROUND, CAMBODIA[0]],
+                                      ClusterParams(window_days=3, window_articles=0))
+    assert not any(decision.late for decision in decisions.values())
+    clusterer.assign(Doc(key="later", title="x", text="Berita lain sama sekali.",
+                         published=CAMBODIA[0].published + 5 * 86400))
+    assert clusterer.assign(CAMBODIA[1]).late  # k1-nusa, of its time, has left
+    assert not clusterer.assign(CAMBODIA[2]).late  # undated
+    assert not clusterer.assign(dataclasses.replace(
+        MYANMAR[0], published=CAMBODIA[0].published + 4 * 86400)).late
+
+
 def test_a_report_arriving_after_newer_coverage_still_joins_its_story():
     later = Doc(key="later", title="Banjir merendam ratusan rumah di Samarinda",
                 text="Banjir setinggi satu meter merendam 420 rumah warga di Samarinda.",

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import json
 
 import pytest
 from click.testing import CliRunner
 from clustering_data import GOLD, WIRE_COPY, corpus, crawled, iso, store
 
+from pipelines.clustering.batch import run_batch
 from pipelines.clustering.clusterer import Clusterer
+from pipelines.clustering.params import ClusterParams
 from storage.database import open_database
 from storage.locks import file_lock
 from warta.cli import main
+from warta.commands import stories
 
 
 def run(*args):
@@ -192,3 +196,22 @@ def test_evaluate_checks_the_gold_file(tmp_path, docs_file):
     other.write_text(json.dumps({"id": "nobody", "event": "e"}) + "\n", encoding="utf-8")
     unmatched = run("evaluate", "--input", docs_file, "--gold", other)
     assert unmatched.exit_code == 1 and "no article of" in unmatched.output
+
+
+def test_clustering_out_of_time_order_says_how_many_articles_came_too_late(tmp_path, monkeypatch):
+    dated = sorted((d for d in corpus() if d.published), key=lambda d: d.published)
+    later = {"id": "later", "title": "x", "text": "Berita lain sama sekali.", "source": "nusa",
+             "published": iso(dated[-1].published + 10 * 86400)}
+    lines = [json.dumps({"id": key, "title": d.title, "text": d.text, "source": d.source,
+                         "published": iso(d.published)})
+             for key, d in [(d.key, d) for d in dated]]
+    again = [line.replace('"id": "', '"id": "again-', 1) for line in lines]
+    path = tmp_path / "docs.jsonl"
+    path.write_text("\n".join([*lines, json.dumps(later), *again]) + "\n", encoding="utf-8")
+    assert "left the index" not in run("cluster", "--input", path).stderr
+    # keeping one article beyond the time window, all the others leave when "later" comes
+    monkeypatch.setattr(stories, "run_batch",
+                        functools.partial(run_batch, params=ClusterParams(window_articles=1)))
+    result = run("cluster", "--input", path)
+    assert f"warta: {len(dated) - 1} articles came after others of their time had left the " \
+           "index" in result.stderr

@@ -63,6 +63,7 @@ class Clusterer:
         self._apart: set[frozenset[int]] = set()
         self._window: list[tuple[float, int, str]] = []
         self._watermark: float | None = None
+        self._gone_until: float | None = None  # the newest time of an article that left
         self._seq = 0
         self._next_cluster = next_cluster_id
 
@@ -82,6 +83,8 @@ class Clusterer:
                     shingle_sig=self._shingle_signature(tokens), story_terms=term_hashes(terms),
                     cluster=0)
         self._seq += 1
+        when, gone = node.reference_time, self._gone_until
+        late = when is not None and gone is not None and when <= gone
         self._advance(node)
         node.story_sig = self._story_signature(node.story_terms)
         copies, pool = self._candidates(node)
@@ -91,6 +94,7 @@ class Clusterer:
             decision.merged.extend(self._sweep())
         decision.cluster_id = node.cluster
         decision.representative = self.clusters[node.cluster].representative
+        decision.late = late
         node.score, node.similarity = decision.score, decision.similarity
         self._attach_record(decision, node, parsed, numbers, terms)
         return decision
@@ -309,9 +313,10 @@ class Clusterer:
         horizon = when - self.params.window_days * 86400.0
         keep = self.params.window_articles
         while self._window and self._window[0][0] < horizon and len(self.nodes) > keep:
-            _, seq, key = heapq.heappop(self._window)
+            gone, seq, key = heapq.heappop(self._window)
             old = self.nodes.get(key)
             if old is not None and old.seq == seq:
+                self._gone_until = gone
                 self._forget(old)
                 del self.nodes[key]
 

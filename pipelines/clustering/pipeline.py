@@ -80,6 +80,8 @@ class ClusteringPipeline:
         adapter["similarity"] = decision.similarity if adapter["duplicate_of"] else None
         adapter["clustering"] = decision.to_record()
         stats.inc_value(f"clustering/{decision.kind}")
+        if decision.late:
+            stats.inc_value("clustering/late")
         if decision.merged:
             stats.inc_value("clustering/merged", len(decision.merged))
         return item

@@ -97,6 +97,8 @@ class Decision:
     (dropped, kept) clusters folded together while deciding, in order; ``reparented``
     maps copies (and the
     former earliest copy) that now point to this article to their similarity.
+    ``late`` marks an article that came after others of its time had left the index
+    (out of time order, beyond the window): it may have missed its copies and story.
     """
 
     key: str
@@ -111,6 +113,7 @@ class Decision:
     reparented: dict[str, float] = field(default_factory=dict)
     representative: str | None = None
     signed: Signed | None = field(default=None, repr=False)
+    late: bool = False
 
     @property
     def features(self) -> dict | None:

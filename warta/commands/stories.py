@@ -12,6 +12,7 @@ from click.core import ParameterSource
 
 from pipelines.clustering.batch import BadLine, check_id, json_line, output_record, run_batch
 from pipelines.clustering.metrics import evaluate as evaluate_scores
+from pipelines.clustering.params import ClusterParams
 from storage.periods import to_wib
 from warta.commands.options import COUNT, config_options, open_config
 
@@ -121,10 +122,21 @@ def cluster(ctx, input_path, output_path, config_path, db_path):
         _report_bad_lines(input_path, problems)
         for record, decision in results:
             out.write(json.dumps(output_record(record, decision), ensure_ascii=False) + "\n")
+    _report_late(results)
     stories = len({decision.cluster_id for _, decision in results})
     copies = sum(1 for _, decision in results if decision.duplicate_of is not None)
     click.echo(f"warta: {len(results)} articles, {stories} stories, {copies} copies, "
                f"{sum(p.skipped for p in problems)} bad lines", err=True)
+
+
+def _report_late(results: list) -> None:
+    late = sum(1 for _, decision in results if decision.late)
+    if late:
+        window = ClusterParams()
+        click.echo(f"warta: {late} articles came after others of their time had left the index "
+                   f"(more than {window.window_days:g} days older than the newest, beyond the "
+                   f"{window.window_articles:,} newest): they may have missed their copies and "
+                   "stories; sort the input by publication time", err=True)
 
 
 def _with_group_options(ctx: click.Context, config_path: str,
@@ -263,6 +275,7 @@ def evaluate(input_path, gold_path, as_json, config_path, db_path):
     with _open_input(input_path) as source:
         results, problems = run_batch(source, keep=wanted, progress=_progress())
     _report_bad_lines(input_path, problems)
+    _report_late(results)
     clusters = {str(r["id"]): d.cluster_id for r, d in results}
     copies = {str(r["id"]): None if d.duplicate_of is None else str(d.duplicate_of)
               for r, d in results}
