@@ -28,7 +28,8 @@ def docs_file(tmp_path):
     lines = [json.dumps({"id": d.key, "title": d.title, "text": d.text, "source": d.source,
                          "published": iso(d.published)}) for d in corpus()]
     lines[3:3] = ['{"id": "broken", "text": ', '{"id": "z" "text": "t"}', "[1, 2]", '{"id": "x", "text": 5}',
-                  '{"id": "y", "text": "t", "published": "kemarin"}']
+                  '{"id": "y", "text": "t", "published": "kemarin"}',
+                  '{"id": "z", "text": "t", "published": " "}']
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -51,15 +52,17 @@ def test_cluster_writes_one_line_per_article_and_reports_bad_lines(tmp_path, doc
     for number, reason in [(4, "not valid JSON (Expecting value at the end of the line)"),
                            (5, "not valid JSON (Expecting ',' delimiter at character 12)"),
                            (6, "expected a JSON object"), (7, "'text' must be a string"),
-                           (8, "'published' is not an ISO-8601 time")]:
+                           (8, "'published' is not an ISO-8601 time: 'kemarin'; clustered as")]:
         assert f"line {number}: {reason}" in result.stderr
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert [line["id"] for line in lines] == [d.key for d in corpus()]
+    keys = [d.key for d in corpus()]
+    assert [line["id"] for line in lines] == [*keys[:3], "y", "z", *keys[3:]]
+    assert "line 9" not in result.stderr  # a blank time is no time
     assert {"id", "cluster", "duplicate_of"} <= set(lines[0])
     by_id = {line["id"]: line for line in lines}
     assert by_id[WIRE_COPY.key]["duplicate_of"] == "k1-nusa"
     assert by_id["k3-kabar6"]["cluster"] == by_id["k1-nusa"]["cluster"]
-    assert "5 bad lines" in result.stderr
+    assert "4 bad lines" in result.stderr
 
 
 def test_a_long_clustering_run_reports_its_progress(tmp_path, docs_file, monkeypatch):
@@ -68,7 +71,7 @@ def test_a_long_clustering_run_reports_its_progress(tmp_path, docs_file, monkeyp
     assert result.exit_code == 0, result.output
     counts = [int(line.split()[1].replace(",", "")) for line in result.stderr.splitlines()
               if "articles clustered" in line]
-    assert counts == list(range(1, len(corpus()) + 1))
+    assert counts == list(range(1, len(corpus()) + 3))  # and the two undated lines
 
 
 def test_cluster_needs_input_or_a_subcommand():

@@ -2,9 +2,9 @@
 
 Input lines carry ``id``, ``title``, ``text``, ``published`` (ISO-8601 or null) and
 ``source``; a line that is not such an object is reported with its line number and
-skipped. A publication time more than two days ahead of the clock (a typo such as 2205
-would move the time window past every other article) is reported and the article
-clustered as undated; unpaired surrogate escapes in the text become U+FFFD. The articles
+skipped. A publication time that is not ISO-8601, or more than two days ahead of the
+clock (a typo such as 2205 would move the time window past every other article), is
+reported and the article clustered as undated (a blank one is no time); unpaired surrogate escapes in the text become U+FFFD. The articles
 go through the same :class:`Clusterer` a crawl uses, in file order.
 """
 
@@ -69,6 +69,10 @@ def read_docs(lines: Iterable[str], problems: list[BadLine]) -> Iterator[tuple[D
             problems.append(BadLine(number, f"id {doc.key!r} already given on line {seen[doc.key]}"))
             continue
         seen[doc.key] = number
+        if doc.published is None and (record.get("published") or "").strip():
+            problems.append(BadLine(number, f"'published' is not an ISO-8601 time: "
+                                            f"{record['published']!r}; clustered as undated",
+                                    skipped=False))
         if doc.published is not None and doc.published > latest:
             problems.append(BadLine(number, f"'published' {record['published']!r} is in the future;"
                                             " clustered as undated", skipped=False))
@@ -110,9 +114,9 @@ def _doc(line: str) -> tuple[Doc, dict]:
     if not text.isascii():
         text = _SURROGATE.sub("\ufffd", text)
     try:
-        published = parse_time(record.get("published"))
+        published = parse_time(record.get("published") or None)
     except ValueError:
-        raise ValueError(f"'published' is not an ISO-8601 time: {record['published']!r}") from None
+        published = None  # read_docs reports it; the article is clustered on its text alone
     doc = Doc(key=key, title=_SURROGATE.sub("\ufffd", record.get("title") or ""), text=text,
               published=published, source=record.get("source"))
     return doc, record
