@@ -92,6 +92,20 @@ def test_evaluate_prints_scores_against_the_gold(tmp_path, docs_file):
     figures = json.loads(run("evaluate", "--input", docs_file, "--gold", gold, "--json").stdout)
     assert figures["clusters"] == {"predicted": 8, "gold": 8}
     assert figures["pairwise"]["f1"] == 1.0
+    assert "split over" not in result.stdout and "split" not in figures
+    wrong = tmp_path / "wrong.jsonl"  # b1 said to be of the Cambodia event, m2 of another
+    relabel = {**GOLD, "b1": "cambodia", "m2-detak": "other"}
+    wrong.write_text("".join(json.dumps({"id": key, "event": event}) + "\n"
+                             for key, event in relabel.items()), encoding="utf-8")
+    result = run("evaluate", "--input", docs_file, "--gold", wrong, "--errors")
+    assert "gold events split over several stories: 1\n  event cambodia: story" in result.stdout
+    assert "stories holding several gold events: 1" in result.stdout
+    figures = json.loads(run("evaluate", "--input", docs_file, "--gold", wrong, "--errors",
+                             "--json").stdout)
+    assert figures["split"][0]["event"] == "cambodia"
+    assert sorted(map(sorted, figures["split"][0]["stories"].values())) == [
+        ["b1"], ["k1-nusa", "k2-detak", "k3-kabar6", "k4-suaradaerah"]]
+    assert figures["merged"][0]["events"] == {"myanmar": ["m1-nusa"], "other": ["m2-detak"]}
 
 
 def test_explain_merge_and_split_on_a_stored_database(story_db):

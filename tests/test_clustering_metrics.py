@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.clustering.metrics import bcubed, evaluate, families, pairwise
+from pipelines.clustering.metrics import bcubed, disagreements, evaluate, families, pairwise
 
 PREDICTED = {"a": 1, "b": 1, "c": 2, "d": 2, "e": 2}
 GOLD = {"a": "X", "b": "X", "c": "X", "d": "Y", "e": "Y"}
@@ -23,6 +23,13 @@ def test_pairwise_by_hand():
     scores = pairwise(PREDICTED, GOLD)
     assert (scores.precision, scores.recall) == (0.5, 0.5)
     assert scores.pairs == (2, 4, 4)
+
+
+def test_disagreements_list_split_classes_and_mixed_clusters_largest_first():
+    found = disagreements({**PREDICTED, "f": 3, "g": 3}, {**GOLD, "f": "Z", "g": "Z"})
+    assert found["split"] == [{"event": "X", "stories": {1: ["a", "b"], 2: ["c"]}}]
+    assert found["merged"] == [{"story": 2, "events": {"Y": ["d", "e"], "X": ["c"]}}]
+    assert disagreements(GOLD, GOLD) == {"split": [], "merged": []}
 
 
 def test_perfect_and_degenerate_clusterings():

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
-__all__ = ["Scores", "bcubed", "evaluate", "families", "pairwise"]
+__all__ = ["Scores", "bcubed", "disagreements", "evaluate", "families", "pairwise"]
 
 
 @dataclass(frozen=True)
@@ -107,3 +107,25 @@ def evaluate(clusters: Mapping[Hashable, Hashable], copies: Mapping[Hashable, Ha
             {i: found_families[i] for i in items}, {i: gold_families[i] for i in items}
         ).as_dict(),
     }
+
+
+def disagreements(predicted: Mapping[Hashable, Hashable],
+                  gold: Mapping[Hashable, Hashable]) -> dict[str, list[dict]]:
+    """Where the clusters and the gold part ways, largest first: ``split``, each gold class
+    spread over several clusters (its items by cluster), and ``merged``, each cluster
+    holding several gold classes (its items by class)."""
+    items = _common(predicted, gold)
+    by_class: dict[Hashable, dict[Hashable, list]] = {}
+    by_cluster: dict[Hashable, dict[Hashable, list]] = {}
+    for item in items:
+        by_class.setdefault(gold[item], {}).setdefault(predicted[item], []).append(item)
+        by_cluster.setdefault(predicted[item], {}).setdefault(gold[item], []).append(item)
+
+    def spread(groups: dict, key: str, parts: str) -> list[dict]:
+        found = [{key: label, parts: dict(sorted(split.items(), key=lambda kv: -len(kv[1])))}
+                 for label, split in groups.items() if len(split) > 1]
+        return sorted(found, key=lambda d: -sum(map(len, d[parts].values())))
+
+    return {"split": spread(by_class, "event", "stories"),
+            "merged": spread(by_cluster, "story", "events")}
+

@@ -11,6 +11,7 @@ import click
 from click.core import ParameterSource
 
 from pipelines.clustering.batch import BadLine, check_id, json_line, output_record, run_batch
+from pipelines.clustering.metrics import disagreements
 from pipelines.clustering.metrics import evaluate as evaluate_scores
 from pipelines.clustering.params import ClusterParams
 from storage.periods import to_wib
@@ -260,8 +261,11 @@ def _gold_record(line: str) -> tuple[str, str, str | None, bool]:
 @click.option("--gold", "gold_path", required=True, type=click.Path(dir_okay=False),
               help="JSON Lines: id, event (the true story), optionally wire_of and relevant.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("--errors", is_flag=True,
+              help="Also list the gold events split over several stories and the stories "
+                   "holding several events, with their article ids.")
 @config_options
-def evaluate(input_path, gold_path, as_json, config_path, db_path):
+def evaluate(input_path, gold_path, as_json, errors, config_path, db_path):
     """Cluster --input and score the stories against --gold: B-cubed and pairwise
     precision, recall and F1, cluster counts, near-duplicate pairs found vs expected.
     Articles the gold or the input marks as not relevant are left out."""
@@ -284,6 +288,8 @@ def evaluate(input_path, gold_path, as_json, config_path, db_path):
                                    "(are the ids the same in both?)")
     report = evaluate_scores(clusters, copies, events, gold_copies)
     report["unlabelled"] = sum(1 for key in clusters if key not in events)
+    if errors:
+        report.update(disagreements(clusters, events))
     if as_json:
         click.echo(json.dumps(report, indent=1))
         return
@@ -298,6 +304,18 @@ def evaluate(input_path, gold_path, as_json, config_path, db_path):
     click.echo(f"near-duplicate pairs: {d['pairs_found']} found, {d['pairs_expected']} expected, "
                f"{d['pairs_correct']} correct (precision {d['precision']:.4f}, recall "
                f"{d['recall']:.4f}, F1 {d['f1']:.4f})")
+    if errors:
+        _print_disagreements(report)
+
+
+def _print_disagreements(report: dict) -> None:
+    for kind, label, parts, prefix, title in (
+            ("split", "event", "stories", "story ", "gold events split over several stories"),
+            ("merged", "story", "events", "event ", "stories holding several gold events")):
+        click.echo(f"{title}: {len(report[kind])}")
+        for entry in report[kind]:
+            click.echo(f"  {label} {entry[label]}: " + " | ".join(
+                f"{prefix}{part} [{', '.join(ids)}]" for part, ids in entry[parts].items()))
 
 
 COMMANDS = [cluster, explain, evaluate]
