@@ -331,3 +331,30 @@ def test_a_redirect_loop_is_a_recorded_failure(serve, tmp_path):
     assert errors == {f"{base}/berita/7": f"redirect loop: {base}/berita/7 → {base}/berita/7b → "
                                           f"{base}/berita/7"}
     assert failed == 1
+
+
+def test_an_article_paged_without_rel_next_is_stored_whole(serve, tmp_path):
+    def part(n: int, pager: str):
+        paragraphs = "".join(
+            f"<p>Bagian {n} kalimat {k}: Kementerian Hak Asasi Manusia (Kemenham) memantau "
+            f"penanganan pengaduan warga di Sumba Timur bersama pemerintah daerah.</p>"
+            for k in range(1, 5))
+        body = (f"<html><head><title>Kemenham di Sumba</title></head><body><article><h1>Kemenham "
+                f"di Sumba</h1>{paragraphs}</article>{pager}</body></html>")
+        return lambda host: (200, HTML, body.replace("{host}", host).encode())
+
+    numbers = ('<div class="paging"><a href="http://{host}/berita/5">1</a>'
+               '<a href="http://{host}/berita/5?page=2">2</a></div>')
+    base, requests = serve("127.0.0.35", {
+        "/rss.xml": listing(feed(5)),
+        "/berita/5": part(1, '<a href="http://{host}/berita/5?page=2">Halaman selanjutnya</a>'
+                             + numbers),
+        "/berita/5?page=2": part(2, numbers)})
+    done, db = crawl(tmp_path, f'feeds = ["{base}/rss.xml"]')
+    with db:
+        (url, text), = db.execute("SELECT url, text FROM articles").fetchall()
+    db.close()
+    assert done.returncode == 0
+    assert url == f"{base}/berita/5"
+    assert "Bagian 1 kalimat 1:" in text and "Bagian 2 kalimat 4:" in text
+    assert requests["/berita/5?page=2"] == 1

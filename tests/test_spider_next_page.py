@@ -1,10 +1,11 @@
-"""Which fetched pages the spider parses for a rel="next" link (the others it never parses)."""
+"""The next page of a multi-page article: which pages are parsed for it, and which link is it."""
 
 from __future__ import annotations
 
 import pytest
+from scrapy.http import HtmlResponse
 
-from crawler.spiders.news import _may_link_next
+from crawler.paging import may_link_next, next_article_page
 
 FILLER = "<p>Menteri HAM meninjau lapas.</p><script>var next = 1; el.nextSibling;</script>" * 500
 
@@ -16,10 +17,49 @@ FILLER = "<p>Menteri HAM meninjau lapas.</p><script>var next = 1; el.nextSibling
     '<link Rel = next href="?page=2">',
 ])
 def test_a_page_linking_its_next_page_is_parsed(link):
-    assert _may_link_next(FILLER + link + FILLER)
+    assert may_link_next(FILLER + link + FILLER)
 
 
 @pytest.mark.parametrize("page", [FILLER, FILLER + '<link rel="prev" href="?page=1">',
                                   FILLER + '<a rel="nextjs-docs" href="/">x</a>'])
 def test_a_page_without_one_is_not(page):
-    assert not _may_link_next(page)
+    assert not may_link_next(page)
+
+
+ARTICLE = "https://solo.contoh.id/2025/11/20/menteri-ham-tinjau-lapas"
+
+
+def page_at(url, body):
+    return HtmlResponse(url, body=f"<html><body>{FILLER}{body}</body></html>".encode(),
+                        encoding="utf-8")
+
+
+@pytest.mark.parametrize("pager", [
+    f'<a href="{ARTICLE}?page=2">Halaman selanjutnya <i class="fa fa-arrow-right"></i></a>',
+    (f'<div class="paging"><a href="{ARTICLE}">1</a><a href="{ARTICLE}?page=2">2</a>'
+     f'<a href="{ARTICLE}?page=all">Tampilkan Semua</a></div>'),
+    '<a class="next" href="?page=2">Berikutnya &raquo;</a>',
+    f'<a href="{ARTICLE}?utm_source=x&amp;page=2"><span>Next</span> page</a>',
+])
+def test_a_pager_without_rel_next_leads_to_the_next_page(pager):
+    following = next_article_page(page_at(ARTICLE, pager), ARTICLE, 1)
+    assert following is not None and following.startswith(ARTICLE) and "page=2" in following
+    assert next_article_page(page_at(ARTICLE, pager), ARTICLE, 1, pager=False) is None
+
+
+def test_the_last_page_and_links_to_other_articles_lead_nowhere():
+    numbers = (f'<a href="{ARTICLE}">1</a><a href="{ARTICLE}?page=2">2</a>'
+               f'<a href="{ARTICLE}?page=all">Tampilkan Semua</a>')
+    assert next_article_page(page_at(ARTICLE + "?page=2", numbers), ARTICLE, 2) is None
+    other = "https://solo.contoh.id/2025/11/20/berita-lain"
+    elsewhere = (f'<a href="{other}?page=2">Berita selanjutnya</a>'
+                 f'<a href="{ARTICLE}?page=2">Bagikan</a><link rel="next" href="{other}">')
+    assert next_article_page(page_at(ARTICLE, elsewhere), ARTICLE, 1) is None
+    assert next_article_page(page_at(ARTICLE, "<p>Langkah selanjutnya dibahas.</p>"),
+                             ARTICLE, 1) is None
+
+
+def test_rel_next_to_the_same_article_is_followed():
+    page = page_at(ARTICLE, f'<link rel="next" href="{ARTICLE}?page=3">'
+                            f'<a href="{ARTICLE}?page=2">2</a>')
+    assert next_article_page(page, ARTICLE, 2) == f"{ARTICLE}?page=3"

@@ -23,6 +23,7 @@ from trafilatura.utils import decode_file
 from crawler.configured import SourceMap, apply_config
 from crawler.discovery import Entry, FeedError, parse_feed, parse_sitemap
 from crawler.items import ArticleItem
+from crawler.paging import NEXT_LINK, next_article_page
 from crawler.signals import url_failed
 from crawler.urls import (
     canonical_url,
@@ -42,11 +43,6 @@ if TYPE_CHECKING:
 
 INDEX_MAX_PAGES = 5  # pages of one section index followed per run
 MAX_ARTICLE_PAGES = 20  # pages of one multi-page article
-_NEXT_PAGE = 'link[rel="next"]::attr(href), a[rel="next"]::attr(href)'
-# rel="next" with the attribute named in lower case, as sites write it: a literal-led search,
-# ten times faster over a whole page than a case-blind one (kept for "REL" and "Rel")
-_REL_NEXT = re.compile(r"""rel\s*=\s*["']?next\b""")
-_REL_NEXT_ANY_CASE = re.compile(r"""rel\s*=\s*["']?next\b""", re.IGNORECASE)
 _HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
 _CALLBACKS = ("parse_feed", "parse_sitemap", "parse_index", "parse_article", "parse_more", "failed")
 
@@ -179,7 +175,7 @@ class NewsSpider(scrapy.Spider):
         links = LinkExtractor(allow=source.article_pattern).extract_links(response)
         yield from self._articles(source.name, [Entry(url=link.url) for link in links], response)
         page = response.meta["index_page"]
-        next_page = response.css(_NEXT_PAGE).get()
+        next_page = response.css(NEXT_LINK).get()
         if next_page and page < INDEX_MAX_PAGES:
             yield self._listing(
                 response.urljoin(next_page), source.name, self.parse_index, index_page=page + 1
@@ -296,13 +292,15 @@ class NewsSpider(scrapy.Spider):
         yield from self._next_page(response, item, seen | {response.url})
 
     def _next_page(self, response: Response, item: ArticleItem, seen: set[str]):
-        """Follow a multi-page article's next-page link; yield the item after its last page."""
-        href = None
-        if isinstance(response, TextResponse) and _may_link_next(response.text):
-            href = response.css(_NEXT_PAGE).get()  # parse the page only when it may have one
-        following = response.urljoin(href) if href else None
-        same_article = following and canonical_url(following, self.sourcemap.hosts) == item.url
-        if same_article and following not in seen and len(seen) < MAX_ARTICLE_PAGES:
+        """Follow a multi-page article's next page (unless the source's full-text address
+        was fetched); yield the item after its last page."""
+        following = None
+        if isinstance(response, TextResponse):
+            configured = self.sourcemap.sources.get(item.source)
+            following = next_article_page(
+                response, item.url, len(seen), self.sourcemap.hosts,
+                pager=configured is None or not configured.full_text_param)
+        if following and following not in seen and len(seen) < MAX_ARTICLE_PAGES:
             yield scrapy.Request(
                 following,
                 callback=self.parse_more,
@@ -399,12 +397,6 @@ def _wall(redirected_from: list[str], url: str) -> str | None:
             return (f"redirected to {parts.path}, which leads back to the article "
                     "(a login or subscription page?)")
     return None
-
-
-def _may_link_next(text: str) -> bool:
-    if _REL_NEXT.search(text):
-        return True
-    return ("REL" in text or "Rel" in text) and _REL_NEXT_ANY_CASE.search(text) is not None
 
 
 def _declared_canonical(html: str) -> str | None:

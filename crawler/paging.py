@@ -1,0 +1,75 @@
+"""The next page of a paginated listing or article.
+
+A page names its next one with ``rel="next"``; many article pages do not, and show
+only a pager: "Halaman selanjutnya", "Berikutnya", "Next", or the page numbers, each a
+link to the article's own address with ``?page=N``. Parsing a page costs more than the
+rest of the spider's work on it, so a page is parsed only when a literal search finds
+``rel="next"``, or a link to its own path (or a bare query) with ``page=`` and a number.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from scrapy.http import TextResponse
+
+from crawler.urls import HostMap, canonical_url
+
+__all__ = ["NEXT_LINK", "may_link_next", "next_article_page"]
+
+NEXT_LINK = 'link[rel="next"]::attr(href), a[rel="next"]::attr(href)'
+# rel="next" with the attribute named in lower case, as sites write it: a literal-led search,
+# ten times faster over a whole page than a case-blind one (kept for "REL" and "Rel")
+_REL_NEXT = re.compile(r"""rel\s*=\s*["']?next\b""")
+_REL_NEXT_ANY_CASE = re.compile(r"""rel\s*=\s*["']?next\b""", re.IGNORECASE)
+# A pager's label for the next page, in Indonesian or English, arrows allowed.
+_NEXT_LABEL = re.compile(
+    r"(?i)^(?:(?:halaman|hal\.?|page|artikel)\s+)?(?:selanjutnya|berikutnya|lanjut|next)"
+    r"(?:\s+(?:page|halaman))?\W*$|^[»›→]+$")
+
+
+def may_link_next(text: str) -> bool:
+    """Whether a page may name its next one with ``rel="next"``."""
+    if _REL_NEXT.search(text):
+        return True
+    return ("REL" in text or "Rel" in text) and _REL_NEXT_ANY_CASE.search(text) is not None
+
+
+def next_article_page(response: TextResponse, article_url: str, page: int,
+                      hosts: HostMap | None = None, *, pager: bool = True) -> str | None:
+    """The address of the page after ``response``, the ``page``-th page of the article
+    stored as ``article_url`` (canonical): its ``rel="next"`` link, else (with ``pager``)
+    a link to the same article labelled as the next page or numbered ``page + 1``.
+    None when the article has no further page."""
+    text = response.text
+    candidates = []
+    if may_link_next(text):
+        candidates += response.css(NEXT_LINK).getall()
+    if pager and not candidates and _may_have_pager(text, urlsplit(response.url).path):
+        following = str(page + 1)
+        for link in response.css("a[href]"):
+            label = " ".join(" ".join(link.css("::text").getall()).split())
+            if label == following or _NEXT_LABEL.match(label):
+                candidates.append(link.attrib["href"])
+    for href in candidates:
+        url = response.urljoin(href)
+        if url != response.url and canonical_url(url, hosts) == article_url:
+            return url
+    return None
+
+
+def _may_have_pager(text: str, path: str) -> bool:
+    """Whether the page links its own path, or a bare query, with a page number: a search
+    for "page=" (one pass over the page), then a look back to the link's start."""
+    at = text.find("page=")
+    while at != -1:
+        key = at - 4 if text[at - 4:at] == "show" else at
+        if text[key - 1:key] in ("?", "&", ";") and text[at + 5:at + 6].isdigit():
+            start = max(text.rfind('"', 0, key), text.rfind("'", 0, key)) + 1
+            link = text[start:key]
+            if key - start < 2000 and (link.startswith("?") or (
+                    path not in ("", "/") and path + "?" in link)):
+                return True
+        at = text.find("page=", at + 5)
+    return False
