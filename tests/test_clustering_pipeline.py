@@ -4,6 +4,7 @@ SQLite file."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import asdict
 
 import pytest
@@ -25,9 +26,11 @@ def item(doc, relevant=True, text=None):
                        published_at=iso(doc.published), relevant=relevant)
 
 
-def crawl(db_path, items):
-    """Run the stage over ``items`` and store each one; return the crawl's stats."""
-    crawler = get_crawler(settings_dict={"STORAGE_DB_PATH": str(db_path)})
+def crawl(db_path, items, **params):
+    """Run the stage over ``items`` (with ``params`` as CLUSTERING_PARAMS) and store each
+    one; return the crawl's stats."""
+    crawler = get_crawler(settings_dict={"STORAGE_DB_PATH": str(db_path),
+                                         "CLUSTERING_PARAMS": params})
     stage = ClusteringPipeline.from_crawler(crawler)
     stage.open_spider()
     db = open_database(db_path)
@@ -94,3 +97,16 @@ def test_the_stage_needs_a_database_and_valid_parameters(tmp_path):
                                          "CLUSTERING_PARAMS": {"join_threshold": 2}})
     with pytest.raises(ValueError, match="CLUSTERING_PARAMS: join_threshold"):
         ClusteringPipeline.from_crawler(crawler)
+
+
+def test_articles_older_than_those_that_left_the_index_are_counted_and_reported(tmp_path,
+                                                                                 caplog):
+    later = dataclasses.replace(BACKGROUND[0], key="later",
+                                published=CAMBODIA[0].published + 10 * 86400)
+    docs = [CAMBODIA[0], *BACKGROUND, later, CAMBODIA[1]]
+    assert crawl(tmp_path / "wide.db", [item(doc) for doc in docs]).get_value(
+        "clustering/late") is None
+    stats = crawl(tmp_path / "narrow.db", [item(doc) for doc in docs], window_articles=1)
+    assert stats.get_value("clustering/late") == 1
+    assert "1 articles came after others of their time had left the story index" in caplog.text
+
