@@ -10,7 +10,7 @@ rest of the spider's work on it, so a page is parsed only when a literal search 
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import urldefrag, urlsplit
 
 from scrapy.http import TextResponse
 
@@ -52,9 +52,10 @@ def next_article_page(response: TextResponse, article_url: str, page: int,
             label = " ".join(" ".join(link.css("::text").getall()).split())
             if label == following or _NEXT_LABEL.match(label):
                 candidates.append(link.attrib["href"])
+    here = urldefrag(response.url).url
     for href in candidates:
-        url = response.urljoin(href)
-        if url != response.url and canonical_url(url, hosts) == article_url:
+        url = urldefrag(response.urljoin(href)).url
+        if url != here and canonical_url(url, hosts) == article_url:
             return url
     return None
 

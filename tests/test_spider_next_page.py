@@ -57,6 +57,8 @@ def test_the_last_page_and_links_to_other_articles_lead_nowhere():
     assert next_article_page(page_at(ARTICLE, elsewhere), ARTICLE, 1) is None
     assert next_article_page(page_at(ARTICLE, "<p>Langkah selanjutnya dibahas.</p>"),
                              ARTICLE, 1) is None
+    itself = f'<a href="{ARTICLE}?page=2#komentar">Next</a><a href="#komentar">Berikutnya</a>'
+    assert next_article_page(page_at(ARTICLE + "?page=2", itself), ARTICLE, 2) is None
 
 
 def test_rel_next_to_the_same_article_is_followed():

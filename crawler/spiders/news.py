@@ -307,6 +307,7 @@ class NewsSpider(scrapy.Spider):
                 errback=self.failed,
                 cb_kwargs={"item": item, "seen": seen},
                 meta={"source": item.source, "stage": "fetch", "partial": item},
+                dont_filter=True,  # a page dropped as seen would take the article with it
             )
         else:
             yield item
