@@ -238,13 +238,20 @@ def load_clusterer(db: Database, params: ClusterParams | None = None) -> Cluster
         for (_, url, source, published, fetched, thash, cluster_id, duplicate_url, score,
              similarity, features, shingle, story) in rows
     ]
+    # the loaded articles are the newest: the next one in that order is the newest that left
+    gone = db.execute(
+        "SELECT coalesce(a.published_at, a.fetched_at) FROM signatures s JOIN articles a "
+        "ON a.id = s.article_id WHERE a.cluster_id IS NOT NULL ORDER BY "
+        "coalesce(a.published_at, a.fetched_at, '') DESC, a.id DESC LIMIT 1 OFFSET ?",
+        (len(rows),)).fetchone()
     next_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM clusters").fetchone()[0]
     apart = db.execute("SELECT cluster_a, cluster_b FROM cluster_overrides WHERE kind = 'split' "
                        "AND cluster_a IS NOT NULL AND cluster_b IS NOT NULL").fetchall()
     merged = dict(db.execute("SELECT id, merged_into FROM clusters "
                              "WHERE merged_into IS NOT NULL").fetchall())
     return Clusterer.restore(params, articles, frequencies, _documents(db), next_id,
-                             [tuple(pair) for pair in apart], merged, watermark)
+                             [tuple(pair) for pair in apart], merged, watermark,
+                             _epoch(gone[0]) if gone else None)
 
 
 def _resign_stale(db: Database, params: ClusterParams) -> None:

@@ -74,7 +74,15 @@ def test_a_restart_loads_the_time_window_and_the_newest_articles_before_it(db):
     for count in (0, 3, 100):
         params = ClusterParams(window_articles=count)
         expected = in_window | {d.key for d in newest_first[:count]}
-        assert set(load_clusterer(db, params).nodes) == expected
+        resumed = load_clusterer(db, params)
+        assert set(resumed.nodes) == expected
+        # an article older than the newest that was left out arrives late
+        left = [d for d in newest_first if d.key not in expected]
+        if left:
+            again = dataclasses.replace(left[0], key="again")
+            assert resumed.assign(again).late
+        newer = dataclasses.replace(later, key="newer", published=later.published - 3600)
+        assert not resumed.assign(newer).late
 
 
 def test_document_frequencies_and_signatures_are_stored(db):

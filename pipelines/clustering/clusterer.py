@@ -383,19 +383,21 @@ class Clusterer:
     def restore(cls, params: ClusterParams, articles: list[StoredArticle],
                 frequencies: dict[str, dict[str, int]], docs: dict[str, int], next_cluster_id: int,
                 apart: list[tuple[int, int]] = (), merged: dict[int, int] | None = None,
-                watermark: float | None = None) -> Clusterer:
+                watermark: float | None = None, gone_until: float | None = None) -> Clusterer:
         """A clusterer in the state a continuous run would have reached.
 
         ``articles`` are the stored articles inside the window, in arrival order, with
         signatures made by this clusterer's signer; ``frequencies`` the stored document
         frequencies of each language's terms and ``docs`` its number of articles;
         ``apart`` the pairs of clusters analysts split; ``merged`` each merged cluster
-        and the one it went into; ``watermark`` the newest article time seen.
+        and the one it went into; ``watermark`` the newest article time seen and
+        ``gone_until`` the newest time of an article that left the window.
         """
         clusterer = cls(params, next_cluster_id)
         clusterer._alias.update(merged or {})
         clusterer.stats.load(frequencies, docs)
         clusterer._watermark = watermark
+        clusterer._gone_until = gone_until
         for stored in articles:
             node = Node(key=stored.key, seq=clusterer._seq, source=stored.source,
                         time=stored.published, seen=stored.seen, text_hash=stored.text_hash,
