@@ -1,11 +1,12 @@
-"""How the spider turns a fetched page's bytes into text when its charset is declared wrong."""
+"""How the spider turns a fetched page's bytes into text when its charset is declared wrong,
+and reads the canonical link the page declares."""
 
 from __future__ import annotations
 
 import pytest
 from scrapy.http import HtmlResponse
 
-from crawler.spiders.news import _decode
+from crawler.spiders.news import _declared_canonical, _decode
 
 TEXT = "<p>Wamenham ke Jayapurá: “kabar” dari café.</p>"
 
@@ -37,3 +38,17 @@ def test_a_real_utf16_page_is_read_as_utf16():
     response = HtmlResponse(url="http://127.0.0.1/a", body=html.encode("utf-16-le"),
                             headers={"Content-Type": "text/html; charset=utf-16-le"})
     assert _decode(response) == (html, None)
+
+
+@pytest.mark.parametrize(("page", "declared"), [
+    (('<html><head><link rel="canonical" href="/berita/1"></head><body>'
+     '<link rel="canonical" href="/lain"></body></html>'), "/berita/1"),
+    (('<?xml version="1.0" encoding="utf-8"?><html><HEAD><LINK REL="canonical" '
+     'HREF="https://contoh.id/a"></HEAD></html>'), "https://contoh.id/a"),
+    ('<link rel="canonical" href="/tanpa-head"><p>isi</p>', "/tanpa-head"),
+    ('<html><head><link rel="amphtml" href="/amp/1"></head></html>', None),
+    ("", None),
+    ("\x00<<>>\ufffd", None),
+])
+def test_the_declared_canonical_link_is_read_from_the_head(page, declared):
+    assert _declared_canonical(page) == declared

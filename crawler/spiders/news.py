@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlsplit
 
 import scrapy
+from lxml import etree
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
-from scrapy.selector import Selector
 from trafilatura.utils import decode_file
 
 from crawler.configured import SourceMap, apply_config
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 INDEX_MAX_PAGES = 5  # pages of one section index followed per run
 MAX_ARTICLE_PAGES = 20  # pages of one multi-page article
 _HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
+_HEAD_PARSER = etree.HTMLParser(encoding="utf-8")
 _CALLBACKS = ("parse_feed", "parse_sitemap", "parse_index", "parse_article", "parse_more", "failed")
 
 
@@ -402,13 +403,13 @@ def _wall(redirected_from: list[str], url: str) -> str | None:
 
 def _declared_canonical(html: str) -> str | None:
     """The page's ``<link rel="canonical">``, parsing only its ``<head>`` when it has one
-    (building the whole tree of a large page costs more than the rest of the spider)."""
+    (building the whole tree of a large page costs more than the rest of the spider), with
+    lxml itself (half the time of a Selector)."""
     end = _HEAD_END.search(html)
-    return (
-        Selector(text=html[: end.end()] if end else html)
-        .css('link[rel="canonical"]::attr(href)')
-        .get()
-    )
+    head = (html[: end.end()] if end else html).encode("utf-8", "replace")
+    root = etree.fromstring(head, _HEAD_PARSER)
+    links = root.xpath('//link[@rel="canonical"]/@href') if root is not None else []
+    return links[0] if links else None
 
 
 def _decode(response: HtmlResponse) -> tuple[str, str | None]:
