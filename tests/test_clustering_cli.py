@@ -225,10 +225,10 @@ def test_clustering_out_of_time_order_says_how_many_articles_came_too_late(tmp_p
     again = [line.replace('"id": "', '"id": "again-', 1) for line in lines]
     path = tmp_path / "docs.jsonl"
     path.write_text("\n".join([*lines, json.dumps(later), *again]) + "\n", encoding="utf-8")
-    assert "left the index" not in run("cluster", "--input", path).stderr
+    assert "left the story index" not in run("cluster", "--input", path).stderr
     # keeping one article beyond the time window, all the others leave when "later" comes
     monkeypatch.setattr(stories, "run_batch",
                         functools.partial(run_batch, params=ClusterParams(window_articles=1)))
     result = run("cluster", "--input", path)
     assert f"warta: {len(dated) - 1} articles came after others of their time had left the " \
-           "index" in result.stderr
+           "story index" in result.stderr

@@ -4,8 +4,9 @@ Input lines carry ``id``, ``title``, ``text``, ``published`` (ISO-8601 or null) 
 ``source``; a line that is not such an object is reported with its line number and
 skipped. A publication time that is not ISO-8601, or more than two days ahead of the
 clock (a typo such as 2205 would move the time window past every other article), is
-reported and the article clustered as undated (a blank one is no time); unpaired surrogate escapes in the text become U+FFFD. The articles
-go through the same :class:`Clusterer` a crawl uses, in file order.
+reported and the article clustered as undated (a blank one is no time); unpaired
+surrogate escapes in the text become U+FFFD. The articles go through the same
+:class:`Clusterer` a crawl uses, in file order.
 """
 
 from __future__ import annotations

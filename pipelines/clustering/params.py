@@ -67,6 +67,13 @@ class ClusterParams:
     window_articles: int = 10_000
     lsh_storage: dict = field(default_factory=lambda: {"type": "dict"})
 
+    def late_note(self, count: int) -> str:
+        """What to say of ``count`` articles that came after others of their time had
+        left the index."""
+        return (f"{count} articles came after others of their time had left the story index "
+                f"(more than {self.window_days:g} days older than the newest, beyond the "
+                f"{self.window_articles:,} newest): they may have missed their copies and stories")
+
     def __post_init__(self) -> None:
         if self.scheme not in ("affine32", "affine64", "legacy"):
             raise ValueError(f"scheme must be affine32, affine64 or legacy, got {self.scheme!r}")

@@ -58,11 +58,7 @@ class ClusteringPipeline:
     def close_spider(self):
         late = self.crawler.stats.get_value("clustering/late")
         if late:
-            logger.warning(
-                "%d articles came after others of their time had left the story index (more "
-                "than %g days older than the newest, beyond the %d newest): they may have "
-                "missed their copies and stories", late, self.params.window_days,
-                self.params.window_articles)
+            logger.warning(self.params.late_note(late))
         if self.db is not None:
             self.db.close()
 

@@ -133,11 +133,8 @@ def cluster(ctx, input_path, output_path, config_path, db_path):
 def _report_late(results: list) -> None:
     late = sum(1 for _, decision in results if decision.late)
     if late:
-        window = ClusterParams()
-        click.echo(f"warta: {late} articles came after others of their time had left the index "
-                   f"(more than {window.window_days:g} days older than the newest, beyond the "
-                   f"{window.window_articles:,} newest): they may have missed their copies and "
-                   "stories; sort the input by publication time", err=True)
+        click.echo(f"warta: {ClusterParams().late_note(late)}; sort the input by publication "
+                   "time", err=True)
 
 
 def _with_group_options(ctx: click.Context, config_path: str,
