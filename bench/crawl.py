@@ -165,6 +165,8 @@ def ceiling(pages: list[str], workers: int) -> float:
 class _RealPages(BaseHTTPRequestHandler):
     """A site that serves the saved real pages over and over, listed in one RSS feed."""
 
+    protocol_version = "HTTP/1.1"  # keep-alive, as news sites answer
+    disable_nagle_algorithm = True  # headers and body leave at once, as from a real server
     pages: ClassVar[list[bytes]] = []
     copies = 1
 
