@@ -2,9 +2,11 @@
 
 A page names its next one with ``rel="next"``; many article pages do not, and show
 only a pager: "Halaman selanjutnya", "Berikutnya", "Next", or the page numbers, each a
-link to the article's own address with ``?page=N``. Parsing a page costs more than the
+link to the article's own address with ``?page=N``, or with the number as one more path
+segment (``/judul/2/``, how WordPress splits a post). Parsing a page costs more than the
 rest of the spider's work on it, so a page is parsed only when a literal search finds
-``rel="next"``, or a link to its own path (or a bare query) with ``page=`` and a number.
+``rel="next"``, a link to its own path (or a bare query) with ``page=`` and a number, or
+the article's path followed by the next page's number.
 """
 
 from __future__ import annotations
@@ -46,7 +48,8 @@ def next_article_page(response: TextResponse, article_url: str, page: int,
     candidates = []
     if may_link_next(text):
         candidates += response.css(NEXT_LINK).getall()
-    if pager and not candidates and _may_have_pager(text, urlsplit(response.url).path):
+    numbered = f"{urlsplit(article_url).path.rstrip('/')}/{page + 1}"
+    if pager and not candidates and _may_have_pager(text, urlsplit(response.url).path, numbered):
         following = str(page + 1)
         for link in response.css("a[href]"):
             label = " ".join(" ".join(link.css("::text").getall()).split())
@@ -55,14 +58,29 @@ def next_article_page(response: TextResponse, article_url: str, page: int,
     here = urldefrag(response.url).url
     for href in candidates:
         url = urldefrag(response.urljoin(href)).url
-        if url != here and canonical_url(url, hosts) == article_url:
+        if url != here and _same_article(canonical_url(url, hosts), article_url, numbered):
             return url
     return None
 
 
-def _may_have_pager(text: str, path: str) -> bool:
-    """Whether the page links its own path, or a bare query, with a page number: a search
-    for "page=" (one pass over the page), then a look back to the link's start."""
+def _same_article(canonical: str, article_url: str, numbered: str) -> bool:
+    """Whether ``canonical`` is the article's own address, or the ``numbered`` page's."""
+    if canonical == article_url:
+        return True
+    page, article = urlsplit(canonical), urlsplit(article_url)
+    return (page.netloc, page.query) == (article.netloc, article.query) \
+        and page.path.rstrip("/") == numbered
+
+
+def _may_have_pager(text: str, path: str, numbered: str) -> bool:
+    """Whether the page links its own path, or a bare query, with a page number, or links
+    the ``numbered`` path of the next page: a search for "page=" (one pass over the page),
+    then a look back to the link's start; and one for the numbered path."""
+    at = text.find(numbered)
+    while at != -1:
+        if text[at + len(numbered):at + len(numbered) + 1] in ('"', "'", "/", "?", "#"):
+            return True
+        at = text.find(numbered, at + 1)
     at = text.find("page=")
     while at != -1:
         key = at - 4 if text[at - 4:at] == "show" else at

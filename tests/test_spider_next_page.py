@@ -65,3 +65,22 @@ def test_rel_next_to_the_same_article_is_followed():
     page = page_at(ARTICLE, f'<link rel="next" href="{ARTICLE}?page=3">'
                             f'<a href="{ARTICLE}?page=2">2</a>')
     assert next_article_page(page, ARTICLE, 2) == f"{ARTICLE}?page=3"
+
+
+@pytest.mark.parametrize("pager", [
+    f'<a href="{ARTICLE}/2/">Halaman berikutnya</a>',
+    f'<div class="page-links">Halaman: <span>1</span> <a href="{ARTICLE}/2">2</a></div>',
+    '<link rel="next" href="/2025/11/20/menteri-ham-tinjau-lapas/2/">',
+])
+def test_a_page_numbered_as_a_path_segment_is_the_next_page(pager):
+    following = next_article_page(page_at(ARTICLE + "/", pager), ARTICLE + "/", 1)
+    assert following is not None and following.rstrip("/") == f"{ARTICLE}/2"
+
+
+def test_numbered_paths_of_other_articles_or_pages_lead_nowhere():
+    others = (f'<a href="{ARTICLE}/3/">3</a>'  # not the page after the first
+              '<a href="https://solo.contoh.id/2025/11/20/berita-lain/2/">Next</a>'
+              f'<a href="{ARTICLE}-2/">Berikutnya</a><a href="{ARTICLE}/2/">Bagikan</a>')
+    assert next_article_page(page_at(ARTICLE, others), ARTICLE, 1) is None
+    last = f'<a href="{ARTICLE}/">1</a><a href="{ARTICLE}/2/">2</a>'
+    assert next_article_page(page_at(ARTICLE + "/2/", last), ARTICLE, 2) is None
