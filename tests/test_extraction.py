@@ -110,6 +110,9 @@ BOILERPLATE = [
      "<p>Instagram: @kemenham_ri</p>"), "humas@", {"contact"}),
     ("graphic credit", "<p>Grafis: Andi Saputra | Riset: Nadia Rahma</p>", "Nadia Rahma", {"credit"}),
     ("photo button", "<p>Lihat Foto</p>", "Lihat Foto", {"credit"}),
+    ("caption ending in its credit",
+     "<p><em>Menteri HAM menyapa warga binaan di Lapas Cipinang. Foto: Humas Kemenham</em></p>",
+     "menyapa warga", {"credit"}),
     ("copied article footer", ('<p>Baca artikel detiknews, "Pigai Tinjau Lapas" selengkapnya '
      "https://news.detik.com/berita/d-1/pigai</p>"), "selengkapnya", {"read-also"}),
     ("ad-free pitch", "<p>Baca berita tanpa iklan. Gabung Warta+</p>", "tanpa iklan", {"channel-promo"}),
@@ -290,7 +293,8 @@ def test_an_author_read_from_the_byline_is_the_name_alone(byline, author):
     assert extract_page(article_page(before_body=byline)).author == author
 
 
-@pytest.mark.parametrize("account", ["Tim Redaksi Warta Contoh", "Warta Contoh"])
+@pytest.mark.parametrize("account", ["Tim Redaksi Warta Contoh", "Warta Contoh",
+                                     "PT. Warta Media Baru - Wartacontoh.id"])
 def test_the_byline_names_the_authors_when_the_meta_author_is_a_team_or_the_outlet(account):
     head = f'<meta name="author" content="{account}">'
     byline = '<div class="author">Oleh Rizky Ramadhan, Nur Azizah</div>'
