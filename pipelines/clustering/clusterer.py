@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 import gc
 import heapq
+from operator import attrgetter
 
 import numpy as np
 
@@ -117,21 +118,22 @@ class Clusterer:
         return self.signer.sign([h for h in hashes.tolist() if df.get(h, 0) < limit])
 
     def _candidates(self, node: Node) -> tuple[list[Node], list[Node]]:
-        """Articles that may be copies of ``node`` (shingle buckets, same text hash), and
-        all candidates (with the names-and-numbers buckets), each in arrival order."""
+        """Articles that may be copies of ``node`` (shingle buckets, same text hash), in
+        arrival order, and all candidates (with the names-and-numbers buckets)."""
         copies, stories = self.index.candidates(node.shingle_sig, node.story_sig)
-        nodes = self.nodes
+        found = self.nodes.get
         same = self._by_hash.get(node.text_hash, ()) if node.shingle_sig is not None else ()
         copy_pool = {n.key: n for n in same}
-        copy_pool.update((k, nodes[k]) for k in copies if k in nodes)
+        copy_pool.update((n.key, n) for n in map(found, copies) if n is not None)
         pool = dict(copy_pool)
-        pool.update((k, nodes[k]) for k in stories if k in nodes)
-        return sorted(copy_pool.values(), key=_arrival), sorted(pool.values(), key=_arrival)
+        pool.update((n.key, n) for n in map(found, stories) if n is not None)
+        return sorted(copy_pool.values(), key=_arrival), list(pool.values())
 
     def _shortlist(self, node: Node, pool: list[Node]) -> list[Node]:
-        """The candidates worth a cosine: close enough in time and, when there are more
-        than ``verify_limit``, those whose story signatures agree most with ``node``'s."""
-        pool = [other for other in pool if self._close_in_time(node, other)]
+        """The candidates worth a cosine, in arrival order: close enough in time and, when
+        there are more than ``verify_limit``, those whose story signatures agree most with
+        ``node``'s."""
+        pool = sorted(self._near(node, pool), key=_arrival)
         if len(pool) <= self.params.verify_limit:
             return pool
         agreement = estimated_jaccards(node.story_sig, [other.story_sig for other in pool])
@@ -222,10 +224,14 @@ class Clusterer:
             return 0.0
         return estimated_jaccard(a.shingle_sig, b.shingle_sig)
 
-    def _close_in_time(self, a: Node, b: Node) -> bool:
-        if a.time is None or b.time is None:
-            return True
-        return abs(a.time - b.time) <= self.params.max_gap_hours * 3600.0
+    def _near(self, node: Node, others: list[Node]) -> list[Node]:
+        """Those of ``others`` at most ``max_gap_hours`` from ``node`` (all when either
+        is undated)."""
+        if node.time is None:
+            return list(others)
+        gap = self.params.max_gap_hours * 3600.0
+        low, high = node.time - gap, node.time + gap
+        return [o for o in others if o.time is None or low <= o.time <= high]
 
     def _may_merge(self, a: int, b: int) -> bool:
         """Whether clusters ``a`` and ``b`` have a pair of members that would join."""
@@ -234,7 +240,7 @@ class Clusterer:
         ours = self.clusters[a].members[-_MERGE_CHECK_LIMIT:]
         theirs = self.clusters[b].members[-_MERGE_CHECK_LIMIT:]
         for member in ours:
-            close = [o for o in theirs if self._close_in_time(member, o)]
+            close = self._near(member, theirs)
             scores = similarities(self.stats, member.vector, [o.vector for o in close])
             if any(score >= self.threshold(member.vector, o.vector) for score, o in zip(scores, close)):
                 return True
@@ -416,5 +422,4 @@ class Clusterer:
         return clusterer
 
 
-def _arrival(node: Node) -> int:
-    return node.seq
+_arrival = attrgetter("seq")
