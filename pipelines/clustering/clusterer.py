@@ -123,11 +123,11 @@ class Clusterer:
         copies, stories = self.index.candidates(node.shingle_sig, node.story_sig)
         found = self.nodes.get
         same = self._by_hash.get(node.text_hash, ()) if node.shingle_sig is not None else ()
-        copy_pool = {n.key: n for n in same}
-        copy_pool.update((n.key, n) for n in map(found, copies) if n is not None)
-        pool = dict(copy_pool)
-        pool.update((n.key, n) for n in map(found, stories) if n is not None)
-        return sorted(copy_pool.values(), key=_arrival), list(pool.values())
+        copy_keys = {n.key for n in same}
+        copy_keys.update(copies)
+        copy_pool = [n for n in map(found, copy_keys) if n is not None]
+        pool = [n for n in map(found, copy_keys.union(stories)) if n is not None]
+        return sorted(copy_pool, key=_arrival), pool
 
     def _shortlist(self, node: Node, pool: list[Node]) -> list[Node]:
         """The candidates worth a cosine, in arrival order: close enough in time and, when

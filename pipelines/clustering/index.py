@@ -85,8 +85,8 @@ def estimated_jaccards(signature: LeanMinHash | None,
     present = [i for i, other in enumerate(others) if other is not None]
     if signature is None or not present:
         return estimates
-    values = np.stack([others[i].hashvalues for i in present])
-    estimates[present] = (values == signature.hashvalues).mean(axis=1)
+    values = np.concatenate([others[i].hashvalues for i in present]).reshape(len(present), -1)
+    estimates[present] = np.count_nonzero(values == signature.hashvalues, axis=1) / values.shape[1]
     return estimates
 
 
