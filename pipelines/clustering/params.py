@@ -54,8 +54,8 @@ class ClusterParams:
     shingle_bands: int = 8
     shingle_rows: int = 4
     duplicate_threshold: float = 0.5
-    story_bands: int = 32
-    story_rows: int = 2
+    story_bands: int = 16
+    story_rows: int = 1
     story_max_df: int = 200
     verify_limit: int = 8
     name_weight: float = 2.0
