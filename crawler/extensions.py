@@ -8,12 +8,12 @@ import sys
 import time
 
 from scrapy import signals
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import CloseSpider, NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
 from crawler.signals import url_failed
 from storage.articles import mark_seen, sync_sources
-from storage.database import open_database
+from storage.database import StorageError, open_database
 from storage.health import close_orphaned_runs
 from storage.locks import file_lock
 from storage.runs import COUNT_FIELDS, finish_run, record_error, run_duplicates, start_run
@@ -107,6 +107,16 @@ class RunLedger:
         return ledger
 
     def opened(self, spider):
+        try:
+            self._start(spider)
+        except StorageError as exc:  # a run that cannot be recorded stores nothing either
+            logger.error("cannot record this crawl: %s", exc)
+            if self.db is not None:
+                self.db.close()
+                self.db = None
+            raise CloseSpider(str(exc)) from None
+
+    def _start(self, spider):
         self.db = open_database(self.crawler.settings["STORAGE_DB_PATH"])
         for run_id in close_orphaned_runs(self.db):  # this crawl holds the crawl lock
             logger.warning(

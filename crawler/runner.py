@@ -16,7 +16,7 @@ from twisted.python.failure import Failure
 
 from crawler.extensions import COUNTERS, outcome_of, source_counts
 from crawler.spiders.news import NewsSpider
-from storage.database import open_database
+from storage.database import StorageError, open_database
 from storage.locks import file_lock
 from storage.runs import finish_run, record_error, run_source_counts, start_run
 from warta.config import Config
@@ -71,6 +71,9 @@ def run_crawl(
     if run_id is None and failures:
         return _failed_start(config, sources, failures[0])
     counts = source_counts(stats)
+    if run_id is None:  # the run ledger could not write its row, and stopped the crawl
+        return CrawlResult(None, "failed", f"the run could not be recorded: {reason}", counts,
+                           stats.get("elapsed_time_seconds", 0.0))
     if run_id is not None:  # the ledger's counts also know the copies found in the database
         db = open_database(config.database)
         try:
@@ -87,13 +90,17 @@ def _failed_start(config: Config, sources: tuple[str, ...], failure: Failure) ->
     error = failure.value
     reason = f"could not start: {type(error).__name__}: {error}"
     names = list(sources) or [source.name for source in config.sources]
-    db = open_database(config.database)
+    run_id = None
     try:
-        run_id = start_run(db, command="warta crawl", sources=names, pid=os.getpid())
-        record_error(db, run_id, "start", reason, detail=failure.getTraceback())
-        finish_run(db, run_id, "failed", {name: {} for name in names}, {},
-                   {"finish_reason": reason})
-    finally:
-        db.close()
+        db = open_database(config.database)
+        try:
+            run_id = start_run(db, command="warta crawl", sources=names, pid=os.getpid())
+            record_error(db, run_id, "start", reason, detail=failure.getTraceback())
+            finish_run(db, run_id, "failed", {name: {} for name in names}, {},
+                       {"finish_reason": reason})
+        finally:
+            db.close()
+    except StorageError as exc:  # the database itself is the trouble: say so, record nothing
+        reason = f"{reason}; not recorded: {exc}"
     return CrawlResult(run_id, "failed", reason, {name: dict.fromkeys(COUNTERS, 0)
                                                   for name in names}, 0.0)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -23,7 +24,7 @@ from sqlite_utils import Database
 from storage.schema import MIGRATIONS, applied_migrations, migrate
 
 __all__ = [
-    "StorageError", "database_path", "describe_error", "open_database", "transaction", "use_wal",
+    "StorageError", "check_writable", "database_path", "describe_error", "open_database", "transaction", "use_wal",
     "utc_now",
 ]
 
@@ -61,6 +62,15 @@ def open_database(path: str | Path, *, timeout: float = 30.0) -> Database:
         conn.close()
         raise StorageError(describe_error(path, exc, "cannot open the database")) from exc
     return db
+
+
+def check_writable(path: str | Path) -> None:
+    """Raise :class:`StorageError` unless this process may write the database file at
+    ``path`` and create its journal files beside it (opening it for reading needs less)."""
+    path = Path(path)
+    for target, what in ((path, "the database file"), (path.parent, "its folder")):
+        if target.exists() and not os.access(target, os.W_OK):
+            raise StorageError(f"{path}: no permission to write {what}")
 
 
 @contextlib.contextmanager

@@ -124,4 +124,9 @@ def test_crawl_refuses_an_unknown_source_or_a_bad_database_before_crawling(tmp_p
     not_sqlite.write_text("bukan database", encoding="utf-8")
     bad = CliRunner().invoke(main, ["crawl", "--config", str(config), "--db", str(not_sqlite)])
     assert bad.exit_code == 1 and "not a SQLite database" in bad.output
+    bare = tmp_path / "bare.toml"
+    bare.write_text(f'database = "{tmp_path / "warta.db"}"\n[watch]\nterms = ["Kemenham"]\n',
+                    encoding="utf-8")
+    nothing = CliRunner().invoke(main, ["crawl", "--config", str(bare)])
+    assert nothing.exit_code == 1 and "no [[sources]] to crawl" in nothing.output
     assert not (tmp_path / "warta.db").exists()  # nothing was started

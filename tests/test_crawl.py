@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from crawler.urls import canonical_url
+from storage.database import open_database
 from storage.locks import file_lock
 
 
@@ -359,3 +360,18 @@ def test_scrapy_crawl_does_not_start_while_another_crawl_holds_the_database(news
         done = scrapy_crawl(config, "tempora")
     assert done.returncode != 0 and "LockHeld" in done.stderr
     assert len(newsroom.requests) == asked  # not one request
+
+
+def test_a_run_the_database_will_not_record_fails(newsroom, tmp_path):
+    config = newsroom.write_config(tmp_path / "warta.toml", tmp_path / "warta.db", timeout=1.0)
+    open_database(tmp_path / "warta.db").close()
+    with sqlite3.connect(tmp_path / "warta.db") as conn:  # the database refuses the run's row
+        conn.execute("CREATE TRIGGER refuse BEFORE INSERT ON crawl_runs "
+                     "BEGIN SELECT RAISE(ABORT, 'attempt to write a readonly database'); END")
+    done = subprocess.run([sys.executable, "-m", "warta", "crawl", "--config", str(config),
+                           "--source", "caritahu"], capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert done.returncode == 1, done.stdout
+    assert "run (not recorded): failed" in done.stdout
+    assert "readonly database" in done.stdout + done.stderr
+    assert rows(tmp_path / "warta.db", "SELECT count(*) AS n FROM articles") == [{"n": 0}]

@@ -8,7 +8,7 @@ import click
 
 from crawler.extensions import COUNTERS
 from crawler.runner import CrawlResult, run_crawl
-from storage.database import StorageError, open_database
+from storage.database import StorageError, check_writable, open_database
 from storage.digests import busiest_day, latest_day
 from storage.locks import LockHeld
 from warta.commands.options import config_options, open_config
@@ -50,10 +50,13 @@ def crawl(config_path, db_path, sources, time_limit, log_level):
     non-zero when the run failed or was interrupted, and 75 without crawling
     when another crawl of the same database is running."""
     config = open_config(config_path, db_path)
+    if not config.sources:
+        raise click.ClickException(f"{config_path}: no [[sources]] to crawl")
     try:
         for name in sources:
             config.source(name)
         open_database(config.database).close()  # a bad file stops here, before any request
+        check_writable(config.database)
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
     except StorageError as exc:
@@ -126,9 +129,8 @@ def print_summary(result: CrawlResult, database: str) -> None:
     rows = [[name, *(str(c[k]) for k in COUNTERS)] for name, c in sorted(result.counts.items())]
     rows.append(["total", *(str(v) for v in result.totals().values())])
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    click.echo(
-        f"\nrun {result.run_id}: {result.outcome} ({result.reason}) in {result.elapsed:.1f}s -> {database}"
-    )
+    run = "run (not recorded)" if result.run_id is None else f"run {result.run_id}"
+    click.echo(f"\n{run}: {result.outcome} ({result.reason}) in {result.elapsed:.1f}s -> {database}")
     for row in [header, *rows]:
         click.echo(
             "  ".join(
