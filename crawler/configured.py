@@ -18,18 +18,24 @@ class SourceMap:
 
     def __init__(self, sources: list[Source]):
         self.sources = {s.name: s for s in sources}
-        pairs, self._by_host = [], {}
+        pairs, self._by_host, self._hosts_of = [], {}, {}
         for source in sources:
             canonical = (source.canonical_host or host_of(source.entry_points[0])).lower()
             pairs += [(alias, canonical) for alias in source.aliases]
-            for host in [canonical, *source.aliases, *map(host_of, source.entry_points)]:
-                self._by_host.setdefault(host.lower(), source.name)
+            hosts = {h.lower() for h in [canonical, *source.aliases, *map(host_of, source.entry_points)]}
+            self._hosts_of[source.name] = hosts
+            for host in sorted(hosts):
+                self._by_host.setdefault(host, source.name)
         self.hosts = HostMap(pairs)
 
-    def source_for(self, url: str, default: str) -> str:
-        """The configured source serving ``url``; ``default`` when none does
-        (a search feed's link to an outlet that is not configured is named by its host)."""
+    def source_for(self, url: str, default: str, found_by: str | None = None) -> str:
+        """The configured source serving ``url``: ``found_by`` (the source whose feed or
+        index listed it) when it serves the URL's host, since several sources may share
+        one; else the first that does; ``default`` when none does (a search feed's link to
+        an outlet that is not configured is named by its host)."""
         host = self.hosts.canonical(host_of(url))
+        if host in self._hosts_of.get(found_by, ()):
+            return found_by
         return self._by_host.get(host, default)
 
 

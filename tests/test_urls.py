@@ -2,6 +2,7 @@
 
 import pytest
 
+from crawler.configured import SourceMap
 from crawler.urls import (
     HostMap,
     canonical_url,
@@ -11,6 +12,7 @@ from crawler.urls import (
     unwrap,
     with_query,
 )
+from warta.config import Source
 
 HOSTS = HostMap([("m.contoh.id", "www.contoh.id"), ("amp.contoh.id", "www.contoh.id")])
 CANONICAL = "https://www.contoh.id/berita/2025/11/17/pigai-kunjungi-lapas"
@@ -142,3 +144,14 @@ def test_same_site_compares_registered_domains(a, b, same):
 ])
 def test_slash_twin(url, twin):
     assert slash_twin(url) == twin
+
+
+def test_sources_sharing_a_host_keep_the_articles_their_own_listings_found():
+    sources = SourceMap([Source("situs", feeds=["http://127.0.0.5:8765/rss.xml"]),
+                         Source("lambat", sitemaps=["http://127.0.0.5:8765/lambat.xml"]),
+                         Source("lain", feeds=["https://lain.example/rss"])])
+    article = "http://127.0.0.5:8765/berita/1.html"
+    assert sources.source_for(article, "?", found_by="lambat") == "lambat"
+    assert sources.source_for(article, "?", found_by="situs") == "situs"
+    assert sources.source_for(article, "?", found_by="lain") == "situs"  # the host's first source
+    assert sources.source_for("https://baru.example/1", "?", found_by="lain") == "?"

@@ -196,7 +196,8 @@ class NewsSpider(scrapy.Spider):
                     own_pages += 1
                     continue
                 source = self.sourcemap.source_for(
-                    raw, default=_host_name(raw) if search else listing_source
+                    raw, default=_host_name(raw) if search else listing_source,
+                    found_by=listing_source,
                 )
                 url = canonical_url(raw, self.sourcemap.hosts)
             except ValueError as exc:  # e.g. "http://[broken" (Invalid IPv6 URL)
@@ -249,7 +250,7 @@ class NewsSpider(scrapy.Spider):
             self._fail(source, meta["canonical"], "fetch", problem, status=response.status)
             return
         if not same_site(response.url, meta["canonical"]) and \
-                self.sourcemap.source_for(response.url, default="") != source:
+                self.sourcemap.source_for(response.url, default="", found_by=source) != source:
             self._fail(source, meta["canonical"], "fetch",
                        f"redirected to another site ({host_of(response.url)}): a consent or "
                        "login page? not stored; tried again next run", status=response.status)
