@@ -324,9 +324,11 @@ def merge_clusters(db: Database, keep: int, drop: int, note: str | None = None) 
     """Merge story ``drop`` into story ``keep`` (an analyst's correction); return the id
     of the story that now holds both. Recorded in ``cluster_overrides`` with ``drop`` as
     ``cluster_a`` and ``keep`` as ``cluster_b``."""
+    asked = (keep, drop)
     keep, drop = _live_cluster(db, keep), _live_cluster(db, drop)
     if keep == drop:
-        raise StorageError(f"clusters {keep} and {drop} are already one story")
+        raise StorageError(f"clusters {asked[0]} and {asked[1]} are already one story "
+                           f"(cluster {keep})")
     now = utc_now()
     with transaction(db):
         _fold(db, drop, keep, now)

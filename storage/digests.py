@@ -125,7 +125,7 @@ def day_crawls(db: Database, day: date) -> dict:
     """The crawls that started on WIB ``day``: how many, their outcomes, and failed sources.
 
     ``failed_sources`` lists each source with failed URLs or recorded errors in
-    those runs (worst first): ``source``, ``failed`` (URLs),
+    those runs (worst first): ``source``, ``failed`` (distinct URLs),
     ``fetched``, ``errors``, ``stages`` (where it failed) and ``reason`` (the latest).
     Errors not tied to a source appear under the source ``None``.
     """
@@ -141,7 +141,8 @@ def day_crawls(db: Database, day: date) -> dict:
             HAVING sum(failed) > 0""", params):
         failed[row["source"]] = {**row, "errors": 0, "stages": [], "reason": None}
     for row in db.query(
-        f"""SELECT e.source, count(*) AS errors, group_concat(DISTINCT e.stage) AS stages,
+        f"""SELECT e.source, count(*) AS errors, count(DISTINCT e.url) AS urls,
+                   group_concat(DISTINCT e.stage) AS stages,
                    (SELECT l.reason FROM errors l WHERE l.source IS e.source
                     AND l.run_id IN ({runs}) AND l.stage != 'digest'
                     ORDER BY l.id DESC LIMIT 1) AS reason
@@ -151,6 +152,8 @@ def day_crawls(db: Database, day: date) -> dict:
                                                   "fetched": 0})
         entry.update(errors=row["errors"], stages=sorted(row["stages"].split(",")),
                      reason=row["reason"])
+        if row["urls"]:  # a URL that failed in each of the day's runs is one URL
+            entry["failed"] = row["urls"]
     return {
         "runs": sum(outcomes.values()),
         "outcomes": outcomes,

@@ -29,7 +29,7 @@ def docs_file(tmp_path):
                          "published": iso(d.published)}) for d in corpus()]
     lines[3:3] = ['{"id": "broken", "text": ', '{"id": "z" "text": "t"}', "[1, 2]", '{"id": "x", "text": 5}',
                   '{"id": "y", "text": "t", "published": "kemarin"}',
-                  '{"id": "z", "text": "t", "published": " "}']
+                  '{"id": "z", "text": "t", "published": " "}', '{"id": "cut']
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -50,6 +50,7 @@ def test_cluster_writes_one_line_per_article_and_reports_bad_lines(tmp_path, doc
     result = run("cluster", "--input", docs_file, "--output", out)
     assert result.exit_code == 0, result.output
     for number, reason in [(4, "not valid JSON (Expecting value at the end of the line)"),
+                           (10, "not valid JSON (Unterminated string starting at character 8)"),
                            (5, "not valid JSON (Expecting ',' delimiter at character 12)"),
                            (6, "expected a JSON object"), (7, "'text' must be a string"),
                            (8, "'published' is not an ISO-8601 time: 'kemarin'; clustered as")]:
@@ -62,7 +63,7 @@ def test_cluster_writes_one_line_per_article_and_reports_bad_lines(tmp_path, doc
     by_id = {line["id"]: line for line in lines}
     assert by_id[WIRE_COPY.key]["duplicate_of"] == "k1-nusa"
     assert by_id["k3-kabar6"]["cluster"] == by_id["k1-nusa"]["cluster"]
-    assert "4 bad lines" in result.stderr
+    assert "5 bad lines" in result.stderr
 
 
 def test_a_long_clustering_run_reports_its_progress(tmp_path, docs_file, monkeypatch):

@@ -133,7 +133,8 @@ def test_a_merge_is_kept_and_later_articles_join_the_merged_story(tmp_path, db):
     assert keep != drop
     assert merge_clusters(db, keep, drop, note="one regional story") == keep
     assert cluster_of(db, "m1-nusa") == keep
-    with pytest.raises(StorageError, match="already one story"):
+    with pytest.raises(StorageError, match=rf"{keep} and {drop} are already one story "
+                                           rf"\(cluster {keep}\)"):
         merge_clusters(db, keep, drop)
     resumed = load_clusterer(db)
     store(db, resumed, crawled(MYANMAR[1:])[0])

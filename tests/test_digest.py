@@ -13,7 +13,7 @@ from storage_data import add_story
 
 from storage.database import open_database
 from storage.digests import latest_day
-from storage.runs import start_run
+from storage.runs import record_error, start_run
 from warta.digest.daily import load_digest
 from warta.digest.render import FORMATS, render, to_dict
 
@@ -118,6 +118,19 @@ def test_failed_sources_of_the_days_crawls_are_in_the_header(scenario):
         assert "HTTP 503 Service Unavailable" in text and "feed timed out after 30s" in text
         header = text.split("Pigai dan Menteri")[0]
         assert "kabar6" in header and "suaradaerah" in header
+
+
+def test_a_url_failing_in_each_of_the_days_crawls_counts_once(tmp_path):
+    db = open_database(tmp_path / "warta.db")
+    for hhmm in ("06:00", "12:00", "18:00"):
+        run = run_crawl_on(db, DAY, hhmm, "partial", {"kabar6": {"fetched": 4, "failed": 2}})
+        for n in range(2):
+            record_error(db, run, "fetch", "HTTP 503 Service Unavailable",
+                         url=f"https://kabar6.example/p{n}", source="kabar6")
+    (failed,) = load_digest(db, date.fromisoformat(DAY)).crawls.failed_sources
+    assert (failed.failed, failed.errors) == (2, 6)
+    assert "kabar6: 2 URLs failed; 6 errors (fetch)" in render(
+        load_digest(db, date.fromisoformat(DAY)), "txt")
 
 
 @pytest.mark.parametrize(("outcome", "expected"), [

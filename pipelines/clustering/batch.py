@@ -98,7 +98,8 @@ def json_line(line: str):
         return json.loads(line)
     except json.JSONDecodeError as exc:
         where = f"character {exc.pos + 1}" if exc.pos < len(line) else "the end of the line"
-        raise ValueError(f"not valid JSON ({exc.msg} at {where})") from None
+        message = exc.msg.removesuffix(" at")  # "Unterminated string starting at"
+        raise ValueError(f"not valid JSON ({message} at {where})") from None
 
 
 def _doc(line: str) -> tuple[Doc, dict]:
