@@ -358,3 +358,21 @@ def test_an_article_paged_without_rel_next_is_stored_whole(serve, tmp_path):
     assert url == f"{base}/berita/5"
     assert "Bagian 1 kalimat 1:" in text and "Bagian 2 kalimat 4:" in text
     assert requests["/berita/5?page=2"] == 1
+
+
+def test_an_article_reached_through_a_redirect_is_stored_under_where_it_led(serve, tmp_path):
+    moved = lambda host: (301, {"Location": f"http://{host}/berita/1"}, b"")
+    routes = {"/a.xml": listing(feed("lama")), "/berita/1": article(1), "/berita/lama": moved}
+    base, _ = serve("127.0.0.34", routes)
+    source = f'feeds = ["{base}/a.xml"]'
+    first, db = crawl(tmp_path, source)
+    with db:
+        stored = db.execute("SELECT url FROM articles").fetchall()
+        aliases = [u for (u,) in db.execute("SELECT url FROM url_aliases")]
+    db.close()
+    assert stored == [(f"{base}/berita/1",)], first.stdout
+    assert f"{base}/berita/lama" in aliases
+    routes["/a.xml"] = listing(feed("lama", 1))  # the next run's feed lists the article itself
+    crawl(tmp_path, source)
+    with sqlite3.connect(tmp_path / "warta.db") as db:
+        assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 1

@@ -260,10 +260,13 @@ class NewsSpider(scrapy.Spider):
             self._fail(source, meta["canonical"], "fetch", wall + ": not stored; tried again "
                        "next run", status=response.status)
             return
+        requested = meta["canonical"]
+        if meta.get("redirect_urls"):  # the address the site sent us to (its site checked above)
+            requested = canonical_url(response.url, self.sourcemap.hosts)
         declared = _declared_canonical(response.text)
-        url = pick_canonical(meta["canonical"], declared, self.sourcemap.hosts)
+        url = pick_canonical(requested, declared, self.sourcemap.hosts)
         if url in self.listings:  # a template naming its index page as every article's URL
-            url = meta["canonical"]
+            url = requested
         self._count(source, "fetched")
         html, charset_note = _decode(response)
         if charset_note:
