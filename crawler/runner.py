@@ -74,12 +74,11 @@ def run_crawl(
     if run_id is None:  # the run ledger could not write its row, and stopped the crawl
         return CrawlResult(None, "failed", f"the run could not be recorded: {reason}", counts,
                            stats.get("elapsed_time_seconds", 0.0))
-    if run_id is not None:  # the ledger's counts also know the copies found in the database
-        db = open_database(config.database)
-        try:
-            counts = run_source_counts(db, run_id) or counts
-        finally:
-            db.close()
+    db = open_database(config.database)  # the ledger's counts also know the copies found
+    try:
+        counts = run_source_counts(db, run_id) or counts
+    finally:
+        db.close()
     elapsed = stats.get("elapsed_time_seconds", 0.0)
     return CrawlResult(run_id, outcome_of(reason, counts), reason, counts, elapsed)
 

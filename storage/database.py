@@ -24,8 +24,8 @@ from sqlite_utils import Database
 from storage.schema import MIGRATIONS, applied_migrations, migrate
 
 __all__ = [
-    "StorageError", "check_writable", "database_path", "describe_error", "open_database", "transaction", "use_wal",
-    "utc_now",
+    "StorageError", "check_writable", "database_path", "describe_error", "open_database",
+    "transaction", "use_wal", "utc_now",
 ]
 
 _savepoints = itertools.count(1)
