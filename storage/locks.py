@@ -19,6 +19,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from storage.database import StorageError
+
 __all__ = ["LockHeld", "file_lock", "holder_of", "lock_path"]
 
 
@@ -50,11 +52,16 @@ def file_lock(
     """Hold the lock guarding ``path`` for the duration of the block.
 
     Raises :class:`LockHeld` at once, or after waiting up to ``wait`` seconds
-    (given up early when ``stop`` is set).
+    (given up early when ``stop`` is set); :class:`StorageError` when the lock file
+    cannot be created or opened.
     """
     lock = lock_path(path)
-    lock.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise StorageError(f"{lock}: cannot open the lock file ({exc.strerror}); it guards "
+                           f"{Path(path).name} and must be writable beside it") from exc
     try:
         deadline = time.monotonic() + wait
         while True:

@@ -2,7 +2,9 @@
 
 What people type is turned into a safe FTS5 query: words must all occur, a
 "quoted phrase" must occur as written, ``word*`` matches a prefix, and the
-operators OR and NOT (in capitals) work as in FTS5. Punctuation never causes a
+operators AND, OR and NOT (in capitals) work between terms as in FTS5; one with no
+term on either side is refused rather than dropped (a leading NOT would otherwise
+find the very articles it was meant to leave out). Punctuation never causes a
 syntax error. A title match weighs more than a body match.
 """
 
@@ -26,8 +28,9 @@ def fts_query(text: str) -> str:
     parts: list[str] = []
     for phrase, word in _TOKEN.findall(text):
         if word in _OPERATORS:
-            if parts and parts[-1] not in _OPERATORS:
-                parts.append(word)
+            if not parts or parts[-1] in _OPERATORS:
+                raise ValueError(_dangling(word, parts))
+            parts.append(word)
             continue
         term = phrase if phrase else word
         prefix = not phrase and term.endswith("*")
@@ -35,11 +38,27 @@ def fts_query(text: str) -> str:
         if not re.search(r"\w", term):
             continue
         parts.append('"' + term.replace('"', '""') + '"' + ("*" if prefix else ""))
-    while parts and parts[-1] in _OPERATORS:
-        parts.pop()
+    if parts and parts[-1] in _OPERATORS:
+        raise ValueError(f"{parts[-1]} at the end of {text!r} has no word after it")
     if not parts:
         raise ValueError(f"nothing to search for in {text!r}")
     return " ".join(parts)
+
+
+def _check_source(db: Database, name: str) -> None:
+    known = [row[0] for row in db.execute("SELECT name FROM sources ORDER BY name")]
+    if name not in known:
+        raise ValueError(f"no source named {name!r} in the database "
+                         f"(known: {', '.join(known) or 'none'})")
+
+
+def _dangling(operator: str, before: list[str]) -> str:
+    if before:
+        return f"{before[-1]} {operator}: two operators in a row"
+    if operator == "NOT":
+        return ("NOT needs a word before it: the index finds articles by the words they hold, "
+                "so name what to find and then what to leave out (pekerja NOT migran)")
+    return f"{operator} needs a word before it"
 
 
 def search_articles(
@@ -71,6 +90,7 @@ def search_articles(
         conditions.append("coalesce(a.published_at, a.fetched_at) < :end")
         params["end"] = end
     if source is not None:
+        _check_source(db, source)
         conditions.append("a.source = :source")
         params["source"] = source
     if relevant_only:

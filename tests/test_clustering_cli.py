@@ -184,7 +184,34 @@ def test_odd_input_lines_are_read_or_reported_never_fatal(tmp_path):
     assert by_id["b"]["duplicate_of"] == "a"  # the 2205 article did not empty the window
     assert "line 2: 'published' '2205-11-20T01:00:00+07:00' is in the future" in result.stderr
     assert "line 4: 'id' holds an unpaired surrogate" in result.stderr
-    assert "1 bad lines" in result.stderr
+    assert "1 bad line\n" in result.stderr
+
+
+def test_bytes_that_are_not_utf8_are_reported_and_the_article_kept(tmp_path):
+    first = corpus()[0]
+    good = json.dumps({"id": "a", "title": first.title, "text": first.text,
+                       "published": iso(first.published)}, ensure_ascii=False).encode()
+    latin1 = json.dumps({"id": "b", "title": first.title, "text": first.text + " Café.",
+                         "published": iso(first.published)}, ensure_ascii=False).encode("latin-1")
+    source = tmp_path / "docs.jsonl"
+    source.write_bytes(good + b"\n" + latin1 + b"\n")
+    out = tmp_path / "out.jsonl"
+    result = run("cluster", "--input", source, "--output", out)
+    assert result.exit_code == 0, result.output
+    byte = latin1.index("é".encode("latin-1")) + 1
+    assert f"line 2: not UTF-8 (byte {byte});" in result.stderr
+    assert "(skipped)" not in result.stderr and "0 bad lines" in result.stderr
+    by_id = {r["id"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    assert by_id["b"]["duplicate_of"] == "a"
+
+
+def test_an_input_with_no_readable_article_fails(tmp_path):
+    source = tmp_path / "docs.jsonl"
+    source.write_text("not json\n[1]\n", encoding="utf-8")
+    result = run("cluster", "--input", source, "--output", tmp_path / "out.jsonl")
+    assert result.exit_code == 1
+    assert "0 articles, 0 stories, 0 copies, 2 bad lines" in result.stderr
+    assert "no article could be read from" in result.output
 
 
 def test_an_unwritable_output_fails_before_clustering(tmp_path, docs_file):

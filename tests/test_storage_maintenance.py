@@ -50,3 +50,14 @@ def test_warta_maintain_runs_the_steps_and_never_while_a_crawl_holds_the_lock(tm
     missing = CliRunner().invoke(main, ["maintain", "--db", str(mistyped)])
     assert missing.exit_code == 1 and "no database at" in missing.output
     assert not mistyped.exists()
+
+
+def test_a_lock_file_that_cannot_be_opened_is_a_clear_error_for_every_writer(tmp_path):
+    database = str(tmp_path / "warta.db")
+    open_database(database).close()
+    (tmp_path / "warta.db.lock").mkdir()  # in the way of the lock file, even for root
+    for command in (["maintain"], ["cluster", "merge", "1", "2"], ["cluster", "split", "a"]):
+        result = CliRunner().invoke(main, [*command, "--db", database])
+        assert result.exit_code == 1, (command, result.output)
+        assert "warta.db.lock: cannot open the lock file (Is a directory)" in result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)

@@ -37,13 +37,22 @@ def test_search_filters_by_wib_day_and_source(db):
         "https://antaranews.com/a2", "https://antaranews.com/a3"}
     with pytest.raises(ValueError, match="since: expected a date"):
         search_articles(db, "HAM", since="kemarin")
+    with pytest.raises(ValueError, match="no source named 'antara' in the database "
+                                         r"\(known: antaranews, detik, kompas, tempo\)"):
+        search_articles(db, "HAM", source="antara")
 
 
 def test_typed_queries_never_break_fts_syntax():
     assert fts_query("pekerja migran") == '"pekerja" "migran"'
     assert fts_query('"Desa Sadar HAM" OR Kemenham') == '"Desa Sadar HAM" OR "Kemenham"'
     assert fts_query("HAM-RI: (Pigai)") == '"HAM-RI:" "(Pigai)"'
-    assert fts_query("NOT migran*") == '"migran"*'
+    assert fts_query("pekerja NOT migran*") == '"pekerja" NOT "migran"*'
+    for query, reason in (("NOT migran", "NOT needs a word before it"),
+                          ("pekerja OR NOT migran", "OR NOT: two operators in a row"),
+                          ("pekerja OR", "OR at the end of 'pekerja OR' has no word after it"),
+                          ("pekerja NOT --", "NOT at the end")):
+        with pytest.raises(ValueError, match=reason):
+            fts_query(query)
     with pytest.raises(ValueError, match="nothing to search for"):
         fts_query("  ( ) -- ")
 

@@ -59,12 +59,22 @@ def test_clusters_listing_with_filters(db_path):
 
 
 def test_show_one_cluster(db_path):
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE articles SET cluster_score = 0.41237 "
+                     "WHERE url = 'https://kompas.com/k1'")
     code, out = _run("show", "1", "--db", db_path)
     assert code == 0
     assert out.startswith("story 1: Kemenham pulangkan pekerja migran dari Kamboja")
     assert "3 article(s) from 3 source(s)" in out and "https://kompas.com/k1" in out
+    header = next(line for line in out.splitlines() if line.startswith("id "))
+    assert header.split() == ["id", "published_at", "source", "title", "cluster_score",
+                              "duplicate_of", "similarity", "url"]
+    kompas = next(line for line in out.splitlines() if "kompas.com/k1" in line)
+    assert " 0.412 " in kompas and "0.41237" not in kompas
     code, out = _run("show", "1", "--db", db_path, "--format", "json")
-    assert [a["source"] for a in json.loads(out)["articles"]] == ["antaranews", "kompas", "detik"]
+    articles = json.loads(out)["articles"]
+    assert [a["source"] for a in articles] == ["antaranews", "kompas", "detik"]
+    assert articles[1]["cluster_score"] == 0.41237
     code, out = _run("show", "42", "--db", db_path)
     assert code == 1 and "no story with id 42" in out
 

@@ -22,11 +22,15 @@ from pipelines.clustering.clusterer import Clusterer
 from pipelines.clustering.params import ClusterParams
 from pipelines.clustering.state import Decision, Doc
 
-__all__ = ["BadLine", "check_id", "output_record", "parse_time", "read_docs", "run_batch"]
+__all__ = [
+    "BadLine", "check_id", "numbered_lines", "output_record", "parse_time", "read_docs",
+    "run_batch",
+]
 
 
 FUTURE_SLACK = timedelta(days=2)  # publication times beyond now + this are typos
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_BOM = "\ufeff".encode()
 
 
 @dataclass(frozen=True)
@@ -54,13 +58,25 @@ def parse_time(value: str | None) -> float | None:
     return moment.timestamp()
 
 
-def read_docs(lines: Iterable[str], problems: list[BadLine]) -> Iterator[tuple[Doc, dict]]:
-    """The articles of JSON Lines input with their raw records; bad lines go to ``problems``."""
+def numbered_lines(lines: Iterable[str | bytes],
+                   problems: list[BadLine]) -> Iterator[tuple[int, str]]:
+    """The lines that are not blank, with their numbers (from 1). Lines given as bytes
+    are read as UTF-8 (a byte order mark skipped); bytes that are not UTF-8 are
+    replaced by U+FFFD and reported to ``problems``."""
+    for number, line in enumerate(lines, start=1):
+        if isinstance(line, bytes):
+            line = _decoded(line.removeprefix(_BOM) if number == 1 else line, number, problems)
+        if line.strip():
+            yield number, line
+
+
+def read_docs(lines: Iterable[str | bytes],
+              problems: list[BadLine]) -> Iterator[tuple[Doc, dict]]:
+    """The articles of JSON Lines input (see :func:`numbered_lines`) with their raw
+    records; bad lines go to ``problems``."""
     seen: dict[str, int] = {}
     latest = (datetime.now(UTC) + FUTURE_SLACK).timestamp()
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
+    for number, line in numbered_lines(lines, problems):
         try:
             doc, record = _doc(line)
         except (TypeError, ValueError) as exc:
@@ -79,6 +95,15 @@ def read_docs(lines: Iterable[str], problems: list[BadLine]) -> Iterator[tuple[D
                                             " clustered as undated", skipped=False))
             doc = dataclasses.replace(doc, published=None)
         yield doc, record
+
+
+def _decoded(line: bytes, number: int, problems: list[BadLine]) -> str:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(BadLine(number, f"not UTF-8 (byte {exc.start + 1}); the bytes that are "
+                                        "not were replaced with U+FFFD", skipped=False))
+        return line.decode("utf-8", errors="replace")
 
 
 def check_id(value, name: str) -> str:

@@ -68,6 +68,8 @@ def crawl(config_path, db_path, sources, time_limit, log_level):
     except LockHeld as exc:
         click.echo(f"Error: cannot crawl: {exc}", err=True)
         raise SystemExit(exc.exit_code) from None
+    except StorageError as exc:  # the lock file beside the database cannot be made
+        raise click.ClickException(f"cannot use the database: {exc}") from None
     print_summary(result, config.database)
     if result.outcome not in ("ok", "partial"):
         raise SystemExit(1)

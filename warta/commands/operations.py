@@ -52,6 +52,8 @@ def schedule(config_path, db_path, jobstore, log_level):
         scheduler.serve(config, jobstore)
     except LockHeld as exc:
         raise click.ClickException(f"another scheduler is running: {exc}") from None
+    except StorageError as exc:
+        raise click.ClickException(f"cannot use the job store: {exc}") from None
     except ConfigError as exc:
         raise click.ClickException(f"invalid configuration: {exc}") from None
 

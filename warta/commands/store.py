@@ -98,7 +98,9 @@ def clusters(config_path, db_path, since, until, min_sources, limit, fmt):
 @click.argument("cluster_id", type=COUNT)
 @format_option()
 def show(config_path, db_path, cluster_id, fmt):
-    """Show one story: its headline, first report, and every article in it."""
+    """Show one story: its headline, first report, and every article in it, with the
+    score that joined it to the story (cosine of weighted terms) and, for a copy, the
+    article it copies and their estimated word-shingle similarity."""
     db = _open(config_path, db_path)
     cluster = _run(get_cluster, db, cluster_id)
     if cluster is None:
@@ -106,7 +108,8 @@ def show(config_path, db_path, cluster_id, fmt):
     if fmt == "json":
         emit_json(cluster)
         return
-    columns = ["id", "published_at", "source", "title", "similarity", "duplicate_of", "url"]
+    columns = ["id", "published_at", "source", "title", "cluster_score", "duplicate_of",
+               "similarity", "url"]
     if fmt == "table":
         click.echo(f"story {cluster['id']}: {cluster['headline']}")
         click.echo(f"first seen {to_wib(cluster['first_seen'])} WIB ({cluster['first_source']}), "
@@ -116,7 +119,12 @@ def show(config_path, db_path, cluster_id, fmt):
         if cluster["merged_into"] is not None:
             click.echo(f"merged into story {cluster['merged_into']}")
         click.echo()
-    _emit(cluster["articles"], columns, fmt)
+    emit_rows(cluster["articles"], columns, fmt, footer=_IN_WIB,
+              show={**_WIB, "cluster_score": _score, "similarity": _score})
+
+
+def _score(value: float | None) -> str:
+    return "" if value is None else f"{value:.3f}"
 
 
 @click.command()

@@ -10,7 +10,14 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
-from pipelines.clustering.batch import BadLine, check_id, json_line, output_record, run_batch
+from pipelines.clustering.batch import (
+    BadLine,
+    check_id,
+    json_line,
+    numbered_lines,
+    output_record,
+    run_batch,
+)
 from pipelines.clustering.metrics import disagreements
 from pipelines.clustering.metrics import evaluate as evaluate_scores
 from pipelines.clustering.params import ClusterParams
@@ -42,6 +49,8 @@ def _stored(config_path: str, db_path: str | None, *, lock_wait: float | None = 
                 click.echo(f"Error: stories are corrected between crawls: {exc} "
                            f"(try again when it ends, or pass --wait SECONDS)", err=True)
                 raise SystemExit(exc.exit_code) from None
+            except StorageError as exc:
+                raise click.ClickException(str(exc)) from None
         try:
             db = open_database(config.database)
         except StorageError as exc:
@@ -62,10 +71,10 @@ def wait_option(command):
 
 
 def _open_input(path: str):
-    """A JSON Lines file for reading (a byte order mark skipped, undecodable bytes
-    replaced), or a clean CLI error."""
+    """A JSON Lines file for reading as bytes (see ``numbered_lines``), or a clean CLI
+    error."""
     try:
-        return open(path, encoding="utf-8-sig", errors="replace")
+        return open(path, "rb")
     except OSError as exc:
         raise click.ClickException(f"cannot read {path}: {exc.strerror}") from exc
 
@@ -126,8 +135,16 @@ def cluster(ctx, input_path, output_path, config_path, db_path):
     _report_late(results)
     stories = len({decision.cluster_id for _, decision in results})
     copies = sum(1 for _, decision in results if decision.duplicate_of is not None)
-    click.echo(f"warta: {len(results)} articles, {stories} stories, {copies} copies, "
-               f"{sum(p.skipped for p in problems)} bad lines", err=True)
+    skipped = sum(p.skipped for p in problems)
+    click.echo(f"warta: {_counted(len(results), 'article')}, "
+               f"{_counted(stories, 'story', 'stories')}, {_counted(copies, 'copy', 'copies')}, "
+               f"{_counted(skipped, 'bad line')}", err=True)
+    if skipped and not results:
+        raise click.ClickException(f"no article could be read from {input_path}")
+
+
+def _counted(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else many or one + 's'}"
 
 
 def _report_late(results: list) -> None:
@@ -223,9 +240,7 @@ def _gold(path: str) -> tuple[dict, dict, dict]:
     lines_of: dict[str, int] = {}
     problems = []
     with _open_input(path) as lines:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
+        for number, line in numbered_lines(lines, problems):
             try:
                 key, event, original, is_relevant = _gold_record(line)
             except (TypeError, ValueError) as exc:
