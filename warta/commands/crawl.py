@@ -17,7 +17,7 @@ from warta.digest.daily import build_and_deliver
 
 __all__ = ["COMMANDS"]
 
-_LOG_LEVELS = click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False)
+_LOG_LEVELS = click.Choice(["debug", "info", "warning", "error"], case_sensitive=False)
 
 
 @click.command()
@@ -38,7 +38,7 @@ _LOG_LEVELS = click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive
 @click.option(
     "--log-level",
     type=_LOG_LEVELS,
-    default="WARNING",
+    default="warning",
     show_default=True,
     help="Scrapy's log level on stderr.",
 )

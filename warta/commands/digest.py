@@ -42,8 +42,8 @@ def _day(value: str | None, database: str) -> date | None:
               help="The WIB day to report (default: before 12:00 WIB the day before, later "
                    "today; 'latest': the newest day with stories in the database).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
-              help="md for chat tools, html for e-mail, json for other programs, txt "
-                   "(default: digest.format in the config).")
+              help="md for chat tools, html for e-mail, json for other programs, txt for "
+                   "plain text. Default: digest.format in the config (md if unset).")
 @click.option("--out", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Write the digest to FILE ('-': standard output). With --send and no "
                    "--out it goes to digest.out_dir.")

@@ -19,7 +19,7 @@ from warta.config import ConfigError
 
 __all__ = ["COMMANDS"]
 
-_LOG_LEVELS = click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False)
+_LOG_LEVELS = click.Choice(["debug", "info", "warning", "error"], case_sensitive=False)
 
 
 def jobstore_option(command):
@@ -32,7 +32,7 @@ def jobstore_option(command):
 @click.command()
 @config_options
 @jobstore_option
-@click.option("--log-level", type=_LOG_LEVELS, default="INFO", show_default=True,
+@click.option("--log-level", type=_LOG_LEVELS, default="info", show_default=True,
               help="Level of the log on stderr and in schedule.log_file.")
 def schedule(config_path, db_path, jobstore, log_level):
     """Run the configured jobs until stopped: crawls per source group, the daily
