@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from dataclasses import dataclass
 
 from scrapy.crawler import CrawlerProcess
@@ -18,10 +19,12 @@ from crawler.extensions import COUNTERS, outcome_of, source_counts
 from crawler.spiders.news import NewsSpider
 from storage.database import StorageError, open_database
 from storage.locks import file_lock
-from storage.runs import finish_run, record_error, run_source_counts, start_run
+from storage.runs import finish_run, record_error, run_source_counts, running_runs, start_run
 from warta.config import Config
 
 __all__ = ["CrawlResult", "run_crawl"]
+
+_FORCED = "forced to stop; articles not yet written are fetched again next run"
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,9 @@ def run_crawl(
         crawler = process.create_crawler(NewsSpider)
         failures = []
         process.crawl(crawler, source=",".join(sources)).addErrback(failures.append)
+        started = time.monotonic()
         process.start()
+        ran = time.monotonic() - started
     stats = crawler.stats.get_stats()
     reason = stats.get("finish_reason", "unknown")
     run_id = stats.get("warta/run_id")
@@ -76,11 +81,17 @@ def run_crawl(
                            stats.get("elapsed_time_seconds", 0.0))
     db = open_database(config.database)  # the ledger's counts also know the copies found
     try:
+        if any(run["id"] == run_id for run in running_runs(db)):
+            # forced down (a second Ctrl-C): Scrapy stopped without closing the spider,
+            # so the ledger never closed the run; what was stored is kept and counted
+            reason = _FORCED
+            finish_run(db, run_id, "interrupted", counts, {}, {"finish_reason": reason})
         counts = run_source_counts(db, run_id) or counts
     finally:
         db.close()
-    elapsed = stats.get("elapsed_time_seconds", 0.0)
-    return CrawlResult(run_id, outcome_of(reason, counts), reason, counts, elapsed)
+    elapsed = stats.get("elapsed_time_seconds", ran)
+    outcome = "interrupted" if reason == _FORCED else outcome_of(reason, counts)
+    return CrawlResult(run_id, outcome, reason, counts, elapsed)
 
 
 def _failed_start(config: Config, sources: tuple[str, ...], failure: Failure) -> CrawlResult:

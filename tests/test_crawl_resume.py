@@ -113,3 +113,28 @@ def test_sigint_stops_gracefully_and_the_next_run_completes(newsroom, tmp_path, 
     again = start_crawl(config)
     again.communicate(timeout=120)
     assert sorted(stored(tmp_path / "warta.db")) == sorted(expected(newsroom))
+
+
+def test_a_second_sigint_forces_the_crawl_down_and_still_closes_its_run(newsroom, tmp_path):
+    config = newsroom.write_config(tmp_path / "warta.toml", tmp_path / "warta.db", timeout=1.0)
+    process = start_crawl(config)
+    start = len(newsroom.requests)
+    deadline = time.monotonic() + 60
+    while len(newsroom.requests) - start < 20:
+        assert time.monotonic() < deadline and process.poll() is None, "the crawl made no progress"
+        time.sleep(0.005)
+    process.send_signal(signal.SIGINT)
+    time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 1, err[-2000:]
+    assert "interrupted (forced to stop" in out
+    with sqlite3.connect(tmp_path / "warta.db") as conn:
+        outcome, finished, stats = conn.execute(
+            "SELECT outcome, finished_at, stats FROM crawl_runs ORDER BY id DESC").fetchone()
+        counted = conn.execute("SELECT sum(new + irrelevant) FROM crawl_run_sources").fetchone()[0]
+    assert outcome == "interrupted" and finished is not None and "forced" in stats
+    assert counted == len(stored(tmp_path / "warta.db"))
+    again = start_crawl(config)
+    again.communicate(timeout=120)
+    assert sorted(stored(tmp_path / "warta.db")) == sorted(expected(newsroom))

@@ -82,3 +82,28 @@ def _partial(function, *args):
     from functools import partial
 
     return partial(function, *args)
+
+
+def interrupt_self():
+    os.kill(os.getpid(), signal.SIGINT)  # as Ctrl-C reaches the terminal's whole group
+    return os.getpid()
+
+
+def test_workers_leave_ctrl_c_to_the_crawl_and_end_on_sigterm_even_if_it_was_ignored():
+    async def main():
+        previous = signal.signal(signal.SIGTERM, signal.SIG_IGN)  # inherited by the workers
+        pool = WorkerPool(1, preload=())
+        try:
+            [(ok, pid)] = await pool.run([interrupt_self])
+            again = await pool.run([_partial(square, 5)])
+            (process, _), = pool.workers
+            os.kill(pid, signal.SIGTERM)
+            process.join(timeout=10)
+            return ok, again, process.exitcode
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+            pool.close()
+
+    ok, again, exitcode = asyncio.run(main())
+    assert ok and again == [(True, 25)]  # the same worker served on after Ctrl-C
+    assert exitcode == -signal.SIGTERM

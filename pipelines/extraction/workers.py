@@ -11,8 +11,10 @@ to wait for. A worker that dies fails its own batch and is replaced.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -45,6 +47,9 @@ class WorkerPool:
         self.size = size
         self.idle: asyncio.Queue | None = None
         self.workers: list[tuple] = []
+        # a crawl forced down never closes its stages: at exit, before multiprocessing
+        # waits for its children, the workers are told to end (and killed if they do not)
+        atexit.register(self.close)
 
     async def run(self, jobs: list[Callable]) -> list[tuple[bool, object]]:
         """The outcomes of ``jobs``, run in one worker (see :func:`run_batch`)."""
@@ -73,6 +78,7 @@ class WorkerPool:
         return outcomes
 
     def close(self) -> None:
+        atexit.unregister(self.close)
         for process, conn in self.workers:
             conn.close()  # the worker reads EOF and exits
         for process, _ in self.workers:
@@ -100,7 +106,14 @@ def _deliver(conn, answer: asyncio.Future) -> None:
 
 
 def _serve(conn, parent_pid: int) -> None:
-    """A worker's life: batches in, outcomes out, until the pipe closes."""
+    """A worker's life: batches in, outcomes out, until the pipe closes.
+
+    Ctrl-C reaches every process of the terminal's group: the worker leaves it to the
+    crawl, which finishes the batches in hand. SIGTERM ends it, whatever the crawl
+    process ignored when the worker was started (Scrapy ignores both signals once it
+    is forced to stop, and the worker would then outlive the crawl's exit)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     exit_with_parent(parent_pid)
     while True:
         try:
