@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import re
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -29,6 +30,7 @@ __all__ = [
 ]
 
 _savepoints = itertools.count(1)
+_NO_PERMISSION = re.compile("SQLITE_(READONLY|CANTOPEN|PERM)")
 
 
 class StorageError(Exception):
@@ -60,7 +62,12 @@ def open_database(path: str | Path, *, timeout: float = 30.0) -> Database:
         raise
     except sqlite3.Error as exc:
         conn.close()
-        raise StorageError(describe_error(path, exc, "cannot open the database")) from exc
+        message = describe_error(path, exc, "cannot open the database")
+        if _NO_PERMISSION.match(getattr(exc, "sqlite_errorname", "")):
+            message += ("; warta needs write access to the file and its folder even to read "
+                        "it (its write-ahead log and shared-memory files live beside it): ask "
+                        "its owner for group write access, or read a copy")
+        raise StorageError(message) from exc
     return db
 
 
@@ -154,7 +161,7 @@ def describe_error(path: str | Path | None, exc: sqlite3.Error, action: str) -> 
         return f"{path}{action}: the disk is full ({exc}); free some space and run again"
     if code.startswith("SQLITE_CORRUPT"):
         return f"{path}the database file is damaged ({exc}); restore it from a backup"
-    if code.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM")):
+    if _NO_PERMISSION.match(code):
         return f"{path}{action}: no permission to write here ({exc})"
     return f"{path}{action}: {exc}"
 

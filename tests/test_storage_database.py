@@ -1,7 +1,13 @@
 """Opening the database: schema, migrations, WAL, and the files it must refuse."""
 
+import os
+import shutil
 import sqlite3
+import subprocess
+import sys
+import tempfile
 import threading
+from pathlib import Path
 
 import pytest
 from sqlite_utils import Database
@@ -178,3 +184,26 @@ def test_term_counts_of_a_database_before_languages_move_to_the_unnamed_language
         ("", "nabire", 1), ("", "pigai", 3)]
     assert db.execute("SELECT * FROM cluster_languages").fetchall() == [("", 4)]
     assert not db["cluster_state"].exists()
+
+
+def test_a_reader_without_write_access_is_told_what_warta_needs():
+    """Run as another user when the suite runs as root (root ignores file modes)."""
+    as_other = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    if os.geteuid() == 0 and shutil.which("setpriv") is None:
+        pytest.skip("running as root without setpriv: no way to lose write access")
+    folder = Path(tempfile.mkdtemp(prefix="warta-ro-", dir="/tmp"))
+    try:
+        path = folder / "warta.db"
+        open_database(path).close()
+        path.chmod(0o444)
+        folder.chmod(0o555)
+        command = [sys.executable, "-m", "warta", "stats", "--db", str(path)]
+        result = subprocess.run(as_other + command if os.geteuid() == 0 else command,
+                                check=False, capture_output=True, text=True, timeout=60,
+                                cwd="/")
+        assert result.returncode == 1, result.stderr
+        assert "no permission to write here" in result.stderr
+        assert "needs write access to the file and its folder even to read it" in result.stderr
+    finally:
+        folder.chmod(0o755)
+        shutil.rmtree(folder)
