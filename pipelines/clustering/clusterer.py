@@ -137,8 +137,8 @@ class Clusterer:
         if len(pool) <= self.params.verify_limit:
             return pool
         agreement = estimated_jaccards(node.story_sig, [other.story_sig for other in pool])
-        order = sorted(range(len(pool)), key=lambda i: (-agreement[i], i))
-        return sorted((pool[i] for i in order[:self.params.verify_limit]), key=_arrival)
+        best = np.argsort(-agreement, kind="stable")[:self.params.verify_limit]  # earlier on ties
+        return [pool[i] for i in sorted(best.tolist())]
 
     def _as_copy(self, node: Node, pool: list[Node]) -> Decision | None:
         if not pool:

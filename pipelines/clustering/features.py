@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from itertools import compress, repeat
-from operator import is_
+from itertools import repeat
 
 import numpy as np
 
@@ -82,12 +81,12 @@ class TermStatistics:
         numbers (terms starting with a digit) of both."""
         row = self.row(language_group(parsed.tokens))
         body = self.intern_all(parsed.tokens)
-        every = np.array(body + (self.intern_all(title.tokens) if title else []), dtype=np.int32)
+        every = np.concatenate([body, self.intern_all(title.tokens)]) if title else body
         ids, counts = np.unique(every, return_counts=True)
         flagged = self._numeric[ids]
         numbers = frozenset(map(self._terms.__getitem__, ids[flagged].tolist()))
         if parsed.names and len(ids):
-            names = np.array(self.intern_all(list(parsed.names)), dtype=np.int32)
+            names = self.intern_all(list(parsed.names))
             at = np.minimum(np.searchsorted(ids, names), len(ids) - 1)
             flagged[at[ids[at] == names]] = True
         codes = (np.minimum(counts, _TF_LIMIT) | flagged * _NAME_FLAG).astype(np.uint8)
@@ -154,14 +153,14 @@ class TermStatistics:
         among: those of their language, or every article across languages."""
         return int(self.docs[a.row]) if a.row == b.row else self.n_docs
 
-    def intern_all(self, terms: list[str]) -> list[int]:
-        """The vocabulary ids of ``terms``, in order, adding the new ones."""
-        ids = list(map(self._ids.get, terms))
-        if None in ids:
-            missing = list(compress(range(len(ids)), map(is_, ids, repeat(None))))
-            self._add_terms(list(dict.fromkeys(map(terms.__getitem__, missing))))
-            for at in missing:
-                ids[at] = self._ids[terms[at]]
+    def intern_all(self, terms: list[str]) -> np.ndarray:
+        """The vocabulary ids of ``terms`` (int32), in order, adding the new ones."""
+        ids = np.fromiter(map(self._ids.get, terms, repeat(-1)), dtype=np.int32, count=len(terms))
+        missing = np.flatnonzero(ids < 0).tolist()
+        if missing:
+            new = list(map(terms.__getitem__, missing))
+            self._add_terms(list(dict.fromkeys(new)))
+            ids[missing] = list(map(self._ids.__getitem__, new))
         return ids
 
     def _add_terms(self, terms: list[str]) -> None:
@@ -268,7 +267,7 @@ def doc_record(stats: TermStatistics, vector: DocVector, names: frozenset[str],
 def restore_vector(stats: TermStatistics, record: dict) -> DocVector:
     """The term vector a stored feature record describes."""
     terms = record.get("terms", {})
-    ids = np.array(stats.intern_all(list(terms)), dtype=np.int32)
+    ids = stats.intern_all(list(terms))
     counts = np.fromiter(terms.values(), dtype=np.int64, count=len(terms))
     codes = np.minimum(counts, _TF_LIMIT).astype(np.uint8)
     special = [t for t in (*record.get("names", ()), *record.get("numbers", ())) if t in terms]
