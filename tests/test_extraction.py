@@ -181,6 +181,28 @@ def test_a_desk_code_or_an_outlet_credit_at_the_end_is_cut(code):
     assert {"line": code, "rule": "editor-initials"} in result.removed
 
 
+@pytest.mark.parametrize(("signoff", "author"), [
+    ("DINI TEJA", "Dini Teja"),
+    ("ANTON SEPTIAN | REZA ADITYA", "Anton Septian; Reza Aditya"),
+])
+def test_a_closing_signoff_in_capitals_is_cut_and_names_the_author(signoff, author):
+    result = extract_page(article_page(paragraphs=(*PARAGRAPHS, signoff)))
+    assert result.text.endswith(PARAGRAPHS[-1])
+    assert {"line": signoff, "rule": "signoff"} in result.removed
+    assert result.author == author
+    named = extract_page(article_page(paragraphs=(*PARAGRAPHS, signoff),
+                                      head='<meta name="author" content="Rina Dewi">'))
+    assert named.author == "Rina Dewi" and signoff not in named.text
+
+
+@pytest.mark.parametrize("last", ["Pigai menutup kunjungan di Jayapura.", "Sumber: Humas",
+                                  "KEMENHAM menegaskan komitmennya pada pemulihan korban."])
+def test_a_closing_line_that_is_no_signoff_stays(last):
+    result = extract_page(article_page(paragraphs=(*PARAGRAPHS, last)))
+    assert "signoff" not in {r["rule"] for r in result.removed}
+    assert result.author is None
+
+
 @pytest.mark.parametrize("dateline", [
     "JAKARTA -", "Jakarta (ANTARA) -", "KONTAN.CO.ID - JAKARTA.", "Pantau -", "Liputan6.com, Jakarta -",
 ])

@@ -4,13 +4,15 @@ The metadata author (``<meta name="author">``, JSON-LD, else trafilatura's searc
 the page's byline) is kept without the parts that name the outlet or a CMS account.
 When those are all it names ("Tim Redaksi", "Kompas Cyber Media"), the byline is read.
 When the page names nobody that way, a link beside the headline to the author's own
-page ("/penulis/ratna-kusumawardani") gives the name it shows.
+page ("/penulis/ratna-kusumawardani") gives the name it shows, else a sign-off in
+capitals closing the story ("DINI TEJA").
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from string import capwords
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
@@ -20,7 +22,7 @@ from trafilatura.settings import Document
 from pipelines.extraction.dates import DAYS, MONTHS
 from pipelines.extraction.rules import Rules, fold, spaced
 
-__all__ = ["DOMAIN", "article_author", "clean_author"]
+__all__ = ["DOMAIN", "article_author", "clean_author", "signoff_author"]
 
 DOMAIN = re.compile(r"\w\.(?:com|co|id|net|org|tv|news)\b")
 # a domain as trafilatura leaves it in an author ("Tribunnews.com" -> "Tribunnews com")
@@ -29,6 +31,7 @@ BODY_WORDS = 25  # an element with this many words of its own text: the article 
 NAME_WORDS = 5  # a link's text longer than this is no name
 _NOT_LETTERS = re.compile(r"[\W\d_]+")
 _OUTSIDE_ARTICLE = {"nav", "aside", "footer"}
+_SIGNOFF_SEPARATOR = re.compile(r"\s*[|,/]\s*")
 
 
 def article_author(tree: HtmlElement, metadata: Document, headline: HtmlElement | None,
@@ -40,6 +43,13 @@ def article_author(tree: HtmlElement, metadata: Document, headline: HtmlElement 
     if author is None and headline is not None:
         author = clean_author(_linked_author(headline, rules), metadata.sitename, rules)
     return author
+
+
+def signoff_author(signoffs: list[str], site_name: str | None, rules: Rules) -> str | None:
+    """The reporters a closing sign-off in capitals names ("ANTON SEPTIAN | REZA ADITYA"
+    -> "Anton Septian; Reza Aditya"), for a page whose metadata names nobody."""
+    names = [capwords(name) for line in signoffs for name in _SIGNOFF_SEPARATOR.split(line)]
+    return clean_author("; ".join(names), site_name, rules) if names else None
 
 
 def clean_author(author: str | None, site_name: str | None, rules: Rules) -> str | None:

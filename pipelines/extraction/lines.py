@@ -11,8 +11,9 @@ content), the phrase rules of rules.toml (``read-also``, ``teaser``,
 (``ad``) and the site's learned template lines (``learned``). Lines that open
 with a dateline and lines longer than a paragraph limit are never dropped.
 Last, a press release's closing section about its issuer ("Tentang Kementerian
-...", ``about``) and editor codes at the end of the story ("(sfr/isn)", "(E-2)";
-``editor-initials``) are cut.
+...", ``about``), editor codes at the end of the story ("(sfr/isn)", "(E-2)";
+``editor-initials``) and a closing line of reporters' names in capitals ("DINI
+TEJA"; ``signoff``) are cut.
 """
 
 from __future__ import annotations
@@ -121,6 +122,8 @@ def clean_lines(
             removed.append(removal(text, rule))
     _cut_about(kept, removed, rules)
     _cut_editor_initials(kept, removed, rules)
+    if len(kept) > 1 and rules.signoff.match(kept[-1]):
+        removed.append(removal(kept.pop(), "signoff"))
     return kept, removed
 
 

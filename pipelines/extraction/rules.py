@@ -157,6 +157,7 @@ class Rules:
     ad_words: re.Pattern
     ad_max_chars: int
     editor_initials: re.Pattern
+    signoff: re.Pattern
     about_label: re.Pattern
     about_label_words: int
     about_lines: int
@@ -254,6 +255,7 @@ def _compile(data: dict) -> Rules:
         ad_words=_words_pattern(lines["ad"]["words"]),
         ad_max_chars=lines["ad"]["max_chars"],
         editor_initials=re.compile(lines["editor-initials"]["pattern"]),
+        signoff=re.compile(lines["signoff"]["pattern"]),
         about_label=phrase_pattern(lines["about"]["labels"]),
         about_label_words=lines["about"]["max_label_words"],
         about_lines=lines["about"]["max_lines"],
