@@ -351,6 +351,23 @@ def test_other_links_beside_the_headline_name_no_author(links):
     assert extract_page(_with_author_box(links)).author is None
 
 
+@pytest.mark.parametrize("box", [
+    '<div class="nmreporter"><div>Dewi Kania</div><span>Jurnalis</span></div>',
+    '<div class="byline"><span>Penulis:</span> <strong>Dewi Kania</strong></div>',
+])
+def test_a_name_beside_a_role_label_under_the_headline_names_the_author(box):
+    assert extract_page(_with_author_box(box)).author == "Dewi Kania"
+
+
+@pytest.mark.parametrize("box", [
+    '<div class="meta"><span>Editor</span><span>Redaksi</span></div>',  # a desk, not a person
+    '<aside><div>Dewi Kania</div><span>Jurnalis</span></aside>',  # a sidebar's
+    '<div class="meta"><span>Jurnalis</span><span>Editor</span></div>',  # labels only
+])
+def test_a_role_label_without_a_person_beside_it_names_no_author(box):
+    assert extract_page(_with_author_box(box)).author is None
+
+
 def test_an_author_listed_after_the_article_names_no_author():
     listed = '<div class="populer"><a href="/penulis/budi-santoso">Budi Santoso</a></div>'
     assert extract_page(article_page(after_body=listed)).author is None

@@ -4,8 +4,8 @@ The metadata author (``<meta name="author">``, JSON-LD, else trafilatura's searc
 the page's byline) is kept without the parts that name the outlet or a CMS account.
 When those are all it names ("Tim Redaksi", "Kompas Cyber Media"), the byline is read.
 When the page names nobody that way, a link beside the headline to the author's own
-page ("/penulis/ratna-kusumawardani") gives the name it shows, else a sign-off in
-capitals closing the story ("DINI TEJA").
+page ("/penulis/ratna-kusumawardani") or a name beside a role label there ("Jurnalis")
+gives the name, else a sign-off in capitals closing the story ("DINI TEJA").
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def article_author(tree: HtmlElement, metadata: Document, headline: HtmlElement 
     if author is None and metadata.author:  # a team account or the outlet: a byline may name people
         author = clean_author(extract_author(tree), metadata.sitename, rules)
     if author is None and headline is not None:
-        author = clean_author(_linked_author(headline, rules), metadata.sitename, rules)
+        author = clean_author(_headline_author(headline, rules), metadata.sitename, rules)
     return author
 
 
@@ -86,18 +86,34 @@ def _byline_name(part: str, rules: Rules) -> str:
     return part[:end.start()].strip(" ,") if end else part
 
 
-def _linked_author(headline: HtmlElement, rules: Rules) -> str | None:
-    """The name shown by the first link to an author's page between the headline and
-    the article's first paragraph, outside navigation, sidebars and footers."""
+def _headline_author(headline: HtmlElement, rules: Rules) -> str | None:
+    """The name between the headline and the article's first paragraph, outside
+    navigation, sidebars and footers: shown by the first link to an author's page, or
+    beside a role label of its own ("<div>Dewi Kania</div><span>Jurnalis</span>")."""
     for element in _after(headline):
+        if any(ancestor.tag in _OUTSIDE_ARTICLE for ancestor in element.iterancestors()):
+            continue
         if element.tag == "a":
             name = spaced(element.text_content())
-            if _is_name(name) and _links_author(element, name, rules) and not any(
-                    ancestor.tag in _OUTSIDE_ARTICLE for ancestor in element.iterancestors()):
+            if _is_name(name) and _links_author(element, name, rules):
+                return name
+        elif rules.author_role.match(spaced(element.text_content())):
+            name = _labelled_name(element, rules)
+            if name:
                 return name
         elif len((element.text or "").split()) >= BODY_WORDS or (
                 element.tag == "p" and len(element.text_content().split()) >= BODY_WORDS):
             return None
+    return None
+
+
+def _labelled_name(label: HtmlElement, rules: Rules) -> str | None:
+    """The name in the element just after a role label, else just before it."""
+    for sibling in (label.getnext(), label.getprevious()):
+        if isinstance(sibling, HtmlElement):
+            text = spaced(sibling.text_content())
+            if _is_name(text) and not rules.author_role.match(text):
+                return text
     return None
 
 

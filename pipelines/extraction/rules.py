@@ -168,6 +168,7 @@ class Rules:
     author_ignore: re.Pattern
     author_paths: frozenset[str]
     author_label: re.Pattern
+    author_role: re.Pattern  # an element's whole text is a role label ("Jurnalis")
     author_end: re.Pattern
 
 
@@ -267,6 +268,7 @@ def _compile(data: dict) -> Rules:
         author_ignore=phrase_pattern(ignore, anchored=False),
         author_paths=frozenset(fold(path) for path in data["author"]["link_paths"]),
         author_label=re.compile(rf"(?:{labels})(?:\s*:\s*|\s+)", re.IGNORECASE),
+        author_role=_label_pattern(data["author"]["labels"]),
         # a name ends at the next role, or at a mark no name holds (a bullet, a bar, a digit)
         author_end=re.compile(rf"\s+(?:{labels})(?:\s*:|\s)|\s*[●•·|]|\s+[-–—/]\s|\d",
                               re.IGNORECASE),
