@@ -368,6 +368,30 @@ def test_a_role_label_without_a_person_beside_it_names_no_author(box):
     assert extract_page(_with_author_box(box)).author is None
 
 
+SUMMARY = "Kementerian HAM meminta pemerintah daerah memperkuat layanan pengaduan warga."
+
+
+@pytest.mark.parametrize("hidden", [
+    f'<h4 class="hide">{SUMMARY}</h4>', f'<p style="display: none">{SUMMARY}</p>',
+    f'<div hidden>{SUMMARY}</div>',
+])
+def test_a_hidden_copy_of_the_summary_is_no_part_of_the_story(hidden):
+    head = f'<meta name="description" content="{SUMMARY}">'
+    result = extract_page(_with_author_box(hidden, head=head))
+    assert SUMMARY not in result.text and result.text.startswith("JAKARTA -")
+    assert {"line": SUMMARY, "rule": "hidden-summary"} in result.removed
+
+
+def test_a_shown_summary_and_other_hidden_text_stay():
+    head = f'<meta name="description" content="{SUMMARY}">'
+    shown = extract_page(_with_author_box(f'<p class="lead">{SUMMARY}</p>', head=head))
+    assert "hidden-summary" not in {r["rule"] for r in shown.removed}
+    more = PARAGRAPHS[-1]
+    page = article_page(paragraphs=PARAGRAPHS[:-1], after_body=f'<p class="hidden">{more}</p>',
+                        head=head)
+    assert "hidden-summary" not in {r["rule"] for r in extract_page(page).removed}
+
+
 def test_an_author_listed_after_the_article_names_no_author():
     listed = '<div class="populer"><a href="/penulis/budi-santoso">Budi Santoso</a></div>'
     assert extract_page(article_page(after_body=listed)).author is None

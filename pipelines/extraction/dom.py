@@ -4,6 +4,9 @@ In this order, each named by the rule it reports:
 - ``before-headline``: everything the page puts before the article's headline
   element (teaser cards, tickers, "latest" strips). Skipped when more
   paragraph-sized text precedes the headline than follows it.
+- ``hidden-summary``: an element hidden from readers (``hidden``, ``display:none``,
+  a ``hide``/``sr-only``-like class) whose text is the page's meta description, a copy
+  for search engines that trafilatura would take for the story's first line;
 - phrase boxes (``read-also``, ``teaser``): the smallest block whose text starts
   with a read-also or teaser phrase and carries a link, with the wrappers that
   hold nothing else (detik's ``table.linksisip``, kompas's inner "Baca juga"
@@ -73,6 +76,15 @@ _CAPTIONS = XPath("//body//figcaption")
 _PARAGRAPHS_OUTSIDE_FIGURES = XPath("//body//p[not(ancestor::figure)]")
 MIN_GALLERY_CAPTIONS = 2
 _NOT_WORD = re.compile(r"[\W_]+")
+_SUMMARIES = XPath("//meta[@name='description' or @property='og:description'"
+                   " or @name='twitter:description']/@content")
+_HIDDEN_TOKENS = ("hide", "hidden", "d-none", "sr-only", "visually-hidden", "invisible")
+_HIDDEN = XPath(
+    "//body//*[@hidden or contains(translate(@style, ' ', ''), 'display:none')"
+    " or contains(translate(@style, ' ', ''), 'visibility:hidden')"
+    + "".join(f" or contains(concat(' ', normalize-space(@class), ' '), ' {token} ')"
+              for token in _HIDDEN_TOKENS) + "]"
+)
 _COLON = re.compile(r"^[^:：]{2,30}[:：]")
 _POINT = re.compile(r"\s*(?:(?:\d{1,2}|[a-z])[.)]|[-•*–])\s", re.IGNORECASE)
 
@@ -353,12 +365,26 @@ def _wrap_loose_text(tree: HtmlElement, dateline: re.Pattern) -> None:
                     following.text = lead + opening
 
 
+def _cut_hidden_summary(tree: HtmlElement) -> list[dict]:
+    """Cut elements hidden from readers that repeat the page's summary (its meta
+    description): a copy kept for search engines, often placed above the story."""
+    summaries = {_key(summary) for summary in _SUMMARIES(tree)} - {""}
+    removed = []
+    for element in _HIDDEN(tree) if summaries else ():
+        text = visible_text(element)
+        if _key(text) in summaries and _attached(element, tree):
+            element.drop_tree()
+            removed.append(removal(text, "hidden-summary"))
+    return removed
+
+
 def prune_page(tree: HtmlElement, rules: Rules, headline: HtmlElement | None) -> Pruned:
     """Cut boilerplate out of ``tree`` in place; return what was cut, by rule, and
     the list labels that head the article's own lists.
     ``headline`` is the element that shows the title (``find_headline``)."""
     dom = rules.dom
     pruned = Pruned(_cut_before_headline(headline) if headline is not None else [])
+    pruned.removed += _cut_hidden_summary(tree)
     _cut_phrase_widgets(tree, dom, pruned)
     pruned.removed += _cut_widgets(tree, dom, headline)
     _wrap_loose_text(tree, rules.dateline)
