@@ -4,9 +4,6 @@ In this order, each named by the rule it reports:
 - ``before-headline``: everything the page puts before the article's headline
   element (teaser cards, tickers, "latest" strips). Skipped when more
   paragraph-sized text precedes the headline than follows it.
-- ``hidden-summary``: an element hidden from readers (``hidden``, ``display:none``,
-  a ``hide``/``sr-only``-like class) whose text is the page's meta description, a copy
-  for search engines that trafilatura would take for the story's first line;
 - phrase boxes (``read-also``, ``teaser``): the smallest block whose text starts
   with a read-also or teaser phrase and carries a link, with the wrappers that
   hold nothing else (detik's ``table.linksisip``, kompas's inner "Baca juga"
@@ -38,7 +35,7 @@ from lxml.html import HtmlElement
 
 from pipelines.extraction.rules import DomRules, Rules, fold, removal, spaced
 
-__all__ = ["Pruned", "find_headline", "prune_page", "visible_text"]
+__all__ = ["Pruned", "find_headline", "is_hidden_summary", "prune_page", "visible_text"]
 
 INLINE_TAGS = frozenset(
     {"a", "strong", "b", "em", "i", "u", "span", "font", "small", "mark", "sup", "sub", "label"}
@@ -76,15 +73,9 @@ _CAPTIONS = XPath("//body//figcaption")
 _PARAGRAPHS_OUTSIDE_FIGURES = XPath("//body//p[not(ancestor::figure)]")
 MIN_GALLERY_CAPTIONS = 2
 _NOT_WORD = re.compile(r"[\W_]+")
-_SUMMARIES = XPath("//meta[@name='description' or @property='og:description'"
-                   " or @name='twitter:description']/@content")
-_HIDDEN_TOKENS = ("hide", "hidden", "d-none", "sr-only", "visually-hidden", "invisible")
-_HIDDEN = XPath(
-    "//body//*[@hidden or contains(translate(@style, ' ', ''), 'display:none')"
-    " or contains(translate(@style, ' ', ''), 'visibility:hidden')"
-    + "".join(f" or contains(concat(' ', normalize-space(@class), ' '), ' {token} ')"
-              for token in _HIDDEN_TOKENS) + "]"
-)
+_HIDDEN_TOKENS = frozenset({"hide", "hidden", "d-none", "sr-only", "visually-hidden", "invisible"})
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_TEXT_STARTING = XPath("//body//text()[contains(., $start)]")
 _COLON = re.compile(r"^[^:：]{2,30}[:：]")
 _POINT = re.compile(r"\s*(?:(?:\d{1,2}|[a-z])[.)]|[-•*–])\s", re.IGNORECASE)
 
@@ -365,17 +356,37 @@ def _wrap_loose_text(tree: HtmlElement, dateline: re.Pattern) -> None:
                     following.text = lead + opening
 
 
-def _cut_hidden_summary(tree: HtmlElement) -> list[dict]:
-    """Cut elements hidden from readers that repeat the page's summary (its meta
-    description): a copy kept for search engines, often placed above the story."""
-    summaries = {_key(summary) for summary in _SUMMARIES(tree)} - {""}
-    removed = []
-    for element in _HIDDEN(tree) if summaries else ():
-        text = visible_text(element)
-        if _key(text) in summaries and _attached(element, tree):
-            element.drop_tree()
-            removed.append(removal(text, "hidden-summary"))
-    return removed
+def is_hidden_summary(tree: HtmlElement, line: str, summary: str | None) -> bool:
+    """Whether ``line`` is the page's ``summary`` (its meta description) and the whole
+    text of an element hidden from readers (by its ``hidden`` attribute, a
+    ``display:none`` style or a ``hide``-like class, its own or an ancestor's): a copy
+    kept for search engines, which trafilatura takes for the story's first line."""
+    if _key(line) != _key(summary or ""):
+        return False
+    key = _key(line)
+    for text in _TEXT_STARTING(tree, start=line[:20]) if key else ():
+        if text.is_tail:
+            continue
+        # the text's element, or the one wrapping it ("<h4 class=hide><span>...")
+        parent = text.getparent()
+        for element in itertools.islice(itertools.chain((parent,), parent.iterancestors()), 2):
+            shown = visible_text(element)
+            if len(shown) > 2 * len(line):
+                break
+            if _key(shown) == key:
+                if _hidden(element):
+                    return True
+                break
+    return False
+
+
+def _hidden(element: HtmlElement) -> bool:
+    """Whether ``element`` or one of its ancestors is hidden by its attributes."""
+    for node in itertools.chain((element,), element.iterancestors()):
+        if (node.get("hidden") is not None or _HIDDEN_STYLE.search(node.get("style") or "")
+                or _HIDDEN_TOKENS.intersection((node.get("class") or "").split())):
+            return True
+    return False
 
 
 def prune_page(tree: HtmlElement, rules: Rules, headline: HtmlElement | None) -> Pruned:
@@ -384,7 +395,6 @@ def prune_page(tree: HtmlElement, rules: Rules, headline: HtmlElement | None) ->
     ``headline`` is the element that shows the title (``find_headline``)."""
     dom = rules.dom
     pruned = Pruned(_cut_before_headline(headline) if headline is not None else [])
-    pruned.removed += _cut_hidden_summary(tree)
     _cut_phrase_widgets(tree, dom, pruned)
     pruned.removed += _cut_widgets(tree, dom, headline)
     _wrap_loose_text(tree, rules.dateline)

@@ -25,7 +25,7 @@ from trafilatura.utils import decode_file, load_html
 
 from pipelines.extraction.authors import article_author, signoff_author
 from pipelines.extraction.dates import parse_machine_date
-from pipelines.extraction.dom import Pruned, find_headline, prune_page
+from pipelines.extraction.dom import Pruned, find_headline, is_hidden_summary, prune_page
 from pipelines.extraction.lines import clean_lines
 from pipelines.extraction.metadata import (
     clean_title,
@@ -34,7 +34,7 @@ from pipelines.extraction.metadata import (
     published_time,
 )
 from pipelines.extraction.pagedata import EmbeddedBody, embedded_bodies, fuller_body
-from pipelines.extraction.rules import Rules, fold, load_rules, spaced
+from pipelines.extraction.rules import Rules, fold, load_rules, removal, spaced
 from pipelines.extraction.templates import template_candidates
 from pipelines.language import detect_language
 
@@ -209,6 +209,8 @@ def _extract(html: str | bytes, url, hints, learned_lines, more_pages, rules) ->
     kept, dropped = clean_lines(raw, rules, title=title, learned=learned_lines,
                                 body_labels=pruned.body_labels)
     removed = pruned.removed + dropped
+    if kept and is_hidden_summary(tree, kept[0], metadata.description):
+        removed.append(removal(kept.pop(0), "hidden-summary"))
     fuller = fuller_body(bodies, kept, title) if not more_pages else None
     if fuller is not None:
         shown = len(" ".join(kept).split())
