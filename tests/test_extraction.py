@@ -395,6 +395,15 @@ def test_a_shown_summary_and_other_hidden_text_stay():
     assert "hidden-summary" not in {r["rule"] for r in extract_page(page).removed}
 
 
+def test_a_writers_byline_of_its_own_below_the_story_names_the_author():
+    byline = '<div class="f11"><div>Penulis: Glery Lazuardi </div><div>Editor: Willy</div></div>'
+    assert extract_page(article_page(after_body=byline)).author == "Glery Lazuardi"
+    for other in ('<div>Editor: Willy Widianto</div>',  # an editor is no writer
+                  '<footer><div>Penulis: Glery Lazuardi</div></footer>',
+                  '<div>Penulis: warga yang melapor ke posko pada malam itu juga</div>'):
+        assert extract_page(article_page(after_body=other)).author is None, other
+
+
 def test_an_author_listed_after_the_article_names_no_author():
     listed = '<div class="populer"><a href="/penulis/budi-santoso">Budi Santoso</a></div>'
     assert extract_page(article_page(after_body=listed)).author is None

@@ -5,7 +5,8 @@ the page's byline) is kept without the parts that name the outlet or a CMS accou
 When those are all it names ("Tim Redaksi", "Kompas Cyber Media"), the byline is read.
 When the page names nobody that way, a link beside the headline to the author's own
 page ("/penulis/ratna-kusumawardani") or a name beside a role label there ("Jurnalis")
-gives the name, else a sign-off in capitals closing the story ("DINI TEJA").
+gives the name, else an element of its own naming the writer anywhere in the article
+("Penulis: Glery Lazuardi"), else a sign-off in capitals closing the story ("DINI TEJA").
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Iterator
 from string import capwords
 from urllib.parse import urlsplit
 
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 from trafilatura.metadata import extract_author
 from trafilatura.settings import Document
@@ -32,6 +34,7 @@ NAME_WORDS = 5  # a link's text longer than this is no name
 _NOT_LETTERS = re.compile(r"[\W\d_]+")
 _OUTSIDE_ARTICLE = {"nav", "aside", "footer"}
 _SIGNOFF_SEPARATOR = re.compile(r"\s*[|,/]\s*")
+_LABELLED_TEXTS = XPath("//body//text()[contains(., ':')][not(ancestor::script or ancestor::style)]")
 
 
 def article_author(tree: HtmlElement, metadata: Document, headline: HtmlElement | None,
@@ -42,6 +45,8 @@ def article_author(tree: HtmlElement, metadata: Document, headline: HtmlElement 
         author = clean_author(extract_author(tree), metadata.sitename, rules)
     if author is None and headline is not None:
         author = clean_author(_headline_author(headline, rules), metadata.sitename, rules)
+    if author is None:
+        author = clean_author(_writer_byline(tree, rules), metadata.sitename, rules)
     return author
 
 
@@ -104,6 +109,21 @@ def _headline_author(headline: HtmlElement, rules: Rules) -> str | None:
         elif len((element.text or "").split()) >= BODY_WORDS or (
                 element.tag == "p" and len(element.text_content().split()) >= BODY_WORDS):
             return None
+    return None
+
+
+def _writer_byline(tree: HtmlElement, rules: Rules) -> str | None:
+    """The name in the first element of the page (outside navigation, sidebars and
+    footers) whose whole text is a writer's label and a name: "Penulis: Glery Lazuardi"."""
+    for text in _LABELLED_TEXTS(tree):
+        element = text.getparent()
+        if text.is_tail or any(a.tag in _OUTSIDE_ARTICLE for a in element.iterancestors()):
+            continue
+        line = spaced(element.text_content())
+        if rules.writer_byline.match(line):
+            name = _byline_name(line, rules)
+            if _is_name(name):
+                return name
     return None
 
 

@@ -169,6 +169,7 @@ class Rules:
     author_paths: frozenset[str]
     author_label: re.Pattern
     author_role: re.Pattern  # an element's whole text is a role label ("Jurnalis")
+    writer_byline: re.Pattern  # "Penulis: <name>", a writer's label and a colon
     author_end: re.Pattern
 
 
@@ -269,6 +270,9 @@ def _compile(data: dict) -> Rules:
         author_paths=frozenset(fold(path) for path in data["author"]["link_paths"]),
         author_label=re.compile(rf"(?:{labels})(?:\s*:\s*|\s+)", re.IGNORECASE),
         author_role=_label_pattern(data["author"]["labels"]),
+        writer_byline=re.compile(
+            r"^(?:" + "|".join(map(re.escape, data["author"]["writer_labels"])) + r")\s*:\s*\S",
+            re.IGNORECASE),
         # a name ends at the next role, or at a mark no name holds (a bullet, a bar, a digit)
         author_end=re.compile(rf"\s+(?:{labels})(?:\s*:|\s)|\s*[●•·|]|\s+[-–—/]\s|\d",
                               re.IGNORECASE),
