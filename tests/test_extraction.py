@@ -398,6 +398,9 @@ def test_a_shown_summary_and_other_hidden_text_stay():
 def test_a_writers_byline_of_its_own_below_the_story_names_the_author():
     byline = '<div class="f11"><div>Penulis: Glery Lazuardi </div><div>Editor: Willy</div></div>'
     assert extract_page(article_page(after_body=byline)).author == "Glery Lazuardi"
+    table = ('<table><tr><td><strong>Reporter :</strong> Issha Harruma</td></tr>'
+             '<tr><td><strong>Redaktur :</strong> Bilal Ramadhan</td></tr></table>')
+    assert extract_page(article_page(after_body=table)).author == "Issha Harruma"
     for other in ('<div>Editor: Willy Widianto</div>',  # an editor is no writer
                   '<footer><div>Penulis: Glery Lazuardi</div></footer>',
                   '<div>Penulis: warga yang melapor ke posko pada malam itu juga</div>'):

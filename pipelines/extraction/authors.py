@@ -119,11 +119,14 @@ def _writer_byline(tree: HtmlElement, rules: Rules) -> str | None:
         element = text.getparent()
         if text.is_tail or any(a.tag in _OUTSIDE_ARTICLE for a in element.iterancestors()):
             continue
-        line = spaced(element.text_content())
-        if rules.writer_byline.match(line):
-            name = _byline_name(line, rules)
-            if _is_name(name):
-                return name
+        # the label's element, or the one holding the label and the name after it
+        # ("<td><strong>Reporter :</strong> Issha Harruma</td>")
+        for holder in (element, element.getparent()):
+            line = spaced(holder.text_content()) if holder is not None else ""
+            if rules.writer_byline.match(line):
+                name = _byline_name(line, rules)
+                if _is_name(name):
+                    return name
     return None
 
 
