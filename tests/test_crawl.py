@@ -375,3 +375,17 @@ def test_a_run_the_database_will_not_record_fails(newsroom, tmp_path):
     assert "run (not recorded): failed" in done.stdout
     assert "readonly database" in done.stdout + done.stderr
     assert rows(tmp_path / "warta.db", "SELECT count(*) AS n FROM articles") == [{"n": 0}]
+
+
+def test_a_crawl_stopped_at_its_time_limit_exits_0_and_says_why(newsroom, tmp_path):
+    config = newsroom.write_config(tmp_path / "warta.toml", tmp_path / "warta.db", timeout=1.0)
+    paced = (config.read_text(encoding="utf-8").replace("delay = 0\n", "delay = 1.0\n")
+             .replace("concurrency = 32\n", "concurrency = 2\n"))
+    config.write_text(paced, encoding="utf-8")  # outlives a 6-second limit, stops soon after
+    done = subprocess.run(
+        [sys.executable, "-m", "warta", "crawl", "--config", str(config), "--time-limit", "0.1"],
+        capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "timeout (the time limit was reached)" in done.stdout
+    (run,) = rows(tmp_path / "warta.db", "SELECT outcome FROM crawl_runs")
+    assert run["outcome"] == "timeout"

@@ -33,7 +33,8 @@ _LOG_LEVELS = click.Choice(["debug", "info", "warning", "error"], case_sensitive
     "--time-limit",
     type=click.FloatRange(min=0.1),
     metavar="MINUTES",
-    help="Stop cleanly after this many minutes; the run is recorded as 'timeout'.",
+    help="Stop cleanly after this many minutes (the pages in flight are finished); the "
+         "run is recorded as 'timeout' and the command exits 0.",
 )
 @click.option(
     "--log-level",
@@ -46,9 +47,10 @@ def crawl(config_path, db_path, sources, time_limit, log_level):
     """Crawl the configured sources once: discover new articles in feeds, sitemaps
     and index pages, fetch each one once, extract, score, cluster and store them.
 
-    Prints progress while it works and a per-source summary at the end; exits
-    non-zero when the run failed or was interrupted, and 75 without crawling
-    when another crawl of the same database is running."""
+    Prints progress while it works and a per-source summary at the end; exits 0
+    when the run completed (some URLs may have failed) or stopped at --time-limit,
+    1 when it failed or was interrupted, and 75 without crawling when another
+    crawl of the same database is running."""
     config = open_config(config_path, db_path)
     if not config.sources:
         raise click.ClickException(f"{config_path}: no [[sources]] to crawl")
@@ -71,7 +73,7 @@ def crawl(config_path, db_path, sources, time_limit, log_level):
     except StorageError as exc:  # the lock file beside the database cannot be made
         raise click.ClickException(f"cannot use the database: {exc}") from None
     print_summary(result, config.database)
-    if result.outcome not in ("ok", "partial"):
+    if result.outcome not in ("ok", "partial", "timeout"):
         raise SystemExit(1)
 
 
@@ -125,6 +127,11 @@ def demo(db_path, port, keep):
     build_and_deliver(config, day, "txt")
 
 
+# Scrapy's close reasons, as the summary says them
+_REASONS = {"finished": "finished", "closespider_timeout": "the time limit was reached",
+            "shutdown": "stopped by Ctrl-C or SIGTERM"}
+
+
 def print_summary(result: CrawlResult, database: str) -> None:
     """The per-source table printed at the end of a crawl."""
     header = ["source", *COUNTERS]
@@ -132,7 +139,8 @@ def print_summary(result: CrawlResult, database: str) -> None:
     rows.append(["total", *(str(v) for v in result.totals().values())])
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     run = "run (not recorded)" if result.run_id is None else f"run {result.run_id}"
-    click.echo(f"\n{run}: {result.outcome} ({result.reason}) in {result.elapsed:.1f}s -> {database}")
+    reason = _REASONS.get(result.reason, result.reason)
+    click.echo(f"\n{run}: {result.outcome} ({reason}) in {result.elapsed:.1f}s -> {database}")
     for row in [header, *rows]:
         click.echo(
             "  ".join(
@@ -141,10 +149,11 @@ def print_summary(result: CrawlResult, database: str) -> None:
             )
         )
     failed = result.totals()["failed"]
-    if failed:
+    if failed and result.run_id is not None:
         click.echo(
-            f"{failed} URL(s) failed: `warta status` or the `errors` table "
-            "gives each URL and its reason."
+            f"{failed} URL(s) failed: the `errors` table gives each URL and its reason "
+            f"(sqlite3 {database} \"SELECT url, stage, reason FROM errors "
+            f"WHERE run_id = {result.run_id}\")."
         )
 
 
