@@ -182,18 +182,26 @@ def term_document_counts(db: Database, terms: Iterable[str]) -> tuple[dict[str, 
 
 
 def newest_deliveries(db: Database) -> dict[str, dict]:
-    """Per delivery channel, the newest recorded delivery (a dict as :func:`record_digest`
-    was given it) with the ``day`` of its digest."""
+    """Per delivery channel in use, the newest recorded delivery (a dict as
+    :func:`record_digest` was given it) with the ``day`` of its digest. A channel that
+    sends (any but ``file``) is in use when the newest digest sent went through it: one
+    since taken out of the config, or the note that there was nothing to send to, is
+    history."""
     newest: dict[str, dict] = {}
+    in_use: set[str] = set()
     for day, delivered in db.execute("SELECT day, delivered FROM digests "
                                      "WHERE delivered IS NOT NULL ORDER BY created_at, day"):
         try:
             deliveries = json.loads(delivered)
         except ValueError:
             continue
-        for delivery in deliveries if isinstance(deliveries, list) else ():
+        deliveries = [d for d in deliveries if isinstance(d, dict)] if isinstance(
+            deliveries, list) else []
+        for delivery in deliveries:
             newest[delivery.get("channel", "?")] = {**delivery, "day": day}
-    return newest
+        in_use = {d.get("channel", "?") for d in deliveries} - {"file"} or in_use
+    return {channel: delivery for channel, delivery in newest.items()
+            if channel == "file" or channel in in_use}
 
 
 def record_digest(db: Database, day: date, fmt: str, path: str | None,

@@ -229,6 +229,27 @@ def test_a_digest_delivered_after_a_failure_is_no_problem(healthy):
     assert status(config).exit_code == 0
 
 
+@pytest.mark.parametrize("failed", [
+    {"channel": "send", "target": "-", "ok": False, "error": "nothing to send to"},
+    {"channel": "smtp", "target": "tim@contoh.id", "ok": False, "error": "535 login refused"},
+])
+def test_a_failure_of_a_channel_no_longer_used_is_history(healthy, failed):
+    config, _ = healthy
+    db = open_database(config.database)
+    record_digest(db, date(2025, 11, 19), "md", "/d/2025-11-19.md", [
+        {"channel": "file", "target": "/d/2025-11-19.md", "ok": True, "error": None}, failed])
+    assert status(config).exit_code == 1
+    record_digest(db, date(2025, 11, 20), "md", "/d/2025-11-20.md", [
+        {"channel": "file", "target": "/d/2025-11-20.md", "ok": True, "error": None},
+        {"channel": "webhook", "target": "https://hook.contoh.id/", "ok": True, "error": None}])
+    assert status(config).exit_code == 0
+    record_digest(db, date(2025, 11, 21), "md", "/d/2025-11-21.md", [
+        {"channel": "file", "target": "/d/2025-11-21.md", "ok": False, "error": "disk full"}])
+    db.close()
+    result = status(config)  # writing the file alone keeps the channels of the last send
+    assert result.exit_code == 1 and "file delivery to /d/2025-11-21.md failed" in result.output
+
+
 def test_a_job_running_under_a_live_scheduler_is_no_problem(healthy):
     config, jobstore = healthy
     start_job_run(jobstore, "hourly")
