@@ -68,6 +68,7 @@ def test_a_copy_of_an_older_report_brings_the_original_along(tmp_path):
     digest = load_digest(db, date.fromisoformat(DAY))
     (only,) = digest.entries
     assert not only.new and only.wire_copies == 1 and only.report_count == 0
+    assert only.outlet_count == 0  # nusa's report is of an earlier day; the copy is no report
     (nusa,) = only.outlets
     assert nusa.reports[0].at == "2025-11-18T03:00:00Z" and not nusa.reports[0].today
     assert [c.source for c in nusa.reports[0].copies] == ["suaradaerah"]

@@ -180,7 +180,7 @@ def _entry(day: date, story: dict, summarize: Callable[[list[str]], list[str]]) 
         first_report=_report(first),
         new=_wib_day(first["at"]) == day,
         outlets=coverage,
-        outlet_count=sum(not c.official for c in coverage),
+        outlet_count=len({a["source"] for a in own_today if not a["official"]}),
         report_count=sum(not a["official"] for a in own_today),
         article_count=len(today),
         wire_copies=len(today) - len(own_today),
