@@ -115,6 +115,16 @@ def test_minimal_config_gets_defaults(tmp_path):
          "watch.threshold", "above 0"),
         (MINIMAL.replace("https://contoh.id/rss", "http://[contoh"), "sources[0].feeds[0]",
          "http(s) URL"),
+        (
+            MINIMAL.replace('name = "contoh"', 'name = "contoh"\naliases = ["http://m.contoh.id/"]'),
+            "sources[0].aliases[0]",
+            "a host, not a URL",
+        ),
+        (
+            MINIMAL.replace('name = "contoh"', 'name = "contoh"\ncanonical_host = "contoh id"'),
+            "sources[0].canonical_host",
+            "expected a host name",
+        ),
         (MINIMAL + '\n[[schedule.crawls]]\nid = "x"\ninterval_minutes = -5\n',
          "schedule.crawls[0].interval_minutes", "above 0"),
         (MINIMAL + '\n[[schedule.crawls]]\nid = "x"\ncron = "0 * * * *"\nbudget_minutes = 0\n',

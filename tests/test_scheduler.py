@@ -443,6 +443,22 @@ def test_a_second_scheduler_on_the_same_job_store_refuses_to_start(setup, root_l
     assert "another scheduler is running" in result.output and f"pid {os.getpid()}" in result.output
 
 
+def test_a_log_file_that_cannot_be_written_is_a_clear_error(setup, root_logging):
+    from click.testing import CliRunner
+
+    from warta.cli import main
+
+    config, _ = setup
+    blocker = Path(config.path).parent / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    path = Path(config.path)
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        config.schedule.log_file, f"{blocker}/warta.log"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["schedule", "--config", config.path])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert f"schedule.log_file {blocker}/warta.log: cannot write the log there" in result.output
+
+
 # --- logs -------------------------------------------------------------------------------
 
 

@@ -262,6 +262,10 @@ def _check(config: Config, path: Path) -> None:
                     raise ConfigError(
                         path, f"{where}.{kind}[{j}]", f"expected an http(s) URL, got {url!r}"
                     )
+        for j, host in enumerate(source.aliases):
+            _check_host(host, path, f"{where}.aliases[{j}]")
+        if source.canonical_host is not None:
+            _check_host(source.canonical_host, path, f"{where}.canonical_host")
         if source.start_urls and not source.article_pattern:
             raise ConfigError(
                 path,
@@ -332,6 +336,13 @@ def _not_negative(section, where: str, names: tuple[str, ...], path: Path) -> No
             )
 
 
+def _check_host(host: str, path: Path, key: str) -> None:
+    """A host name, with a port if need be ("m.antaranews.com", "127.0.0.24:8850")."""
+    if not _HOST.match(host):
+        hint = " (a host, not a URL: drop the scheme and the path)" if "/" in host else ""
+        raise ConfigError(path, key, f"expected a host name such as m.example.com, got {host!r}{hint}")
+
+
 def _is_http_url(url: str) -> bool:
     try:
         parts = urlsplit(url)
@@ -345,6 +356,8 @@ def _join(where: str, name: str) -> str:
     return f"{where}.{name}" if where else name
 
 
+_HOST = re.compile(r"^(?=.{1,253}(?::\d{1,5})?$)\w(?:[\w-]{0,61}\w)?(?:\.\w(?:[\w-]{0,61}\w)?)*"
+                   r"(?::\d{1,5})?$")
 _NAMES = {str: "a string", float: "a number", int: "a whole number", bool: "true or false"}
 
 

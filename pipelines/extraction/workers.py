@@ -118,9 +118,10 @@ def _serve(conn, parent_pid: int) -> None:
     while True:
         try:
             jobs = conn.recv()
-        except (EOFError, OSError):
+            outcomes = run_batch(jobs)
+            conn.send(outcomes)
+        except (EOFError, OSError):  # the crawl closed the pipe, or is gone: nobody to answer
             return
-        conn.send(run_batch(jobs))
 
 
 def exit_with_parent(pid: int, interval: float = 1.0) -> None:

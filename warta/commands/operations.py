@@ -46,8 +46,12 @@ def schedule(config_path, db_path, jobstore, log_level):
     from warta.logs import setup_logging
 
     config = open_config(config_path, db_path)
-    setup_logging(config.schedule.log_file, json_lines=config.schedule.json_logs,
-                  level=log_level.upper())
+    try:
+        setup_logging(config.schedule.log_file, json_lines=config.schedule.json_logs,
+                      level=log_level.upper())
+    except OSError as exc:
+        raise click.ClickException(f"schedule.log_file {config.schedule.log_file}: cannot "
+                                   f"write the log there ({exc.strerror})") from None
     try:
         scheduler.serve(config, jobstore)
     except LockHeld as exc:
