@@ -24,7 +24,7 @@ from warta.config import Config
 
 __all__ = ["CrawlResult", "run_crawl"]
 
-_FORCED = "forced to stop; articles not yet written are fetched again next run"
+_FORCED = "stopped before it could close its run; what was not written is fetched next run"
 
 
 @dataclass(frozen=True)
@@ -95,22 +95,27 @@ def run_crawl(
 
 
 def _failed_start(config: Config, sources: tuple[str, ...], failure: Failure) -> CrawlResult:
-    """Record a crawl that broke before it began (a stage that could not open), so that
-    the run ledger and ``warta status`` show it with its reason."""
+    """Record a crawl that broke before it began (a stage that could not open; or Ctrl-C,
+    an interrupted run), so that the run ledger and ``warta status`` show it with its
+    reason."""
     error = failure.value
-    reason = f"could not start: {type(error).__name__}: {error}"
+    stopped = isinstance(error, KeyboardInterrupt)  # Ctrl-C while it was starting
+    reason = ("stopped while starting" if stopped
+              else f"could not start: {type(error).__name__}: {error}")
+    outcome = "interrupted" if stopped else "failed"
     names = list(sources) or [source.name for source in config.sources]
     run_id = None
     try:
         db = open_database(config.database)
         try:
             run_id = start_run(db, command="warta crawl", sources=names, pid=os.getpid())
-            record_error(db, run_id, "start", reason, detail=failure.getTraceback())
-            finish_run(db, run_id, "failed", {name: {} for name in names}, {},
+            if not stopped:
+                record_error(db, run_id, "start", reason, detail=failure.getTraceback())
+            finish_run(db, run_id, outcome, {name: {} for name in names}, {},
                        {"finish_reason": reason})
         finally:
             db.close()
     except StorageError as exc:  # the database itself is the trouble: say so, record nothing
         reason = f"{reason}; not recorded: {exc}"
-    return CrawlResult(run_id, "failed", reason, {name: dict.fromkeys(COUNTERS, 0)
-                                                  for name in names}, 0.0)
+    return CrawlResult(run_id, outcome, reason, {name: dict.fromkeys(COUNTERS, 0)
+                                                 for name in names}, 0.0)

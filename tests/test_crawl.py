@@ -389,3 +389,20 @@ def test_a_crawl_stopped_at_its_time_limit_exits_0_and_says_why(newsroom, tmp_pa
     assert "timeout (the time limit was reached)" in done.stdout
     (run,) = rows(tmp_path / "warta.db", "SELECT outcome FROM crawl_runs")
     assert run["outcome"] == "timeout"
+
+
+def test_ctrl_c_while_a_crawl_starts_is_an_interrupted_run_not_a_failure(newsroom, tmp_path):
+    from twisted.python.failure import Failure
+
+    from crawler.runner import _failed_start
+    from warta.config import load_config
+
+    config = load_config(newsroom.write_config(tmp_path / "warta.toml", tmp_path / "warta.db"))
+    try:
+        raise KeyboardInterrupt
+    except KeyboardInterrupt:
+        result = _failed_start(config, ("nusa",), Failure())
+    assert (result.outcome, result.reason) == ("interrupted", "stopped while starting")
+    (run,) = rows(tmp_path / "warta.db", "SELECT id, outcome FROM crawl_runs")
+    assert run["outcome"] == "interrupted"
+    assert rows(tmp_path / "warta.db", "SELECT * FROM errors") == []

@@ -128,12 +128,12 @@ def test_a_second_sigint_forces_the_crawl_down_and_still_closes_its_run(newsroom
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=60)
     assert process.returncode == 1, err[-2000:]
-    assert "interrupted (forced to stop" in out
+    assert "interrupted (stopped before it could close its run" in out
     with sqlite3.connect(tmp_path / "warta.db") as conn:
         outcome, finished, stats = conn.execute(
             "SELECT outcome, finished_at, stats FROM crawl_runs ORDER BY id DESC").fetchone()
         counted = conn.execute("SELECT sum(new + irrelevant) FROM crawl_run_sources").fetchone()[0]
-    assert outcome == "interrupted" and finished is not None and "forced" in stats
+    assert outcome == "interrupted" and finished is not None and "stopped before" in stats
     assert counted == len(stored(tmp_path / "warta.db"))
     again = start_crawl(config)
     again.communicate(timeout=120)
