@@ -29,7 +29,10 @@ def utc_bounds(since: str | None, until: str | None) -> tuple[str | None, str | 
     (``2025-11-20T08:00:00Z``, ``2025-11-20T15:00+07:00``) or None for no bound.
     A time without a zone is read as WIB. Raises ValueError saying what is expected.
     """
-    return _bound(since, "since", next_day=False), _bound(until, "until", next_day=True)
+    start, end = _bound(since, "since", next_day=False), _bound(until, "until", next_day=True)
+    if start is not None and end is not None and start >= end:
+        raise ValueError(f"--since {since} comes after --until {until}: nothing lies between")
+    return start, end
 
 
 def check_day(day: date, name: str) -> date:

@@ -358,6 +358,12 @@ def test_cli_refuses_a_bad_date_and_a_missing_database(tmp_path):
     bad = CliRunner().invoke(main, ["digest", "--config", config, "--db", str(tmp_path / "w.db"),
                                     "--date", "20-11-2025"])
     assert bad.exit_code == 2 and "expected YYYY-MM-DD or 'latest'" in bad.output
+    from storage.database import open_database
+
+    open_database(tmp_path / "empty.db").close()
+    empty = CliRunner().invoke(main, ["digest", "--config", config, "--db",
+                                      str(tmp_path / "empty.db"), "--date", "latest"])
+    assert empty.exit_code == 1 and "holds no story and no crawl yet" in empty.output
 
 
 def test_smtp_over_implicit_tls_then_login(tmp_path, monkeypatch, database):

@@ -37,6 +37,9 @@ def test_search_filters_by_wib_day_and_source(db):
         "https://antaranews.com/a2", "https://antaranews.com/a3"}
     with pytest.raises(ValueError, match="since: expected a date"):
         search_articles(db, "HAM", since="kemarin")
+    with pytest.raises(ValueError, match="--since 2025-11-25 comes after --until 2025-11-20"):
+        search_articles(db, "HAM", since="2025-11-25", until="2025-11-20")
+    assert search_articles(db, "HAM", since="2025-11-21", until="2025-11-21")  # one day
     with pytest.raises(ValueError, match="no source named 'antara' in the database "
                                          r"\(known: antaranews, detik, kompas, tempo\)"):
         search_articles(db, "HAM", source="antara")

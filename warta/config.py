@@ -289,7 +289,8 @@ def _check(config: Config, path: Path) -> None:
                                   "expected a word or phrase, got a blank term")
     _above_zero(config.watch, "watch", ("threshold",), path)
     if not _TIME_OF_DAY.match(config.schedule.digest_time):
-        raise ConfigError(path, "schedule.digest_time", "expected HH:MM (24-hour, WIB)")
+        raise ConfigError(path, "schedule.digest_time",
+                          "expected HH:MM (24-hour, in schedule.timezone)")
     for i, job in enumerate(config.schedule.crawls):
         if (job.interval_minutes is None) == (job.cron is None):
             raise ConfigError(

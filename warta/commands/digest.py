@@ -22,9 +22,13 @@ def _day(value: str | None, database: str) -> date | None:
     if value == "latest":
         db = open_database(database)
         try:
-            return latest_day(db)
+            latest = latest_day(db)
         finally:
             db.close()
+        if latest is None:
+            raise click.ClickException(f"{database} holds no story and no crawl yet: "
+                                       "no day to report (run `warta crawl` first)")
+        return latest
     try:
         day = date.fromisoformat(value)
     except ValueError:
