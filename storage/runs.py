@@ -21,8 +21,8 @@ __all__ = [
     "finish_run",
     "last_run_by_outcome",
     "last_runs",
-    "recent_caps",
     "recent_failures",
+    "recent_source_runs",
     "record_error",
     "run_duplicates",
     "run_source_counts",
@@ -194,19 +194,20 @@ def runs_since_new(db: Database) -> list[dict]:
     ))
 
 
-def recent_caps(db: Database, runs: int) -> dict[str, list[int]]:
-    """Per source, ``skipped_cap`` of the last ``runs`` runs that crawled it, newest
-    first: URLs its page cap left for later each time."""
-    caps: dict[str, list[int]] = {}
+def recent_source_runs(db: Database, runs: int) -> dict[str, list[dict]]:
+    """Per source, its counts (``run_id`` and ``COUNT_FIELDS``) in the last ``runs``
+    finished runs that crawled it, newest first."""
+    columns = ", ".join(COUNT_FIELDS)
+    recent: dict[str, list[dict]] = {}
     for row in db.query(
-        """SELECT source, skipped_cap FROM (
-               SELECT source, skipped_cap, run_id,
-                      row_number() OVER (PARTITION BY source ORDER BY run_id DESC) AS n
-               FROM crawl_run_sources)
+        f"""SELECT source, run_id, {columns} FROM (
+               SELECT s.*, row_number() OVER (PARTITION BY s.source ORDER BY s.run_id DESC) AS n
+               FROM crawl_run_sources s JOIN crawl_runs r ON r.id = s.run_id
+               WHERE r.outcome != 'running')
            WHERE n <= ? ORDER BY source, run_id DESC""", [runs],
     ):
-        caps.setdefault(row["source"], []).append(row["skipped_cap"])
-    return caps
+        recent.setdefault(row.pop("source"), []).append(row)
+    return recent
 
 
 def run_duplicates(db: Database, run_id: int) -> dict[str, int]:

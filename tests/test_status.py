@@ -116,6 +116,16 @@ def spoil_source_capped(config, jobstore):
     db.close()
 
 
+def spoil_source_unreachable(config, jobstore):
+    db = open_database(config.database)
+    run_id = start_run(db, "warta crawl", ["nusa", "kabar"], 1)
+    record_error(db, run_id, "feed", "TCP connection refused", url="http://kabar.test/rss",
+                 source="kabar")
+    finish_run(db, run_id, "partial", {"nusa": {"fetched": 3, "new": 1},
+                                       "kabar": {"failed": 1}}, {}, {})
+    db.close()
+
+
 def spoil_source_never_crawled(config, jobstore):
     with open(config.path, "a", encoding="utf-8") as handle:
         handle.write('[[sources]]\nname = "baru"\nfeeds = ["http://127.0.0.9:9/baru.xml"]\n')
@@ -169,6 +179,9 @@ def spoil_no_database(config, jobstore):
     (spoil_source_quiet, "source kabar: no new article in 5 runs"),
     (spoil_source_capped,
      "source nusa: its page cap left URLs for later in each of its last 3 runs (12 in the last)"),
+    (spoil_source_unreachable, ("source kabar: nothing of it could be read in its newest crawl "
+                               "(run 5): every feed, sitemap or page failed (latest: TCP "
+                               "connection refused)")),
     (spoil_dead_run, "is marked running but its process"),
     (spoil_reused_pid, f"but its process {os.getppid()} no longer holds the database"),
     (spoil_source_never_crawled, "source baru: in none of the recorded crawls"),

@@ -24,7 +24,7 @@ from storage.health import (
     run_summary,
 )
 from storage.locks import holder_of
-from storage.runs import recent_caps, recent_failures, running_runs, runs_since_new
+from storage.runs import recent_failures, recent_source_runs, running_runs, runs_since_new
 from storage.scheduling import last_job_runs, next_run_times
 from warta.config import Config
 
@@ -130,7 +130,7 @@ def _sources(config: Config, db, thresholds: Thresholds, now: datetime,
         if row["last_at"] > entry["last_at"]:
             entry["last_at"], entry["last_reason"] = row["last_at"], row["last_reason"]
     quiet = {row["source"]: row for row in runs_since_new(db)}
-    caps = recent_caps(db, thresholds.capped_runs)
+    recent = recent_source_runs(db, thresholds.capped_runs)
     newest_new = max((row["last_new_run_id"] or 0 for row in quiet.values()), default=0)
     rows = []
     for source in config.sources:
@@ -152,7 +152,14 @@ def _sources(config: Config, db, thresholds: Thresholds, now: datetime,
             state.append("stale")
             problems.append(f"source {source.name}: no new article in {runs_without_new} runs "
                             "while other sources had some (feed or layout changed?)")
-        capped = caps.get(source.name, [])
+        last = recent.get(source.name, [])
+        if last and last[0]["failed"] and not (
+                last[0]["discovered"] or last[0]["fetched"] or last[0]["skipped_seen"]):
+            state.append("unreachable")
+            problems.append(f"source {source.name}: nothing of it could be read in its newest "
+                            f"crawl (run {last[0]['run_id']}): every feed, sitemap or page failed"
+                            + (f" (latest: {err['last_reason']})" if err["last_reason"] else ""))
+        capped = [run["skipped_cap"] for run in last]
         if len(capped) == thresholds.capped_runs and all(capped):
             state.append("capped")
             problems.append(f"source {source.name}: its page cap left URLs for later in each of "
