@@ -376,3 +376,18 @@ def test_an_article_reached_through_a_redirect_is_stored_under_where_it_led(serv
     crawl(tmp_path, source)
     with sqlite3.connect(tmp_path / "warta.db") as db:
         assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
+
+
+def test_a_search_that_lists_only_its_own_pages_is_a_failure(serve, tmp_path):
+    own = ('<rss><channel><item><title>A</title><link>http://{host}/rss/articles/a1</link></item>'
+           '<item><title>B</title><link>http://{host}/rss/articles/b2</link></item></channel></rss>')
+    base, requests = serve("127.0.0.40", {"/rss.xml": listing(own)})
+    done, db = crawl(tmp_path, f'feeds = ["{base}/rss.xml"]\nsearch = true')
+    with db:
+        errors = db.execute("SELECT stage, reason FROM errors").fetchall()
+    db.close()
+    host = base.removeprefix("http://")
+    assert errors == [("discover", (f"2 of 2 links lead to pages of {host}, not to the articles "
+                                   "(such pages reach them only in a browser): skipped"))]
+    assert not [path for path in requests if path.startswith("/rss/articles/")]
+    assert done.returncode == 1  # the only source found nothing to fetch: a failed run

@@ -204,10 +204,13 @@ class NewsSpider(scrapy.Spider):
                 self._fail(listing_source, via, "discover", f"malformed link {entry.url!r}: {exc}")
                 continue
             candidates.setdefault(url, (source, entry, sorted({link, raw, url})))
-        if own_pages:
-            self._fail(listing_source, via, "discover",
-                       f"{own_pages} of {len(entries)} links lead to pages of {host_of(via)}, "
-                       "not to the articles (such pages reach them only in a browser): skipped")
+        if own_pages:  # a failure when that is all the search gave: it finds nothing then
+            note = (f"{own_pages} of {len(entries)} links lead to pages of {host_of(via)}, "
+                    "not to the articles (such pages reach them only in a browser): skipped")
+            if candidates:
+                self.logger.info("%s: %s", via, note)
+            else:
+                self._fail(listing_source, via, "discover", note)
         for url in list(candidates):  # listed by another feed, or with(out) a final slash
             if url in self.queued or slash_twin(url) in self.queued:
                 del candidates[url]
