@@ -129,3 +129,14 @@ def test_arguments_out_of_range_are_usage_errors(db_path, args):
 def test_a_reference_that_cannot_be_an_article_id_is_no_article(db_path, reference):
     code, out = _run("explain", reference, "--db", db_path)
     assert code == 1 and f"no article '{reference}'" in out
+
+
+def test_an_article_is_found_by_the_link_a_reader_would_paste(db_path):
+    code, exact = _run("explain", "https://kompas.com/k1", "--db", db_path)
+    assert code == 0, exact
+    for pasted in ("https://kompas.com/k1/?utm_source=wa&utm_medium=share",
+                   "https://KOMPAS.com/k1/", "https://kompas.com/k1#komentar"):
+        code, out = _run("explain", pasted, "--db", db_path)
+        assert (code, out) == (0, exact), pasted
+    code, out = _run("explain", "https://kompas.com/k9", "--db", db_path)
+    assert code == 1 and "no article 'https://kompas.com/k9'" in out

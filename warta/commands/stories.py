@@ -56,11 +56,35 @@ def _stored(config_path: str, db_path: str | None, *, lock_wait: float | None = 
         except StorageError as exc:
             raise click.ClickException(str(exc)) from exc
         try:
-            yield db
+            yield db, config
         except StorageError as exc:
             raise click.ClickException(str(exc)) from exc
         finally:
             db.close()
+
+
+def _article_id(db, reference: str, config) -> int:
+    """The article an id or URL names; a URL as a reader would paste it (a configured
+    alias host, tracking parameters, a trailing slash) is read as a crawl stores it."""
+    from crawler.configured import SourceMap
+    from crawler.urls import canonical_url, slash_twin
+    from storage.articles import find_article
+    from storage.clusters import find_article_id
+    from storage.database import StorageError
+
+    try:
+        return find_article_id(db, reference)
+    except StorageError:
+        if not reference.startswith(("http://", "https://")):
+            raise
+        try:
+            url = canonical_url(reference, SourceMap(config.sources).hosts)
+        except ValueError:
+            raise StorageError(f"no article {reference!r} (not a valid URL)") from None
+        found = find_article(db, [url, slash_twin(url)])
+        if found is None:
+            raise
+        return found
 
 
 def wait_option(command):
@@ -175,7 +199,7 @@ def merge(ctx, keep, drop, note, wait, config_path, db_path):
     """Merge story DROP into story KEEP; later runs keep them together."""
     from storage.clusters import merge_clusters
 
-    with _stored(*_with_group_options(ctx, config_path, db_path), lock_wait=wait) as db:
+    with _stored(*_with_group_options(ctx, config_path, db_path), lock_wait=wait) as (db, _):
         kept = merge_clusters(db, keep, drop, note)
     click.echo(f"story {drop} merged into story {kept}")
 
@@ -189,10 +213,10 @@ def merge(ctx, keep, drop, note, wait, config_path, db_path):
 def split(ctx, article, note, wait, config_path, db_path):
     """Move ARTICLE (an id or URL) out of its story into a story of its own; later
     runs never merge the two again."""
-    from storage.clusters import find_article_id, split_article
+    from storage.clusters import split_article
 
-    with _stored(*_with_group_options(ctx, config_path, db_path), lock_wait=wait) as db:
-        new = split_article(db, find_article_id(db, article), note)
+    with _stored(*_with_group_options(ctx, config_path, db_path), lock_wait=wait) as (db, config):
+        new = split_article(db, _article_id(db, article, config), note)
     click.echo(f"article {article} is now story {new}")
 
 
@@ -203,10 +227,10 @@ def split(ctx, article, note, wait, config_path, db_path):
 def explain(article, as_json, config_path, db_path):
     """Show which story ARTICLE (an id or URL) is in and why: its score, the copy it
     duplicates, and its nearest fellow members with the terms and names they share."""
-    from storage.clusters import explain_article, find_article_id
+    from storage.clusters import explain_article
 
-    with _stored(config_path, db_path) as db:
-        report = explain_article(db, find_article_id(db, article))
+    with _stored(config_path, db_path) as (db, config):
+        report = explain_article(db, _article_id(db, article, config))
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=1))
         return
