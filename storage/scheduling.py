@@ -25,7 +25,7 @@ from apscheduler.jobstores.base import BaseJobStore, ConflictingIdError, JobLook
 from apscheduler.schedulers.base import STATE_STOPPED
 from apscheduler.util import datetime_to_utc_timestamp, utc_timestamp_to_datetime
 
-from storage.database import use_wal, utc_now
+from storage.database import StorageError, describe_error, use_wal, utc_now
 
 __all__ = [
     "JOB_OUTCOMES",
@@ -74,8 +74,11 @@ def _connect(path: str | Path) -> Iterator[sqlite3.Connection]:
     conn = sqlite3.connect(str(path), timeout=30.0)
     try:
         conn.row_factory = sqlite3.Row
-        use_wal(conn)
-        conn.executescript(_SCHEMA)
+        try:
+            use_wal(conn)
+            conn.executescript(_SCHEMA)
+        except sqlite3.Error as exc:
+            raise StorageError(describe_error(path, exc, "cannot open the job store")) from exc
         with conn:
             yield conn
     finally:

@@ -290,3 +290,12 @@ def test_a_failed_crawl_of_a_job_is_reported_once(healthy):
     problems = check_status(config, jobstore, Thresholds())["problems"]
     assert [p for p in problems if "failed" in p] == [
         next(p for p in problems if p.startswith("job hourly: last run failed"))]
+
+
+def test_a_job_store_that_is_no_database_is_named(healthy, tmp_path):
+    config, _ = healthy
+    bad = tmp_path / "bad.scheduler.db"
+    bad.write_bytes(b"not a database at all" * 100)
+    result = status(config, "--jobstore", str(bad))
+    assert result.exit_code == 1
+    assert f"{bad}: not a SQLite database" in result.output
