@@ -246,7 +246,10 @@ def explain(article, as_json, config_path, db_path):
         click.echo(f"copy of article {report['duplicate_of']} "
                    f"(estimated shingle Jaccard {report['similarity']})")
     score = report["cluster_score"]
-    click.echo("joined with score " + (f"{score:.3f}" if score is not None else "- (founded it)"))
+    if score is not None:
+        click.echo(f"joined with score {score:.3f}")
+    elif not report["duplicate_of"]:  # a copy that came first founded it, then met its original
+        click.echo("founded the story")
     for override in report["overrides"]:
         click.echo(f"  correction: {override['kind']} {override['cluster_a']} / "
                    f"{override['cluster_b']} at {to_wib(override['created_at'])} WIB")
