@@ -145,6 +145,9 @@ BOILERPLATE = [
      "2 hari lalu<p>Saya orang Batak, tanah adat itu sudah ada sebelum negara ada. Semoga tim kementerian "
      "benar-benar mendengar warga dan tidak hanya datang untuk berfoto lalu pulang ke Jakarta.</p></div></div>"),
      "orang Batak", {"comments"}),
+    ("photo caption div", ('<div class="photo"><img src="/f.jpg" alt=""><span class="author">Twitter '
+     '@Kemenham</span> Menteri HAM Natalius Pigai menyapa warga binaan di Lapas Tangerang.</div>'),
+     "menyapa warga binaan", {"caption"}),
 ]
 
 
@@ -393,6 +396,13 @@ def test_a_shown_summary_and_other_hidden_text_stay():
     page = article_page(paragraphs=PARAGRAPHS[:-1], after_body=f'<p class="hidden">{more}</p>',
                         head=head)
     assert "hidden-summary" not in {r["rule"] for r in extract_page(page).removed}
+
+
+@pytest.mark.parametrize("credit", ["Twitter @Kemenham", "Dok.Humas Kemenham", "Foto: Istimewa"])
+def test_a_pictures_credit_marked_up_as_author_is_no_author(credit):
+    box = f'<div class="pic"><img src="/f.jpg" alt=""><span class="author">{credit}</span></div>'
+    head = '<meta name="author" content="Warta Contoh">'
+    assert extract_page(_with_author_box(box, head=head)).author is None
 
 
 def test_a_writers_byline_of_its_own_below_the_story_names_the_author():
