@@ -75,6 +75,14 @@ def test_a_copy_of_an_older_report_brings_the_original_along(tmp_path):
     assert "18 Nov 10:00 WIB" in render(digest, "txt")
 
 
+def test_a_day_whose_articles_were_fetched_later_says_so(tmp_path):
+    db = open_database(tmp_path / "w.db")
+    add_story(db, "Kunjungan lapas", [report("nusa", "o1", "10:00", "Pigai ke lapas")])
+    text = render(load_digest(db, date.fromisoformat(DAY)), "txt")
+    assert "No crawl ran on this day; its articles were fetched by later crawls" in text
+    assert "coverage may be missing" not in text
+
+
 def test_new_and_continuing_stories(scenario):
     _, ids, digest = scenario
     continuing = entry(digest, ids["continuing"])

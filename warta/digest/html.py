@@ -67,7 +67,7 @@ def render_html(digest: Digest) -> str:
 
 def _crawls(digest: Digest) -> str:
     crawls = digest.crawls
-    line = _e(say.crawls_line(crawls))
+    line = _e(say.crawls_line(digest))
     if not crawls.runs or crawls.failed_sources:
         items = "".join(f'<li style="{_ITEM}">{_e(say.failed_line(f))}</li>'
                         for f in crawls.failed_sources)

@@ -10,7 +10,7 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from storage.periods import to_wib
-from warta.digest.model import Crawls, Digest, Entry, FailedSource, Pickup, Report
+from warta.digest.model import Digest, Entry, FailedSource, Pickup, Report
 
 __all__ = [
     "counts_line", "crawls_line", "day_title", "delay", "empty_line", "entry_facts",
@@ -88,8 +88,12 @@ def counts_line(digest: Digest) -> str:
     return line
 
 
-def crawls_line(crawls: Crawls) -> str:
+def crawls_line(digest: Digest) -> str:
     """What the day's crawls were, or a warning that none ran."""
+    crawls = digest.crawls
+    if not crawls.runs and digest.counts.articles:  # a backfill, or a day looked back on
+        return ("No crawl ran on this day; its articles were fetched by later crawls, "
+                "so coverage may be incomplete.")
     if not crawls.runs:
         return "No crawl ran on this day: coverage may be missing."
     outcomes = ", ".join(f"{n} {outcome}" for outcome, n in crawls.outcomes.items())

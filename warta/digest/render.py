@@ -63,7 +63,7 @@ def _md_link(title: str, url: str) -> str:
 def render_markdown(digest: Digest) -> str:
     day = digest.day
     lines = [f"# Kemenham coverage, {say.day_title(day)}", "", f"**{say.counts_line(digest)}**", "",
-             say.crawls_line(digest.crawls)]
+             say.crawls_line(digest)]
     lines += [f"- ⚠ {_md(say.failed_line(f))}" for f in digest.crawls.failed_sources]
     if not digest.entries:
         lines += ["", say.empty_line(digest)]
@@ -108,7 +108,7 @@ def _wrap(text: str, indent: str) -> list[str]:
 def render_text(digest: Digest) -> str:
     day = digest.day
     lines = [f"KEMENHAM COVERAGE, {say.day_title(day).upper()}", say.counts_line(digest),
-             *_wrap(say.crawls_line(digest.crawls), "")]
+             *_wrap(say.crawls_line(digest), "")]
     for failed in digest.crawls.failed_sources:
         lines += _wrap(say.failed_line(failed), "  ! ")
     if not digest.entries:
