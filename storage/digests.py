@@ -21,6 +21,7 @@ from storage.runs import record_error
 __all__ = [
     "day_crawls",
     "day_stories",
+    "delivered",
     "latest_day",
     "newest_deliveries",
     "record_digest",
@@ -202,6 +203,18 @@ def newest_deliveries(db: Database) -> dict[str, dict]:
         in_use = {d.get("channel", "?") for d in deliveries} - {"file"} or in_use
     return {channel: delivery for channel, delivery in newest.items()
             if channel == "file" or channel in in_use}
+
+
+def delivered(db: Database, day: date, fmt: str) -> list[dict]:
+    """The deliveries that succeeded for the recorded digest of ``day`` in ``fmt``."""
+    row = db.execute("SELECT delivered FROM digests WHERE day = ? AND format = ?",
+                     (day.isoformat(), fmt)).fetchone()
+    try:
+        deliveries = json.loads(row[0]) if row and row[0] else []
+    except ValueError:
+        return []
+    return [d for d in deliveries if isinstance(d, dict) and d.get("ok")] if isinstance(
+        deliveries, list) else []
 
 
 def record_digest(db: Database, day: date, fmt: str, path: str | None,

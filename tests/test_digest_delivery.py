@@ -233,10 +233,33 @@ def test_smtp_starttls_then_login(starttls_server, database, tmp_path, monkeypat
     plain = SmtpSettings(host="127.0.0.1", port=controller.port, starttls=False,
                          recipients=["desk@example.org"])
     refused = build_and_deliver(config_for(database, tmp_path, smtp=plain, retries=2),
-                                date.fromisoformat(DAY), "md", None, send=True, backoff=0.01)
+                                date.fromisoformat(DAY), "md", None, send=True, resend=True,
+                                backoff=0.01)
     assert not refused.ok and len(inbox.envelopes) == 1
     assert "Must issue a STARTTLS command first" in refused.deliveries[-1].error
     assert refused.deliveries[-1].attempts == 1  # refused, not a network failure: no retry
+
+
+def test_sending_again_retries_what_failed_and_sends_nothing_twice(smtp_server, database,
+                                                                   tmp_path):
+    controller, inbox = smtp_server
+    smtp = SmtpSettings(host="127.0.0.1", port=controller.port, starttls=False,
+                        recipients=["desk@example.org"])
+    dead = WebhookSettings(url=f"http://127.0.0.1:{free_port()}/hook", timeout=2.0)
+    config = config_for(database, tmp_path, smtp=smtp, webhook=dead, retries=0)
+    first = build_and_deliver(config, date.fromisoformat(DAY), "md", None, send=True)
+    assert [(d.channel, d.ok) for d in first.deliveries] == [
+        ("file", True), ("smtp", True), ("webhook", False)]
+    again = build_and_deliver(config, date.fromisoformat(DAY), "md", None, send=True)
+    smtp_again, hook_again = again.deliveries[1:]
+    assert len(inbox.envelopes) == 1  # the e-mail is not sent twice
+    assert smtp_again.ok and smtp_again.attempts == 0 and smtp_again.at == first.deliveries[1].at
+    assert not hook_again.ok and hook_again.attempts == 1  # the failed channel is tried again
+    (row,), _ = recorded(database)
+    assert [(d["channel"], d["ok"]) for d in json.loads(row["delivered"])] == [
+        ("file", True), ("smtp", True), ("webhook", False)]
+    build_and_deliver(config, date.fromisoformat(DAY), "md", None, send=True, resend=True)
+    assert len(inbox.envelopes) == 2
 
 
 def test_webhook_receives_the_json_digest_and_markdown_text(webhook_server, database, tmp_path):

@@ -52,8 +52,11 @@ def _day(value: str | None, database: str) -> date | None:
               help="Write the digest to FILE ('-': standard output). With --send and no "
                    "--out it goes to digest.out_dir.")
 @click.option("--send", is_flag=True,
-              help="Deliver it by e-mail and/or webhook as configured in [digest].")
-def digest(config_path, db_path, day, fmt, out, send):
+              help="Deliver it by e-mail and/or webhook as configured in [digest]; a channel "
+                   "that already delivered this day's digest is not sent to again.")
+@click.option("--resend", is_flag=True,
+              help="With --send, deliver to every channel, even those that already did.")
+def digest(config_path, db_path, day, fmt, out, send, resend):
     """One entry per story active on a WIB day, ranked by how many outlets carried it:
     headline, summary, first report, every outlet with its link, new or continuing,
     press-release pickup, and the sources whose crawls failed that day.
@@ -64,12 +67,18 @@ def digest(config_path, db_path, day, fmt, out, send):
     if not Path(config.database).exists():
         raise click.ClickException(
             f"no database at {config.database} (run `warta crawl` first, or pass --db FILE)")
+    if resend and not send:
+        raise click.UsageError("--resend goes with --send")
     try:
-        result = build_and_deliver(config, _day(day, config.database), fmt, out, send)
+        result = build_and_deliver(config, _day(day, config.database), fmt, out, send,
+                                   resend=resend)
     except StorageError as exc:
         raise click.ClickException(str(exc)) from exc
     for delivery in result.deliveries:
-        if delivery.ok:
+        if delivery.ok and not delivery.attempts:
+            click.echo(f"{delivery.channel}: already delivered at {delivery.at} "
+                       f"({delivery.target}); --resend sends it again", err=True)
+        elif delivery.ok:
             click.echo(f"{delivery.channel}: done ({delivery.target})", err=True)
         else:
             click.echo(f"{delivery.channel}: FAILED after {delivery.attempts} attempt(s) "

@@ -22,6 +22,7 @@ from storage.database import open_database, utc_now
 from storage.digests import (
     day_crawls,
     day_stories,
+    delivered,
     latest_day,
     record_digest,
     term_document_counts,
@@ -75,6 +76,7 @@ def build_and_deliver(
     out: str | Path | None = None,
     send: bool = False,
     *,
+    resend: bool = False,
     stdout: TextIO | None = None,
     backoff: float = 2.0,
 ) -> DigestResult:
@@ -84,7 +86,11 @@ def build_and_deliver(
     With ``out`` it is written to that file (``"-"``: standard output); without it, it
     is printed, or written to ``digest.out_dir`` when ``send`` is set. ``send`` delivers
     it by e-mail and/or webhook as configured in ``[digest]``, each retried
-    ``digest.retries`` times with exponential ``backoff`` seconds between tries.
+    ``digest.retries`` times with exponential ``backoff`` seconds between tries. A
+    channel that already delivered this day's digest in this format to the same
+    target is not sent to again (its earlier delivery is kept in the result, with 0
+    attempts), unless ``resend``: running the command again after a failure retries
+    what failed without sending the rest twice.
     """
     fmt = fmt or config.digest.format
     if fmt not in FORMATS:
@@ -105,7 +111,9 @@ def build_and_deliver(
                                               lambda: deliver.write_file(path, text),
                                               retries=0, backoff=backoff))
         if send:
-            deliveries += _send(config, digest, fmt, text, backoff)
+            done = {} if resend else {(d["channel"], d["target"]): d
+                                      for d in delivered(db, day, fmt)}
+            deliveries += _send(config, digest, fmt, text, backoff, done)
         if path is not None or send:
             record_digest(db, day, fmt, str(path) if path else None,
                           [dataclasses.asdict(d) for d in deliveries])
@@ -114,13 +122,22 @@ def build_and_deliver(
     return DigestResult(digest, fmt, text, str(path) if path else None, tuple(deliveries))
 
 
-def _send(config: Config, digest: Digest, fmt: str, text: str,
-          backoff: float) -> list[deliver.Delivery]:
+def _send(config: Config, digest: Digest, fmt: str, text: str, backoff: float,
+          done: dict[tuple[str, str], dict]) -> list[deliver.Delivery]:
     settings = config.digest
     if settings.smtp is None and settings.webhook is None:
         return [deliver.Delivery("send", "-", False, 0, "nothing to send to: configure "
                                  "[digest.smtp] or [digest.webhook]", utc_now())]
     sent = []
+
+    def send(channel: str, target: str, action) -> None:
+        earlier = done.get((channel, target))
+        if earlier is not None:  # delivered by an earlier run: not twice
+            sent.append(deliver.Delivery(channel, target, True, 0, None, earlier.get("at", "")))
+        else:
+            sent.append(deliver.attempt(channel, target, action, retries=settings.retries,
+                                        backoff=backoff))
+
     if settings.smtp is not None:
         smtp = settings.smtp
         subject = (f"Kemenham coverage, {day_title(digest.day)}: "
@@ -129,13 +146,10 @@ def _send(config: Config, digest: Digest, fmt: str, text: str,
         message = deliver.compose_email(
             smtp, subject, plain, html=text if fmt == "html" else None,
             attachment=(f"digest-{digest.day}.json", text) if fmt == "json" else None)
-        target = f"{smtp.host}:{smtp.port} to {', '.join(smtp.recipients) or 'nobody'}"
-        sent.append(deliver.attempt("smtp", target, lambda: deliver.send_email(smtp, message),
-                                    retries=settings.retries, backoff=backoff))
+        send("smtp", f"{smtp.host}:{smtp.port} to {', '.join(smtp.recipients) or 'nobody'}",
+             lambda: deliver.send_email(smtp, message))
     if settings.webhook is not None:
         hook = settings.webhook
         payload = {"text": render_markdown(digest), "digest": to_dict(digest)}
-        sent.append(deliver.attempt("webhook", hook.url,
-                                    lambda: deliver.post_webhook(hook, payload),
-                                    retries=settings.retries, backoff=backoff))
+        send("webhook", hook.url, lambda: deliver.post_webhook(hook, payload))
     return sent
