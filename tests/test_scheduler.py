@@ -13,6 +13,7 @@ import itertools
 import json
 import logging
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -473,6 +474,14 @@ def test_every_log_line_of_a_job_carries_its_run_id(setup, monkeypatch, tmp_path
     relayed = [line for line in lines if line["logger"] == "warta.crawl"]
     assert {line["run_id"] for line in relayed} == {"fast#1", "fast#2"}
     assert any(line["message"] == "run 2: ok" and line["run_id"] == "fast#2" for line in relayed)
+
+
+def test_text_log_lines_say_the_zone_of_their_time(tmp_path, root_logging):
+    log_file = tmp_path / "warta.log"
+    setup_logging(log_file)
+    logging.getLogger("warta.test").warning("disk almost full")
+    (line,) = log_file.read_text(encoding="utf-8").splitlines()
+    assert re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[+-]\d{4} WARNING ", line), line
 
 
 # --- a real crawl -----------------------------------------------------------------------

@@ -131,6 +131,14 @@ def test_a_reference_that_cannot_be_an_article_id_is_no_article(db_path, referen
     assert code == 1 and f"no article '{reference}'" in out
 
 
+def test_links_in_tables_stay_whole(db_path):
+    long = "https://kompas.com/read/2025/11/20/10000011/" + "judul-berita-yang-sangat-panjang-" * 4
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE articles SET url = ? WHERE url = 'https://kompas.com/k1'", (long,))
+    code, out = _run("show", "1", "--db", db_path)
+    assert code == 0 and long in out
+
+
 def test_an_article_is_found_by_the_link_a_reader_would_paste(db_path):
     code, exact = _run("explain", "https://kompas.com/k1", "--db", db_path)
     assert code == 0, exact

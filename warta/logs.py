@@ -21,6 +21,7 @@ from pathlib import Path
 __all__ = ["JsonLineFormatter", "run_context", "setup_logging"]
 
 TEXT_FORMAT = "%(asctime)s %(levelname)-7s [%(run_id)s] %(name)s: %(message)s"
+TEXT_TIME = "%Y-%m-%d %H:%M:%S%z"  # the machine's time, with its offset from UTC
 _run_id: contextvars.ContextVar[str] = contextvars.ContextVar("warta_run_id", default="-")
 
 
@@ -77,7 +78,7 @@ def setup_logging(
         Path(log_file).parent.mkdir(parents=True, exist_ok=True)
         handlers.append(logging.handlers.RotatingFileHandler(
             log_file, maxBytes=max_bytes, backupCount=backups, encoding="utf-8"))
-    formatter = JsonLineFormatter() if json_lines else logging.Formatter(TEXT_FORMAT)
+    formatter = JsonLineFormatter() if json_lines else logging.Formatter(TEXT_FORMAT, TEXT_TIME)
     for handler in handlers:
         handler._warta = True
         handler.addFilter(_RunIdFilter())

@@ -53,7 +53,8 @@ def emit_rows(
         writer.writerows(rows)
     else:
         show = show or {}
-        cells = [[_cell(show.get(c, _plain)(row.get(c))) for c in columns] for row in rows]
+        cells = [[_cell(show.get(c, _plain)(row.get(c)), whole=c == "url") for c in columns]
+                 for row in rows]
         widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
         for line in [list(columns), ["-" * w for w in widths], *cells]:
             click.echo("  ".join(v.ljust(w) for v, w in zip(line, widths)).rstrip())
@@ -65,6 +66,8 @@ def _plain(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _cell(text: str) -> str:
+def _cell(text: str, whole: bool = False) -> str:
+    """One table cell on one line, cut to ``_CELL_WIDTH`` unless ``whole`` (a link must
+    stay whole to be opened or copied)."""
     text = " ".join(text.split())
-    return text if len(text) <= _CELL_WIDTH else text[: _CELL_WIDTH - 1] + "…"
+    return text if whole or len(text) <= _CELL_WIDTH else text[: _CELL_WIDTH - 1] + "…"
