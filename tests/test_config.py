@@ -129,6 +129,8 @@ def test_minimal_config_gets_defaults(tmp_path):
          "schedule.crawls[0].interval_minutes", "above 0"),
         (MINIMAL + '\n[[schedule.crawls]]\nid = "x"\ncron = "0 * * * *"\nbudget_minutes = 0\n',
          "schedule.crawls[0].budget_minutes", "above 0"),
+        (MINIMAL + '\n[[schedule.crawls]]\nid = "x"\ninterval_minutes = 30\n',
+         "schedule.crawls[0].budget_minutes", "outlasts the interval of 30 min"),
         (MINIMAL + "\n[schedule]\nmisfire_grace_seconds = 0\n",
          "schedule.misfire_grace_seconds", "above 0"),
         (MINIMAL + '\n[digest.smtp]\nhost = "mail.contoh.id"\nport = 0\n', "digest.smtp.port",

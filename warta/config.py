@@ -297,6 +297,12 @@ def _check(config: Config, path: Path) -> None:
                 path, f"schedule.crawls[{i}]", "expected exactly one of interval_minutes or cron"
             )
         _above_zero(job, f"schedule.crawls[{i}]", ("interval_minutes", "budget_minutes"), path)
+        if job.interval_minutes is not None and job.budget_minutes > job.interval_minutes:
+            raise ConfigError(
+                path, f"schedule.crawls[{i}].budget_minutes",
+                f"a budget of {job.budget_minutes} min outlasts the interval of "
+                f"{job.interval_minutes} min: the next crawl would find this one running and "
+                f"be skipped; set budget_minutes to {job.interval_minutes} or less")
     _above_zero(config.schedule, "schedule", ("misfire_grace_seconds",), path)
     _not_negative(config.digest, "digest", ("retries",), path)
     if config.digest.webhook:
