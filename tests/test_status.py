@@ -86,6 +86,9 @@ def test_a_healthy_setup_exits_0(healthy):
     assert job["next_run"] is not None
     assert report["database"]["file_bytes"] > 0
     assert [s["state"] for s in report["sources"]] == ["ok", "ok"]
+    newest = report["newest_crawl"]  # shown whoever started it (here no job did)
+    assert (newest["outcome"], newest["new"], newest["fetched"]) == ("ok", 3, 6)
+    assert f"newest crawl: run {newest['id']} ok, finished " in result.output
 
 
 def spoil_job(config, jobstore):

@@ -57,6 +57,7 @@ def check_status(config: Config, jobstore: str | Path, thresholds: Thresholds,
         "running": [],
         "sources": [],
         "database": None,
+        "newest_crawl": None,
         "problems": problems,
     }
     path = Path(config.database)
@@ -71,6 +72,8 @@ def check_status(config: Config, jobstore: str | Path, thresholds: Thresholds,
         _freshness(db, thresholds, now, problems,
                    {(j["last_run"] or {}).get("crawl_run_id") for j in report["jobs"]})
         _deliveries(db, problems)
+        newest = newest_finished_run(db)
+        report["newest_crawl"] = run_summary(db, newest["id"]) if newest else None
         report["database"] = database_size(db)
     finally:
         if db is not None:

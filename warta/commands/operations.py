@@ -129,6 +129,11 @@ def _print_report(report: dict, tz: ZoneInfo) -> None:
     click.echo("")
     emit_rows(rows, ["job", "schedule", "last_run", "outcome", "new", "fetched", "failed", "next_run"],
               "table", show={"last_run": local, "next_run": local})
+    newest = report["newest_crawl"]
+    if newest:  # however it was started: the scheduler, cron or by hand
+        click.echo(f"newest crawl: run {newest['id']} {newest['outcome']}, finished "
+                   f"{local(newest['finished_at'])} (new {newest['new']}, fetched "
+                   f"{newest['fetched']}, failed {newest['failed']})")
     for run in report["running"]:
         state = "running" if run["alive"] else "process gone"
         click.echo(f"crawl run {run['id']}: started {local(run['started_at'])}, pid {run['pid']} ({state})")
