@@ -56,7 +56,10 @@ def test_minimal_config_gets_defaults(tmp_path):
             "sources[0].official",
             "true or false",
         ),
-        ('[crawl]\nconcurrency = "many"\n' + MINIMAL, "crawl.concurrency", "whole number"),
+        ('[crawl]\nconcurrency = "many"\n' + MINIMAL, "crawl.concurrency",
+         "expected a whole number, got a string ('many')"),
+        ("[crawl]\nretries = 1.5\n" + MINIMAL, "crawl.retries",
+         "expected a whole number, got a number (1.5)"),
         (MINIMAL + "\n[crawl]\nconcurrency = 0\n", "crawl.concurrency", "above 0"),
         (
             MINIMAL.replace('feeds = ["https://contoh.id/rss"]', ""),

@@ -369,12 +369,17 @@ _NAMES = {str: "a string", float: "a number", int: "a whole number", bool: "true
 
 
 def _kind(value) -> str:
+    """What ``value`` is, and for a single value what it says: "a number (1.5)"."""
     if isinstance(value, dict):
         return "a table"
-    return {
+    kind = {
         bool: "true/false",
         int: "a whole number",
         float: "a number",
         str: "a string",
         list: "a list",
     }.get(type(value), type(value).__name__)
+    if isinstance(value, (bool, int, float, str)):
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:39] + "…"
+        kind += f" ({'true' if value is True else 'false' if value is False else shown})"
+    return kind
