@@ -31,6 +31,7 @@ DOMAIN = re.compile(r"\w\.(?:com|co|id|net|org|tv|news)\b")
 _AUTHOR_DOMAIN = re.compile(r"\w(?:\.| )(?:com|co\.id|co id|net|org)$")
 BODY_WORDS = 25  # an element with this many words of its own text: the article has begun
 NAME_WORDS = 5  # a link's text longer than this is no name
+_LABEL_CHARS = 30  # a role label's own text is no longer ("Laporan Wartawan")
 _NOT_LETTERS = re.compile(r"[\W\d_]+")
 _OUTSIDE_ARTICLE = {"nav", "aside", "footer"}
 _SIGNOFF_SEPARATOR = re.compile(r"\s*[|,/]\s*")
@@ -102,7 +103,8 @@ def _headline_author(headline: HtmlElement, rules: Rules) -> str | None:
             name = spaced(element.text_content())
             if _is_name(name) and _links_author(element, name, rules):
                 return name
-        elif rules.author_role.match(spaced(element.text_content())):
+        elif 0 < len((element.text or "").strip()) <= _LABEL_CHARS and rules.author_role.match(
+                spaced(element.text_content())):
             name = _labelled_name(element, rules)
             if name:
                 return name
