@@ -192,12 +192,7 @@ def newest_deliveries(db: Database) -> dict[str, dict]:
     in_use: set[str] = set()
     for day, delivered in db.execute("SELECT day, delivered FROM digests "
                                      "WHERE delivered IS NOT NULL ORDER BY created_at, day"):
-        try:
-            deliveries = json.loads(delivered)
-        except ValueError:
-            continue
-        deliveries = [d for d in deliveries if isinstance(d, dict)] if isinstance(
-            deliveries, list) else []
+        deliveries = _deliveries(delivered)
         for delivery in deliveries:
             newest[delivery.get("channel", "?")] = {**delivery, "day": day}
         in_use = {d.get("channel", "?") for d in deliveries} - {"file"} or in_use
@@ -209,12 +204,17 @@ def delivered(db: Database, day: date, fmt: str) -> list[dict]:
     """The deliveries that succeeded for the recorded digest of ``day`` in ``fmt``."""
     row = db.execute("SELECT delivered FROM digests WHERE day = ? AND format = ?",
                      (day.isoformat(), fmt)).fetchone()
+    return [d for d in _deliveries(row[0] if row else None) if d.get("ok")]
+
+
+def _deliveries(recorded: str | None) -> list[dict]:
+    """The deliveries in a ``digests.delivered`` value (none if it is not the JSON list
+    :func:`record_digest` writes)."""
     try:
-        deliveries = json.loads(row[0]) if row and row[0] else []
+        deliveries = json.loads(recorded) if recorded else []
     except ValueError:
         return []
-    return [d for d in deliveries if isinstance(d, dict) and d.get("ok")] if isinstance(
-        deliveries, list) else []
+    return [d for d in deliveries if isinstance(d, dict)] if isinstance(deliveries, list) else []
 
 
 def record_digest(db: Database, day: date, fmt: str, path: str | None,

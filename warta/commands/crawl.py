@@ -11,13 +11,11 @@ from crawler.runner import CrawlResult, run_crawl
 from storage.database import StorageError, check_writable, open_database
 from storage.digests import busiest_day, latest_day
 from storage.locks import LockHeld
-from warta.commands.options import config_options, open_config
+from warta.commands.options import LOG_LEVELS, config_options, open_config
 from warta.config import ConfigError
 from warta.digest.daily import build_and_deliver
 
 __all__ = ["COMMANDS"]
-
-_LOG_LEVELS = click.Choice(["debug", "info", "warning", "error"], case_sensitive=False)
 
 
 @click.command()
@@ -38,7 +36,7 @@ _LOG_LEVELS = click.Choice(["debug", "info", "warning", "error"], case_sensitive
 )
 @click.option(
     "--log-level",
-    type=_LOG_LEVELS,
+    type=LOG_LEVELS,
     default="warning",
     show_default=True,
     help="Scrapy's log level on stderr.",

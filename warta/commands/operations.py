@@ -13,14 +13,11 @@ from storage.database import StorageError
 from storage.locks import LockHeld
 from storage.maintenance import maintain_file
 from storage.scheduling import job_store_path
-from warta.commands.options import COUNT, config_options, open_config
+from warta.commands.options import COUNT, LOG_LEVELS, config_options, open_config
 from warta.commands.output import emit_json, emit_rows
 from warta.config import ConfigError
 
 __all__ = ["COMMANDS"]
-
-_LOG_LEVELS = click.Choice(["debug", "info", "warning", "error"], case_sensitive=False)
-
 
 def jobstore_option(command):
     return click.option(
@@ -32,7 +29,7 @@ def jobstore_option(command):
 @click.command()
 @config_options
 @jobstore_option
-@click.option("--log-level", type=_LOG_LEVELS, default="info", show_default=True,
+@click.option("--log-level", type=LOG_LEVELS, default="info", show_default=True,
               help="Level of the log on stderr and in schedule.log_file.")
 def schedule(config_path, db_path, jobstore, log_level):
     """Run the configured jobs until stopped: crawls per source group, the daily

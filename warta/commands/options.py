@@ -8,7 +8,7 @@ import click
 
 from warta.config import DEFAULT_CONFIG_NAME, Config, ConfigError, load_config
 
-__all__ = ["COUNT", "config_options", "open_config", "open_existing_database"]
+__all__ = ["COUNT", "LOG_LEVELS", "config_options", "open_config", "open_existing_database"]
 
 
 def config_options(command):
@@ -46,6 +46,7 @@ def open_config(config_path: str, db_path: str | None, required: bool = True) ->
 
 # A whole number SQLite can hold: ids, counts and limits given on the command line.
 COUNT = click.IntRange(1, 2**63 - 1)
+LOG_LEVELS = click.Choice(["debug", "info", "warning", "error"], case_sensitive=False)
 
 
 def open_existing_database(config: Config):
