@@ -19,6 +19,7 @@ from warta.config import ConfigError
 
 __all__ = ["COMMANDS"]
 
+
 def jobstore_option(command):
     return click.option(
         "--jobstore", type=click.Path(dir_okay=False), default=None, metavar="FILE",
