@@ -1,5 +1,7 @@
 """warta's own Scrapy signals."""
 
 # Sent when a URL could not be used: keyword arguments source, url, stage
-# ("feed", "fetch", "extract", "store", ...), reason and status (HTTP status or None).
+# ("feed", "fetch", "extract", "store", ...), reason, status (HTTP status or None) and,
+# optionally, refused: True when the site answered with something other than the
+# article that asking again will not change (a page too large, a login wall, HTTP 403).
 url_failed = object()

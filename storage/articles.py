@@ -21,6 +21,7 @@ __all__ = [
     "SEEN_STATUSES",
     "add_aliases",
     "find_article",
+    "given_up_urls",
     "mark_seen",
     "save_article",
     "skip_urls",
@@ -28,7 +29,7 @@ __all__ = [
     "text_hash",
 ]
 
-SEEN_STATUSES = ("stored", "failed", "gone")
+SEEN_STATUSES = ("stored", "failed", "refused", "gone")
 _CHUNK = 500  # URLs per IN (...) query, well under SQLite's parameter limit
 
 # Record keys written to same-named columns, as given.
@@ -169,12 +170,29 @@ def _record_seen(db: Database, url: str, source: str | None, status: str,
         "VALUES (:url, :source, :now, :now, :status, :article_id, :run_id) "
         "ON CONFLICT(url) DO UPDATE SET last_fetched = excluded.last_fetched, "
         "run_id = excluded.run_id, source = coalesce(excluded.source, seen_urls.source), "
-        "status = CASE WHEN excluded.status = 'failed' AND seen_urls.status = 'stored' "
+        "status = CASE WHEN excluded.status IN ('failed', 'refused') AND seen_urls.status = 'stored' "
         "THEN 'stored' ELSE excluded.status END, "
         "article_id = coalesce(excluded.article_id, seen_urls.article_id)",
         {"url": url, "source": source, "now": now, "status": status,
          "article_id": article_id, "run_id": run_id},
     )
+
+
+def given_up_urls(db: Database, urls: Iterable[str], refused_since_iso: str) -> set[str]:
+    """The URLs among ``urls`` that the site last refused (``refused``: a page too large,
+    a login wall, an HTTP 403) and that were first fetched before ``refused_since_iso``
+    with no success since: asking again on every run would only get the same answer."""
+    urls = list(dict.fromkeys(urls))
+    given_up: set[str] = set()
+    for start in range(0, len(urls), _CHUNK):
+        chunk = urls[start:start + _CHUNK]
+        rows = db.execute(
+            f"SELECT url FROM seen_urls WHERE url IN ({', '.join('?' * len(chunk))}) "
+            "AND status = 'refused' AND first_seen < ?",
+            [*chunk, refused_since_iso],
+        )
+        given_up.update(url for (url,) in rows)
+    return given_up
 
 
 def skip_urls(db: Database, urls: Iterable[str], recheck_cutoff_iso: str | None) -> set[str]:
@@ -184,7 +202,8 @@ def skip_urls(db: Database, urls: Iterable[str], recheck_cutoff_iso: str | None)
     (relevant or not), except relevant articles whose publication time (fetch time
     when unknown) is at or after ``recheck_cutoff_iso`` -- those are inside the
     re-check window and are fetched again for updates. With no cutoff every stored
-    article is skipped. ``failed`` URLs and unknown ones are always fetched.
+    article is skipped. ``failed`` and ``refused`` URLs and unknown ones are fetched
+    (but see :func:`given_up_urls`).
     """
     urls = list(dict.fromkeys(urls))
     skip: set[str] = set()

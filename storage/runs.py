@@ -33,7 +33,7 @@ __all__ = [
 
 RUN_OUTCOMES = ("running", "ok", "partial", "failed", "interrupted", "timeout")
 COUNT_FIELDS = ("discovered", "fetched", "new", "updated", "skipped_seen", "irrelevant",
-                "failed", "duplicates", "skipped_cap", "robots_denied")
+                "failed", "duplicates", "skipped_cap", "robots_denied", "given_up")
 
 
 def start_run(db: Database, command: str, sources: Iterable[str], pid: int | None) -> int:

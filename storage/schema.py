@@ -283,6 +283,11 @@ MIGRATIONS: tuple[Migration, ...] = (
          "SELECT '', value FROM cluster_state WHERE key = 'documents'"),
         "DROP TABLE cluster_state",  # it held only that count
     )),
+    Migration("0008_ledger_given_up", (
+        # URLs a run did not ask for again because their site kept refusing them
+        # (seen_urls.status 'refused' for longer than crawl.retry_refused_days).
+        "ALTER TABLE crawl_run_sources ADD COLUMN given_up INTEGER NOT NULL DEFAULT 0",
+    )),
 )
 
 _LEDGER = """CREATE TABLE IF NOT EXISTS migrations (

@@ -131,7 +131,32 @@ def test_an_article_redirected_to_another_site_is_not_stored(serve, tmp_path):
     assert done.returncode == 0 and titles == ["Kemenham 1"]
     assert any(url.endswith("/berita/9") and "redirected to another site (127.0.0.34" in reason
                for url, reason in errors), errors
-    assert all(status == "failed" for (status,) in seen)  # fetched again next run
+    assert [status for (status,) in seen] == ["refused"]  # asked again, for a while
+
+
+def test_pages_the_site_keeps_refusing_are_left_after_the_retry_days(serve, tmp_path):
+    too_large = ARTICLE.replace("{n}", "4").replace("</body>", "x" * 20000 + "</body>")
+    base, requests = serve("127.0.0.35", {
+        "/rss.xml": listing(feed(1, 2, 3, 4)), "/berita/1": article(1),
+        "/berita/2": lambda host: (403, HTML, b"<html><body>Forbidden</body></html>"),
+        "/berita/3": lambda host: (503, HTML, b"<html><body>Busy</body></html>"),
+        "/berita/4": lambda host: (200, HTML, too_large.encode())})
+    settings = "obey_robots = false\nretries = 0\nmax_page_bytes = 5000"
+    crawl(tmp_path, f'feeds = ["{base}/rss.xml"]', settings)[1].close()
+    with sqlite3.connect(tmp_path / "warta.db") as db:
+        statuses = dict(db.execute("SELECT substr(url, -9), status FROM seen_urls"))
+        db.execute("UPDATE seen_urls SET first_seen = '2020-01-01T00:00:00Z'")  # days ago
+    db.close()
+    assert statuses == {"/berita/1": "stored", "/berita/2": "refused",
+                        "/berita/3": "failed", "/berita/4": "refused"}
+    done, db = crawl(tmp_path, f'feeds = ["{base}/rss.xml"]', settings)
+    with db:
+        given_up, failed = db.execute(
+            "SELECT given_up, failed FROM crawl_run_sources ORDER BY run_id DESC").fetchone()
+    db.close()
+    assert (given_up, failed) == (2, 1), done.stdout
+    assert [requests[f"/berita/{n}"] for n in (1, 2, 3, 4)] == [1, 1, 2, 1]
+    assert "given_up" in done.stdout
 
 
 def test_a_crawl_that_reaches_no_site_fails_and_says_so_briefly(tmp_path):
@@ -156,7 +181,7 @@ def test_a_file_served_as_html_is_a_failure_not_an_article(serve, tmp_path):
     db.close()
     assert done.returncode == 0 and [url for (url,) in stored] == [f"{base}/berita/1"]
     assert errors == [(f"{base}/berita/2", "not an HTML page: a PDF file served as HTML")]
-    assert all(status == "failed" for (status,) in seen)
+    assert [status for (status,) in seen] == ["refused"]
 
 
 def test_a_crawl_that_cannot_start_is_recorded_as_failed_with_its_reason(serve, tmp_path):
@@ -314,7 +339,7 @@ def test_an_article_redirected_to_a_login_page_or_the_front_page_is_not_stored(s
     assert errors[f"{base}/berita/2"].startswith(
         "redirected to /akun/masuk, which leads back to the article (a login")
     assert errors[f"{base}/berita/3"].startswith(f"redirected to the front page ({base}/)")
-    assert seen[f"{base}/berita/2"] == seen[f"{base}/berita/3"] == "failed"
+    assert seen[f"{base}/berita/2"] == seen[f"{base}/berita/3"] == "refused"
 
 
 def test_a_redirect_loop_is_a_recorded_failure(serve, tmp_path):

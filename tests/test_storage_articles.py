@@ -7,6 +7,7 @@ from storage_data import article
 
 from storage.articles import (
     find_article,
+    given_up_urls,
     mark_seen,
     save_article,
     skip_urls,
@@ -194,10 +195,22 @@ def test_skip_urls_handles_more_urls_than_one_query_takes(db):
     assert skip_urls(db, many, None) == {"https://a.id/gone"}
 
 
-def test_a_failed_refetch_does_not_unmark_a_stored_article(db):
+@pytest.mark.parametrize("status", ["failed", "refused"])
+def test_a_failed_refetch_does_not_unmark_a_stored_article(db, status):
     article_id = save_article(db, article("https://a.id/1"), None)
-    mark_seen(db, "https://a.id/1", "a", "failed", None)
+    mark_seen(db, "https://a.id/1", "a", status, None)
     row = db["seen_urls"].get("https://a.id/1")
     assert row["status"] == "stored" and row["article_id"] == article_id
-    with pytest.raises(ValueError, match="stored, failed, gone"):
+    with pytest.raises(ValueError, match="stored, failed, refused, gone"):
         mark_seen(db, "https://a.id/1", "a", "lost", None)
+
+
+def test_only_urls_refused_since_before_the_cutoff_are_given_up(db):
+    _seen(db)
+    for url in ("https://a.id/refused-long", "https://a.id/refused-lately"):
+        mark_seen(db, url, "a", "refused", None)
+    db.execute("UPDATE seen_urls SET first_seen = '2025-11-01T00:00:00Z' "
+               "WHERE url IN ('https://a.id/refused-long', 'https://a.id/failed')")
+    urls = [*CANDIDATES, "https://a.id/refused-long", "https://a.id/refused-lately"]
+    assert given_up_urls(db, urls, "2025-11-10T00:00:00Z") == {"https://a.id/refused-long"}
+    assert given_up_urls(db, urls, "2025-10-01T00:00:00Z") == set()

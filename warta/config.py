@@ -56,6 +56,7 @@ class CrawlSettings:
     delay: float = 1.0
     max_pages: int = 500
     recheck_hours: float = 0.0
+    retry_refused_days: float = 3.0
     timeout: float = 30.0
     retries: int = 3
     max_page_bytes: int = 5_000_000
@@ -324,7 +325,8 @@ def _crawl_limits(section, where: str, path: Path) -> None:
     _above_zero(section, where,
                 ("concurrency", "per_domain_concurrency", "max_pages", "timeout", "max_page_bytes"),
                 path)
-    _not_negative(section, where, ("delay", "recheck_hours", "retries", "extract_workers"), path)
+    _not_negative(section, where, ("delay", "recheck_hours", "retry_refused_days", "retries",
+                                   "extract_workers"), path)
 
 
 def _above_zero(section, where: str, names: tuple[str, ...], path: Path) -> None:

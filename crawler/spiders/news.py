@@ -34,7 +34,7 @@ from crawler.urls import (
     unwrap,
     with_query,
 )
-from storage.articles import add_aliases, find_article, skip_urls
+from storage.articles import add_aliases, find_article, given_up_urls, skip_urls
 from storage.database import open_database, transaction
 from warta.config import Config
 
@@ -45,6 +45,7 @@ INDEX_MAX_PAGES = 5  # pages of one section index followed per run
 MAX_ARTICLE_PAGES = 20  # pages of one multi-page article
 _HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
 _HEAD_PARSER = etree.HTMLParser(encoding="utf-8")
+_TOO_LARGE = "max size"  # in Scrapy's message for a response over DOWNLOAD_MAXSIZE
 _CALLBACKS = ("parse_feed", "parse_sitemap", "parse_index", "parse_article", "parse_more", "failed")
 
 
@@ -217,11 +218,17 @@ class NewsSpider(scrapy.Spider):
             else:
                 self.queued.add(url)
         twins = {url: slash_twin(url) for url in candidates}
-        skip = skip_urls(self.db, [*twins, *twins.values()], self._recheck_cutoff())
+        known = [*twins, *twins.values()]
+        skip = skip_urls(self.db, known, self._recheck_cutoff())
+        refused_cutoff = self._refused_cutoff()
+        given_up = given_up_urls(self.db, known, refused_cutoff) if refused_cutoff else set()
         for url, (source, entry, requested) in candidates.items():
             self._count(source, "discovered")
             if url in skip or twins[url] in skip:
                 self._count(source, "skipped_seen")
+                continue
+            if url in given_up or twins[url] in given_up:
+                self._count(source, "given_up")
                 continue
             limit = self._max_pages(source)
             if self.scheduled.get(source, 0) >= limit:
@@ -250,18 +257,20 @@ class NewsSpider(scrapy.Spider):
         source = meta["source"]
         problem = _unusable(response)
         if problem:
-            self._fail(source, meta["canonical"], "fetch", problem, status=response.status)
+            self._fail(source, meta["canonical"], "fetch", problem, status=response.status,
+                       refused=bool(response.body.strip()))  # an empty answer may be a glitch
             return
         if not same_site(response.url, meta["canonical"]) and \
                 self.sourcemap.source_for(response.url, default="", found_by=source) != source:
             self._fail(source, meta["canonical"], "fetch",
                        f"redirected to another site ({host_of(response.url)}): a consent or "
-                       "login page? not stored; tried again next run", status=response.status)
+                       "login page? not stored; tried again next run", status=response.status,
+                       refused=True)
             return
         wall = _wall(meta.get("redirect_urls", ()), response.url)
         if wall:
             self._fail(source, meta["canonical"], "fetch", wall + ": not stored; tried again "
-                       "next run", status=response.status)
+                       "next run", status=response.status, refused=True)
             return
         requested = meta["canonical"]
         if meta.get("redirect_urls"):  # the address the site sent us to (its site checked above)
@@ -339,16 +348,17 @@ class NewsSpider(scrapy.Spider):
             meta["stage"],
             reason,
             status,
+            refused=_refusal(failure, status),
         )
         return None
 
     # -- helpers -----------------------------------------------------------
 
-    def _fail(self, source: str, url: str, stage: str, reason: str, status: int | None = None):
+    def _fail(self, source: str, url: str, stage: str, reason: str, status: int | None = None,
+              refused: bool = False):
         self._count(source, "failed")
-        self.crawler.signals.send_catch_log(
-            signal=url_failed, source=source, url=url, stage=stage, reason=reason, status=status
-        )
+        self.crawler.signals.send_catch_log(signal=url_failed, source=source, url=url, stage=stage,
+                                            reason=reason, status=status, refused=refused)
 
     def _count(self, source: str, key: str) -> None:
         self.crawler.stats.inc_value(f"source/{source}/{key}")
@@ -358,6 +368,12 @@ class NewsSpider(scrapy.Spider):
         if not hours:
             return None
         return (datetime.now(UTC) - timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def _refused_cutoff(self) -> str | None:
+        days = self.config.crawl.retry_refused_days
+        if not days:
+            return None
+        return (datetime.now(UTC) - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def _max_pages(self, source: str) -> int:
         configured = self.sourcemap.sources.get(source)
@@ -446,6 +462,15 @@ def _is_utf8(body: bytes) -> bool:
     return True
 
 
+def _refusal(failure: Failure, status: int | None) -> bool:
+    """Whether a failed request was refused for good: an HTTP client error other than
+    a timeout or "too many requests" (404 and 410 are gone), or a page over the size
+    limit. Server errors and network failures pass."""
+    if status is not None:
+        return 400 <= status < 500 and status not in (408, 429)
+    return _TOO_LARGE in str(failure.value).lower()
+
+
 def _failure_reason(failure: Failure) -> str:
     response = getattr(failure.value, "response", None)
     if response is not None:
@@ -455,7 +480,7 @@ def _failure_reason(failure: Failure) -> str:
         return f"HTTP {response.status}"
     name = type(failure.value).__name__
     message = str(failure.value).strip()
-    if "max size" in message.lower():
+    if _TOO_LARGE in message.lower():
         return f"page too large ({message})"
     return f"{name}: {message}" if message else name
 
