@@ -4,6 +4,8 @@ boilerplate kept, and bad input explained rather than raised."""
 
 from __future__ import annotations
 
+from html import escape
+
 import pytest
 import trafilatura
 from extraction_pages import PARAGRAPHS, TITLE, article_page, kept_paragraphs
@@ -176,7 +178,8 @@ def test_editor_initials_at_the_end_are_cut():
     assert "(E-2)" not in own_line.text
 
 
-@pytest.mark.parametrize("code", ["(mcr8/warta)", "(Warta.com/Rina Wulandari)", "(wartanusa.co.id)"])
+@pytest.mark.parametrize("code", ["(mcr8/warta)", "(Warta.com/Rina Wulandari)", "(wartanusa.co.id)",
+                                  "(***/Rina Wulandari)"])
 def test_a_desk_code_or_an_outlet_credit_at_the_end_is_cut(code):
     last = PARAGRAPHS[-1]
     result = extract_page(article_page(paragraphs=(*PARAGRAPHS[:-1], f"{last} {code}")))
@@ -217,6 +220,18 @@ def test_datelines_stay(dateline):
 def test_a_bare_dateline_before_the_paragraph_joins_it():
     page = article_page().replace("<p>JAKARTA - ", "<b>Jakarta</b> - <p>", 1)
     assert extract_page(page).text.startswith("Jakarta - Menteri Hak Asasi Manusia")
+
+
+def test_a_body_written_as_one_span_split_by_line_breaks_keeps_its_lead():
+    lines = "<br><br>".join(escape(p) for p in PARAGRAPHS)
+    page = (f"<html><head><title>{TITLE}</title></head><body><article><h1>{TITLE}</h1>"
+            '<div class="content"><div class="sisi"><script>tampilkan();</script>\n</div>'
+            f"<span>JAKARTA - {lines}</span></div></article></body></html>")
+    assert "JAKARTA - Menteri" not in (trafilatura.extract(page) or "")  # lost without the rule
+    result = extract_page(page)
+    assert result.text.startswith("JAKARTA - Menteri Hak Asasi Manusia")
+    assert kept_paragraphs(result.text) == len(PARAGRAPHS)
+    assert len(result.text.splitlines()) == len(PARAGRAPHS)
 
 
 def test_loose_first_paragraph_is_kept():

@@ -171,6 +171,17 @@ def test_a_time_element_with_a_timestamp_beats_the_date_it_shows():
     assert extract_page(listed).published_source == "text"  # another article's time is not taken
 
 
+def test_a_microformat_time_gives_the_hour_a_day_shown_alone_lacks():
+    shown = '<div class="detail-meta">Senin, 24 November 2025 16:40 WIB</div>'
+    blogger = ('<div class="postmeta">Senin, 24 November 2025 <abbr class="updated" '
+               'title="2025-11-24T15:30:00+07:00">15.30</abbr> <abbr title="Hak Asasi Manusia">'
+               'HAM</abbr></div>')
+    result = extract_page(article_page().replace(shown, blogger))
+    assert (result.published, result.published_source) == ("2025-11-24T08:30:00Z", "meta")
+    plain = extract_page(article_page().replace(shown, blogger.replace("title=\"2025", "lang=\"2025")))
+    assert plain.published == "2025-11-23T17:00:00Z"  # the day alone: its midnight, WIB
+
+
 def test_a_date_in_a_teaser_of_another_article_is_not_the_pages():
     card = ('<div class="related"><div class="card"><a href="/r1">Pigai: Lapas Harus Ramah Disabilitas '
             'Mulai Tahun Depan</a><time datetime="2025-11-12T09:00:00+07:00">12 November 2025</time>'

@@ -61,6 +61,12 @@ _NOT_A_CARD = "[not(../*[not(self::p)][descendant-or-self::a])]"
 MIN_LOOSE_CHARS = 80  # bare text this long beside paragraphs is a paragraph itself
 _LOOSE_CONTAINERS = XPath("//body//*[self::div or self::td or self::section or self::article]"
                           "[text()[normalize-space()]][p]")
+# An inline element holding paragraphs split by <br> right inside a block: an article body
+# written as one <span> or <font>, which trafilatura reads as a block (it loses the
+# text before the first <br> when a block that shows nothing stands before it).
+_INLINE_BODIES = XPath("//body//*[self::div or self::td or self::section or self::article]"
+                       "/*[self::span or self::font][br]"
+                       f"[string-length(normalize-space()) >= {MIN_LOOSE_CHARS}]")
 # the first text inside an element (not a tail): where a box's phrase or label stands
 _OPENING_TEXTS = XPath("//body//*[not(self::script or self::style)]/text()[1][normalize-space()]")
 _WITH_CLASS = XPath("//body//*[@class or @id]")
@@ -301,6 +307,23 @@ def _captions_as_text(tree: HtmlElement) -> None:
             figure.tag = "div"
 
 
+def _paragraphs_at_breaks(element: HtmlElement) -> None:
+    """Make ``element`` a block whose lines between ``<br>`` are paragraphs."""
+    element.tag = "div"
+    paragraph = element.makeelement("p", {})
+    paragraph.text, element.text = element.text, None
+    paragraphs = [paragraph]
+    for child in list(element):
+        if child.tag == "br":
+            paragraph = element.makeelement("p", {})
+            paragraph.text = child.tail
+            paragraphs.append(paragraph)
+            element.remove(child)
+        else:
+            paragraph.append(child)
+    element.extend(p for p in paragraphs if len(p) or (p.text or "").strip())
+
+
 def _run_text(text: str | None, run: list[HtmlElement]) -> str:
     return spaced((text or "") + "".join(e.text_content() + (e.tail or "") for e in run))
 
@@ -397,6 +420,8 @@ def prune_page(tree: HtmlElement, rules: Rules, headline: HtmlElement | None) ->
     pruned = Pruned(_cut_before_headline(headline) if headline is not None else [])
     _cut_phrase_widgets(tree, dom, pruned)
     pruned.removed += _cut_widgets(tree, dom, headline)
+    for body in _INLINE_BODIES(tree):
+        _paragraphs_at_breaks(body)
     _wrap_loose_text(tree, rules.dateline)
     _captions_as_text(tree)
     return pruned

@@ -3,11 +3,11 @@ publication time with where it came from, the language a page declares, and
 the title without the outlet's own name (the author is ``authors.py``'s).
 
 The publication time is taken from, in order: a ``<meta>`` tag, JSON-LD
-``datePublished``, the page's ``<time datetime>`` elements when they agree (source
-``meta``: they are machine-readable too), the hint a feed or sitemap gave, the visible
-date on the page (one labelled as an update only when no other is shown), the earliest
-of ``<time>`` elements that differ (a live report's updates), the day in the page's
-address. Dates in teasers of other articles are never taken. A time that names no zone
+``datePublished``, the page's ``<time datetime>`` elements (and microformat
+``<abbr title>`` times) when they agree (source ``meta``: they are machine-readable
+too), the hint a feed or sitemap gave, the visible date on the page (one labelled as an
+update only when no other is shown), the earliest of ``<time>`` elements that differ (a
+live report's updates), the day in the page's address. Dates in teasers of other articles are never taken. A time that names no zone
 is in the zone of the page's country (``dates.local_zone``).
 """
 
@@ -56,8 +56,11 @@ logger = logging.getLogger(__name__)
 HEADLINE_WINDOW = 25  # text nodes after the headline where its date line is looked for
 MAX_DATE_TEXT = 120  # a visible date element longer than this is not a date line
 MAX_LABEL_CHARS = 30  # a text before a date this short may be its label ("Diperbarui:")
-# the page's own <time datetime> elements, not those of lists of other articles
-_TIME_ELEMENTS = XPath("//time[@datetime][not(ancestor::li or ancestor::aside or ancestor::nav)]")
+# the page's own <time datetime> elements, not those of lists of other articles, and the
+# microformat's <abbr title="2020-10-09T10:10:00+07:00"> (Blogger's themes) that reads alike
+_TIME_ELEMENTS = XPath("//*[self::time[@datetime] or self::abbr[@title]]"
+                       "[not(ancestor::li or ancestor::aside or ancestor::nav)]")
+_ISO_DATE = re.compile(r"\s*\d{4}-\d{2}-\d{2}")
 # A link this many words long beside a date is another article's headline, in a teaser
 # card of at most this much text (a larger block is a container of the page).
 CARD_LINK_WORDS = 5
@@ -197,7 +200,9 @@ def _shown_dates(tree: HtmlElement, rules: Rules, headline: HtmlElement | None,
 
 
 def _is_time(element: HtmlElement) -> bool:
-    return element.tag == "time" and bool(element.get("datetime"))
+    if element.tag == "time":
+        return bool(element.get("datetime"))
+    return element.tag == "abbr" and bool(_ISO_DATE.match(element.get("title") or ""))
 
 
 def _shown(element: HtmlElement, text: str, before: str, rules: Rules,
@@ -257,7 +262,8 @@ def _machine_times(tree: HtmlElement, rules: Rules,
 
 def _own_times(tree: HtmlElement, headline: HtmlElement | None) -> list[str]:
     """The ``datetime`` of the page's own ``<time>`` elements (those of teasers left out)."""
-    return [e.get("datetime") for e in _TIME_ELEMENTS(tree) if not _in_card(e, headline)]
+    return [e.get("datetime") or e.get("title") for e in _TIME_ELEMENTS(tree)
+            if _is_time(e) and not _in_card(e, headline)]
 
 
 def _in_shown_zone(moment: datetime, shown: datetime | None) -> datetime:
