@@ -159,6 +159,7 @@ def test_batch_input_gives_the_decisions_of_one_by_one_assignment():
     results, problems = run_batch(io.StringIO("\n".join(lines)))
     assert problems == []
     clusterer, decisions = assign_all(corpus())
+    clusterer.finish()  # a batch ends by re-examining its stories
     assert {r["id"]: d.cluster_id for r, d in results} == final_clusters(clusterer, decisions)
     assert {r["id"]: d.duplicate_of for r, d in results} == {
         k: d.duplicate_of for k, d in decisions.items()}

@@ -19,6 +19,7 @@ from clustering_languages import (
 from newsroom.corpus import load_corpus
 from pipelines.clustering.clusterer import Clusterer
 from pipelines.clustering.features import similarities
+from pipelines.clustering.params import ClusterParams
 from pipelines.clustering.state import Doc
 from pipelines.clustering.text import parse_text
 
@@ -89,3 +90,29 @@ def test_english_reports_join_their_indonesian_events_by_names_and_numbers():
     for report, event in ((NUSAKAMBANGAN_IN_ENGLISH, "e05"), (BATAM_IN_ENGLISH, "e08")):
         story = {key for key, cluster in clusters.items() if cluster == clusters[report.key]}
         assert story - {report.key} == {key for key, e in events.items() if e == event}
+
+
+def test_a_language_is_reexamined_at_its_own_doublings_and_at_the_end_of_a_batch():
+    """Two reports compared when their language had six articles stay apart under a
+    margin that the seventh lowers below their score; no doubling follows (8), so the
+    end of the batch re-examines the language. Indonesian articles before them do not
+    count towards the English doublings."""
+    indonesian = [a for a in load_corpus().articles if a.relevant][:9]
+    docs = [Doc(key=a.id, title=a.title, text=a.text, source=a.outlet,
+                published=a.published.timestamp()) for a in indonesian]
+    docs += [*COUNCIL[:4], SELBY[0], SELBY[1], COUNCIL[4]]
+    clusterer = Clusterer(ClusterParams(idf_margin=0.6))
+    reviewed = []
+    review = clusterer.review
+    clusterer.review = lambda rows: reviewed.append(
+        {clusterer.stats.languages[r]: int(clusterer.stats.docs[r]) for r in rows}) or review(rows)
+    for doc in docs:
+        clusterer.assign(doc)
+    assert {"en": 4} in reviewed and {"id": 8} in reviewed
+    post, echo = clusterer.nodes["selby-post"], clusterer.nodes["selby-echo"]
+    assert clusterer.final_cluster(post.cluster) != clusterer.final_cluster(echo.cluster)
+    score = similarities(clusterer.stats, post.vector, [echo.vector])[0]
+    assert score >= clusterer.threshold(post.vector, echo.vector)  # reached by now
+    assert clusterer.finish()
+    assert clusterer.final_cluster(post.cluster) == clusterer.final_cluster(echo.cluster)
+    assert reviewed[-1] == {"en": 7, "id": 9}

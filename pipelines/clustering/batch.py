@@ -165,8 +165,10 @@ def run_batch(source: Iterable[str], params: ClusterParams | None = None,
               progress: Callable[[int], None] | None = None) -> tuple[
         list[tuple[dict, Decision]], list[BadLine]]:
     """Cluster every good line of ``source`` (those ``keep`` accepts, if given); return
-    ({"id": ...}, decision) pairs and the bad lines. Decisions are brought up to date with
-    what later articles did: the cluster each ended in, the copy each now points to.
+    ({"id": ...}, decision) pairs and the bad lines. The batch ends with one more
+    re-examination of its stories (``Clusterer.finish``), and decisions are brought up
+    to date with what later articles and it did: the cluster each ended in, the copy
+    each now points to.
     ``progress``, if given, is called with the number of articles clustered so far
     after each one."""
     clusterer = Clusterer(params)
@@ -179,6 +181,7 @@ def run_batch(source: Iterable[str], params: ClusterParams | None = None,
             results.append(({"id": record["id"]}, decision))
             if progress is not None:
                 progress(len(results))
+    clusterer.finish()
     by_key = {decision.key: decision for _, decision in results}
     for _, decision in results:
         decision.cluster_id = clusterer.final_cluster(decision.cluster_id)

@@ -91,8 +91,8 @@ class Clusterer:
         copies, pool = self._candidates(node)
         decision = self._as_copy(node, copies) or self._as_story(node, pool)
         self._admit(node)
-        if self._sweep_due():
-            decision.merged.extend(self._sweep())
+        if self._sweep_due(vector.row):
+            decision.merged.extend(self.review({vector.row}))
         decision.cluster_id = node.cluster
         decision.representative = self.clusters[node.cluster].representative
         decision.late = late
@@ -281,19 +281,25 @@ class Clusterer:
         survivor.elect()
         return dropped, kept
 
-    def _sweep_due(self) -> bool:
-        n = self.stats.n_docs
+    def _sweep_due(self, row: int) -> bool:
+        """Whether the article count of language ``row`` just doubled (up to
+        ``sweep_until``): the weights of a language are counted among its own articles,
+        so a language that is a small share of the stream matures on its own schedule."""
+        n = int(self.stats.docs[row])
         return 4 <= n <= self.params.sweep_until and n & (n - 1) == 0
 
-    def _sweep(self) -> list[tuple[int, int]]:
-        """Re-examine the window with today's weights and merge the clusters that now
-        have a pair of members at the threshold: repairs stories split while the
-        document frequencies were still young. Runs each time the article count
-        doubles, up to ``sweep_until``."""
+    def review(self, rows: set[int]) -> list[tuple[int, int]]:
+        """Re-examine the window's articles in the languages of ``rows`` with today's
+        weights and merge the clusters that now have a pair of members at the threshold;
+        return the merges. Repairs stories split while the document frequencies were
+        still young: runs each time a language's article count doubles, up to
+        ``sweep_until``, and at the end of a batch (:meth:`finish`)."""
         merged = []
-        for node in sorted(self.nodes.values(), key=lambda n: n.seq):
+        for node in sorted(self.nodes.values(), key=_arrival):
+            if node.vector.row not in rows:
+                continue
             others = [o for o in self._shortlist(node, self._candidates(node)[1])
-                      if o.seq < node.seq and o.cluster != node.cluster]
+                      if (o.seq < node.seq or o.vector.row not in rows) and o.cluster != node.cluster]
             if not others:
                 continue
             scores = similarities(self.stats, node.vector, [o.vector for o in others])
@@ -302,6 +308,13 @@ class Clusterer:
                         and not self._kept_apart(node.cluster, other.cluster)):
                     merged.append(self._merge(node.cluster, other.cluster))
         return merged
+
+    def finish(self) -> list[tuple[int, int]]:
+        """The end of a batch: re-examine the articles of each language still young (at
+        most ``sweep_until`` articles), whose weights changed since its last doubling;
+        return the merges."""
+        young = {row for row, n in enumerate(self.stats.docs.tolist()) if n <= self.params.sweep_until}
+        return self.review(young)
 
     def keep_apart(self, a: int, b: int) -> None:
         """Never merge clusters ``a`` and ``b`` (an analyst split one from the other)."""

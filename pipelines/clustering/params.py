@@ -35,8 +35,9 @@ class ClusterParams:
     are dated, they are at most ``max_gap_hours`` apart. Two clusters a new article
     links to are merged when their own closest members reach the threshold. While the
     statistics are young the threshold carries a margin, ``idf_margin / sqrt(N)`` for N
-    articles counted, and each time N doubles (up to ``sweep_until``) the window is
-    re-examined and clusters that now reach the threshold are merged.
+    articles counted (in the article's language), and each time a language's N doubles
+    (up to ``sweep_until``) its articles in the window are re-examined and clusters that
+    now reach the threshold are merged; a batch ends with one more re-examination.
 
     The index keeps articles whose time (publication, else fetch) lies within
     ``window_days`` of the newest time seen, and in any case the ``window_articles``
