@@ -217,6 +217,24 @@ def test_datelines_stay(dateline):
     assert result.text.startswith(f"{dateline} {PARAGRAPHS[0][:40]}")
 
 
+def test_a_caption_before_the_dateline_is_cut_and_a_dateline_alone_joins_its_paragraph():
+    caption = "Menteri HAM meninjau blok hunian Lapas Perempuan Tangerang, Senin (24/11)."
+    page = article_page().replace(
+        "<p>JAKARTA - ", f"<p><em>{caption}</em></p><p>&nbsp;</p><p><strong>Tangerang, "
+                        "(Warta.com)-</strong></p><p>", 1)
+    result = extract_page(page)
+    assert result.text.startswith("Tangerang, (Warta.com)- Menteri Hak Asasi Manusia")
+    assert {"line": caption, "rule": "before-dateline"} in result.removed
+    assert kept_paragraphs(result.text) == len(PARAGRAPHS)
+
+
+@pytest.mark.parametrize("dash", ["Natalius Pigai - yang", "Menurut Pigai -- yang"])
+def test_a_name_before_a_dash_in_the_second_paragraph_cuts_nothing_before_it(dash):
+    second = PARAGRAPHS[1].replace("Dalam kunjungan itu, Pigai", dash, 1)
+    result = extract_page(article_page(paragraphs=(PARAGRAPHS[0], second, *PARAGRAPHS[2:])))
+    assert result.text.startswith("JAKARTA - Menteri") and second in result.text
+
+
 def test_a_bare_dateline_before_the_paragraph_joins_it():
     page = article_page().replace("<p>JAKARTA - ", "<b>Jakarta</b> - <p>", 1)
     assert extract_page(page).text.startswith("Jakarta - Menteri Hak Asasi Manusia")
@@ -398,8 +416,9 @@ SUMMARY = "Kementerian HAM meminta pemerintah daerah memperkuat layanan pengadua
 ])
 def test_a_hidden_copy_of_the_summary_is_no_part_of_the_story(hidden, by_rule):
     head = f'<meta name="description" content="{SUMMARY}">'
-    result = extract_page(_with_author_box(hidden, head=head))
-    assert SUMMARY not in result.text and result.text.startswith("JAKARTA -")
+    page = _with_author_box(hidden, head=head).replace("JAKARTA -", "Jakarta -")  # no outlet
+    result = extract_page(page)
+    assert SUMMARY not in result.text and result.text.startswith("Jakarta -")
     assert ({"line": SUMMARY, "rule": "hidden-summary"} in result.removed) == by_rule
 
 

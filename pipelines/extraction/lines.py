@@ -10,7 +10,9 @@ content), the phrase rules of rules.toml (``read-also``, ``teaser``,
 ``controls``, ``credit``), ad text
 (``ad``) and the site's learned template lines (``learned``). Lines that open
 with a dateline and lines longer than a paragraph limit are never dropped.
-Last, a press release's closing section about its issuer ("Tentang Kementerian
+Then a line or two before the story's dateline are cut (``before-dateline``: a
+caption pasted as the first paragraph) and a dateline alone on its line joins the
+paragraph it opens. Last, a press release's closing section about its issuer ("Tentang Kementerian
 ...", ``about``), editor codes at the end of the story ("(sfr/isn)", "(E-2)";
 ``editor-initials``) and a closing line of reporters' names in capitals ("DINI
 TEJA"; ``signoff``) are cut.
@@ -35,6 +37,8 @@ _NOT_WORD = re.compile(r"[\W_]+")
 _FIGURES_ROW = re.compile(r"^\|.*\d.*\|$")
 PARAGRAPH_WORDS = 12  # a line this long is a paragraph of the story
 ABOUT_NAME_WITHIN = 12  # words at the start of an about-section where it names its issuer
+MAX_BEFORE_DATELINE = 2  # lines before a dateline that are no part of the story
+_OUTLET_DATELINE = re.compile(r"[(.]|^[A-Z]{3,}\b")
 
 
 def _list_item(line: str, rules: Rules) -> bool:
@@ -120,11 +124,32 @@ def clean_lines(
             kept.append(text)
         else:
             removed.append(removal(text, rule))
+    _open_at_dateline(kept, removed, rules)
     _cut_about(kept, removed, rules)
     _cut_editor_initials(kept, removed, rules)
     if len(kept) > 1 and rules.signoff.match(kept[-1]):
         removed.append(removal(kept.pop(), "signoff"))
     return kept, removed
+
+
+def _open_at_dateline(kept: list[str], removed: list[dict], rules: Rules) -> None:
+    """The story opens at its dateline: a line or two before one that names the outlet
+    or shouts the place ("Jakarta (ANTARA) -", "KOMPAS.com -", "JAKARTA -"; a name
+    before a dash inside a sentence does neither) are cut (``before-dateline``: a photo
+    caption pasted as the first paragraph, a teaser), and a dateline on a line of its
+    own ("Mangupura, (Metrobali.com)-") joins the paragraph it opens."""
+    for at, text in enumerate(kept[:MAX_BEFORE_DATELINE + 1]):
+        match = rules.dateline.match(text + " ")
+        if match is None:
+            continue
+        if at and _OUTLET_DATELINE.search(match.group()) and \
+                all(len(line) <= rules.max_line_chars for line in kept[:at]):
+            removed.extend(removal(line, "before-dateline") for line in kept[:at])
+            del kept[:at]
+            at = 0
+        if match.end() > len(kept[at]) and at + 1 < len(kept):
+            kept[at:at + 2] = [f"{kept[at]} {kept[at + 1]}"]
+        return
 
 
 def _cut_about(kept: list[str], removed: list[dict], rules: Rules) -> None:
