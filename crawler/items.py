@@ -27,6 +27,7 @@ class ArticleItem:
     hint_published: str | None = None  # from a feed or sitemap, UTC ISO-8601
     hint_title: str | None = None
     discovered_via: str | None = None
+    own_url: str | None = None  # the fetched URL's canonical form, when the page declared another
     # set by extraction
     title: str | None = None
     text: str = ""

@@ -1,12 +1,13 @@
 """The next page of a paginated listing or article.
 
-A page names its next one with ``rel="next"``; many article pages do not, and show
-only a pager: "Halaman selanjutnya", "Berikutnya", "Next", or the page numbers, each a
-link to the article's own address with ``?page=N``, or with the number as one more path
-segment (``/judul/2/``, how WordPress splits a post). Parsing a page costs more than the
-rest of the spider's work on it, so a page is parsed only when a literal search finds
-``rel="next"``, a link to its own path (or a bare query) with ``page=`` and a number, or
-the article's path followed by the next page's number.
+A page names its next one with ``rel="next"``; many pages do not, and show only a
+pager: "Halaman selanjutnya", "Berikutnya", "Next", or the page numbers ("2",
+"Halaman 2"). On an article page each is a link to the article's own address with
+``?page=N``, or with the number as one more path segment (``/judul/2/``, how WordPress
+splits a post). Parsing a page costs more than the rest of the spider's work on it, so
+an article page is parsed only when a literal search finds ``rel="next"``, a link to
+its own path (or a bare query) with ``page=`` and a number, or the article's path
+followed by the next page's number.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from scrapy.http import TextResponse
 
 from crawler.urls import HostMap, canonical_url
 
-__all__ = ["NEXT_LINK", "may_link_next", "next_article_page"]
+__all__ = ["NEXT_LINK", "may_link_next", "next_article_page", "next_listing_page"]
 
 NEXT_LINK = 'link[rel="next"]::attr(href), a[rel="next"]::attr(href)'
 # rel="next" with the attribute named in lower case, as sites write it: a literal-led search,
@@ -29,6 +30,8 @@ _REL_NEXT_ANY_CASE = re.compile(r"""rel\s*=\s*["']?next\b""", re.IGNORECASE)
 _NEXT_LABEL = re.compile(
     r"(?i)^(?:(?:halaman|hal\.?|page|artikel)\s+)?(?:selanjutnya|berikutnya|lanjut|next)"
     r"(?:\s+(?:page|halaman))?\W*$|^[»›→]+$")
+# A pager's numbered link written out: "Halaman 2", "Hal. 2", "Page 2".
+_NUMBERED_LABEL = re.compile(r"(?i)^(?:halaman|hal\.?|page)\s*(\d+)$")
 
 
 def may_link_next(text: str) -> bool:
@@ -52,8 +55,10 @@ def next_article_page(response: TextResponse, article_url: str, page: int,
     if pager and not candidates and _may_have_pager(text, urlsplit(response.url).path, numbered):
         following = str(page + 1)
         for link in response.css("a[href]"):
-            label = " ".join(" ".join(link.css("::text").getall()).split())
-            if label == following or _NEXT_LABEL.match(label):
+            label = _label(link)
+            numbered_as = _NUMBERED_LABEL.match(label)
+            if label == following or _NEXT_LABEL.match(label) or (
+                    numbered_as and numbered_as.group(1) == following):
                 candidates.append(link.attrib["href"])
     here = urldefrag(response.url).url
     for href in candidates:
@@ -61,6 +66,25 @@ def next_article_page(response: TextResponse, article_url: str, page: int,
         if url != here and _same_article(canonical_url(url, hosts), article_url, numbered):
             return url
     return None
+
+
+def next_listing_page(response: TextResponse) -> str | None:
+    """The address of the page after an index page: its ``rel="next"`` link, else a link
+    on the same site labelled as the next page ("Berikutnya »", "Next", "›") or classed
+    ``next`` (WordPress's ``<a class="next page-numbers">``). None on the last page."""
+    hrefs = response.css(NEXT_LINK).getall() or [
+        link.attrib["href"] for link in response.css("a[href]")
+        if _NEXT_LABEL.match(_label(link)) or "next" in (link.attrib.get("class") or "").split()]
+    here, host = urldefrag(response.url).url, urlsplit(response.url).netloc
+    for href in hrefs:
+        url = urldefrag(response.urljoin(href)).url
+        if url != here and urlsplit(url).netloc == host:
+            return url
+    return None
+
+
+def _label(link) -> str:
+    return " ".join(" ".join(link.css("::text").getall()).split())
 
 
 def _same_article(canonical: str, article_url: str, numbered: str) -> bool:

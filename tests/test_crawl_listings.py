@@ -416,3 +416,48 @@ def test_a_search_that_lists_only_its_own_pages_is_a_failure(serve, tmp_path):
                                    "(such pages reach them only in a browser): skipped"))]
     assert not [path for path in requests if path.startswith("/rss/articles/")]
     assert done.returncode == 1  # the only source found nothing to fetch: a failed run
+
+
+def test_pages_declaring_one_address_for_different_articles_are_stored_apart(serve, tmp_path):
+    topics = {1: "meninjau lapas perempuan di Tangerang bersama kepala kantor wilayah",
+              2: "menerima aduan pekerja migran asal Nusa Tenggara Timur di Kupang",
+              3: "membuka pelatihan penyuluh desa sadar hukum di Pontianak pekan ini"}
+
+    def page(n):
+        html = (f'<html><head><link rel="canonical" href="/nasional"><title>Kemenham {n}</title>'
+                f"</head><body><article><h1>Kemenham {n}</h1><p>Kemenham {topics[n]}.</p>"
+                f"<p>Pejabat Kemenham {topics[n]} dan berjanji menindaklanjuti temuan.</p>"
+                "</article></body></html>")
+        return lambda host: (200, HTML, html.encode())
+
+    pages = {f"/berita/{n}": page(n) for n in topics}
+    base, _ = serve("127.0.0.36", {"/rss.xml": listing(feed(1, 2, 3)), **pages})
+    done, db = crawl(tmp_path, f'feeds = ["{base}/rss.xml"]')
+    with db:
+        stored = dict(db.execute("SELECT title, url FROM articles"))
+        notes = [n for (n,) in db.execute("SELECT extraction_note FROM articles") if n]
+    db.close()
+    assert done.returncode == 0 and sorted(stored) == [f"Kemenham {n}" for n in topics]
+    first = next(title for title, url in stored.items() if url == f"{base}/nasional")  # arrived first
+    assert all(url == f"{base}/berita/{title[-1]}" for title, url in stored.items() if title != first)
+    assert len(notes) == 2 and all(f"declares {base}/nasional" in n for n in notes)
+
+
+def test_one_article_at_two_addresses_of_its_outlet_is_stored_once(serve, tmp_path):
+    items = feed(5).replace("</channel>", "<item><title>Lagi</title><link>http://{host}/"
+                                          "berita/5/menteri-ham</link></item></channel>")
+    paragraphs = "".join(f"<p>Kemenham mencatat {n} aduan dari warga binaan lapas {place} "
+                         f"selama bulan ini dan menindaklanjutinya bersama pemerintah daerah.</p>"
+                         for n, place in ((12, "Tangerang"), (7, "Nabire"), (30, "Cipinang")))
+    page = ARTICLE.replace("{n}", "5").replace("</article>", paragraphs + "</article>")
+    base, _ = serve("127.0.0.37", {"/rss.xml": listing(items),
+                                   **{path: lambda host: (200, HTML, page.encode())
+                                      for path in ("/berita/5", "/berita/5/menteri-ham")}})
+    done, db = crawl(tmp_path, f'feeds = ["{base}/rss.xml"]')
+    with db:
+        stored = db.execute("SELECT id, url FROM articles").fetchall()
+        aliases = [url for (url,) in db.execute("SELECT url FROM url_aliases")]
+        new = db.execute("SELECT sum(new) FROM crawl_run_sources").fetchone()[0]
+    db.close()
+    assert done.returncode == 0 and len(stored) == 1 and new == 1
+    assert {stored[0][1], *aliases} >= {f"{base}/berita/5", f"{base}/berita/5/menteri-ham"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from scrapy.http import HtmlResponse
 
-from crawler.paging import may_link_next, next_article_page
+from crawler.paging import may_link_next, next_article_page, next_listing_page
 
 FILLER = "<p>Menteri HAM meninjau lapas.</p><script>var next = 1; el.nextSibling;</script>" * 500
 
@@ -39,6 +39,7 @@ def page_at(url, body):
     (f'<div class="paging"><a href="{ARTICLE}">1</a><a href="{ARTICLE}?page=2">2</a>'
      f'<a href="{ARTICLE}?page=all">Tampilkan Semua</a></div>'),
     '<a class="next" href="?page=2">Berikutnya &raquo;</a>',
+    '<a href="?page=1">Halaman 1</a> <a href="?page=2">Halaman 2</a>',
     f'<a href="{ARTICLE}?utm_source=x&amp;page=2"><span>Next</span> page</a>',
 ])
 def test_a_pager_without_rel_next_leads_to_the_next_page(pager):
@@ -84,3 +85,18 @@ def test_numbered_paths_of_other_articles_or_pages_lead_nowhere():
     assert next_article_page(page_at(ARTICLE, others), ARTICLE, 1) is None
     last = f'<a href="{ARTICLE}/">1</a><a href="{ARTICLE}/2/">2</a>'
     assert next_article_page(page_at(ARTICLE + "/2/", last), ARTICLE, 2) is None
+
+
+SECTION = "https://contoh.id/kanal/nasional/"
+
+
+@pytest.mark.parametrize(("pager", "following"), [
+    ('<link rel="next" href="/kanal/nasional/?p=2">', SECTION + "?p=2"),
+    ('<a class="next page-numbers" href="/kanal/nasional/page/2/">Berikutnya »</a>',
+     SECTION + "page/2/"),
+    ('<a href="/kanal/nasional/page/2/"><span>Next</span></a>', SECTION + "page/2/"),
+    (('<a href="https://lain.id/page/2/">Berikutnya</a><a href="#atas">›</a>'
+      '<a href="/berita/1">Menteri HAM tinjau lapas</a>'), None),
+])
+def test_an_index_page_leads_to_its_next_page_on_the_same_site(pager, following):
+    assert next_listing_page(page_at(SECTION, pager)) == following

@@ -23,7 +23,7 @@ from trafilatura.utils import decode_file
 from crawler.configured import SourceMap, apply_config
 from crawler.discovery import Entry, FeedError, parse_feed, parse_sitemap
 from crawler.items import ArticleItem
-from crawler.paging import NEXT_LINK, next_article_page
+from crawler.paging import next_article_page, next_listing_page
 from crawler.signals import url_failed
 from crawler.urls import (
     canonical_url,
@@ -177,11 +177,9 @@ class NewsSpider(scrapy.Spider):
         links = LinkExtractor(allow=source.article_pattern).extract_links(response)
         yield from self._articles(source.name, [Entry(url=link.url) for link in links], response)
         page = response.meta["index_page"]
-        next_page = response.css(NEXT_LINK).get()
+        next_page = next_listing_page(response)
         if next_page and page < INDEX_MAX_PAGES:
-            yield self._listing(
-                response.urljoin(next_page), source.name, self.parse_index, index_page=page + 1
-            )
+            yield self._listing(next_page, source.name, self.parse_index, index_page=page + 1)
 
     def _articles(self, listing_source: str, entries: list[Entry], response: Response):
         via = response.url
@@ -300,6 +298,7 @@ class NewsSpider(scrapy.Spider):
             hint_published=meta["hint_published"],
             hint_title=meta["hint_title"],
             discovered_via=meta["via"],
+            own_url=requested if url != requested else None,
         )
         yield from self._next_page(response, item, seen={response.url})
 

@@ -1,0 +1,104 @@
+"""Which article a fetched page is: the address it is stored under, checked against
+its text.
+
+A page's declared canonical link names the article's address, but some templates
+declare one address for many pages (the section page, the featured story). A page
+whose declared address already holds a different text (few words in common), stored
+or met earlier in this crawl, is kept under its own address, with a note. And a page
+of an outlet whose text (of ``MIN_SAME_TEXT_WORDS`` or more) is that of one of the
+outlet's stored articles, at an address of its own with no canonical link to tell, is
+that article reached again: the address becomes one more of the article's, and nothing
+is stored twice.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from itemadapter import ItemAdapter
+
+from storage.articles import find_article, text_hash
+from storage.database import open_database
+
+__all__ = ["IdentityPipeline", "same_text"]
+
+logger = logging.getLogger(__name__)
+
+SAME_TEXT_SHARE = 0.5  # texts sharing less of their words than this are different articles
+MIN_SAME_TEXT_WORDS = 30  # shorter texts (a video's caption) may repeat on different pages
+
+
+def same_text(a: str, b: str) -> bool:
+    """Whether two texts are one article's (an update, another rendering of the page):
+    the Jaccard of their sets of words is at least ``SAME_TEXT_SHARE``."""
+    words_a, words_b = set(a.casefold().split()), set(b.casefold().split())
+    union = words_a | words_b
+    return not union or len(words_a & words_b) / len(union) >= SAME_TEXT_SHARE
+
+
+class IdentityPipeline:
+    """Settles each page's address before relevance, clustering and storage key on it."""
+
+    def __init__(self, crawler, db_path: str | None):
+        self.crawler = crawler
+        self.db_path = db_path
+        self.db = None
+        self.claimed: dict[str, str] = {}  # declared address -> text of the first page this run
+        self.texts: dict[tuple[str, str], str] = {}  # (source, text hash) -> address this run
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler, crawler.settings.get("STORAGE_DB_PATH"))
+
+    def open_spider(self):
+        if self.db_path:
+            self.db = open_database(self.db_path)
+
+    def close_spider(self):
+        if self.db is not None:
+            self.db.close()
+
+    def process_item(self, item):
+        adapter = ItemAdapter(item)
+        text = adapter.get("text") or ""
+        if adapter.get("own_url") and not self._may_claim(adapter["url"], text):
+            self._keep_own_address(adapter)
+        if len(text.split()) >= MIN_SAME_TEXT_WORDS:
+            self._join_same_text(adapter, text)
+        return item
+
+    def _may_claim(self, url: str, text: str) -> bool:
+        """Whether a page of ``text`` may be stored under the address it declares."""
+        first = self.claimed.setdefault(url, text)
+        if first is not text and not same_text(first, text):
+            return False
+        if self.db is None:
+            return True
+        row = self.db.execute("SELECT text FROM articles WHERE url = ?", (url,)).fetchone()
+        return row is None or same_text(row[0] or "", text)
+
+    def _keep_own_address(self, adapter: ItemAdapter) -> None:
+        declared, own = adapter["url"], adapter["own_url"]
+        adapter["url"] = own
+        adapter["requested_urls"] = [u for u in adapter.get("requested_urls") or []
+                                     if u not in (own, declared)]
+        note = (f"the page declares {declared} as its address, which holds another "
+                "article: stored under its own")
+        adapter["extraction_note"] = "; ".join(n for n in (adapter.get("extraction_note"), note) if n)
+        logger.info("%s: %s", own, note)
+        self.crawler.stats.inc_value("identity/canonical_ignored")
+
+    def _join_same_text(self, adapter: ItemAdapter, text: str) -> None:
+        url, source = adapter["url"], adapter.get("source")
+        key = (source, text_hash(text))
+        known = self.texts.setdefault(key, url)
+        if known == url and self.db is not None:
+            if find_article(self.db, [url, *(adapter.get("requested_urls") or [])]) is not None:
+                return  # an article fetched again
+            row = self.db.execute("SELECT url FROM articles WHERE text_hash = ? AND source = ? "
+                                  "ORDER BY id LIMIT 1", (key[1], source)).fetchone()
+            known = row[0] if row else url
+        if known != url:
+            adapter["requested_urls"] = sorted({*(adapter.get("requested_urls") or []), url})
+            adapter["url"] = known
+            self.crawler.stats.inc_value("identity/same_text")
