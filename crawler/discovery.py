@@ -120,7 +120,7 @@ def _root(body: bytes):
     try:
         return etree.fromstring(body, parser=_STRICT), None
     except etree.XMLSyntaxError as exc:
-        problem = f"malformed XML ({exc})"
+        problem = f"malformed XML ({' '.join(str(exc).split())})"  # one line
     root = etree.fromstring(body, parser=_LENIENT)
     if root is None:
         raise FeedError(problem)
@@ -130,6 +130,9 @@ def _root(body: bytes):
 def _listing(entries: list[Entry], problem: str | None) -> Listing:
     if problem and not entries:
         raise FeedError(problem)
+    if problem:
+        read = f"{len(entries)} entries" if len(entries) != 1 else "1 entry"
+        problem = f"{problem}; used the {read} before it"
     return Listing(entries, problem)
 
 

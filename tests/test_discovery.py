@@ -87,7 +87,8 @@ def test_sitemap_index_and_gzip():
 def test_malformed_feed_keeps_readable_items_and_says_so():
     listing = parse_feed(RSS.replace(b"</channel></rss>", b"<item><title>Putus &nbsp; </title>"))
     assert [e.url for e in listing.entries] == ["https://a.id/berita/1?utm_source=rss"]
-    assert listing.problem.startswith("malformed XML")
+    assert listing.problem.startswith("malformed XML") and "\n" not in listing.problem
+    assert listing.problem.endswith("; used the 1 entry before it")
 
 
 @pytest.mark.parametrize(

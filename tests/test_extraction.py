@@ -346,6 +346,8 @@ def test_metadata_and_removed_lines_are_reported():
     ('<div class="byline">Oleh Arif Rahman ● Senin, 24 November 2025</div>', "Arif Rahman"),
     ('<div class="author">Laporan Wartawan Wartacontoh.com, Ilham Rian</div>', "Ilham Rian"),
     ('<div class="author">Editor</div>', None),
+    (('<div class="byline">Penulis: <a href="/penulis/rina-marlina/">Rina Marlina</a> | '
+      "Editor: Yusuf Hakim</div>"), "Rina Marlina"),
 ])
 def test_an_author_read_from_the_byline_is_the_name_alone(byline, author):
     assert extract_page(article_page(before_body=byline)).author == author

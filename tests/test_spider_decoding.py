@@ -23,6 +23,8 @@ def page(declared: str, encoding: str, header: str | None = None) -> HtmlRespons
     (page("iso-8859-1", "utf-8"), True),  # an old template over UTF-8 text
     (page("utf-16", "cp1252"), True),  # 8-bit text declared UTF-16 in ASCII
     (page("utf-8", "cp1252", header="utf-16"), True),
+    (page("windows-1252", "cp1252", header="utf-8"), True),  # a server's default over old bytes
+    (page("utf-8", "cp1252"), True),
     (HtmlResponse(url="http://127.0.0.1/a", body=f'<meta charset="utf-16"><body>{TEXT}</body>'
                   .replace("á", "a").replace("“", '"').replace("”", '"').replace("é", "e")
                   .encode("ascii")), True),  # plain ASCII declared UTF-16

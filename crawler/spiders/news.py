@@ -438,7 +438,8 @@ def _decode(response: HtmlResponse) -> tuple[str, str | None]:
     """The page's text, and a note when its declared charset was wrong.
 
     Bytes that are valid UTF-8 with non-ASCII characters are almost never meant as
-    a single-byte charset, so a page declared otherwise is read as UTF-8. A page
+    a single-byte charset, so a page declared otherwise is read as UTF-8; a page
+    declared UTF-8 that is not has its charset guessed. A page
     declared UTF-16 or UTF-32 without a single NUL byte at its start is 8-bit text
     (browsers read it so too); its charset is guessed."""
     declared = response.encoding.lower().replace("_", "-")
@@ -447,7 +448,14 @@ def _decode(response: HtmlResponse) -> tuple[str, str | None]:
         text = body.decode("utf-8") if _is_utf8(body) else decode_file(body)
         return text, (f"charset declared as {response.encoding} but the page is 8-bit text; "
                       "decoded as such")
-    if declared in ("utf-8", "utf8", "ascii", "us-ascii") or body.isascii() or not _is_utf8(body):
+    if body.isascii():
+        return response.text, None
+    if declared in ("utf-8", "utf8"):
+        if _is_utf8(body):
+            return response.text, None
+        return decode_file(body), (f"charset declared as {response.encoding} but the page is "
+                                   "not UTF-8; its charset was guessed")
+    if declared in ("ascii", "us-ascii") or not _is_utf8(body):
         return response.text, None
     return body.decode("utf-8"), (f"charset declared as {response.encoding} but the page is "
                                   "UTF-8; read as UTF-8")

@@ -61,12 +61,16 @@ def signoff_author(signoffs: list[str], site_name: str | None, rules: Rules) -> 
 def clean_author(author: str | None, site_name: str | None, rules: Rules) -> str | None:
     """``author`` without the parts that name the outlet or a CMS account
     ("Kompas Cyber Media; Robertus Belarminus" -> "Robertus Belarminus"), and each name
-    without the byline around it ("Reporter: Bayu Saputra Editor: Hendra" -> "Bayu Saputra")."""
+    without the byline around it ("Reporter: Bayu Saputra Editor: Hendra" -> "Bayu Saputra");
+    a part naming an editor goes when another names a writer ("Penulis Rina Marlina;
+    Editor Yusuf Hakim" -> "Rina Marlina")."""
     if not author:
         return None
     site = fold(site_name or "")
+    parts = [" ".join(part.split()) for part in author.split(";")]
+    writers = [part for part in parts if not rules.other_role.match(part + " ")]
     kept = []
-    for part in author.split(";"):
+    for part in writers or parts:
         part = _byline_name(part, rules)
         folded = fold(part)
         if (not folded or folded == site or rules.author_ignore.search(folded)

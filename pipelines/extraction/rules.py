@@ -170,6 +170,7 @@ class Rules:
     author_label: re.Pattern
     author_role: re.Pattern  # an element's whole text is a role label ("Jurnalis")
     writer_byline: re.Pattern  # "Penulis: <name>", a writer's label and a colon
+    other_role: re.Pattern  # "Editor: <name>", the label of one who did not write the story
     author_end: re.Pattern
 
 
@@ -272,6 +273,9 @@ def _compile(data: dict) -> Rules:
         author_role=_label_pattern(data["author"]["labels"]),
         writer_byline=re.compile(
             r"^(?:" + "|".join(map(re.escape, data["author"]["writer_labels"])) + r")\s*:\s*\S",
+            re.IGNORECASE),
+        other_role=re.compile(
+            r"^(?:" + "|".join(map(re.escape, data["author"]["other_roles"])) + r")(?:\s*:\s*|\s+)",
             re.IGNORECASE),
         # a name ends at the next role, or at a mark no name holds (a bullet, a bar, a digit)
         author_end=re.compile(rf"\s+(?:{labels})(?:\s*:|\s)|\s*[●•·|]|\s+[-–—/]\s|\d",
