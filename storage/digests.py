@@ -127,7 +127,8 @@ def day_crawls(db: Database, day: date) -> dict:
 
     ``failed_sources`` lists each source with failed URLs or recorded errors in
     those runs (worst first): ``source``, ``failed`` (distinct URLs),
-    ``fetched``, ``errors``, ``stages`` (where it failed) and ``reason`` (the latest).
+    ``fetched``, ``errors``, ``stages`` (where it failed), ``reason`` (the commonest, the
+    latest of equals) and ``other_reasons`` (how many different reasons besides).
     Errors not tied to a source appear under the source ``None``.
     """
     params = _bounds(day)
@@ -140,19 +141,21 @@ def day_crawls(db: Database, day: date) -> dict:
         f"""SELECT source, sum(failed) AS failed, sum(fetched) AS fetched
             FROM crawl_run_sources WHERE run_id IN ({runs}) GROUP BY source
             HAVING sum(failed) > 0""", params):
-        failed[row["source"]] = {**row, "errors": 0, "stages": [], "reason": None}
+        failed[row["source"]] = {**row, "errors": 0, "stages": [], "reason": None,
+                                 "other_reasons": 0}
     for row in db.query(
         f"""SELECT e.source, count(*) AS errors, count(DISTINCT e.url) AS urls,
                    group_concat(DISTINCT e.stage) AS stages,
+                   count(DISTINCT e.reason) AS reasons,
                    (SELECT l.reason FROM errors l WHERE l.source IS e.source
                     AND l.run_id IN ({runs}) AND l.stage != 'digest'
-                    ORDER BY l.id DESC LIMIT 1) AS reason
+                    GROUP BY l.reason ORDER BY count(*) DESC, max(l.id) DESC LIMIT 1) AS reason
             FROM errors e WHERE e.run_id IN ({runs}) AND e.stage != 'digest'
             GROUP BY e.source""", params):
         entry = failed.setdefault(row["source"], {"source": row["source"], "failed": 0,
                                                   "fetched": 0})
         entry.update(errors=row["errors"], stages=sorted(row["stages"].split(",")),
-                     reason=row["reason"])
+                     reason=row["reason"], other_reasons=row["reasons"] - 1)
         if row["urls"]:  # a URL that failed in each of the day's runs is one URL
             entry["failed"] = row["urls"]
     return {

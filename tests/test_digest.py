@@ -142,6 +142,18 @@ def test_a_url_failing_in_each_of_the_days_crawls_counts_once(tmp_path):
         load_digest(db, date.fromisoformat(DAY)), "txt")
 
 
+def test_a_sources_commonest_failure_reason_is_given_with_the_count_of_the_others(tmp_path):
+    db = open_database(tmp_path / "warta.db")
+    run = run_crawl_on(db, DAY, "06:00", "partial", {"kabar6": {"fetched": 4, "failed": 4}})
+    for n, reason in enumerate(["HTTP 404", "HTTP 404", "empty body", "not an HTML page"]):
+        record_error(db, run, "fetch", reason, url=f"https://kabar6.example/p{n}", source="kabar6")
+    digest = load_digest(db, date.fromisoformat(DAY))
+    (failed,) = digest.crawls.failed_sources
+    assert (failed.reason, failed.other_reasons) == ("HTTP 404", 2)
+    assert "kabar6: 4 URLs failed; 4 errors (fetch): HTTP 404 (and 2 other reasons)" in render(
+        digest, "txt")
+
+
 @pytest.mark.parametrize(("outcome", "expected"), [
     ("ok", "the crawls ran and found none"),
     ("failed", "the crawls ran but none completed: failed"),

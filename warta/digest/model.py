@@ -98,6 +98,7 @@ class FailedSource:
     errors: int
     stages: tuple[str, ...]
     reason: str | None
+    other_reasons: int
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,8 @@ def build_digest(
         unclustered=unclustered,
     )
     failed = tuple(FailedSource(f["source"], f["failed"], f["fetched"], f["errors"],
-                                tuple(f["stages"]), f["reason"]) for f in crawls["failed_sources"])
+                                tuple(f["stages"]), f["reason"], f["other_reasons"])
+                   for f in crawls["failed_sources"])
     return Digest(day.isoformat(), generated_at, counts,
                   Crawls(crawls["runs"], dict(crawls["outcomes"]), failed), tuple(entries))
 

@@ -104,7 +104,7 @@ def crawls_line(digest: Digest) -> str:
 
 
 def failed_line(failed: FailedSource) -> str:
-    """``Kabar6: 3 URLs failed; 2 errors (feed, fetch): HTTP 503``."""
+    """``Kabar6: 3 URLs failed; 3 errors (feed, fetch): HTTP 503 (and 1 other reason)``."""
     name = failed.source or "crawl (no single source)"
     parts = []
     if failed.failed:
@@ -112,7 +112,11 @@ def failed_line(failed: FailedSource) -> str:
     if failed.errors:
         parts.append(f"{failed.errors} error{_s(failed.errors)} ({', '.join(failed.stages)})")
     text = f"{name}: {'; '.join(parts)}"
-    return f"{text}: {failed.reason}" if failed.reason else text
+    if not failed.reason:
+        return text
+    others = failed.other_reasons
+    more = f" (and {others} other reason{_s(others)})" if others else ""
+    return f"{text}: {failed.reason}{more}"
 
 
 def empty_line(digest: Digest) -> str:
