@@ -7,9 +7,10 @@ spider closes. An article that fails rolls back alone and is recorded; its URL s
 unseen, so the next run fetches it again. A crawl killed outright loses at most the
 unflushed batch, which the next run fetches again for the same reason.
 
-Counters per source: ``new``, ``updated``, ``irrelevant``, ``failed``, and
-``written_again`` for an article already written this run under another URL (it
-counts once in the run ledger). The first four are also added to the run's row in
+Counters per source: ``new``, ``updated`` (fetched again with a changed text),
+``unchanged``, ``irrelevant``, ``failed``, and ``written_again`` for an article already
+written this run under another URL (it counts once in the run ledger). All but
+``unchanged`` and ``written_again`` are also added to the run's row in
 ``crawl_run_sources`` with each batch, so a crawl killed outright leaves the counts
 of what it stored.
 """
@@ -23,7 +24,7 @@ from dataclasses import fields
 from scrapy.utils.asyncio import create_looping_call
 
 from crawler.signals import url_failed
-from storage.articles import find_article, save_article
+from storage.articles import find_article, save_article, text_hash
 from storage.clusters import TermTally, apply_decision
 from storage.database import StorageError, open_database, transaction
 from storage.runs import COUNT_FIELDS, add_run_counts
@@ -132,6 +133,8 @@ class StoragePipeline:
         try:
             with transaction(self.db):
                 existing = find_article(self.db, [item.url, *item.requested_urls])
+                stored_hash = existing and self.db.execute(
+                    "SELECT text_hash FROM articles WHERE id = ?", (existing,)).fetchone()[0]
                 article_id = save_article(
                     self.db, record, self.crawler.stats.get_value("warta/run_id")
                 )
@@ -145,4 +148,9 @@ class StoragePipeline:
         if existing in self.written:  # reached again this run under another URL
             return "written_again", None
         self.written.add(article_id)
-        return ("irrelevant" if not item.relevant else "updated" if existing else "new"), None
+        if not item.relevant:
+            return "irrelevant", None
+        if not existing:
+            return "new", None
+        changed = stored_hash != (item.text_hash or text_hash(item.text or ""))
+        return ("updated" if changed else "unchanged"), None

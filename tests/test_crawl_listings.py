@@ -461,3 +461,24 @@ def test_one_article_at_two_addresses_of_its_outlet_is_stored_once(serve, tmp_pa
     db.close()
     assert done.returncode == 0 and len(stored) == 1 and new == 1
     assert {stored[0][1], *aliases} >= {f"{base}/berita/5", f"{base}/berita/5/menteri-ham"}
+
+
+def test_a_recheck_counts_as_updated_only_an_article_whose_text_changed(serve, tmp_path):
+    served = Counter()
+
+    def changing(host):
+        served["/berita/2"] += 1
+        more = "<p>Pembaruan: Kemenham menambah dua petugas pemantau.</p>" * (served["/berita/2"] > 1)
+        return 200, HTML, ARTICLE.replace("{n}", "2").replace("</article>", more + "</article>").encode()
+
+    base, _ = serve("127.0.0.40", {"/rss.xml": listing(feed(1, 2)), "/berita/1": article(1),
+                                   "/berita/2": changing})
+    settings = "obey_robots = false\nrecheck_hours = 1000000"
+    for _ in range(2):
+        crawl(tmp_path, f'feeds = ["{base}/rss.xml"]', settings)[1].close()
+    with sqlite3.connect(tmp_path / "warta.db") as db:
+        counts = db.execute("SELECT fetched, new, updated FROM crawl_run_sources "
+                            "ORDER BY run_id DESC").fetchone()
+        text = db.execute("SELECT text FROM articles WHERE url LIKE '%/berita/2'").fetchone()[0]
+    db.close()
+    assert counts == (2, 0, 1) and "Pembaruan" in text
