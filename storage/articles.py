@@ -126,14 +126,24 @@ def save_article(db: Database, record: dict, run_id: int | None) -> int:
             if not text.strip():
                 for column in ("text", "text_hash", "word_count"):
                     del values[column]
-            assignments = ", ".join(
-                f"{c} = coalesce(:{c}, {c})" if c in _KEPT_IF_MISSING else f"{c} = :{c}"
-                for c in values)
+            assignments = ", ".join(map(_assignment, values))
             db.execute(f"UPDATE articles SET {assignments} WHERE id = :id",
                        {**values, "id": article_id})
         _record_seen(db, values["url"], values["source"], "stored", run_id, article_id, now)
         add_aliases(db, article_id, requested, values["source"], run_id)
     return article_id
+
+
+def _assignment(column: str) -> str:
+    """How an update sets ``column`` (SQLite reads the stored row on the right)."""
+    if column == "published_at":
+        # a date read from the page's text again keeps the first reading: "2 jam lalu"
+        # counts back from each fetch, and would move the time on every re-check
+        return ("published_at = CASE WHEN published_source = 'text' AND :published_source = "
+                "'text' AND published_at IS NOT NULL THEN published_at "
+                "ELSE coalesce(:published_at, published_at) END")
+    return f"{column} = coalesce(:{column}, {column})" if column in _KEPT_IF_MISSING \
+        else f"{column} = :{column}"
 
 
 def add_aliases(db: Database, article_id: int, urls: Iterable[str], source: str | None,

@@ -73,6 +73,20 @@ def test_saving_again_updates_in_place_and_keeps_the_id(db):
     assert _fts_consistent(db)
 
 
+@pytest.mark.parametrize(("first", "again", "stored"), [
+    ("text", "text", "2025-11-20T02:00:00Z"),  # "2 jam lalu" read again an hour later
+    ("text", "meta", "2025-11-20T03:00:00Z"),  # the page's metadata says better
+    ("url", "text", "2025-11-20T03:00:00Z"),  # a time of day where there was only the day
+])
+def test_a_date_read_from_the_text_again_keeps_the_first_reading(db, first, again, stored):
+    url = "https://antaranews.com/1"
+    article_id = save_article(db, article(url, published_source=first), None)
+    save_article(db, article(url, published_at="2025-11-20T03:00:00Z", published_source=again),
+                 None)
+    row = db["articles"].get(article_id)
+    assert (row["published_at"], row["published_source"]) == (stored, again)
+
+
 def test_an_empty_refetch_does_not_erase_the_text(db):
     article_id = save_article(db, article("https://antaranews.com/1"), None)
     save_article(db, article("https://antaranews.com/1", text="", title=None), None)
