@@ -125,7 +125,11 @@ BOILERPLATE = [
      {"controls"}),
     ("audio player", "<p>Dengarkan artikel ini</p><p>Listen to this article</p>", "Dengarkan", {"controls"}),
     ("scroll prompt", "<p>Gulir ke bawah untuk melanjutkan membaca</p>", "Gulir", {"controls", "ad"}),
+    ("scroll prompt of its own", "<p>Scroll untuk melanjutkan membaca</p>", "Scroll", {"ad"}),
     ("comment prompt", "<p>Kirim tanggapan Anda</p>", "tanggapan", {"controls"}),
+    ("republication notice", ("<p>Dilarang mengambil dan/atau menayangkan ulang sebagian atau "
+     "keseluruhan artikel ini untuk konten akun media sosial komersil tanpa seizin redaksi.</p>"),
+     "menayangkan ulang", {"credit"}),
     ("live promo", "<p>Saksikan Live Warta Pagi :</p>", "Warta Pagi", {"teaser"}),
     ("video teaser link", '<p>Lihat Video: <a href="/v">Pigai tinjau lapas</a></p>', "tinjau lapas",
      {"teaser"}),
