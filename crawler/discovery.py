@@ -111,12 +111,19 @@ _HTML_START = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s
                          re.IGNORECASE | re.DOTALL)
 
 
+_ROBOTS_START = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:#[^\n]*\n\s*)*(?:user-agent|sitemap|disallow)\s*:",
+                           re.IGNORECASE)
+
+
 def _root(body: bytes):
     """The document's root element, and the syntax error if it had to be recovered."""
     if not body or not body.strip():
         raise FeedError("empty response")
     if _HTML_START.match(body):
         raise FeedError("an HTML page, not a feed or sitemap (has the feed moved?)")
+    if _ROBOTS_START.match(body):
+        raise FeedError("a robots.txt file, not a feed or sitemap: configure the addresses "
+                        "its Sitemap: lines give")
     try:
         return etree.fromstring(body, parser=_STRICT), None
     except etree.XMLSyntaxError as exc:

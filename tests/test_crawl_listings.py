@@ -482,3 +482,14 @@ def test_a_recheck_counts_as_updated_only_an_article_whose_text_changed(serve, t
         text = db.execute("SELECT text FROM articles WHERE url LIKE '%/berita/2'").fetchone()[0]
     db.close()
     assert counts == (2, 0, 1) and "Pembaruan" in text
+
+
+def test_a_failure_after_retries_says_how_many_tries_it_took(serve, tmp_path):
+    base, requests = serve("127.0.0.41", {
+        "/rss.xml": listing(feed(1)),
+        "/berita/1": lambda host: (503, HTML, b"<html><body>Sibuk</body></html>")})
+    crawl(tmp_path, f'feeds = ["{base}/rss.xml"]', "obey_robots = false\nretries = 1")[1].close()
+    with sqlite3.connect(tmp_path / "warta.db") as db:
+        reasons = [reason for (reason,) in db.execute("SELECT reason FROM errors")]
+    db.close()
+    assert requests["/berita/1"] == 2 and reasons == ["HTTP 503 (tried 2 times)"]

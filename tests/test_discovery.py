@@ -100,6 +100,7 @@ def test_malformed_feed_keeps_readable_items_and_says_so():
         (b"\xef\xbb\xbf\n<!-- cms -->\n<!DOCTYPE html>\n<html lang=id><head>", "an HTML page"),
         (b'<?xml version="1.0"?><opml><body/></opml>', "not an RSS or Atom feed"),
         (b"<rss><channel><item><title>putus", "malformed XML"),
+        (b"# robots\nUser-agent: *\nSitemap: https://a.id/sitemap.xml\n", "a robots.txt file"),
         (b"\x1f\x8b\x08garbage", "broken gzip"),
     ],
 )

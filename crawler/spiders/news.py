@@ -332,6 +332,8 @@ class NewsSpider(scrapy.Spider):
         request = failure.request
         meta = request.meta
         reason = _failure_reason(failure)
+        if meta.get("retry_times"):
+            reason += f" (tried {meta['retry_times'] + 1} times)"
         partial = meta.get("partial")
         if partial is not None:  # a later page failed: keep what we have, say so
             partial.extraction_note = f"page {request.url} missing: {reason}"
