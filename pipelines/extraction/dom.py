@@ -64,9 +64,9 @@ _LOOSE_CONTAINERS = XPath("//body//*[self::div or self::td or self::section or s
 # An inline element holding paragraphs split by <br> right inside a block: an article body
 # written as one <span> or <font>, which trafilatura reads as a block (it loses the
 # text before the first <br> when a block that shows nothing stands before it).
-_INLINE_BODIES = XPath("//body//*[self::div or self::td or self::section or self::article]"
-                       "/*[self::span or self::font][br]"
-                       f"[string-length(normalize-space()) >= {MIN_LOOSE_CHARS}]")
+_INLINE_BODY = ("[br][parent::div or parent::td or parent::section or parent::article]"
+                f"[string-length(normalize-space()) >= {MIN_LOOSE_CHARS}]")
+_INLINE_BODIES = XPath(f"//body//span{_INLINE_BODY} | //body//font{_INLINE_BODY}")
 # the first text inside an element (not a tail): where a box's phrase or label stands
 _OPENING_TEXTS = XPath("//body//*[not(self::script or self::style)]/text()[1][normalize-space()]")
 _WITH_CLASS = XPath("//body//*[@class or @id]")

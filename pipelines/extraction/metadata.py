@@ -58,8 +58,8 @@ MAX_DATE_TEXT = 120  # a visible date element longer than this is not a date lin
 MAX_LABEL_CHARS = 30  # a text before a date this short may be its label ("Diperbarui:")
 # the page's own <time datetime> elements, not those of lists of other articles, and the
 # microformat's <abbr title="2020-10-09T10:10:00+07:00"> (Blogger's themes) that reads alike
-_TIME_ELEMENTS = XPath("//*[self::time[@datetime] or self::abbr[@title]]"
-                       "[not(ancestor::li or ancestor::aside or ancestor::nav)]")
+_OWN = "[not(ancestor::li or ancestor::aside or ancestor::nav)]"
+_TIME_ELEMENTS = XPath(f"//time[@datetime]{_OWN} | //abbr[@title]{_OWN}")
 _ISO_DATE = re.compile(r"\s*\d{4}-\d{2}-\d{2}")
 # A link this many words long beside a date is another article's headline, in a teaser
 # card of at most this much text (a larger block is a container of the page).
