@@ -256,6 +256,15 @@ def test_a_body_written_as_one_span_split_by_line_breaks_keeps_its_lead():
     assert len(result.text.splitlines()) == len(PARAGRAPHS)
 
 
+def test_the_text_keeps_its_characters_as_written():
+    line = ("Lapas seluas 2.500 m² itu dihuni ½ lebih dari kapasitas… dengan suhu 35℃ pada siang "
+            "hari, kata petugas.")
+    decomposed = "Kunjungan ke Cipinang dipimpin Jose\u0301 Ramos, kata petugas lapas di sana."
+    result = extract_page(article_page(paragraphs=(PARAGRAPHS[0], line, decomposed, *PARAGRAPHS[1:])))
+    assert line in result.text.splitlines()
+    assert "Kunjungan ke Cipinang dipimpin José Ramos" in result.text  # composed (NFC)
+
+
 def test_loose_first_paragraph_is_kept():
     page = article_page().replace("<p>JAKARTA - ", "<b>Warta.com</b> - ", 1).replace(
         "terutama layanan kesehatan, air bersih dan kunjungan keluarga.</p>",

@@ -105,7 +105,7 @@ def clean_lines(
     while index < len(texts):
         text = texts[index]
         index += 1
-        folded = text.casefold()  # ``text`` is spaced already: this is fold(text)
+        folded = fold(text)
         if rules.dateline.match(text) or len(folded) > rules.max_line_chars or index - 1 in sections:
             kept.append(text)
             continue

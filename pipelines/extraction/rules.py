@@ -44,17 +44,23 @@ _SEPARATOR = _SPACE + r"*(?:[:：\-–—|»]|$)"
 
 
 def spaced(text: str) -> str:
-    """``text`` with every run of spaces (non-breaking, zero-width) as one space."""
-    if not unicodedata.is_normalized("NFKC", text):
-        text = unicodedata.normalize("NFKC", text)
+    """``text`` composed (NFC: an accent and its letter as one character) with every run
+    of spaces (non-breaking, zero-width) as one space. Compatibility characters stay as
+    written ("m²", "½", "…"): this is the text that is stored."""
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
     if _ZERO_WIDTH.search(text):
         return _SPACES.sub(" ", text).strip()
     return " ".join(text.split())  # str.split knows the Unicode spaces, faster than a regex
 
 
 def fold(text: str) -> str:
-    """The form lines are matched in: spaces folded and lower case."""
-    return spaced(text).casefold()
+    """The form lines are matched in: spaces folded, compatibility characters as their
+    plain forms (NFKC: full-width letters, ligatures) and lower case."""
+    text = spaced(text)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return text.casefold()
 
 
 def removal(text: str, rule: str) -> dict[str, str]:
