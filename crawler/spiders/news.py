@@ -365,16 +365,10 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"source/{source}/{key}")
 
     def _recheck_cutoff(self) -> str | None:
-        hours = self.config.crawl.recheck_hours
-        if not hours:
-            return None
-        return (datetime.now(UTC) - timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return _ago(timedelta(hours=self.config.crawl.recheck_hours))
 
     def _refused_cutoff(self) -> str | None:
-        days = self.config.crawl.retry_refused_days
-        if not days:
-            return None
-        return (datetime.now(UTC) - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return _ago(timedelta(days=self.config.crawl.retry_refused_days))
 
     def _max_pages(self, source: str) -> int:
         configured = self.sourcemap.sources.get(source)
@@ -387,6 +381,11 @@ class NewsSpider(scrapy.Spider):
         if configured is not None and configured.full_text_param:
             return with_query(url, configured.full_text_param)
         return url
+
+
+def _ago(span: timedelta) -> str | None:
+    """The UTC time ``span`` before now (ISO-8601, as stored), or None for no span."""
+    return (datetime.now(UTC) - span).strftime("%Y-%m-%dT%H:%M:%SZ") if span else None
 
 
 def _unusable(response: Response) -> str | None:
