@@ -60,12 +60,15 @@ def parse_feed(body: bytes) -> Listing:
 
 def parse_sitemap(body: bytes) -> Listing:
     """The URLs of a sitemap, or the child sitemaps of a sitemap index (``is_sitemap``).
-    Google News sitemaps give ``news:publication_date`` and ``news:title``."""
+    Google News sitemaps give ``news:publication_date`` and ``news:title``; a robots.txt
+    gives the sitemaps of its ``Sitemap:`` lines, as an index would."""
     if body[:2] == b"\x1f\x8b":
         try:
             body = gzip.decompress(body)
         except (OSError, EOFError) as exc:
             raise FeedError(f"broken gzip sitemap ({exc})") from exc
+    if _ROBOTS_START.match(body):
+        return _robots_sitemaps(body)
     root, problem = _root(body)
     name = etree.QName(root).localname
     if name not in ("urlset", "sitemapindex"):
@@ -111,8 +114,9 @@ _HTML_START = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s
                          re.IGNORECASE | re.DOTALL)
 
 
-_ROBOTS_START = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:#[^\n]*\n\s*)*(?:user-agent|sitemap|disallow)\s*:",
+_ROBOTS_START = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:#[^\n]*\n\s*)*(?:user-agent|sitemap|disallow|allow|crawl-delay)\s*:",
                            re.IGNORECASE)
+_SITEMAP_LINE = re.compile(r"^[ \t]*sitemap[ \t]*:[ \t]*(\S+)", re.IGNORECASE | re.MULTILINE)
 
 
 def _root(body: bytes):
@@ -122,8 +126,8 @@ def _root(body: bytes):
     if _HTML_START.match(body):
         raise FeedError("an HTML page, not a feed or sitemap (has the feed moved?)")
     if _ROBOTS_START.match(body):
-        raise FeedError("a robots.txt file, not a feed or sitemap: configure the addresses "
-                        "its Sitemap: lines give")
+        raise FeedError("a robots.txt file, not a feed: list it under sitemaps to read the "
+                        "sitemaps its Sitemap: lines give")
     try:
         return etree.fromstring(body, parser=_STRICT), None
     except etree.XMLSyntaxError as exc:
@@ -132,6 +136,15 @@ def _root(body: bytes):
     if root is None:
         raise FeedError(problem)
     return root, problem
+
+
+def _robots_sitemaps(body: bytes) -> Listing:
+    """The sitemaps a robots.txt names, one ``Sitemap:`` line each."""
+    text = body.decode("utf-8", "replace")
+    urls = [m.group(1) for m in _SITEMAP_LINE.finditer(text)]
+    if not urls:
+        raise FeedError("a robots.txt file without Sitemap: lines")
+    return Listing([Entry(url=url, is_sitemap=True) for url in dict.fromkeys(urls)])
 
 
 def _listing(entries: list[Entry], problem: str | None) -> Listing:

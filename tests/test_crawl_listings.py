@@ -117,6 +117,35 @@ def test_repeated_listings_fetch_each_page_once_and_count_each_article_once(serv
         f"lists sitemap {base}/sitemap.xml, which leads back here (a loop): skipped"]
 
 
+def test_a_robots_txt_leads_to_its_sitemaps_and_an_index_to_its_recent_ones(serve, tmp_path):
+    robots = "User-agent: *\nDisallow: /cari\n\nSitemap: http://{host}/sitemap-index.xml\n"
+    child = ("<sitemap><loc>http://{host}/sitemap-{day}.xml</loc>"
+             "<lastmod>2025-11-{day}T23:00:00+07:00</lastmod></sitemap>")
+    index = ('<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/'
+             '0.9">' + "".join(child.replace("{day}", d) for d in ("20", "14", "12", "02"))
+             + "<sitemap><loc>http://{host}/sitemap-pages.xml</loc></sitemap></sitemapindex>")
+    urls = ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            "<url><loc>http://{host}/berita/{n}</loc></url></urlset>")
+    days = {"20": 1, "14": 2, "12": 3, "02": 4, "pages": 5}
+    base, requests = serve("127.0.0.35", {
+        "/robots.txt": lambda host: (200, {"Content-Type": "text/plain"},
+                                     robots.replace("{host}", host).encode()),
+        "/sitemap-index.xml": listing(index),
+        **{f"/sitemap-{d}.xml": listing(urls.replace("{n}", str(n))) for d, n in days.items()},
+        **{f"/berita/{n}": article(n) for n in days.values()}})
+    done, db = crawl(tmp_path, f'sitemaps = ["{base}/robots.txt"]')
+    with db:
+        stored = sorted(u for (u,) in db.execute("SELECT url FROM articles"))
+        errors = db.execute("SELECT count(*) FROM errors").fetchone()[0]
+    db.close()
+    assert done.returncode == 0, done.stderr[-2000:]
+    # 20 Nov is the newest: the 14th is within 7 days of it, the 12th and the 2nd are not;
+    # a child without a date is always read
+    assert stored == [f"{base}/berita/{n}" for n in (1, 2, 5)]
+    assert requests["/sitemap-12.xml"] == requests["/sitemap-02.xml"] == 0
+    assert errors == 0
+
+
 def test_an_article_redirected_to_another_site_is_not_stored(serve, tmp_path):
     elsewhere, _ = serve("127.0.0.34", {"/consent": article("persetujuan")})
     base, _ = serve("127.0.0.33", {

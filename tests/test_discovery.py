@@ -84,6 +84,17 @@ def test_sitemap_index_and_gzip():
     assert all(e.is_sitemap for e in entries)
 
 
+def test_a_robots_txt_read_as_a_sitemap_gives_its_sitemap_lines():
+    robots = (b"# robots.txt\nUser-agent: *\nDisallow: /search\n\n"
+              b"Sitemap: https://k.id/sitemap.xml\n  sitemap:https://k.id/news.xml # berita\n"
+              b"Sitemap: https://k.id/sitemap.xml\n")
+    entries = parse_sitemap(robots).entries
+    assert [e.url for e in entries] == ["https://k.id/sitemap.xml", "https://k.id/news.xml"]
+    assert all(e.is_sitemap and e.published is None for e in entries)
+    with pytest.raises(FeedError, match="without Sitemap: lines"):
+        parse_sitemap(b"User-agent: *\nAllow: /\n")
+
+
 def test_malformed_feed_keeps_readable_items_and_says_so():
     listing = parse_feed(RSS.replace(b"</channel></rss>", b"<item><title>Putus &nbsp; </title>"))
     assert [e.url for e in listing.entries] == ["https://a.id/berita/1?utm_source=rss"]
@@ -100,7 +111,7 @@ def test_malformed_feed_keeps_readable_items_and_says_so():
         (b"\xef\xbb\xbf\n<!-- cms -->\n<!DOCTYPE html>\n<html lang=id><head>", "an HTML page"),
         (b'<?xml version="1.0"?><opml><body/></opml>', "not an RSS or Atom feed"),
         (b"<rss><channel><item><title>putus", "malformed XML"),
-        (b"# robots\nUser-agent: *\nSitemap: https://a.id/sitemap.xml\n", "a robots.txt file"),
+        (b"# robots\nUser-agent: *\nSitemap: https://a.id/sitemap.xml\n", "list it under sitemaps"),
         (b"\x1f\x8b\x08garbage", "broken gzip"),
     ],
 )

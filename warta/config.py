@@ -57,6 +57,7 @@ class CrawlSettings:
     max_pages: int = 500
     recheck_hours: float = 0.0
     retry_refused_days: float = 3.0
+    sitemap_window_days: float = 7.0
     timeout: float = 30.0
     retries: int = 3
     max_page_bytes: int = 5_000_000
@@ -325,8 +326,8 @@ def _crawl_limits(section, where: str, path: Path) -> None:
     _above_zero(section, where,
                 ("concurrency", "per_domain_concurrency", "max_pages", "timeout", "max_page_bytes"),
                 path)
-    _not_negative(section, where, ("delay", "recheck_hours", "retry_refused_days", "retries",
-                                   "extract_workers"), path)
+    _not_negative(section, where, ("delay", "recheck_hours", "retry_refused_days",
+                                   "sitemap_window_days", "retries", "extract_workers"), path)
 
 
 def _above_zero(section, where: str, names: tuple[str, ...], path: Path) -> None:

@@ -156,17 +156,34 @@ class NewsSpider(scrapy.Spider):
         if listing.problem:
             self._fail(source, response.url, "feed", listing.problem)
         chain = (*response.meta.get("sitemap_chain", ()), response.url)  # the indexes above
-        for entry in listing.entries:
-            if entry.is_sitemap:
-                child = response.urljoin(entry.url)
-                if child in chain:
-                    self._fail(source, response.url, "feed",
-                               f"lists sitemap {child}, which leads back here (a loop): skipped")
-                elif child not in self.sitemaps:  # else another index listed it this run
-                    self.sitemaps.add(child)
-                    yield self._listing(child, source, self.parse_sitemap, sitemap_chain=chain)
+        children = [e for e in listing.entries if e.is_sitemap]
+        recent = self._recent_sitemaps(children)
+        if len(recent) < len(children):
+            self.logger.info("%s: %d of %d sitemaps last modified more than %g days before its "
+                             "newest: not read", response.url, len(children) - len(recent),
+                             len(children), self.config.crawl.sitemap_window_days)
+        for entry in recent:
+            child = response.urljoin(entry.url)
+            if child in chain:
+                self._fail(source, response.url, "feed",
+                           f"lists sitemap {child}, which leads back here (a loop): skipped")
+            elif child not in self.sitemaps:  # else another index listed it this run
+                self.sitemaps.add(child)
+                yield self._listing(child, source, self.parse_sitemap, sitemap_chain=chain)
         articles = [e for e in listing.entries if not e.is_sitemap]
         yield from self._articles(source, articles, response)
+
+    def _recent_sitemaps(self, children: list[Entry]) -> list[Entry]:
+        """The child sitemaps of an index worth reading: those last modified at most
+        ``sitemap_window_days`` before its newest (an index lists years of archives),
+        and those without a date."""
+        days = self.config.crawl.sitemap_window_days
+        dated = [e.published for e in children if e.published]
+        if not days or not dated:
+            return children
+        newest = datetime.strptime(max(dated), "%Y-%m-%dT%H:%M:%SZ")
+        oldest = (newest - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return [e for e in children if not e.published or e.published >= oldest]
 
     def parse_index(self, response: Response):
         source = self.config.source(response.meta["source"])
