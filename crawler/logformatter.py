@@ -2,6 +2,7 @@
 robots.txt that cannot be fetched told in one line instead of a traceback."""
 
 import logging
+from urllib.parse import urlsplit
 
 from scrapy import logformatter
 
@@ -21,8 +22,16 @@ class _RobotsInOneLine(logging.Filter):
         if record.exc_info:
             record.exc_info, record.exc_text = None, None
             record.levelno, record.levelname = logging.WARNING, "WARNING"
-            record.msg = f"robots.txt unreadable ({record.msg}); the site is crawled as if it " \
-                         "allowed everything"
+            args = record.args if isinstance(record.args, dict) else {}
+            request, error = args.get("request"), args.get("f_exception")
+            if request is not None and error is not None:  # the message names the page
+                # that needed robots.txt, not robots.txt itself
+                parts = urlsplit(request.url)
+                record.msg, record.args = "%s unreadable (%s)", (
+                    f"{parts.scheme}://{parts.netloc}/robots.txt", error)
+            else:
+                record.msg = f"robots.txt unreadable ({record.msg})"
+            record.msg += "; the site is crawled as if it allowed everything"
         return True
 
 

@@ -194,7 +194,9 @@ def test_a_crawl_that_reaches_no_site_fails_and_says_so_briefly(tmp_path):
         outcomes = db.execute("SELECT outcome FROM crawl_runs").fetchall()
     db.close()
     assert done.returncode == 1 and outcomes == [("failed",)]
-    assert "robots.txt unreadable" in done.stderr and "Traceback" not in done.stderr
+    warning = next(line for line in done.stderr.splitlines() if "robots.txt" in line)
+    assert "http://127.0.0.9:9/robots.txt unreadable (" in warning and "rss.xml" not in warning
+    assert "Traceback" not in done.stderr
     assert "Disabled" not in done.stderr  # the crawl lock, held by `warta crawl` itself
 
 
