@@ -226,14 +226,22 @@ def record_digest(db: Database, day: date, fmt: str, path: str | None,
 
     ``deliveries`` are dicts with at least ``channel``, ``target``, ``ok`` and
     ``error``; each failed one is also added to ``errors`` (stage ``digest``).
-    A digest made again for the same day and format replaces the earlier record.
+    A digest made again for the same day and format updates the earlier record: each
+    delivery replaces the earlier one through the same channel to the same target, the
+    others are kept (a digest written to a file for a look is not sent again by the next
+    ``--send``), and a new ``path`` replaces the old one.
     """
     with transaction(db):
+        row = db.execute("SELECT path, delivered FROM digests WHERE day = ? AND format = ?",
+                         (day.isoformat(), fmt)).fetchone()
+        merged = {(d.get("channel"), d.get("target")): d
+                  for d in _deliveries(row[1] if row else None)}
+        merged.update(((d["channel"], d["target"]), d) for d in deliveries)
         db.execute(
             "INSERT OR REPLACE INTO digests(day, format, created_at, path, delivered) "
             "VALUES (?, ?, ?, ?, ?)",
-            (day.isoformat(), fmt, utc_now(), path,
-             json.dumps(deliveries, ensure_ascii=False)),
+            (day.isoformat(), fmt, utc_now(), path or (row[0] if row else None),
+             json.dumps(list(merged.values()), ensure_ascii=False)),
         )
         for delivery in deliveries:
             if not delivery["ok"]:

@@ -262,6 +262,24 @@ def test_sending_again_retries_what_failed_and_sends_nothing_twice(smtp_server, 
     assert len(inbox.envelopes) == 2
 
 
+def test_a_digest_written_for_a_look_keeps_the_record_of_its_deliveries(smtp_server, database,
+                                                                         tmp_path):
+    controller, inbox = smtp_server
+    smtp = SmtpSettings(host="127.0.0.1", port=controller.port, starttls=False,
+                        recipients=["desk@example.org"])
+    dead = WebhookSettings(url=f"http://127.0.0.1:{free_port()}/hook", timeout=2.0)
+    config = config_for(database, tmp_path, smtp=smtp, webhook=dead, retries=0)
+    day = date.fromisoformat(DAY)
+    build_and_deliver(config, day, "md", None, send=True)
+    build_and_deliver(config, day, "md", tmp_path / "preview.md")
+    (row,), _ = recorded(database)
+    assert row["path"] == str(tmp_path / "preview.md")
+    assert sorted((d["channel"], d["ok"]) for d in json.loads(row["delivered"])) == [
+        ("file", True), ("file", True), ("smtp", True), ("webhook", False)]
+    build_and_deliver(config, day, "md", None, send=True)
+    assert len(inbox.envelopes) == 1  # the preview did not make the e-mail go out again
+
+
 def test_webhook_receives_the_json_digest_and_markdown_text(webhook_server, database, tmp_path):
     hook = WebhookSettings(url=f"http://127.0.0.1:{webhook_server.server_port}/hook")
     result = build_and_deliver(config_for(database, tmp_path, webhook=hook),
