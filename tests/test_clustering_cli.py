@@ -243,6 +243,23 @@ def test_evaluate_checks_the_gold_file(tmp_path, docs_file):
     assert unmatched.exit_code == 1 and "no article of" in unmatched.output
 
 
+def test_evaluate_says_when_the_input_holds_only_part_of_the_gold(tmp_path, docs_file):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("".join(json.dumps({"id": key, "event": event}) + "\n"
+                            for key, event in GOLD.items()), encoding="utf-8")
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    nothing = run("evaluate", "--input", empty, "--gold", gold)
+    assert nothing.exit_code == 1 and "nothing to score" in nothing.output
+    part = tmp_path / "part.jsonl"
+    part.write_text("".join(docs_file.read_text(encoding="utf-8").splitlines(keepends=True)[:2]),
+                    encoding="utf-8")
+    result = run("evaluate", "--input", part, "--gold", gold, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["missing"] == len(GOLD) - 2
+    assert f"warning: {len(GOLD) - 2} relevant articles of {gold} are not in {part}" in result.stderr
+
+
 def test_clustering_out_of_time_order_says_how_many_articles_came_too_late(tmp_path, monkeypatch):
     dated = sorted((d for d in corpus() if d.published), key=lambda d: d.published)
     later = {"id": "later", "title": "x", "text": "Berita lain sama sekali.", "source": "nusa",

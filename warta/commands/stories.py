@@ -322,11 +322,18 @@ def evaluate(input_path, gold_path, as_json, errors, config_path, db_path):
     clusters = {str(r["id"]): d.cluster_id for r, d in results}
     copies = {str(r["id"]): None if d.duplicate_of is None else str(d.duplicate_of)
               for r, d in results}
-    if clusters and not any(key in events for key in clusters):
+    if not clusters:
+        raise click.ClickException(f"nothing to score: {input_path} has no relevant article")
+    if not any(key in events for key in clusters):
         raise click.ClickException(f"no article of {input_path} has a label in {gold_path} "
                                    "(are the ids the same in both?)")
     report = evaluate_scores(clusters, copies, events, gold_copies)
     report["unlabelled"] = sum(1 for key in clusters if key not in events)
+    report["missing"] = sum(1 for key in events if key not in clusters and relevant[key])
+    if report["missing"]:
+        click.echo(f"warning: {report['missing']} relevant articles of {gold_path} are not in "
+                   f"{input_path}; the scores cover only the {report['articles']} in both",
+                   err=True)
     if errors:
         report.update(disagreements(clusters, events))
     if as_json:
