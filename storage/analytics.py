@@ -30,22 +30,27 @@ def list_clusters(
 ) -> list[dict]:
     """Stories active between ``since`` and ``until`` (WIB dates), latest activity first.
 
-    A story is active in the period when its first and last article bracket any
-    part of it; ``min_sources`` keeps stories reported by at least that many
-    outlets. Each row has the columns of ``clusters`` a reader needs plus the
-    representative article's ``url``.
+    A story is active in the period when one of its articles is dated in it
+    (publication time, else fetch time); ``min_sources`` keeps stories carried by at
+    least that many sources (``clusters.source_count``: the ministry's own site and
+    outlets republishing a copy count). Each row has the columns of ``clusters`` a
+    reader needs plus the representative article's ``url``.
     """
     if min_sources < 1:
         raise ValueError(f"min_sources must be 1 or more, got {min_sources}")
     start, end = utc_bounds(since, until)
     conditions = ["c.merged_into IS NULL", "c.source_count >= :min_sources"]
-    params: dict[str, object] = {"min_sources": min_sources, "limit": limit or -1}
+    params: dict[str, object] = {"min_sources": min_sources, "limit": limit or -1,
+                                 "start": start, "end": end}
     if start is not None:
         conditions.append("c.last_seen >= :start")
-        params["start"] = start
     if end is not None:
         conditions.append("c.first_seen < :end")
-        params["end"] = end
+    if start is not None or end is not None:  # and not only between two of its reports
+        conditions.append(
+            "EXISTS (SELECT 1 FROM articles m WHERE m.cluster_id = c.id"
+            " AND (:start IS NULL OR coalesce(m.published_at, m.fetched_at) >= :start)"
+            " AND (:end IS NULL OR coalesce(m.published_at, m.fetched_at) < :end))")
     return list(db.query(
         f"""SELECT {_CLUSTER_COLUMNS}, a.url
             FROM clusters c LEFT JOIN articles a ON a.id = c.representative_article_id

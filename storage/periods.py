@@ -7,6 +7,7 @@ correctly as text, so a bound is such a string and the comparison uses indexes.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta, timezone
 
 __all__ = ["WIB", "check_day", "to_wib", "utc_bounds", "wib_day_start"]
@@ -27,7 +28,9 @@ def utc_bounds(since: str | None, until: str | None) -> tuple[str | None, str | 
 
     Each may be a date (``2025-11-20``), a time with a zone
     (``2025-11-20T08:00:00Z``, ``2025-11-20T15:00+07:00``) or None for no bound.
-    A time without a zone is read as WIB. Raises ValueError saying what is expected.
+    A time without a zone is read as WIB. An ``until`` time includes the whole of its
+    last written unit: ``T15:00`` runs to 15:00:59. Raises ValueError saying what is
+    expected.
     """
     start, end = _bound(since, "since", next_day=False), _bound(until, "until", next_day=True)
     if start is not None and end is not None and start >= end:
@@ -57,7 +60,14 @@ def _bound(value: str | None, name: str, next_day: bool) -> str | None:
         return wib_day_start(day + timedelta(days=1) if next_day else day)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=WIB)
+    if next_day:
+        moment += _UNIT[_PRECISION.search(value).lastindex]
     return moment.astimezone(UTC).strftime(_STORED)
+
+
+# How finely a time is written: hours, minutes or seconds (and fractions of them).
+_PRECISION = re.compile(r"[T ]\d{2}(?:(:?\d{2})(?:(:?\d{2}(?:[.,]\d+)?))?)?")
+_UNIT = {None: timedelta(hours=1), 1: timedelta(minutes=1), 2: timedelta(seconds=1)}
 
 
 def to_wib(stored: str | None) -> str:

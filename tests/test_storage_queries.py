@@ -77,6 +77,18 @@ def test_clusters_list_filters_by_period_and_number_of_sources(db):
     assert len(list_clusters(db, limit=1)) == 1
     with pytest.raises(ValueError, match="min_sources"):
         list_clusters(db, min_sources=0)
+    # "Kunj" (21 Nov, 16:00 WIB) is listed up to and including the minute it was published
+    assert "Kunj" not in [c["headline"][:4] for c in list_clusters(db, until="2025-11-21T15:59")]
+    assert "Kunj" in [c["headline"][:4] for c in list_clusters(db, until="2025-11-21T16:00")]
+
+
+def test_a_story_is_listed_for_the_days_it_has_reports_not_those_between(db):
+    add_story(db, "Laporan tahunan", [
+        article("https://kompas.com/r1", source="kompas", published_at="2025-11-17T03:00:00Z"),
+        article("https://detik.com/r2", source="detik", published_at="2025-11-23T03:00:00Z")])
+    listed = {day: [c["headline"][:4] for c in list_clusters(db, since=day, until=day)]
+              for day in ("2025-11-17", "2025-11-20", "2025-11-23")}
+    assert listed == {"2025-11-17": ["Lapo"], "2025-11-20": ["Keme"], "2025-11-23": ["Lapo"]}
 
 
 def test_a_merged_cluster_is_not_listed(db):
@@ -120,5 +132,8 @@ def test_periods_are_wib_days():
     assert utc_bounds("2025-11-20", "2025-11-20") == ("2025-11-19T17:00:00Z",
                                                       "2025-11-20T17:00:00Z")
     assert utc_bounds("2025-11-20T08:00:00Z", None) == ("2025-11-20T08:00:00Z", None)
-    assert utc_bounds(None, "2025-11-20T15:00") == (None, "2025-11-20T08:00:00Z")
+    assert utc_bounds(None, "2025-11-20T15:00") == (None, "2025-11-20T08:01:00Z")  # inclusive
+    assert utc_bounds(None, "2025-11-20T08:00:00Z") == (None, "2025-11-20T08:00:01Z")
+    assert utc_bounds("2025-11-20T15:00", "2025-11-20T15:00") == ("2025-11-20T08:00:00Z",
+                                                                  "2025-11-20T08:01:00Z")
     assert to_wib("2025-11-19T18:30:00Z") == "2025-11-20 01:30"

@@ -78,14 +78,15 @@ def search(config_path, db_path, words, since, until, source, limit, everything,
 @_since
 @_until
 @click.option("--min-sources", type=COUNT, default=1, show_default=True,
-              metavar="N", help="Only stories reported by at least N outlets.")
+              metavar="N", help="Only stories carried by at least N sources (the "
+                                "ministry's site and outlets republishing a copy count).")
 @click.option("--limit", type=COUNT, default=None,
               help="At most this many stories.")
 @format_option()
 def clusters(config_path, db_path, since, until, min_sources, limit, fmt):
     """List stories (clusters of reports of one event), latest activity first.
 
-    A story is listed when its reports overlap the --since/--until period."""
+    A story is listed when one of its articles is dated in the --since/--until period."""
     db = _open(config_path, db_path)
     rows = _run(list_clusters, db, since=since, until=until, min_sources=min_sources,
                 limit=limit)
