@@ -288,6 +288,22 @@ MIGRATIONS: tuple[Migration, ...] = (
         # (seen_urls.status 'refused' for longer than crawl.retry_refused_days).
         "ALTER TABLE crawl_run_sources ADD COLUMN given_up INTEGER NOT NULL DEFAULT 0",
     )),
+    Migration("0009_daily_outlets", (
+        # daily_clusters gains `outlets`: the media outlets with their own report that
+        # day (copies and official sources left out), which the digest ranks stories by.
+        "DROP VIEW daily_clusters",
+        f"""CREATE VIEW daily_clusters AS
+        SELECT {_WIB_DAY} AS day, c.id AS cluster_id, c.headline,
+               count(*) AS articles, count(DISTINCT a.source) AS sources,
+               {_WIB_DAY} = date(c.first_seen, '+7 hours') AS new,
+               c.first_seen, c.last_seen, c.article_count, c.source_count,
+               count(DISTINCT CASE WHEN a.duplicate_of IS NULL AND NOT coalesce(s.official, 0)
+                     THEN a.source END) AS outlets
+        FROM clusters c
+        JOIN articles a ON a.cluster_id = c.id
+        LEFT JOIN sources s ON s.name = a.source
+        GROUP BY day, c.id""",
+    )),
 )
 
 _LEDGER = """CREATE TABLE IF NOT EXISTS migrations (

@@ -119,8 +119,15 @@ def test_stats_count_what_is_stored(db):
 
 def test_views_join_stories_and_count_per_wib_day(db):
     rows = list(db.query("SELECT * FROM daily_clusters ORDER BY day, cluster_id"))
-    assert [(r["day"], r["articles"], r["sources"], r["new"]) for r in rows] == [
-        ("2025-11-20", 3, 3, 1), ("2025-11-21", 2, 1, 1), ("2025-11-21", 1, 1, 1)]
+    assert [(r["day"], r["articles"], r["sources"], r["outlets"], r["new"]) for r in rows] == [
+        ("2025-11-20", 3, 3, 3, 1), ("2025-11-21", 2, 1, 1, 1), ("2025-11-21", 1, 1, 1, 1)]
+    with db.conn:  # detik republished antaranews's report; kompas is an official source
+        db.execute("UPDATE articles SET duplicate_of = (SELECT id FROM articles WHERE url = "
+                   "'https://antaranews.com/a1') WHERE url = 'https://detik.com/d1'")
+        db.execute("INSERT INTO sources(name, official) VALUES ('kompas', 1) "
+                   "ON CONFLICT(name) DO UPDATE SET official = 1")
+    first = next(db.query("SELECT sources, outlets FROM daily_clusters WHERE day = '2025-11-20'"))
+    assert (first["sources"], first["outlets"]) == (3, 1)
     members = list(db.query("SELECT source, url FROM cluster_articles WHERE cluster_id = 1"))
     assert len(members) == 3
     daily = {(r["source"], r["day"]): r for r in db.query("SELECT * FROM source_daily")}

@@ -76,7 +76,7 @@ class Entry:
     article_count: int  # every article of the day: reports, wire copies, releases
     wire_copies: int
     story_articles: int  # all days
-    story_outlets: int  # all days, official sources excluded
+    story_outlets: int  # outlets with their own report on any day (official excluded)
     matched_terms: tuple[str, ...]
     release: Release | None  # the official release that started the story
 
@@ -187,7 +187,8 @@ def _entry(day: date, story: dict, summarize: Callable[[list[str]], list[str]]) 
         article_count=len(today),
         wire_copies=len(today) - len(own_today),
         story_articles=len(rows),
-        story_outlets=len({a["source"] for a in rows if not a["official"]}),
+        story_outlets=len({a["source"] for a in rows
+                           if not a["official"] and origin[a["id"]] == a["id"]}),
         matched_terms=tuple(term for term, _ in terms.most_common()),
         release=release,
     )
