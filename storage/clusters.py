@@ -342,22 +342,29 @@ def merge_clusters(db: Database, keep: int, drop: int, note: str | None = None) 
 
 
 def split_article(db: Database, article_id: int, note: str | None = None) -> int:
-    """Take an article out of its story into a story of its own (an analyst's
-    correction); return the new story's id. Later runs never merge the two again.
-    Recorded in ``cluster_overrides`` with the old story as ``cluster_a`` and the new
-    one as ``cluster_b``."""
+    """Take an article, with its copies, out of its story into a story of its own (an
+    analyst's correction); return the new story's id. Later runs never merge the two
+    again. Recorded in ``cluster_overrides`` with the old story as ``cluster_a`` and
+    the new one as ``cluster_b``. The article's ``cluster_score`` (against the old
+    story) is cleared."""
     row = db.execute("SELECT cluster_id FROM articles WHERE id = ?", (article_id,)).fetchone()
     if row is None or row[0] is None:
         raise StorageError(f"article {article_id} is in no story")
     old = row[0]
-    if db.execute("SELECT count(*) FROM articles WHERE cluster_id = ?", (old,)).fetchone()[0] < 2:
-        raise StorageError(f"article {article_id} is already alone in story {old}")
+    moving = [article_id, *(copy for (copy,) in db.execute(
+        "SELECT id FROM articles WHERE duplicate_of = ? AND cluster_id = ?", (article_id, old)))]
+    staying = db.execute("SELECT count(*) FROM articles WHERE cluster_id = ?", (old,)).fetchone()[0]
+    if staying <= len(moving):
+        alone = "with its copies " * (len(moving) > 1)
+        raise StorageError(f"article {article_id} is already alone {alone}in story {old}")
     now = utc_now()
     with transaction(db):
         new = db.execute("SELECT coalesce(max(id), 0) + 1 FROM clusters").fetchone()[0]
         db.execute("INSERT INTO clusters(id, created_at, updated_at) VALUES (?, ?, ?)",
                    (new, now, now))
-        db.execute("UPDATE articles SET cluster_id = ? WHERE id = ?", (new, article_id))
+        db.execute(f"UPDATE articles SET cluster_id = ? WHERE id IN ({', '.join('?' * len(moving))})",
+                   (new, *moving))
+        db.execute("UPDATE articles SET cluster_score = NULL WHERE id = ?", (article_id,))
         db.execute("INSERT INTO cluster_overrides(kind, article_id, cluster_a, cluster_b, "
                    "created_at, note) VALUES ('split', ?, ?, ?, ?, ?)",
                    (article_id, old, new, now, note))

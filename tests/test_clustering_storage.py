@@ -158,10 +158,10 @@ def test_a_split_is_kept_when_a_later_article_links_both_sides(db):
     last = all_but_the_undated_report(db)
     old = cluster_of(db, "k1-nusa")
     assert cluster_of(db, WIRE_COPY.key) == old
-    new = split_article(db, find_article_id(db, "k1-nusa"), note="a follow-up story")
-    assert cluster_of(db, "k1-nusa") == new != old
+    new = split_article(db, find_article_id(db, WIRE_COPY.key), note="a follow-up story")
+    assert cluster_of(db, WIRE_COPY.key) == new != old
     resumed = load_clusterer(db)
-    # k1 (now alone) and its wire copy (still in the old story) are near-verbatim:
+    # the wire copy (now alone) and k1 (still in the old story) are near-verbatim:
     # without the split, an article reaching both would merge them again.
     decision = store(db, resumed, last)
     vector = resumed.nodes[last.key].vector
@@ -169,21 +169,37 @@ def test_a_split_is_kept_when_a_later_article_links_both_sides(db):
                if s.score >= resumed.threshold(vector, resumed.nodes[s.key].vector)}
     assert reached == {old, new}
     assert decision.merged == []
-    assert cluster_of(db, "k1-nusa") == new and cluster_of(db, WIRE_COPY.key) == old
+    assert cluster_of(db, WIRE_COPY.key) == new and cluster_of(db, "k1-nusa") == old
     override = db.execute("SELECT kind, cluster_a, cluster_b, note FROM cluster_overrides").fetchone()
     assert override == ("split", old, new, "a follow-up story")
+
+
+def test_an_original_split_out_takes_its_copies_along(db):
+    all_but_the_undated_report(db)
+    old, original = cluster_of(db, "k1-nusa"), find_article_id(db, "k1-nusa")
+    copy_score = db.execute("SELECT cluster_score FROM articles WHERE url = ?",
+                            (WIRE_COPY.key,)).fetchone()[0]
+    new = split_article(db, original)
+    assert cluster_of(db, "k1-nusa") == cluster_of(db, WIRE_COPY.key) == new != old
+    scores = dict(db.execute("SELECT url, cluster_score FROM articles WHERE url IN (?, ?)",
+                             ("k1-nusa", WIRE_COPY.key)).fetchall())
+    assert scores == {"k1-nusa": None, WIRE_COPY.key: copy_score}  # k1's was against the old
+    counts = db.execute("SELECT article_count FROM clusters WHERE id = ?", (new,)).fetchone()
+    assert counts == (2,)
+    with pytest.raises(StorageError, match="already alone with its copies in story"):
+        split_article(db, original)
 
 
 def test_a_split_holds_after_the_old_story_is_merged_into_another(db):
     last = all_but_the_undated_report(db)
     old = cluster_of(db, "k1-nusa")
-    new = split_article(db, find_article_id(db, "k1-nusa"))
+    new = split_article(db, find_article_id(db, WIRE_COPY.key))
     older = cluster_of(db, BACKGROUND[0].key)
-    assert merge_clusters(db, older, old) == older  # the copy's story now lives on as `older`
+    assert merge_clusters(db, older, old) == older  # k1's story now lives on as `older`
     decision = store(db, load_clusterer(db), last)
     assert {s.cluster for s in decision.matches if s.score >= 0.3} == {older, new}
     assert decision.merged == []
-    assert cluster_of(db, "k1-nusa") == new and cluster_of(db, WIRE_COPY.key) == older
+    assert cluster_of(db, WIRE_COPY.key) == new and cluster_of(db, "k1-nusa") == older
 
 
 def test_signatures_of_other_parameters_are_recomputed_on_load(db):

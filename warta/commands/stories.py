@@ -211,8 +211,8 @@ def merge(ctx, keep, drop, note, wait, config_path, db_path):
 @config_options
 @click.pass_context
 def split(ctx, article, note, wait, config_path, db_path):
-    """Move ARTICLE (an id or URL) out of its story into a story of its own; later
-    runs never merge the two again."""
+    """Move ARTICLE (an id or URL), with its copies, out of its story into a story of
+    its own; later runs never merge the two again."""
     from storage.clusters import split_article
 
     with _stored(*_with_group_options(ctx, config_path, db_path), lock_wait=wait) as (db, config):
