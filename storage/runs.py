@@ -24,7 +24,6 @@ __all__ = [
     "recent_failures",
     "recent_source_runs",
     "record_error",
-    "run_duplicates",
     "run_source_counts",
     "running_runs",
     "runs_since_new",
@@ -208,18 +207,6 @@ def recent_source_runs(db: Database, runs: int) -> dict[str, list[dict]]:
     ):
         recent.setdefault(row.pop("source"), []).append(row)
     return recent
-
-
-def run_duplicates(db: Database, run_id: int) -> dict[str, int]:
-    """Per source, the articles written by run ``run_id`` that are copies of another."""
-    return {
-        row["source"]: row["copies"]
-        for row in db.query(
-            "SELECT source, count(*) AS copies FROM articles "
-            "WHERE run_id = ? AND duplicate_of IS NOT NULL GROUP BY source",
-            [run_id],
-        )
-    }
 
 
 def run_source_counts(db: Database, run_id: int) -> dict[str, dict[str, int]]:

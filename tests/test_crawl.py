@@ -327,6 +327,7 @@ def test_recheck_window_fetches_stored_articles_again_as_updates(newsroom, tmp_p
     second = per_source(tmp_path / "warta.db", 1)
     assert sum(c["fetched"] for c in second.values()) > 0
     assert sum(c["new"] + c["updated"] for c in second.values()) == 0  # nothing changed
+    assert sum(c["duplicates"] for c in second.values()) == 0  # copies are counted once
     urls = [r["url"] for r in rows(tmp_path / "warta.db", "SELECT url FROM articles")]
     assert len(urls) == len(set(urls))
 
