@@ -702,6 +702,18 @@ def test_a_photo_gallery_has_its_captions_as_text():
     assert result.note is None
 
 
+@pytest.mark.parametrize("credit", [
+    " (ANTARA FOTO/Galih Pradipta/foc)", " (REUTERS / Willy Kurniawan)", " (Liputan6.com/Helmi)",
+    " <span class=credit>(AFP/Bay Ismoyo)</span>", " Foto: Humas Kemenham"])
+def test_a_galleries_captions_lose_their_picture_credits_and_keep_their_words(credit):
+    captions = tuple(caption + credit for caption in GALLERY_CAPTIONS)
+    result = extract_page(article_page(_figures(captions), paragraphs=("Aksi Kamisan digelar lagi.",)))
+    assert all(caption in result.text for caption in GALLERY_CAPTIONS)
+    assert "/" not in result.text and "Foto" not in result.text
+    credits = [r["line"] for r in result.removed if r["rule"] == "credit"]
+    assert len(credits) == len(GALLERY_CAPTIONS)
+
+
 def test_captions_beside_an_articles_paragraphs_stay_out():
     result = extract_page(article_page(_figures(GALLERY_CAPTIONS[:2])))
     assert not any(caption in result.text for caption in GALLERY_CAPTIONS)

@@ -290,10 +290,10 @@ def _cut_widgets(tree: HtmlElement, dom: DomRules, headline: HtmlElement | None)
     return removed
 
 
-def _captions_as_text(tree: HtmlElement) -> None:
+def _captions_as_text(tree: HtmlElement, dom: DomRules, removed: list[dict]) -> None:
     """A photo gallery tells its story in captions: when the figure captions hold
     more words than the paragraphs outside figures, they become paragraphs (which
-    trafilatura keeps; it drops figures)."""
+    trafilatura keeps; it drops figures), each without its picture credit."""
     captions = _CAPTIONS(tree)
     if len(captions) < MIN_GALLERY_CAPTIONS:
         return
@@ -305,6 +305,30 @@ def _captions_as_text(tree: HtmlElement) -> None:
         caption.tag = "p"
         if figure is not None and figure.tag == "figure":
             figure.tag = "div"
+        credit = _cut_credit(caption, dom.caption_credit)
+        if credit:
+            removed.append(removal(credit, "credit"))
+
+
+def _cut_credit(caption: HtmlElement, credit: re.Pattern) -> str | None:
+    """Cut the picture credit that closes ``caption``'s last text, or its last element
+    (``<span class="credit">``), when words come before it; return the credit."""
+    last = caption[-1] if len(caption) else None
+    if last is not None and not (last.tail or "").strip():
+        whole = visible_text(last)
+        if whole and credit.fullmatch(" " + whole) and visible_text(caption) != whole:
+            last.drop_tree()
+            return whole
+        return None
+    text = last.tail if last is not None else caption.text
+    match = credit.search(text or "")
+    if match is None or not (text[:match.start()].strip() or last is not None):
+        return None
+    if last is not None:
+        last.tail = text[:match.start()]
+    else:
+        caption.text = text[:match.start()]
+    return match.group().strip()
 
 
 def _paragraphs_at_breaks(element: HtmlElement) -> None:
@@ -423,5 +447,5 @@ def prune_page(tree: HtmlElement, rules: Rules, headline: HtmlElement | None) ->
     for body in _INLINE_BODIES(tree):
         _paragraphs_at_breaks(body)
     _wrap_loose_text(tree, rules.dateline)
-    _captions_as_text(tree)
+    _captions_as_text(tree, dom, pruned.removed)
     return pruned

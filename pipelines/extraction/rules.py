@@ -150,6 +150,7 @@ class DomRules:
     widgets: tuple[Widget, ...]  # known widgets by class or id
     max_widget_chars: int
     max_list_chars: int
+    caption_credit: re.Pattern  # a picture credit closing a caption
 
 
 @dataclass(frozen=True)
@@ -251,6 +252,7 @@ def _compile(data: dict) -> Rules:
         ),
         max_widget_chars=dom["max_widget_chars"],
         max_list_chars=dom["max_list_chars"],
+        caption_credit=re.compile(dom["caption_credit"]),
     )
     ignore = data["author"]["ignore_words"]
     labels = "|".join(re.escape(label) for label in sorted(data["author"]["labels"], key=len, reverse=True))
