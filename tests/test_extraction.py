@@ -256,6 +256,20 @@ def test_a_body_written_as_one_span_split_by_line_breaks_keeps_its_lead():
     assert len(result.text.splitlines()) == len(PARAGRAPHS)
 
 
+def test_a_body_with_no_paragraphs_split_by_line_breaks_is_read_apart_from_cards_beside_it():
+    lines = "<br><br>".join(escape(p) for p in PARAGRAPHS)
+    cards = "".join(f'<a href="/berita/{i}"><h2>Berita lain nomor {i} tentang banjir di kota</h2>'
+                    f"<div>Ringkasan berita lain nomor {i} yang tidak ada kaitannya dengan "
+                    "kunjungan menteri ke lembaga pemasyarakatan.</div></a>" for i in range(6))
+    page = (f"<html><head><title>{TITLE}</title></head><body><h1>{TITLE}</h1><article>"
+            f'<div class="article-body"><strong>JAKARTA:</strong> {lines}</div>{cards}'
+            "</article></body></html>")
+    assert "Berita lain nomor" in (trafilatura.extract(page) or "")  # kept without the rule
+    result = extract_page(page)
+    assert "Berita lain nomor" not in result.text and "Ringkasan" not in result.text
+    assert kept_paragraphs(result.text) == len(PARAGRAPHS)
+
+
 def test_the_text_keeps_its_characters_as_written():
     line = ("Lapas seluas 2.500 m² itu dihuni ½ lebih dari kapasitas… dengan suhu 35℃ pada siang "
             "hari, kata petugas.")

@@ -16,12 +16,17 @@ In this order, each named by the rule it reports:
 - known widgets by class or id (``read-also``, ``ad``, ``share``, ``comments``; see
   rules.toml); one that comes after the article (a comment thread, of any length)
   only when it does not hold the first sentence after the headline;
+- bodies without paragraphs: an inline element split by ``<br>`` right inside a block
+  (a ``<span>`` or ``<font>`` body), or a ``<div>`` of nothing but text, inline
+  elements and ``<br><br>``, gets its lines as ``<p>`` paragraphs, so trafilatura
+  weighs them apart from the cards beside them. Nothing is removed by this step.
 - loose text: an article container whose first paragraph is bare text before its
   ``<p>`` children (old detik and kapanlagi templates) gets it wrapped in a ``<p>``
   so trafilatura keeps it; a bare dateline there ("<b>Jakarta</b> -") joins the
   paragraph after it. Nothing is removed by this step.
 - gallery captions: a page whose figure captions outweigh its paragraphs (a photo
-  gallery) gets its captions as paragraphs. Nothing is removed by this step.
+  gallery) gets its captions as paragraphs, each without its closing picture credit
+  (``credit``).
 """
 
 from __future__ import annotations
@@ -66,7 +71,15 @@ _LOOSE_CONTAINERS = XPath("//body//*[self::div or self::td or self::section or s
 # text before the first <br> when a block that shows nothing stands before it).
 _INLINE_BODY = ("[br][parent::div or parent::td or parent::section or parent::article]"
                 f"[string-length(normalize-space()) >= {MIN_LOOSE_CHARS}]")
-_INLINE_BODIES = XPath(f"//body//span{_INLINE_BODY} | //body//font{_INLINE_BODY}")
+# A block holding nothing but text, inline elements and <br>: an article body with no
+# <p> (its paragraphs split by <br><br>), whose lines trafilatura weighs as one block
+# with whatever cards sit beside it.
+_INLINE_TAGS = ("a", "abbr", "b", "br", "em", "font", "i", "small", "span", "strong", "sub",
+                "sup", "u")
+MIN_BREAK_BODY_CHARS = 400
+_BREAK_BODY = (f"//body//div[count(br) >= 2][string-length(normalize-space()) >= {MIN_BREAK_BODY_CHARS}]"
+               f"[not(*[not({' or '.join(f'self::{t}' for t in _INLINE_TAGS)})])]")
+_INLINE_BODIES = XPath(f"//body//span{_INLINE_BODY} | //body//font{_INLINE_BODY} | {_BREAK_BODY}")
 # the first text inside an element (not a tail): where a box's phrase or label stands
 _OPENING_TEXTS = XPath("//body//*[not(self::script or self::style)]/text()[1][normalize-space()]")
 _WITH_CLASS = XPath("//body//*[@class or @id]")
