@@ -47,6 +47,7 @@ NOW = datetime(2025, 11, 24, 12, 0, tzinfo=UTC)
     ("Kemarin, 14:05", "2025-11-23T07:05:00Z"),
     ("Hari ini 09:30 WIB", "2025-11-24T02:30:00Z"),
     ("Nov 19, 2025 @ 6:45pm", "2025-11-19T11:45:00Z"),
+    ("Wednesday, 04 November, 2015 | 07:28 WIB", "2015-11-04T00:28:00Z"),
 ])
 def test_visible_indonesian_dates(text, utc):
     assert to_utc_iso(parse_visible_date(text, NOW)) == utc

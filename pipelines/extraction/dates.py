@@ -80,9 +80,9 @@ _DATE_TIME_SEP = r"(?:\s*[|–—•·●/@-])?"
 _TIME_BEFORE = re.compile(rf"(?<![\w:.]){_CLOCK}\s*{_ZONE}\s*[,|–-]?\s*$", re.IGNORECASE)
 _DAY_PREFIX = rf"(?:(?:{_DAY})\s*,?\s*)?"
 _VISIBLE = [
-    # 24 November 2025 16:40 WIB / Senin, 24 Nov 2025 | 16:40
+    # 24 November 2025 16:40 WIB / Senin, 24 Nov 2025 | 16:40 / 04 November, 2015 | 07:28
     re.compile(
-        _DAY_PREFIX + rf"(?P<day>\d{{1,2}})\s+(?P<month>{_MONTH})\.?\s+(?P<year>\d{{4}})"
+        _DAY_PREFIX + rf"(?P<day>\d{{1,2}})\s+(?P<month>{_MONTH})\.?,?\s+(?P<year>\d{{4}})"
         + _DATE_TIME_SEP + _TIME + r"\s*" + _ZONE,
         re.IGNORECASE,
     ),
