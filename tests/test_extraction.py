@@ -80,6 +80,8 @@ BOILERPLATE = [
      '<li><a href="/2">Berita dua tentang banjir</a></li></ul>'), "pajak", {"trailing-list"}),
     ("trailing label text", "<p>Berita Lainnya</p><p>Harga cabai melonjak</p><p>Kereta cepat tambah jadwal</p>",
      "Harga cabai", {"trailing-list"}),
+    ("curly apostrophe label", "<p>Editor’s picks</p><p>Harga cabai melonjak</p>", "Harga cabai",
+     {"trailing-list"}),
     ("syndication note", ("<p><em>Artikel ini telah tayang di Kompas.com dengan judul \"Pigai ke Jenewa\", "
      'Klik untuk baca: <a href="/k">https://nasional.kompas.com/read/1</a>.</em></p>'), "telah tayang", {"credit"}),
     ("video teaser", "<p><strong>Simak Video Pilihan di Bawah Ini:</strong></p>", "Video Pilihan", {"teaser"}),

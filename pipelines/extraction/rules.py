@@ -56,11 +56,15 @@ def spaced(text: str) -> str:
 
 def fold(text: str) -> str:
     """The form lines are matched in: spaces folded, compatibility characters as their
-    plain forms (NFKC: full-width letters, ligatures) and lower case."""
+    plain forms (NFKC: full-width letters, ligatures), typographic apostrophes as
+    plain ones ("editor’s picks") and lower case."""
     text = spaced(text)
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
-    return text.casefold()
+    return text.translate(_APOSTROPHES).casefold()
+
+
+_APOSTROPHES = str.maketrans("‘’ʼ", "'" * 3)
 
 
 def removal(text: str, rule: str) -> dict[str, str]:
