@@ -482,6 +482,17 @@ def test_a_writers_byline_of_its_own_below_the_story_names_the_author():
         assert extract_page(article_page(after_body=other)).author is None, other
 
 
+def test_metadata_naming_the_pages_editor_gives_way_to_the_writers_byline():
+    head = ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": '
+            '"NewsArticle", "author": {"@type": "Person", "name": "Bayu Kuncoro"}}</script>')
+    byline = '<div class="byline">Oleh <span>Desi Lestari</span></div>'
+    editor = '<p>Editor: <span itemprop="editor">Bayu Kuncoro</span></p>'
+    page = article_page(head=head, before_body=byline, after_body=editor)
+    assert extract_page(page).author == "Desi Lestari"
+    # with no writer named, the editor the metadata names is all there is
+    assert extract_page(article_page(head=head, after_body=editor)).author == "Bayu Kuncoro"
+
+
 def test_an_author_listed_after_the_article_names_no_author():
     listed = '<div class="populer"><a href="/penulis/budi-santoso">Budi Santoso</a></div>'
     assert extract_page(article_page(after_body=listed)).author is None

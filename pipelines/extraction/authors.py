@@ -40,15 +40,22 @@ _LABELLED_TEXTS = XPath("//body//text()[contains(., ':')][not(ancestor::script o
 
 def article_author(tree: HtmlElement, metadata: Document, headline: HtmlElement | None,
                    rules: Rules) -> str | None:
-    """The article's authors, "; "-separated, or None when the page names nobody."""
+    """The article's authors, "; "-separated, or None when the page names nobody.
+    Metadata that names the one the page labels its editor ("Editor: B Kunto
+    Wibisono") gives way to a writer the byline names, if it names one."""
     author = clean_author(metadata.author, metadata.sitename, rules)
+    editor = None
+    if author is not None and fold(author) in _labelled_editors(tree, rules):
+        author, editor = None, author
     if author is None and metadata.author:  # a team account or the outlet: a byline may name people
         author = clean_author(extract_author(tree), metadata.sitename, rules)
+        if author == editor:
+            author = None
     if author is None and headline is not None:
         author = clean_author(_headline_author(headline, rules), metadata.sitename, rules)
     if author is None:
         author = clean_author(_writer_byline(tree, rules), metadata.sitename, rules)
-    return author
+    return author or editor
 
 
 def signoff_author(signoffs: list[str], site_name: str | None, rules: Rules) -> str | None:
@@ -134,6 +141,25 @@ def _writer_byline(tree: HtmlElement, rules: Rules) -> str | None:
                 if _is_name(name):
                     return name
     return None
+
+
+def _labelled_editors(tree: HtmlElement, rules: Rules) -> set[str]:
+    """The names (folded) the page labels as its editor's, photographer's and the like:
+    "Editor: B Kunto Wibisono"."""
+    names = set()
+    for text in _LABELLED_TEXTS(tree):
+        element = text.getparent()
+        if text.is_tail:
+            continue
+        for holder in (element, element.getparent()):
+            line = spaced(holder.text_content()) if holder is not None else ""
+            role = rules.other_role.match(line)
+            if role and len(line) <= _LABEL_CHARS + 60:
+                name = line[role.end():]
+                end = rules.author_end.search(name)
+                names.add(fold(name[:end.start()] if end else name).strip(" ,"))
+                break
+    return names
 
 
 def _labelled_name(label: HtmlElement, rules: Rules) -> str | None:
