@@ -185,12 +185,18 @@ def test_editor_initials_at_the_end_are_cut():
 
 
 @pytest.mark.parametrize("code", ["(mcr8/warta)", "(Warta.com/Rina Wulandari)", "(wartanusa.co.id)",
-                                  "(***/Rina Wulandari)"])
+                                  "(***/Rina Wulandari)", "— Bernama", "– Borneo Post Online"])
 def test_a_desk_code_or_an_outlet_credit_at_the_end_is_cut(code):
     last = PARAGRAPHS[-1]
     result = extract_page(article_page(paragraphs=(*PARAGRAPHS[:-1], f"{last} {code}")))
     assert result.text.endswith(last)
     assert {"line": code, "rule": "editor-initials"} in result.removed
+
+
+def test_a_dash_inside_the_last_sentence_is_no_credit():
+    last = PARAGRAPHS[-1][:-1] + " — Kementerian HAM menyebutnya Desa Sadar HAM."
+    result = extract_page(article_page(paragraphs=(*PARAGRAPHS[:-1], last)))
+    assert result.text.endswith(last)
 
 
 @pytest.mark.parametrize(("signoff", "author"), [
