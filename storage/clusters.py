@@ -135,7 +135,7 @@ def apply_decision(db: Database, article_id: int, decision: Decision | dict, *,
                        (article_id, similarity, former))
         _refresh(db, cluster_id, _id_of(db, record["representative"]), now)
         for kept in {kept for _, kept in record["merged"]} - {cluster_id}:
-            _refresh(db, _live_cluster(db, kept), None, now)
+            _refresh(db, live_cluster(db, kept), None, now)
     return counted
 
 
@@ -308,7 +308,8 @@ def find_article_id(db: Database, reference: str) -> int:
     return row[0]
 
 
-def _live_cluster(db: Database, cluster_id: int) -> int:
+def live_cluster(db: Database, cluster_id: int) -> int:
+    """The story ``cluster_id`` lives on as: itself, or the one it was merged into."""
     seen = set()
     while True:
         row = db.execute("SELECT merged_into FROM clusters WHERE id = ?", (cluster_id,)).fetchone()
@@ -325,7 +326,7 @@ def merge_clusters(db: Database, keep: int, drop: int, note: str | None = None) 
     of the story that now holds both. Recorded in ``cluster_overrides`` with ``drop`` as
     ``cluster_a`` and ``keep`` as ``cluster_b``."""
     asked = (keep, drop)
-    keep, drop = _live_cluster(db, keep), _live_cluster(db, drop)
+    keep, drop = live_cluster(db, keep), live_cluster(db, drop)
     if keep == drop:
         raise StorageError(f"clusters {asked[0]} and {asked[1]} are already one story "
                            f"(cluster {keep})")
@@ -373,14 +374,17 @@ def split_article(db: Database, article_id: int, note: str | None = None) -> int
     return new
 
 
-def cluster_records(db: Database, day: str | None = None, limit: int = 100) -> list[dict]:
+def cluster_records(db: Database, day: str | None = None, limit: int = 100,
+                    cluster_id: int | None = None) -> list[dict]:
     """Story records, most recently seen first: representative headline, first report
     (article, outlet, time), outlets, article count, first and last seen.
 
     With ``day`` (a WIB date, YYYY-MM-DD) only the stories with articles that day, each
     with ``articles_on_day``, ``new`` (first seen that day) and ``grew`` (older, and
-    gained articles that day)."""
+    gained articles that day); with ``cluster_id`` only that story."""
     where = "c.merged_into IS NULL AND c.article_count > 0"
+    if cluster_id is not None:
+        where += " AND c.id = :cluster"
     if day is not None:
         where += f" AND EXISTS (SELECT 1 FROM articles a WHERE a.cluster_id = c.id AND {_WIB_DAY} = :day)"
     rows = db.execute(
@@ -390,7 +394,8 @@ def cluster_records(db: Database, day: str | None = None, limit: int = 100) -> l
                    (SELECT count(*) FROM articles a WHERE a.cluster_id = c.id AND {_WIB_DAY} = :day),
                    date(c.first_seen, '+7 hours') = :day
             FROM clusters c WHERE {where}
-            ORDER BY c.last_seen DESC, c.id DESC LIMIT :limit""", {"day": day, "limit": limit},
+            ORDER BY c.last_seen DESC, c.id DESC LIMIT :limit""",
+        {"day": day, "limit": limit, "cluster": cluster_id},
     ).fetchall()
     keys = ("id", "headline", "first_article_id", "first_source", "first_seen", "last_seen",
             "article_count", "source_count", "representative_article_id", "outlets",
@@ -428,8 +433,11 @@ def explain_article(db: Database, article_id: int, params: ClusterParams | None 
     if row[-1] is None or report["cluster"] is None:
         report["note"] = "not clustered (irrelevant, empty, or stored before clustering ran)"
         return report
-    story = [r for r in cluster_records(db, limit=1_000_000) if r["id"] == report["cluster"]]
+    story = cluster_records(db, cluster_id=report["cluster"])
     report["story"] = story[0] if story else None
+    report["founded"] = [c for (c,) in db.execute(  # stories it began, merged since
+        "SELECT id FROM clusters WHERE first_article_id = ? AND merged_into IS NOT NULL "
+        "ORDER BY id", (article_id,))]
     report["overrides"] = [
         dict(zip(("kind", "cluster_a", "cluster_b", "created_at", "note"), r))
         for r in db.execute(

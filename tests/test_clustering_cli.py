@@ -118,13 +118,21 @@ def test_explain_merge_and_split_on_a_stored_database(story_db):
     db = open_database(story_db)
     other = db.execute("SELECT cluster_id FROM articles WHERE url = 'm1-nusa'").fetchone()[0]
     db.close()
-    assert run("cluster", "merge", story, other, "--db", story_db).exit_code == 0
+    result = run("cluster", "merge", story, other, "--db", story_db)
+    assert result.exit_code == 0
+    assert f"story {other} merged into story {story}: story {story} holds both" in result.output
     merged = json.loads(run("explain", "m1-nusa", "--db", story_db, "--json").stdout)
     assert merged["cluster"] == story and merged["overrides"][0]["kind"] == "merge"
+    assert merged["founded"] == [other]
+    assert f"founded story {other}, since merged into this one" in \
+        run("explain", "m1-nusa", "--db", story_db).stdout
     result = run("cluster", "split", "m1-nusa", "--db", story_db, "--note", "other event")
     assert result.exit_code == 0 and "is now story" in result.output
-    assert json.loads(run("explain", "m1-nusa", "--db", story_db, "--json").stdout)[
-        "cluster"] != story
+    alone = json.loads(run("explain", "m1-nusa", "--db", story_db, "--json").stdout)["cluster"]
+    assert alone != story
+    third = run("cluster", "merge", alone, other, "--db", story_db)  # `other` lives on in `story`
+    assert f"story {other} (merged into story {story} before) merged into story {alone}" in \
+        third.output
 
 
 def test_corrections_use_the_database_named_before_the_subcommand(tmp_path, story_db,

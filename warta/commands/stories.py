@@ -197,11 +197,13 @@ def _with_group_options(ctx: click.Context, config_path: str,
 @click.pass_context
 def merge(ctx, keep, drop, note, wait, config_path, db_path):
     """Merge story DROP into story KEEP; later runs keep them together."""
-    from storage.clusters import merge_clusters
+    from storage.clusters import live_cluster, merge_clusters
 
     with _stored(*_with_group_options(ctx, config_path, db_path), lock_wait=wait) as (db, _):
+        names = [f"story {n}" + (f" (merged into story {live_cluster(db, n)} before)"
+                                 if live_cluster(db, n) != n else "") for n in (drop, keep)]
         kept = merge_clusters(db, keep, drop, note)
-    click.echo(f"story {drop} merged into story {kept}")
+    click.echo(f"{names[0]} merged into {names[1]}: story {kept} holds both")
 
 
 @cluster.command()
@@ -240,7 +242,8 @@ def explain(article, as_json, config_path, db_path):
         return
     story = report.get("story") or {}
     click.echo(f"story {report['cluster']}: {story.get('headline')!s}")
-    click.echo(f"  {story.get('article_count')} articles from {', '.join(story.get('outlets', []))};"
+    count = story.get("article_count") or 0
+    click.echo(f"  {count} article{'s' * (count != 1)} from {', '.join(story.get('outlets', []))};"
                f" first report {story.get('first_source')} at {to_wib(story.get('first_seen'))} WIB")
     if report["duplicate_of"]:
         click.echo(f"copy of article {report['duplicate_of']} "
@@ -248,6 +251,8 @@ def explain(article, as_json, config_path, db_path):
     score = report["cluster_score"]
     if score is not None:
         click.echo(f"joined with score {score:.3f}")
+    elif report["founded"]:
+        click.echo(f"founded story {report['founded'][0]}, since merged into this one")
     elif not report["duplicate_of"]:  # a copy that came first founded it, then met its original
         click.echo("founded the story")
     for override in report["overrides"]:
