@@ -29,7 +29,8 @@ def docs_file(tmp_path):
                          "published": iso(d.published)}) for d in corpus()]
     lines[3:3] = ['{"id": "broken", "text": ', '{"id": "z" "text": "t"}', "[1, 2]", '{"id": "x", "text": 5}',
                   '{"id": "y", "text": "t", "published": "kemarin"}',
-                  '{"id": "z", "text": "t", "published": " "}', '{"id": "cut']
+                  '{"id": "z", "text": "t", "published": " "}', '{"id": "cut',
+                  '{"id": "e", "text": "t", "published": 1763600000}']
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -53,11 +54,12 @@ def test_cluster_writes_one_line_per_article_and_reports_bad_lines(tmp_path, doc
                            (10, "not valid JSON (Unterminated string starting at character 8)"),
                            (5, "not valid JSON (Expecting ',' delimiter at character 12)"),
                            (6, "expected a JSON object"), (7, "'text' must be a string"),
-                           (8, "'published' is not an ISO-8601 time: 'kemarin'; clustered as")]:
+                           (8, "'published' is not an ISO-8601 time: 'kemarin'; clustered as"),
+                           (11, "'published' is not an ISO-8601 time: 1763600000; clustered as")]:
         assert f"line {number}: {reason}" in result.stderr
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     keys = [d.key for d in corpus()]
-    assert [line["id"] for line in lines] == [*keys[:3], "y", "z", *keys[3:]]
+    assert [line["id"] for line in lines] == [*keys[:3], "y", "z", "e", *keys[3:]]
     assert "line 9" not in result.stderr  # a blank time is no time
     assert {"id", "cluster", "duplicate_of"} <= set(lines[0])
     by_id = {line["id"]: line for line in lines}
@@ -72,7 +74,7 @@ def test_a_long_clustering_run_reports_its_progress(tmp_path, docs_file, monkeyp
     assert result.exit_code == 0, result.output
     counts = [int(line.split()[1].replace(",", "")) for line in result.stderr.splitlines()
               if "articles clustered" in line]
-    assert counts == list(range(1, len(corpus()) + 3))  # and the two undated lines
+    assert counts == list(range(1, len(corpus()) + 4))  # and the three undated lines
 
 
 def test_cluster_needs_input_or_a_subcommand():
@@ -285,3 +287,14 @@ def test_clustering_out_of_time_order_says_how_many_articles_came_too_late(tmp_p
     result = run("cluster", "--input", path)
     assert f"warta: {len(dated) - 1} articles came after others of their time had left the " \
            "story index" in result.stderr
+
+
+def test_a_line_longer_than_any_article_is_skipped(tmp_path, monkeypatch):
+    monkeypatch.setattr("pipelines.clustering.batch.MAX_LINE_CHARS", 300)
+    path = tmp_path / "docs.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": "Kemenham " * 10}) + "\n"
+                    + json.dumps({"id": "b", "text": "Kemenham " * 100}) + "\n", encoding="utf-8")
+    result = run("cluster", "--input", path)
+    assert result.exit_code == 0, result.output
+    assert "line 2: 0.0 million characters, more than an article's 0.0003 million" in result.stderr
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["a"]

@@ -1,8 +1,9 @@
 """Clustering outside a crawl: JSON Lines in, one decision per article out.
 
 Input lines carry ``id``, ``title``, ``text``, ``published`` (ISO-8601 or null) and
-``source``; a line that is not such an object is reported with its line number and
-skipped. A publication time that is not ISO-8601, or more than two days ahead of the
+``source``; a line that is not such an object, or longer than any article (5 million
+characters), is reported with its line number and skipped. A publication time that is
+not an ISO-8601 string (a number too), or more than two days ahead of the
 clock (a typo such as 2205 would move the time window past every other article), is
 reported and the article clustered as undated (a blank one is no time); unpaired
 surrogate escapes in the text become U+FFFD. The articles go through the same
@@ -29,6 +30,7 @@ __all__ = [
 
 
 FUTURE_SLACK = timedelta(days=2)  # publication times beyond now + this are typos
+MAX_LINE_CHARS = 5_000_000  # a longer line is no article (a crawl keeps pages to 5 MB)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _BOM = "\ufeff".encode()
 
@@ -77,6 +79,10 @@ def read_docs(lines: Iterable[str | bytes],
     seen: dict[str, int] = {}
     latest = (datetime.now(UTC) + FUTURE_SLACK).timestamp()
     for number, line in numbered_lines(lines, problems):
+        if len(line) > MAX_LINE_CHARS:
+            problems.append(BadLine(number, f"{len(line) / 1e6:.1f} million characters, more than "
+                                            f"an article's {MAX_LINE_CHARS / 1e6:g} million"))
+            continue
         try:
             doc, record = _doc(line)
         except (TypeError, ValueError) as exc:
@@ -86,7 +92,7 @@ def read_docs(lines: Iterable[str | bytes],
             problems.append(BadLine(number, f"id {doc.key!r} already given on line {seen[doc.key]}"))
             continue
         seen[doc.key] = number
-        if doc.published is None and (record.get("published") or "").strip():
+        if doc.published is None and str(record.get("published") or "").strip():
             problems.append(BadLine(number, f"'published' is not an ISO-8601 time: "
                                             f"{record['published']!r}; clustered as undated",
                                     skipped=False))
@@ -135,13 +141,14 @@ def _doc(line: str) -> tuple[Doc, dict]:
     text = record.get("text")
     if not isinstance(text, str):
         raise TypeError("'text' must be a string")
-    for name in ("title", "source", "published"):
+    for name in ("title", "source"):
         if record.get(name) is not None and not isinstance(record[name], str):
             raise ValueError(f"{name!r} must be a string or null")
     if not text.isascii():
         text = _SURROGATE.sub("\ufffd", text)
+    raw = record.get("published")
     try:
-        published = parse_time(record.get("published") or None)
+        published = parse_time(raw or None) if raw is None or isinstance(raw, str) else None
     except ValueError:
         published = None  # read_docs reports it; the article is clustered on its text alone
     doc = Doc(key=key, title=_SURROGATE.sub("\ufffd", record.get("title") or ""), text=text,
