@@ -1,11 +1,13 @@
 """Full-text search over article titles and texts (the ``articles_fts`` FTS5 index).
 
 What people type is turned into a safe FTS5 query: words must all occur, a
-"quoted phrase" must occur as written, ``word*`` matches a prefix, and the
-operators AND, OR and NOT (in capitals) work between terms as in FTS5; one with no
-term on either side is refused rather than dropped (a leading NOT would otherwise
-find the very articles it was meant to leave out). Punctuation never causes a
-syntax error. A title match weighs more than a body match.
+"quoted phrase" (or “curly-quoted”) must occur as written, ``word*`` and
+``"phrase"*`` match a prefix, and the operators AND, OR and NOT (in capitals) work
+between terms as in FTS5; one with no term on either side is refused rather than
+dropped (a leading NOT would otherwise find the very articles it was meant to leave
+out). A number written without separators also finds it written with them ("1126"
+finds "1.126" and "1,126"). Punctuation never causes a syntax error. A title match
+weighs more than a body match.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from storage.periods import utc_bounds
 
 __all__ = ["fts_query", "search_articles"]
 
-_TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
+_TOKEN = re.compile(r'["“”]([^"“”]*)["“”]?(\*?)|(\S+)')
+# A number written without thousands separators (a year such as 2025 is left alone)
+_UNGROUPED = re.compile(r"(?!(?:19|20)\d\d$)\d{4,}")
 _OPERATORS = {"OR", "NOT", "AND"}
 _TITLE_WEIGHT, _TEXT_WEIGHT = 5.0, 1.0
 
@@ -26,23 +30,33 @@ _TITLE_WEIGHT, _TEXT_WEIGHT = 5.0, 1.0
 def fts_query(text: str) -> str:
     """The FTS5 query for ``text`` as typed; raises ValueError if nothing is left to find."""
     parts: list[str] = []
-    for phrase, word in _TOKEN.findall(text):
+    for phrase, star, word in _TOKEN.findall(text):
         if word in _OPERATORS:
             if not parts or parts[-1] in _OPERATORS:
                 raise ValueError(_dangling(word, parts))
             parts.append(word)
             continue
         term = phrase if phrase else word
-        prefix = not phrase and term.endswith("*")
-        term = term.rstrip("*") if prefix else term
+        prefix = bool(star) if phrase else term.endswith("*")
+        term = term if phrase else term.rstrip("*")
         if not re.search(r"\w", term):
             continue
-        parts.append('"' + term.replace('"', '""') + '"' + ("*" if prefix else ""))
+        quoted = '"' + term.replace('"', '""') + '"' + ("*" if prefix else "")
+        if not prefix and _UNGROUPED.fullmatch(term):
+            quoted = f'({quoted} OR "{_grouped(term)}")'
+        parts.append(quoted)
     if parts and parts[-1] in _OPERATORS:
         raise ValueError(f"{parts[-1]} at the end of {text!r} has no word after it")
     if not parts:
         raise ValueError(f"nothing to search for in {text!r}")
     return " ".join(parts)
+
+
+def _grouped(digits: str) -> str:
+    """``digits`` in groups of three from the right, as the index holds "1.126" or
+    "1,126": the tokens "1 126"."""
+    head = len(digits) % 3 or 3
+    return " ".join([digits[:head], *(digits[i:i + 3] for i in range(head, len(digits), 3))])
 
 
 def _check_source(db: Database, name: str) -> None:

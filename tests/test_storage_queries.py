@@ -58,6 +58,18 @@ def test_typed_queries_never_break_fts_syntax():
             fts_query(query)
     with pytest.raises(ValueError, match="nothing to search for"):
         fts_query("  ( ) -- ")
+    assert fts_query("“Desa Sadar HAM”") == '"Desa Sadar HAM"'
+    assert fts_query('"pekerja mig"*') == '"pekerja mig"*'
+
+
+def test_a_number_typed_without_separators_finds_it_written_with_them(db):
+    add_story(db, "Remisi", [
+        article("https://kompas.com/r1", source="kompas", text="Sebanyak 1.126 narapidana dapat remisi."),
+        article("https://detik.com/r2", source="detik", text="Sebanyak 1,126 narapidana dapat remisi."),
+        article("https://tempo.co/r3", source="tempo", text="Sebanyak 1126 narapidana dapat remisi.")])
+    found = {r["url"] for r in search_articles(db, "1126")}
+    assert found == {"https://kompas.com/r1", "https://detik.com/r2", "https://tempo.co/r3"}
+    assert fts_query("2025") == '"2025"'  # a year stays a year
 
 
 def test_search_supports_phrases_prefixes_and_or(db):
