@@ -3,9 +3,9 @@
 What people type is turned into a safe FTS5 query: words must all occur, a
 "quoted phrase" (or “curly-quoted”) must occur as written, ``word*`` and
 ``"phrase"*`` match a prefix, and the operators AND, OR and NOT (in capitals) work
-between terms as in FTS5; one with no term on either side is refused rather than
-dropped (a leading NOT would otherwise find the very articles it was meant to leave
-out). A number written without separators also finds it written with them ("1126"
+between terms as in FTS5 (``-word`` is ``NOT word``); one with no term on either
+side is refused rather than dropped (a leading NOT would otherwise find the very
+articles it was meant to leave out). A number written without separators also finds it written with them ("1126"
 finds "1.126" and "1,126"). Punctuation never causes a syntax error. A title match
 weighs more than a body match.
 """
@@ -36,6 +36,11 @@ def fts_query(text: str) -> str:
                 raise ValueError(_dangling(word, parts))
             parts.append(word)
             continue
+        if word.startswith("-") and re.match(r"-\w", word):  # -word: as NOT word
+            if not parts or parts[-1] in _OPERATORS:
+                raise ValueError(_dangling("NOT", parts))
+            parts.append("NOT")
+            word = word[1:]
         term = phrase if phrase else word
         prefix = bool(star) if phrase else term.endswith("*")
         term = term if phrase else term.rstrip("*")

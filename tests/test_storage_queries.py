@@ -60,6 +60,9 @@ def test_typed_queries_never_break_fts_syntax():
         fts_query("  ( ) -- ")
     assert fts_query("“Desa Sadar HAM”") == '"Desa Sadar HAM"'
     assert fts_query('"pekerja mig"*') == '"pekerja mig"*'
+    assert fts_query("pekerja -migran HAM-RI") == '"pekerja" NOT "migran" "HAM-RI"'
+    with pytest.raises(ValueError, match="NOT needs a word before it"):
+        fts_query("-migran")
 
 
 def test_a_number_typed_without_separators_finds_it_written_with_them(db):
