@@ -148,3 +148,12 @@ def test_an_article_is_found_by_the_link_a_reader_would_paste(db_path):
         assert (code, out) == (0, exact), pasted
     code, out = _run("explain", "https://kompas.com/k9", "--db", db_path)
     assert code == 1 and "no article 'https://kompas.com/k9'" in out
+
+
+def test_search_says_when_there_are_more_matches_than_shown(db_path):
+    result = CliRunner().invoke(main, ["search", "HAM", "--limit", "2", "--db", db_path,
+                                       "--format", "json"])
+    assert result.exit_code == 0 and len(json.loads(result.stdout)) == 2
+    assert "the best 2 matches; more with --limit" in result.stderr
+    everything = CliRunner().invoke(main, ["search", "HAM", "--db", db_path, "--format", "json"])
+    assert "more with --limit" not in everything.stderr

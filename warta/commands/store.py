@@ -64,11 +64,14 @@ def search(config_path, db_path, words, since, until, source, limit, everything,
     (with --all, of every stored article).
 
     All words must occur; "a quoted phrase" must occur as written; word* matches
-    a prefix; OR and NOT work between terms. Example:
+    a prefix; OR and NOT (or -word) work between terms; 1126 also finds 1.126. Example:
     warta search "pekerja migran" --since 2025-11-01 --source antaranews"""
     db = _open(config_path, db_path)
     rows = _run(search_articles, db, " ".join(words), since=since, until=until,
-                source=source, limit=limit, relevant_only=not everything)
+                source=source, limit=limit + 1, relevant_only=not everything)
+    if len(rows) > limit:
+        rows = rows[:limit]
+        click.echo(f"the best {limit} matches; more with --limit", err=True)
     _emit(rows, ["id", "published_at", "source", "cluster_id", "title", "snippet", "url"]
               + (["relevant"] if everything else []), fmt)
 
