@@ -32,6 +32,7 @@ class Entry:
     url: str
     published: str | None = None  # UTC ISO-8601
     title: str | None = None
+    modified: str | None = None  # UTC ISO-8601: a sitemap's lastmod, an Atom entry's updated
     is_sitemap: bool = False  # an entry of a sitemap index
 
 
@@ -84,6 +85,7 @@ def parse_sitemap(body: bytes) -> Listing:
             Entry(
                 url=loc,
                 published=to_utc_iso(published or _text(node, "lastmod")),
+                modified=to_utc_iso(_text(node, "lastmod")),
                 title=_text(news, "title") if news is not None else None,
                 is_sitemap=name == "sitemapindex",
             )
@@ -171,7 +173,8 @@ def _rss_item(item) -> Entry:
 
 def _atom_entry(entry) -> Entry:
     published = _text(entry, "published") or _text(entry, "updated")
-    return Entry(url=_atom_link(entry), published=to_utc_iso(published), title=_title(entry))
+    return Entry(url=_atom_link(entry), published=to_utc_iso(published), title=_title(entry),
+                 modified=to_utc_iso(_text(entry, "updated")))
 
 
 def _atom_link(node) -> str:

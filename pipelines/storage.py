@@ -153,7 +153,9 @@ class StoragePipeline:
             return "irrelevant", None
         if not existing:
             return "new", None
-        changed = stored_hash != (item.text_hash or text_hash(item.text or ""))
+        # a fetch that found no text keeps the stored one (save_article): nothing changed
+        changed = bool((item.text or "").strip()) and \
+            stored_hash != (item.text_hash or text_hash(item.text))
         return ("updated" if changed else "unchanged"), None
 
 

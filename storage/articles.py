@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from sqlite_utils import Database
 
@@ -205,35 +205,40 @@ def given_up_urls(db: Database, urls: Iterable[str], refused_since_iso: str) -> 
     return given_up
 
 
-def skip_urls(db: Database, urls: Iterable[str], recheck_cutoff_iso: str | None) -> set[str]:
+def skip_urls(db: Database, urls: Iterable[str], recheck_cutoff_iso: str | None,
+              modified: Mapping[str, str] | None = None) -> set[str]:
     """The URLs among ``urls`` that need no fetch this run.
 
     Skipped: URLs marked ``gone``, and URLs (canonical or alias) of stored articles
     (relevant or not), except relevant articles whose publication time (fetch time
     when unknown) is at or after ``recheck_cutoff_iso`` -- those are inside the
-    re-check window and are fetched again for updates. With no cutoff every stored
-    article is skipped. ``failed`` and ``refused`` URLs and unknown ones are fetched
-    (but see :func:`given_up_urls`).
+    re-check window and are fetched again for updates -- and articles last fetched
+    before the time ``modified`` gives their URL (a sitemap's lastmod: the site says
+    the page changed since). With no cutoff every stored article is skipped unless
+    modified. ``failed`` and ``refused`` URLs and unknown ones are fetched (but see
+    :func:`given_up_urls`).
     """
+    modified = modified or {}
     urls = list(dict.fromkeys(urls))
     skip: set[str] = set()
     for start in range(0, len(urls), _CHUNK):
         chunk = urls[start:start + _CHUNK]
         marks = ", ".join("?" * len(chunk))
         rows = db.execute(
-            f"""SELECT s.url, s.status, NULL, NULL FROM seen_urls s
+            f"""SELECT s.url, s.status, NULL, NULL, NULL FROM seen_urls s
                 WHERE s.url IN ({marks}) AND s.status = 'gone'
             UNION ALL
-            SELECT k.url, 'stored', a.relevant, coalesce(a.published_at, a.fetched_at)
+            SELECT k.url, 'stored', a.relevant, coalesce(a.published_at, a.fetched_at), a.fetched_at
             FROM (SELECT url, id AS article_id FROM articles WHERE url IN ({marks})
                   UNION ALL
                   SELECT url, article_id FROM url_aliases WHERE url IN ({marks})) k
             JOIN articles a ON a.id = k.article_id""",
             chunk * 3,
         )
-        for url, status, relevant, when in rows:
+        for url, status, relevant, when, fetched in rows:
             in_window = (recheck_cutoff_iso is not None and relevant
                          and when is not None and when >= recheck_cutoff_iso)
-            if status != "stored" or not in_window:
+            changed = url in modified and fetched is not None and fetched < modified[url]
+            if status != "stored" or not (in_window or changed):
                 skip.add(url)
     return skip

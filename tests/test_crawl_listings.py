@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import pairwise
 
@@ -524,3 +525,51 @@ def test_a_failure_after_retries_says_how_many_tries_it_took(serve, tmp_path):
         reasons = [reason for (reason,) in db.execute("SELECT reason FROM errors")]
     db.close()
     assert requests["/berita/1"] == 2 and reasons == ["HTTP 503 (tried 2 times)"]
+
+
+def _iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@pytest.mark.parametrize("stamped_now", [False, True])
+def test_a_stored_article_the_sitemap_says_changed_is_fetched_again(serve, tmp_path, stamped_now):
+    now = datetime.now(UTC)
+    lastmod = {n: now - timedelta(days=n) for n in range(1, 7)}  # one a day, a week back
+    if stamped_now:  # a sitemap that stamps every page with the time it was made
+        lastmod = dict.fromkeys(lastmod, now)
+    edited = {"times": 0}
+
+    def sitemap(host):
+        rows = "".join(f"<url><loc>http://{host}/berita/{n}</loc><lastmod>{_iso(t)}</lastmod></url>"
+                       for n, t in lastmod.items())
+        return 200, XML, (f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{rows}'
+                          "</urlset>").encode()
+
+    places = ["Aceh", "Bali", "Papua", "Maluku", "Riau", "Jambi"]  # pages of their own words
+
+    def page(n: int, more: str = ""):
+        body = (f"<p>Kanwil Kemenham {places[n - 1]} membahas laporan warga tentang layanan "
+                f"publik bersama pemerintah daerah {places[n - 1]}.</p>") * 3
+        return (f"<html><head><title>Kemenham {places[n - 1]}</title></head><body><article>"
+                f"<h1>Kemenham {places[n - 1]}</h1>{body}{more}</article></body></html>").encode()
+
+    def changing(host):
+        edited["times"] += 1
+        more = "<p>Pembaruan: Kemenham menambah dua petugas pemantau.</p>" * (edited["times"] > 1)
+        return 200, HTML, page(3, more)
+
+    base, requests = serve("127.0.0.42" if stamped_now else "127.0.0.43", {
+        "/sitemap.xml": sitemap, "/berita/3": changing,
+        **{f"/berita/{n}": (lambda host, n=n: (200, HTML, page(n))) for n in lastmod if n != 3}})
+    crawl(tmp_path, f'sitemaps = ["{base}/sitemap.xml"]')[1].close()
+    lastmod[3] = datetime.now(UTC) + timedelta(seconds=2)  # edited after the first fetch
+    crawl(tmp_path, f'sitemaps = ["{base}/sitemap.xml"]')[1].close()
+    with sqlite3.connect(tmp_path / "warta.db") as db:
+        counts = db.execute("SELECT fetched, updated, skipped_seen FROM crawl_run_sources "
+                            "ORDER BY run_id DESC").fetchone()
+        text = db.execute("SELECT text FROM articles WHERE url LIKE '%/berita/3'").fetchone()[0]
+    db.close()
+    if stamped_now:  # its stamps tell nothing: only the re-check window would fetch again
+        assert counts == (0, 0, 6) and requests["/berita/3"] == 1
+    else:
+        assert counts == (1, 1, 5) and "Pembaruan" in text

@@ -43,6 +43,10 @@ if TYPE_CHECKING:
 
 INDEX_MAX_PAGES = 5  # pages of one section index followed per run
 MAX_ARTICLE_PAGES = 20  # pages of one multi-page article
+# A listing whose modification times mostly fall within one hour is stamped with the
+# time it was made: they say nothing about which pages changed (judged on 5 or more).
+MIN_STAMPS_TO_JUDGE = 5
+SAME_STAMP_SHARE = 0.8
 _HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
 _HEAD_PARSER = etree.HTMLParser(encoding="utf-8")
 _TOO_LARGE = "max size"  # in Scrapy's message for a response over DOWNLOAD_MAXSIZE
@@ -234,7 +238,12 @@ class NewsSpider(scrapy.Spider):
                 self.queued.add(url)
         twins = {url: slash_twin(url) for url in candidates}
         known = [*twins, *twins.values()]
-        skip = skip_urls(self.db, known, self._recheck_cutoff())
+        modified = {}
+        if _dates_vary([entry.modified for _, entry, _ in candidates.values()]):
+            for url, (_, entry, _) in candidates.items():
+                if entry.modified:
+                    modified[url] = modified[twins[url]] = entry.modified
+        skip = skip_urls(self.db, known, self._recheck_cutoff(), modified)
         refused_cutoff = self._refused_cutoff()
         given_up = given_up_urls(self.db, known, refused_cutoff) if refused_cutoff else set()
         for url, (source, entry, requested) in candidates.items():
@@ -403,6 +412,19 @@ class NewsSpider(scrapy.Spider):
 def _ago(span: timedelta) -> str | None:
     """The UTC time ``span`` before now (ISO-8601, as stored), or None for no span."""
     return (datetime.now(UTC) - span).strftime("%Y-%m-%dT%H:%M:%SZ") if span else None
+
+
+def _dates_vary(stamps: list[str | None]) -> bool:
+    """Whether a listing's modification times tell its pages apart: not when most of them
+    fall within one hour of the newest (a sitemap stamped with the time it was made,
+    which would have every page fetched again), nor when they lie ahead of the clock."""
+    dated = sorted(s for s in stamps if s)
+    if not dated or dated[-1] > _ago(timedelta(hours=-1)):
+        return False
+    newest = datetime.strptime(dated[-1], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    hour_before = (newest - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    recent = sum(s >= hour_before for s in dated)
+    return len(dated) < MIN_STAMPS_TO_JUDGE or recent < SAME_STAMP_SHARE * len(dated)
 
 
 def _unusable(response: Response) -> str | None:
