@@ -16,7 +16,7 @@ from storage.articles import mark_seen, sync_sources
 from storage.database import StorageError, open_database
 from storage.health import close_orphaned_runs
 from storage.locks import file_lock
-from storage.runs import COUNT_FIELDS, finish_run, record_error, start_run
+from storage.runs import COUNT_FIELDS, finish_run, record_error, run_duplicates, start_run
 
 __all__ = ["COUNTERS", "CrawlLock", "Progress", "RunLedger", "outcome_of", "source_counts"]
 
@@ -145,6 +145,8 @@ class RunLedger:
         counts = source_counts(stats)
         for source in getattr(spider, "run_sources", []):  # crawled, even with nothing to count
             counts.setdefault(source.name, dict.fromkeys(COUNTERS, 0))
+        for source, copies in run_duplicates(self.db, self.run_id).items():
+            counts.setdefault(source, dict.fromkeys(COUNTERS, 0))["duplicates"] = copies
         outcome = outcome_of(reason, counts)
         summary = {k: v for k, v in stats.items() if k.split("/")[-1] not in COUNTERS}
         finish_run(self.db, self.run_id, outcome, counts, rule_counts(stats), _jsonable(summary))

@@ -254,7 +254,8 @@ def faults(corpus: Corpus, base_urls: Mapping[str, str]) -> list[dict]:
             "url": base_urls["caritahu"] + SEARCH_OWN_PAGE_PATH,
             "listed_in": base_urls["caritahu"] + SEARCH_PATH,
             "expect": "a search result leading to the search engine's own page (the article only "
-            "through JavaScript): never fetched; an error for the feed says how many",
+            "through JavaScript): never fetched; the log says how many, and an error for the "
+            "feed does when the search gives nothing else",
         },
         {
             "kind": "robots",

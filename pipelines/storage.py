@@ -99,8 +99,7 @@ class StoragePipeline:
             except StorageError as again:
                 logger.warning("the run ledger's counts of this batch are not written: %s", again)
         for item, (outcome, error) in zip(batch, outcomes):
-            for counter in _counters(item, outcome):
-                self.crawler.stats.inc_value(f"source/{item.source}/{counter}")
+            self.crawler.stats.inc_value(f"source/{item.source}/{outcome}")
             if error is not None:
                 logger.warning("not stored: %s: %s", item.url, error)
                 self.crawler.signals.send_catch_log(
@@ -118,8 +117,8 @@ class StoragePipeline:
             return
         counts: dict[str, Counter] = {}
         for item, (outcome, _) in zip(batch, outcomes):
-            counts.setdefault(item.source, Counter()).update(
-                c for c in _counters(item, outcome) if c in COUNT_FIELDS)
+            if outcome in COUNT_FIELDS:
+                counts.setdefault(item.source, Counter())[outcome] += 1
         add_run_counts(self.db, run_id, counts)
 
     def _write(self, item, tally: TermTally | None = None) -> tuple[str, str | None]:
@@ -158,9 +157,3 @@ class StoragePipeline:
             stored_hash != (item.text_hash or text_hash(item.text))
         return ("updated" if changed else "unchanged"), None
 
-
-def _counters(item, outcome: str) -> list[str]:
-    """The counters a written article adds to: its outcome, and ``duplicates`` when it
-    is new and a copy of an earlier article (a copy fetched again is not counted again)."""
-    copy = (item.clustering or {}).get("kind") == "duplicate"
-    return [outcome, "duplicates"] if outcome == "new" and copy else [outcome]

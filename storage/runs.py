@@ -24,6 +24,7 @@ __all__ = [
     "recent_failures",
     "recent_source_runs",
     "record_error",
+    "run_duplicates",
     "run_source_counts",
     "running_runs",
     "runs_since_new",
@@ -207,6 +208,22 @@ def recent_source_runs(db: Database, runs: int) -> dict[str, list[dict]]:
     ):
         recent.setdefault(row.pop("source"), []).append(row)
     return recent
+
+
+def run_duplicates(db: Database, run_id: int) -> dict[str, int]:
+    """Per source, the articles run ``run_id`` stored for the first time that are copies
+    of another (counted when the run ends: a copy may arrive before its original). A copy
+    fetched again by a later run is not counted again."""
+    return {
+        row["source"]: row["copies"]
+        for row in db.query(
+            "SELECT a.source, count(*) AS copies FROM articles a "
+            "JOIN seen_urls s ON s.url = a.url JOIN crawl_runs r ON r.id = :run "
+            "WHERE a.run_id = :run AND a.duplicate_of IS NOT NULL AND s.first_seen >= r.started_at "
+            "GROUP BY a.source",
+            {"run": run_id},
+        )
+    }
 
 
 def run_source_counts(db: Database, run_id: int) -> dict[str, dict[str, int]]:
