@@ -157,3 +157,8 @@ def test_search_says_when_there_are_more_matches_than_shown(db_path):
     assert "the best 2 matches; more with --limit" in result.stderr
     everything = CliRunner().invoke(main, ["search", "HAM", "--db", db_path, "--format", "json"])
     assert "more with --limit" not in everything.stderr
+
+
+def test_an_empty_table_says_so(db_path):
+    code, out = _run("search", "Nusakambangan", "--since", "2025-11-23", "--db", db_path)
+    assert code == 0 and out.splitlines()[0] == "(none)"

@@ -42,7 +42,7 @@ def emit_rows(
 
     ``show`` maps a column to how the table renders its value (e.g. UTC as WIB), and
     ``footer`` follows the table (say, which zone its times are in); JSON and CSV carry
-    the stored values unchanged.
+    the stored values unchanged. A table of no rows is "(none)".
     """
     if fmt == "json":
         emit_json(list(rows))
@@ -51,6 +51,8 @@ def emit_rows(
                                 lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
+    elif not rows:
+        click.echo("(none)")
     else:
         show = show or {}
         cells = [[_cell(show.get(c, _plain)(row.get(c)), whole=c == "url") for c in columns]
