@@ -72,6 +72,7 @@ logger = logging.getLogger("warta.scheduler")
 
 DIGEST_ID = "digest"
 MAINTENANCE_ID = "maintenance"
+CRAWLS = "crawls"  # the executor that runs crawl jobs one at a time
 STOP_GRACE_SECONDS = 120.0  # a crawl past its budget gets this long to close, then as long again
 MAINTENANCE_LOCK_WAIT = 3600.0  # maintenance waits this long for a running crawl to finish
 SCHEDULER_LOCK_WAIT = 5.0  # rides over `warta status` looking at the lock at that moment
@@ -294,7 +295,11 @@ def build_scheduler(
     scheduler = scheduler_class(
         timezone=schedule_timezone(config),
         jobstores={"default": store},
-        executors={"default": ThreadPoolExecutor(max_workers=len(specs))},
+        # crawls share the database and its lock: one at a time, a crawl that comes due
+        # while another runs waits for it (as two jobs on one interval do every time)
+        # instead of being skipped
+        executors={"default": ThreadPoolExecutor(max_workers=len(specs)),
+                   CRAWLS: ThreadPoolExecutor(max_workers=1)},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": grace},
     )
     now = datetime.now(schedule_timezone(config))
@@ -315,7 +320,8 @@ def build_scheduler(
         timing = {"next_run_time": next_run} if next_run else {}
         scheduler.add_job(spec.func, spec.trigger, id=spec.id, name=spec.id, kwargs=spec.kwargs,
                           replace_existing=True, coalesce=True, max_instances=1,
-                          misfire_grace_time=grace, **timing)
+                          misfire_grace_time=grace,
+                          executor=CRAWLS if spec.kind == "crawl" else "default", **timing)
     for job_id in stored:
         logger.info("%s: no longer in the config; removed from the schedule", job_id)
         store.remove_job(job_id)

@@ -209,6 +209,29 @@ def test_concurrent_crawl_jobs_never_crawl_at_once(setup, monkeypatch, tmp_path)
         assert start >= end
 
 
+def test_crawl_jobs_due_at_once_run_one_after_the_other(setup, monkeypatch, tmp_path):
+    config, jobstore = setup
+    log = tmp_path / "crawls.log"
+    monkeypatch.setenv("SLOW_CRAWL_SECONDS", "0.5")
+    monkeypatch.setenv("SLOW_CRAWL_LOG", str(log))
+    running = scheduler.build_scheduler(config, jobstore, scheduler_class=BackgroundScheduler,
+                                        command=SLOW_CRAWL)
+    running.start(paused=True)
+    now = datetime.now(running.timezone)
+    for job_id in ("fast", "everything"):  # both come due this very moment
+        running.modify_job(job_id, next_run_time=now)
+    running.resume()
+    try:
+        runs = wait_for(lambda: len([r for r in job_runs(jobstore)
+                                     if r["outcome"] not in ("running", "started")]) == 2
+                        and job_runs(jobstore))
+    finally:
+        running.shutdown()
+    assert {r["job_id"]: r["outcome"] for r in runs} == {"fast": "ok", "everything": "ok"}
+    spans = sorted(tuple(map(float, line.split()[:2])) for line in log.read_text().splitlines())
+    assert len(spans) == 2 and spans[1][0] >= spans[0][1]  # never at once
+
+
 def test_a_crawl_past_its_budget_is_stopped_and_recorded_as_timeout(setup, monkeypatch):
     config, _ = setup
     monkeypatch.setenv("SLOW_CRAWL_SECONDS", "30")
