@@ -249,3 +249,38 @@ def test_reports_sharing_a_tenth_of_their_story_terms_are_usually_compared():
             index.insert("a", None, signer.sign(a))
             found[overlap] += "a" in index.candidates(None, signer.sign(b))[1]
     assert found[0.1] / 300 >= 0.6 and found[0.2] / 300 >= 0.85 and found[0.3] / 300 >= 0.95, found
+
+
+def _two_stories(monkeypatch, scores: dict[tuple[str, str], float]) -> tuple[Clusterer, int, int]:
+    """A clusterer holding story A (a1-a3) and story B (b1, b2), every pair of members
+    scoring as ``scores`` says (0.1 unless listed), at a threshold of 0.3."""
+    clusterer = Clusterer()
+    for n, key in enumerate(["a1", "a2", "a3", "b1", "b2"]):
+        clusterer.assign(Doc(key=key, title=f"Berita {key}", text=f"Kabar nomor {n} tentang {key}.",
+                             published=1_763_600_000.0 + 3600 * n, source="nusa"))
+    ids = {key: node.cluster for key, node in clusterer.nodes.items()}
+    a, b = ids["a1"], ids["b1"]
+    for key in ("a2", "a3"):
+        clusterer._merge(a, ids[key])
+    clusterer._merge(b, ids["b2"])
+
+    def scored(stats, query, candidates):
+        member = next(n.key for n in clusterer.nodes.values() if n.vector is query)
+        others = [next(n.key for n in clusterer.nodes.values() if n.vector is c) for c in candidates]
+        return np.array([scores.get(frozenset((member, o)), 0.1) for o in others])
+
+    monkeypatch.setattr("pipelines.clustering.clusterer.similarities", scored)
+    monkeypatch.setattr(Clusterer, "threshold", lambda self, x, y: 0.3)
+    return clusterer, clusterer.final_cluster(a), clusterer.final_cluster(b)
+
+
+def test_two_stories_do_not_merge_on_one_pair_of_articles(monkeypatch):
+    # b1 shares a name with a1 (a regional official at two events); b2 has nothing
+    clusterer, a, b = _two_stories(monkeypatch, {frozenset(("a1", "b1")): 0.45})
+    assert not clusterer._may_merge(a, b)
+
+
+def test_two_stories_merge_when_the_smallers_members_each_find_a_partner(monkeypatch):
+    clusterer, a, b = _two_stories(monkeypatch, {frozenset(("a1", "b1")): 0.5,
+                                                 frozenset(("a3", "b2")): 0.32})
+    assert clusterer._may_merge(a, b)

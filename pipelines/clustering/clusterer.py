@@ -11,7 +11,8 @@ several crawls, or across a restart from the database (``Clusterer.restore``).
    the cosine of IDF-weighted term vectors; the article joins the cluster of its best
    match at ``join_threshold`` or above (dated pairs at most ``max_gap_hours`` apart),
    else it starts a new cluster. Other clusters it also reaches are merged in when
-   their own closest members reach the threshold and no analyst kept them apart.
+   the members of the smaller reach the threshold with their closest partners in the
+   other, on average (``_may_merge``), and no analyst kept them apart.
 """
 
 from __future__ import annotations
@@ -234,17 +235,24 @@ class Clusterer:
         return [o for o in others if o.time is None or low <= o.time <= high]
 
     def _may_merge(self, a: int, b: int) -> bool:
-        """Whether clusters ``a`` and ``b`` have a pair of members that would join."""
+        """Whether clusters ``a`` and ``b`` are one story: each member of the smaller
+        finds its closest partner in the other (among those near in time), and those
+        best margins over the threshold average 0 or more. For a story of one article
+        that is one pair at the threshold; between larger stories one pair is not
+        enough, so a name two events share (an official, a region) links articles,
+        not whole stories."""
         if a == b or self._kept_apart(a, b):
             return False
-        ours = self.clusters[a].members[-_MERGE_CHECK_LIMIT:]
-        theirs = self.clusters[b].members[-_MERGE_CHECK_LIMIT:]
-        for member in ours:
-            close = self._near(member, theirs)
-            scores = similarities(self.stats, member.vector, [o.vector for o in close])
-            if any(score >= self.threshold(member.vector, o.vector) for score, o in zip(scores, close)):
-                return True
-        return False
+        small, large = sorted((self.clusters[a].members[-_MERGE_CHECK_LIMIT:],
+                               self.clusters[b].members[-_MERGE_CHECK_LIMIT:]), key=len)
+        margins = []
+        for member in small:
+            close = self._near(member, large)
+            if close:
+                scores = similarities(self.stats, member.vector, [o.vector for o in close])
+                margins.append(max(score - self.threshold(member.vector, o.vector)
+                                   for score, o in zip(scores.tolist(), close)))
+        return bool(margins) and sum(margins) / len(margins) >= 0.0
 
     def threshold(self, a: DocVector, b: DocVector) -> float:
         """The cosine two articles need to be one story: ``join_threshold`` plus a margin
@@ -304,8 +312,8 @@ class Clusterer:
                 continue
             scores = similarities(self.stats, node.vector, [o.vector for o in others])
             for score, other in zip(scores.tolist(), others):
-                if (score >= self.threshold(node.vector, other.vector) and other.cluster != node.cluster
-                        and not self._kept_apart(node.cluster, other.cluster)):
+                if (score >= self.threshold(node.vector, other.vector)
+                        and self._may_merge(node.cluster, other.cluster)):
                     merged.append(self._merge(node.cluster, other.cluster))
         return merged
 

@@ -33,7 +33,8 @@ class ClusterParams:
     numbers counting ``name_weight`` times a common word; an article joins the
     cluster of its best match when the cosine reaches ``join_threshold`` and, if both
     are dated, they are at most ``max_gap_hours`` apart. Two clusters a new article
-    links to are merged when their own closest members reach the threshold. While the
+    links to are merged when the smaller's members reach the threshold with their
+    closest partners in the other, on average. While the
     statistics are young the threshold carries a margin, ``idf_margin / sqrt(N)`` for N
     articles counted (in the article's language), and each time a language's N doubles
     (up to ``sweep_until``) its articles in the window are re-examined and clusters that
