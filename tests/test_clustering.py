@@ -90,6 +90,17 @@ def test_an_undated_article_clusters_on_its_text():
     assert undated.cluster_id == decisions["k1-nusa"].cluster_id
 
 
+def test_an_undated_article_in_a_story_takes_its_time_and_bridges_no_later_event():
+    undated = dataclasses.replace(CAMBODIA[1], key="undated", published=None)
+    # the same event's report ten days on: with the undated article near every time, it
+    # joined through it; taken at the time of the story it joined, it is too far
+    later = dataclasses.replace(CAMBODIA[2], key="later", published=CAMBODIA[0].published + 10 * 86400)
+    clusterer, decisions = assign_all([*BACKGROUND, CAMBODIA[0], undated, later])
+    assert decisions["undated"].cluster_id == decisions[CAMBODIA[0].key].cluster_id
+    assert decisions["later"].kind == "new"
+    assert clusterer._time_of(clusterer.nodes["undated"]) == CAMBODIA[0].published
+
+
 def test_reports_further_apart_than_the_gap_do_not_join():
     far = dataclasses.replace(CAMBODIA[1], key="far", published=CAMBODIA[0].published + 10 * 86400)
     _, decisions = assign_all([*BACKGROUND, CAMBODIA[0], far])

@@ -227,12 +227,28 @@ class Clusterer:
 
     def _near(self, node: Node, others: list[Node]) -> list[Node]:
         """Those of ``others`` at most ``max_gap_hours`` from ``node`` (all when either
-        is undated)."""
-        if node.time is None:
+        has no time, see :meth:`_time_of`)."""
+        when = self._time_of(node)
+        if when is None:
             return list(others)
         gap = self.params.max_gap_hours * 3600.0
-        low, high = node.time - gap, node.time + gap
-        return [o for o in others if o.time is None or low <= o.time <= high]
+        low, high = when - gap, when + gap
+        return [o for o in others if (t := self._time_of(o)) is None or low <= t <= high]
+
+    def _time_of(self, node: Node) -> float | None:
+        """When an article happened: its publication time; for an undated one in a story,
+        the time of the member it joined, else of its story's earliest dated member. An
+        undated article taken as near every time would bridge the weeks of a recurring
+        event once inside one of its stories. Derived from the story's members alone,
+        so a restart finds the same times."""
+        if node.time is not None:
+            return node.time
+        nearest = self.nodes.get(node.nearest) if node.nearest else None
+        if nearest is not None and nearest.time is not None:
+            return nearest.time
+        cluster = self.clusters.get(node.cluster)
+        dated = [m.time for m in cluster.members if m.time is not None] if cluster else []
+        return min(dated) if dated else None
 
     def _may_merge(self, a: int, b: int) -> bool:
         """Whether clusters ``a`` and ``b`` are one story: each member of the smaller
