@@ -304,10 +304,13 @@ def build_scheduler(
     )
     now = datetime.now(schedule_timezone(config))
     rerun = set(rerun)
+    # the longest a crawl can wait for the others to run before it: a late start from
+    # that queue is no misfire
+    queue = sum(job.budget_minutes * 60 + 2 * STOP_GRACE_SECONDS for job in config.schedule.crawls)
     stored = {job.id: job for job in store.get_all_jobs()}
     for spec in specs:
         old = stored.pop(spec.id, None)
-        if spec.kind == "crawl" and spec.id in rerun:
+        if spec.kind in ("crawl", "digest") and spec.id in rerun:  # a digest sends nothing twice
             logger.info("%s: the scheduler stopped during its last run; running it again now", spec.id)
             next_run = now
         elif old is not None and old.next_run_time and _same_trigger(old.trigger, spec.trigger):
@@ -320,7 +323,7 @@ def build_scheduler(
         timing = {"next_run_time": next_run} if next_run else {}
         scheduler.add_job(spec.func, spec.trigger, id=spec.id, name=spec.id, kwargs=spec.kwargs,
                           replace_existing=True, coalesce=True, max_instances=1,
-                          misfire_grace_time=grace,
+                          misfire_grace_time=_grace(spec, grace, queue),
                           executor=CRAWLS if spec.kind == "crawl" else "default", **timing)
     for job_id in stored:
         logger.info("%s: no longer in the config; removed from the schedule", job_id)
@@ -328,6 +331,15 @@ def build_scheduler(
     scheduler.add_listener(functools.partial(record_not_run, str(jobstore), grace),
                            EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)
     return scheduler
+
+
+def _grace(spec: JobSpec, grace: int, queue: float) -> int | None:
+    """How late a job may still start: a crawl, the grace plus the time it may wait for
+    the other crawls; the digest, however late (a day's digest not sent when the
+    scheduler was down goes out when it starts); maintenance, the grace."""
+    if spec.kind == "crawl":
+        return int(grace + queue)
+    return None if spec.kind == "digest" else grace
 
 
 def _same_trigger(a: BaseTrigger, b: BaseTrigger) -> bool:

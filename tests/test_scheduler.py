@@ -211,8 +211,12 @@ def test_concurrent_crawl_jobs_never_crawl_at_once(setup, monkeypatch, tmp_path)
 
 def test_crawl_jobs_due_at_once_run_one_after_the_other(setup, monkeypatch, tmp_path):
     config, jobstore = setup
+    path = Path(config.path)  # the second waits longer than the grace: it is no misfire
+    path.write_text(path.read_text().replace("misfire_grace_seconds = 600",
+                                             "misfire_grace_seconds = 1"), encoding="utf-8")
+    config = load_config(path)
     log = tmp_path / "crawls.log"
-    monkeypatch.setenv("SLOW_CRAWL_SECONDS", "0.5")
+    monkeypatch.setenv("SLOW_CRAWL_SECONDS", "2")
     monkeypatch.setenv("SLOW_CRAWL_LOG", str(log))
     running = scheduler.build_scheduler(config, jobstore, scheduler_class=BackgroundScheduler,
                                         command=SLOW_CRAWL)
@@ -379,6 +383,29 @@ def test_a_restarted_scheduler_runs_what_it_missed_and_records_what_is_too_late(
     assert times["fast"] > now and times["everything"] > now
     assert times["digest"] == digest_next  # unchanged triggers keep their schedule
     assert len(crawl_runs(config.database)) == 1  # missed runs coalesce into one
+
+
+def test_a_digest_due_while_the_scheduler_was_down_goes_out_when_it_starts(setup, monkeypatch):
+    config, jobstore = setup
+    open_database(config.database).close()
+    first = scheduler.build_scheduler(config, jobstore, scheduler_class=BackgroundScheduler,
+                                      command=SLOW_CRAWL)
+    first.start(paused=True)
+    now = datetime.now(first.timezone)
+    first.modify_job("digest", next_run_time=now - timedelta(hours=5))  # beyond the grace
+    for job_id in ("fast", "everything"):
+        first.modify_job(job_id, next_run_time=now + timedelta(hours=1))
+    first.shutdown()
+    second = scheduler.build_scheduler(config, jobstore, scheduler_class=BackgroundScheduler,
+                                       command=SLOW_CRAWL)
+    second.start()
+    try:
+        runs = wait_for(lambda: [r for r in job_runs(jobstore)
+                                 if r["job_id"] == "digest" and r["outcome"] != "running"])
+    finally:
+        second.shutdown()
+    assert runs[0]["outcome"] != "missed"
+    assert list(Path(config.digest.out_dir).glob("digest-*.md"))  # made, though none to send to
 
 
 def test_a_job_removed_from_the_config_leaves_the_schedule(setup):
