@@ -247,9 +247,11 @@ def crawl_outcome(database: str, result: ChildResult, since: str, budget_minutes
             close_runs_of(db, result.pid, "interrupted", since)
             outcome = "interrupted"
         counts = run_summary(db, run["id"])
-        return outcome, (f"crawl run {run['id']}: new {counts['new']}, updated {counts['updated']}, "
-                         f"fetched {counts['fetched']}, failed {counts['failed']} "
-                         f"({result.describe()})"), extra
+        detail = (f"crawl run {run['id']}: new {counts['new']}, updated {counts['updated']}, "
+                  f"fetched {counts['fetched']}, failed {counts['failed']} ({result.describe()})")
+        if outcome == "timeout":  # stopped cleanly at its budget: the rest waits for the next run
+            return "ok", detail + "; stopped at its budget, the rest is left for the next run", extra
+        return outcome, detail, extra
     finally:
         db.close()
 

@@ -122,10 +122,11 @@ def newest_finished_run(db: Database) -> dict | None:
 
 
 def last_good_run(db: Database) -> dict | None:
-    """The newest run that ended ``ok`` or ``partial``."""
+    """The newest run that ended ``ok``, ``partial`` or ``timeout`` (stopped at its time
+    limit, as a scheduled crawl with more to fetch than its budget does)."""
     rows = list(db.query(
         "SELECT id, started_at, finished_at, outcome FROM crawl_runs "
-        "WHERE outcome IN ('ok', 'partial') ORDER BY id DESC LIMIT 1"))
+        "WHERE outcome IN ('ok', 'partial', 'timeout') ORDER BY id DESC LIMIT 1"))
     return rows[0] if rows else None
 
 

@@ -33,9 +33,9 @@ import scheduler
 from storage.database import open_database
 from storage.locks import file_lock
 from storage.periods import WIB
-from storage.runs import start_run
+from storage.runs import finish_run, start_run
 from storage.scheduling import next_run_times
-from warta.child_process import Children, run_child
+from warta.child_process import Children, ChildResult, run_child
 from warta.config import ConfigError, load_config
 from warta.digest.daily import digest_day
 from warta.logs import setup_logging
@@ -248,6 +248,18 @@ def test_a_crawl_past_its_budget_is_stopped_and_recorded_as_timeout(setup, monke
     (run,) = crawl_runs(config.database)
     assert run["outcome"] == "timeout" and json.loads(run["stats"])["sigint_received"] == 1
     assert extra["crawl_run_id"] == run["id"]
+
+
+def test_a_crawl_that_stopped_at_its_time_limit_is_a_good_run(setup):
+    config, _ = setup
+    db = open_database(config.database)
+    run_id = start_run(db, "warta crawl", ["nusa"], 4242)
+    finish_run(db, run_id, "timeout", {"nusa": {"fetched": 5, "new": 5}}, {}, {})
+    db.close()
+    result = ChildResult(pid=4242, returncode=0, elapsed=300.0, overran=False, killed=False,
+                         last_line="")
+    outcome, detail, _ = scheduler.crawl_outcome(config.database, result, "2000-01-01T00:00:00Z", 5)
+    assert outcome == "ok" and "stopped at its budget" in detail
 
 
 def test_a_stuck_crawl_is_killed_and_its_run_closed(setup, monkeypatch):

@@ -302,3 +302,15 @@ def test_a_job_store_that_is_no_database_is_named(healthy, tmp_path):
     result = status(config, "--jobstore", str(bad))
     assert result.exit_code == 1
     assert f"{bad}: not a SQLite database" in result.output
+
+
+def test_crawls_that_stop_at_their_time_limit_are_no_problem(tmp_path):
+    path = tmp_path / "warta.toml"
+    path.write_text(CONFIG.format(tmp=tmp_path), encoding="utf-8")
+    config = load_config(path)
+    db = open_database(config.database)
+    for _ in range(3):
+        crawl(db, {"nusa": 2, "kabar": 1}, outcome="timeout")  # `warta crawl --time-limit`
+    db.close()
+    result = status(config)
+    assert "no crawl has finished ok yet" not in result.output, result.output
