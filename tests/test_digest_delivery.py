@@ -428,3 +428,19 @@ def test_smtp_over_implicit_tls_then_login(tmp_path, monkeypatch, database):
         controller.stop()
     assert result.ok, result.deliveries
     assert inbox.envelopes[0].rcpt_tos == ["desk@example.org"]
+
+
+def test_two_sends_of_one_digest_at_once_deliver_it_once(smtp_server, database, tmp_path):
+    controller, inbox = smtp_server
+    smtp = SmtpSettings(host="127.0.0.1", port=controller.port, starttls=False,
+                        recipients=["desk@example.org"])
+    config = config_for(database, tmp_path, smtp=smtp, retries=0)
+    day = date.fromisoformat(DAY)
+    results = []
+    senders = [threading.Thread(target=lambda: results.append(
+        build_and_deliver(config, day, "md", None, send=True))) for _ in range(3)]
+    for sender in senders:
+        sender.start()
+    for sender in senders:
+        sender.join()
+    assert len(inbox.envelopes) == 1 and all(r.ok for r in results)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import sys
 from collections.abc import Collection
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -28,6 +29,7 @@ from storage.digests import (
     term_document_counts,
     unclustered_count,
 )
+from storage.locks import file_lock
 from storage.periods import WIB
 from warta.config import Config
 from warta.digest import deliver
@@ -37,6 +39,8 @@ from warta.digest.render import FORMATS, render, render_markdown, render_text, t
 from warta.digest.summary import summarize, text_terms
 
 __all__ = ["DigestResult", "build_and_deliver", "digest_day", "latest_day", "load_digest"]
+
+SEND_LOCK_WAIT = 600.0  # a send waits this long for another send of a digest to finish
 
 
 @dataclass(frozen=True)
@@ -110,13 +114,16 @@ def build_and_deliver(
             deliveries.append(deliver.attempt("file", str(path),
                                               lambda: deliver.write_file(path, text),
                                               retries=0, backoff=backoff))
-        if send:
-            done = {} if resend else {(d["channel"], d["target"]): d
-                                      for d in delivered(db, day, fmt)}
-            deliveries += _send(config, digest, fmt, text, backoff, done)
-        if path is not None or send:
-            record_digest(db, day, fmt, str(path) if path else None,
-                          [dataclasses.asdict(d) for d in deliveries])
+        # two sends of one day's digest at once (a cron line and the scheduler) would
+        # both find it undelivered: the check, the sending and the record are one step
+        with file_lock(f"{config.database}.digest", wait=SEND_LOCK_WAIT) if send else nullcontext():
+            if send:
+                done = {} if resend else {(d["channel"], d["target"]): d
+                                          for d in delivered(db, day, fmt)}
+                deliveries += _send(config, digest, fmt, text, backoff, done)
+            if path is not None or send:
+                record_digest(db, day, fmt, str(path) if path else None,
+                              [dataclasses.asdict(d) for d in deliveries])
     finally:
         db.close()
     return DigestResult(digest, fmt, text, str(path) if path else None, tuple(deliveries))
