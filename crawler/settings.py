@@ -46,7 +46,7 @@ ITEM_PIPELINES = {
     "pipelines.extraction.ExtractionPipeline": 100,
     "pipelines.identity.IdentityPipeline": 150,
     "pipelines.relevance.RelevancePipeline": 200,
-    "pipelines.clustering.ClusteringPipeline": 300,
+    "pipelines.clustering.pipeline.ClusteringPipeline": 300,
     "pipelines.storage.StoragePipeline": 400,
 }
 

@@ -5,7 +5,10 @@ article, so a crawl does not pay a commit per page; a batch is flushed when it
 holds ``STORAGE_BATCH_SIZE`` articles, every ``STORAGE_BATCH_SECONDS`` and when the
 spider closes. An article that fails rolls back alone and is recorded; its URL stays
 unseen, so the next run fetches it again. A crawl killed outright loses at most the
-unflushed batch, which the next run fetches again for the same reason.
+unflushed batch, which the next run fetches again for the same reason. When the
+database takes no writes at all (a full disk, an I/O error, a read-only or damaged
+file) the crawl stops (reason ``storage_failed``, outcome ``failed``) with one line
+saying why, instead of fetching pages it cannot keep.
 
 Counters per source: ``new``, ``updated`` (fetched again with a changed text),
 ``unchanged``, ``irrelevant``, ``failed``, and ``written_again`` for an article already
@@ -17,16 +20,18 @@ of what it stored.
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections import Counter
 from dataclasses import fields
 
 from scrapy.utils.asyncio import create_looping_call
+from scrapy.utils.defer import deferred_from_coro
 
 from crawler.signals import url_failed
 from storage.articles import find_article, save_article, text_hash
 from storage.clusters import TermTally, apply_decision
-from storage.database import StorageError, open_database, transaction
+from storage.database import StorageError, cannot_write, open_database, transaction
 from storage.runs import COUNT_FIELDS, add_run_counts
 
 __all__ = ["StoragePipeline"]
@@ -45,6 +50,7 @@ class StoragePipeline:
         self.batch_seconds = batch_seconds
         self.pending: list = []
         self.written: set[int] = set()  # articles written this run
+        self.halted = False  # the database took no more writes: the crawl is stopping
         self.db = None
         self.flusher = None
 
@@ -71,6 +77,8 @@ class StoragePipeline:
             self.db.close()
 
     def process_item(self, item):
+        if self.halted:  # not stored, so not seen: the next run fetches it
+            return item
         self.pending.append(item)
         if len(self.pending) >= self.batch_size:
             self.flush()
@@ -89,10 +97,17 @@ class StoragePipeline:
                 tally.write(self.db)
                 self._count_in_ledger(batch, outcomes)
         except StorageError as exc:  # the transaction itself failed (an I/O error, a full disk)
+            if cannot_write(exc):
+                self._halt(exc, len(batch))
+                return
             logger.warning(
                 "a batch of %d articles failed (%s); writing them one at a time", len(batch), exc
             )
-            outcomes = [self._write(item) for item in batch]
+            try:
+                outcomes = [self._write(item) for item in batch]
+            except StorageError as fatal:
+                self._halt(fatal, len(batch))
+                return
             try:
                 with transaction(self.db):
                     self._count_in_ledger(batch, outcomes)
@@ -110,6 +125,16 @@ class StoragePipeline:
                     reason=error,
                     status=None,
                 )
+
+    def _halt(self, exc: StorageError, count: int) -> None:
+        """The database takes no writes (a full disk, an I/O error): stop the crawl rather
+        than fetch pages that cannot be kept."""
+        self.halted = True
+        logger.error("the crawl stops: %s (%d articles of this batch, and those fetched "
+                     "until it stops, are not stored and are fetched next run)", exc, count)
+        closing = self.crawler.engine.close_spider_async(reason="storage_failed")
+        if inspect.isawaitable(closing):
+            deferred_from_coro(closing)
 
     def _count_in_ledger(self, batch: list, outcomes: list[tuple[str, str | None]]) -> None:
         run_id = self.crawler.stats.get_value("warta/run_id")
@@ -142,6 +167,8 @@ class StoragePipeline:
                     counted = apply_decision(self.db, article_id, item.clustering,
                                              count_terms=tally is None)
         except StorageError as exc:
+            if cannot_write(exc):  # no other article would fare better: the batch stops
+                raise
             return "failed", str(exc)
         if tally is not None and counted is not None:
             tally.update(counted)

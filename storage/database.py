@@ -147,6 +147,13 @@ def database_path(db: Database) -> str:
     return ""
 
 
+def cannot_write(exc: StorageError) -> bool:
+    """Whether ``exc`` means no write will succeed until someone acts: a full disk, an
+    I/O error, a read-only or damaged file (not a lock another process will release)."""
+    code = getattr(exc.__cause__, "sqlite_errorname", "")
+    return code.startswith(("SQLITE_FULL", "SQLITE_IOERR", "SQLITE_READONLY", "SQLITE_CORRUPT"))
+
+
 def describe_error(path: str | Path | None, exc: sqlite3.Error, action: str) -> str:
     """A message for ``exc`` that says what happened (to which file, when ``path`` is
     known) and what to do."""

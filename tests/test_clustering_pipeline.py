@@ -13,7 +13,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
 
 from crawler.items import ArticleItem
-from pipelines.clustering import ClusteringPipeline
+from pipelines.clustering.pipeline import ClusteringPipeline
 from storage.articles import save_article
 from storage.clusters import apply_decision
 from storage.database import open_database, transaction
