@@ -14,7 +14,7 @@ import time
 
 from sqlite_utils import Database
 
-from storage.database import open_database
+from storage.database import StorageError, database_path, open_database
 from storage.locks import file_lock
 
 __all__ = ["STEPS", "maintain", "maintain_file"]
@@ -32,15 +32,22 @@ STEPS = {
 def maintain(db: Database) -> dict[str, float]:
     """Run the maintenance steps in order; return seconds taken per step.
 
-    Each statement is its own transaction; VACUUM cannot run inside one.
+    Each statement is its own transaction; VACUUM cannot run inside one. Raises
+    :class:`StorageError` when the write-ahead log could not be emptied (another
+    program's open read keeps it), after the other steps.
     """
     taken: dict[str, float] = {}
     for name, sql in STEPS.items():
         started = time.monotonic()
-        db.execute(sql).fetchall()
+        rows = db.execute(sql).fetchall()
         if db.conn.in_transaction:
             db.conn.commit()
         taken[name] = round(time.monotonic() - started, 3)
+        if name == "wal_checkpoint" and rows and rows[0][0]:
+            raise StorageError(
+                f"{database_path(db)}: the write-ahead log could not be emptied: another "
+                "program holds a read open on the database (a long query, a notebook); "
+                "run warta maintain again when it is done")
     return taken
 
 

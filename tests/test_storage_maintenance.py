@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from click.testing import CliRunner
 
-from storage.database import open_database
+from storage.database import StorageError, open_database
 from storage.locks import file_lock
 from storage.maintenance import maintain
 from warta.cli import main
@@ -61,3 +63,20 @@ def test_a_lock_file_that_cannot_be_opened_is_a_clear_error_for_every_writer(tmp
         assert result.exit_code == 1, (command, result.output)
         assert "warta.db.lock: cannot open the lock file (Is a directory)" in result.output
         assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_maintenance_says_when_an_open_read_keeps_the_write_ahead_log(tmp_path):
+    path = tmp_path / "warta.db"
+    db = open_database(path, timeout=0.2)
+    db.execute("CREATE TABLE notes (text TEXT)")
+    reader = sqlite3.connect(path)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM articles").fetchone()  # an analyst's open read
+    with db.conn:
+        db.execute("INSERT INTO notes VALUES ('written after the read began')")
+    with pytest.raises(StorageError, match="write-ahead log could not be emptied"):
+        maintain(db)
+    reader.rollback()
+    reader.close()
+    assert "wal_checkpoint" in maintain(db)  # the read is over: it goes through
+    db.close()
