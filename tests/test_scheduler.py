@@ -573,3 +573,15 @@ def test_a_real_crawl_refuses_to_start_while_another_holds_the_database(newsroom
                                 check=False, capture_output=True, text=True, timeout=60)
     assert result.returncode == 75
     assert "in use by" in result.stderr and f"pid {os.getpid()}" in result.stderr
+
+
+def test_a_crawls_warnings_and_errors_keep_their_level_in_the_schedulers_log(caplog):
+    script = ("print('[     3s] discovered 12'); print('2026-11-22 10:00:00 [scrapy.core.scraper] "
+              "ERROR: Error processing'); print('2026-11-22 10:00:01 [warta] WARNING: robots.txt "
+              "unreadable'); print('Error: cannot crawl: the database is in use')")
+    with caplog.at_level(logging.INFO, logger="t"):
+        run_child([sys.executable, "-c", script], Children(), budget=30, grace=1,
+                  logger=logging.getLogger("t"))
+    levels = [(r.levelname, r.getMessage().split()[-1]) for r in caplog.records if r.name == "t"]
+    assert levels == [("INFO", "12"), ("ERROR", "processing"), ("WARNING", "unreadable"),
+                      ("ERROR", "use")]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import re
 import signal
 import subprocess
 import threading
@@ -134,12 +135,20 @@ def run_child(
 
 
 def _relay(child: subprocess.Popen, logger: logging.Logger, last: list[str]) -> None:
+    """Pass the child's output lines to ``logger`` at the level each names ("WARNING:",
+    "ERROR:", "CRITICAL:", as log lines and "Error: ..." messages say), else INFO, so a
+    log filtered by level keeps the child's problems."""
     for line in child.stdout:
         line = line.rstrip()
         if line:
             last[0] = line.strip()
-            logger.info("%s", line)
+            named = _LEVEL.search(line)
+            logger.log(logging.getLevelName(named.group(1).upper()) if named else logging.INFO,
+                       "%s", line)
     child.stdout.close()
+
+
+_LEVEL = re.compile(r"(?:^|\] )(WARNING|ERROR|CRITICAL|Error)\b:")
 
 
 def _signal(child: subprocess.Popen, signum: int) -> None:
