@@ -182,12 +182,12 @@ class NewsSpider(scrapy.Spider):
         ``sitemap_window_days`` before its newest (an index lists years of archives),
         and those without a date."""
         days = self.config.crawl.sitemap_window_days
-        dated = [e.published for e in children if e.published]
+        dated = [e.modified for e in children if e.modified]
         if not days or not dated:
             return children
         newest = datetime.strptime(max(dated), "%Y-%m-%dT%H:%M:%SZ")
         oldest = (newest - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        return [e for e in children if not e.published or e.published >= oldest]
+        return [e for e in children if not e.modified or e.modified >= oldest]
 
     def parse_index(self, response: Response):
         source = self.config.source(response.meta["source"])
