@@ -240,13 +240,18 @@ def test_smtp_starttls_then_login(starttls_server, database, tmp_path, monkeypat
     assert refused.deliveries[-1].attempts == 1  # refused, not a network failure: no retry
 
 
-def test_sending_again_retries_what_failed_and_sends_nothing_twice(smtp_server, database,
-                                                                   tmp_path):
+def mail_and_dead_hook(smtp_server, database, tmp_path):
+    """A config whose e-mail goes through and whose webhook is dead; and the inbox."""
     controller, inbox = smtp_server
     smtp = SmtpSettings(host="127.0.0.1", port=controller.port, starttls=False,
                         recipients=["desk@example.org"])
     dead = WebhookSettings(url=f"http://127.0.0.1:{free_port()}/hook", timeout=2.0)
-    config = config_for(database, tmp_path, smtp=smtp, webhook=dead, retries=0)
+    return config_for(database, tmp_path, smtp=smtp, webhook=dead, retries=0), inbox
+
+
+def test_sending_again_retries_what_failed_and_sends_nothing_twice(smtp_server, database,
+                                                                   tmp_path):
+    config, inbox = mail_and_dead_hook(smtp_server, database, tmp_path)
     first = build_and_deliver(config, date.fromisoformat(DAY), "md", None, send=True)
     assert [(d.channel, d.ok) for d in first.deliveries] == [
         ("file", True), ("smtp", True), ("webhook", False)]
@@ -264,11 +269,7 @@ def test_sending_again_retries_what_failed_and_sends_nothing_twice(smtp_server, 
 
 def test_a_digest_written_for_a_look_keeps_the_record_of_its_deliveries(smtp_server, database,
                                                                          tmp_path):
-    controller, inbox = smtp_server
-    smtp = SmtpSettings(host="127.0.0.1", port=controller.port, starttls=False,
-                        recipients=["desk@example.org"])
-    dead = WebhookSettings(url=f"http://127.0.0.1:{free_port()}/hook", timeout=2.0)
-    config = config_for(database, tmp_path, smtp=smtp, webhook=dead, retries=0)
+    config, inbox = mail_and_dead_hook(smtp_server, database, tmp_path)
     day = date.fromisoformat(DAY)
     build_and_deliver(config, day, "md", None, send=True)
     build_and_deliver(config, day, "md", tmp_path / "preview.md")
