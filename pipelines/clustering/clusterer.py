@@ -314,8 +314,8 @@ class Clusterer:
 
     def review(self, rows: set[int]) -> list[tuple[int, int]]:
         """Re-examine the window's articles in the languages of ``rows`` with today's
-        weights and merge the clusters that now have a pair of members at the threshold;
-        return the merges. Repairs stories split while the document frequencies were
+        weights and merge the clusters that now have a pair of members at the threshold
+        and are one story by the merge rule (:meth:`_may_merge`); return the merges. Repairs stories split while the document frequencies were
         still young: runs each time a language's article count doubles, up to
         ``sweep_until``, and at the end of a batch (:meth:`finish`)."""
         merged = []
