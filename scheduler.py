@@ -27,7 +27,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -53,7 +53,7 @@ from storage.scheduling import (
 )
 from warta.child_process import Children, ChildResult, run_child
 from warta.config import Config, ConfigError, CrawlJob, load_config
-from warta.digest.daily import build_and_deliver
+from warta.digest.daily import build_and_deliver, digest_day
 from warta.logs import run_context
 
 __all__ = [
@@ -61,6 +61,7 @@ __all__ = [
     "JobSpec",
     "build_scheduler",
     "crawl_job",
+    "digest_due",
     "digest_job",
     "maintenance_job",
     "plan_jobs",
@@ -175,8 +176,8 @@ def crawl_job(config_path: str, database: str, jobstore: str, job_id: str,
 
 
 def digest_job(config_path: str, database: str, jobstore: str) -> str:
-    """Build the digest of ``warta.digest.daily.digest_day`` and deliver it as configured
-    (as ``warta digest --send`` does)."""
+    """Build the digest of the day its last due time reports (``digest_due``) and deliver
+    it as configured (as ``warta digest --send`` does)."""
     return _run(jobstore, DIGEST_ID, _digest, config_path, database)
 
 
@@ -258,11 +259,21 @@ def crawl_outcome(database: str, result: ChildResult, since: str, budget_minutes
 
 def _digest(config_path: str, database: str):
     config = load_config(config_path).with_database(database)
-    result = build_and_deliver(config, None, send=True)
+    day = digest_day(digest_due(config, datetime.now(schedule_timezone(config))))
+    result = build_and_deliver(config, day, send=True)
     sent = "; ".join(f"{d.channel} {'done' if d.ok else 'FAILED: ' + str(d.error)} ({d.target})"
                      for d in result.deliveries)
     detail = f"{len(result.digest.entries)} stories of {result.digest.day}: {sent}"
     return ("ok" if result.ok else "failed"), detail, {}
+
+
+def digest_due(config: Config, now: datetime) -> datetime:
+    """The last time at or before ``now`` the digest was due: a digest run late (the
+    scheduler was down, or restarted after dying in it) reports the day it was due
+    for, not the day it runs in."""
+    hour, minute = map(int, config.schedule.digest_time.split(":"))
+    due = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    return due if due <= now else due - timedelta(days=1)
 
 
 def _maintain(database: str):

@@ -334,7 +334,20 @@ def test_the_digest_job_delivers_the_day_and_records_it(setup):
         server.shutdown()
     assert len(WEBHOOK_POSTS) == 1
     assert "webhook done" in job_runs(jobstore)[1]["detail"]
+    due = scheduler.digest_due(load_config(config.path), datetime.now(WIB))
+    assert f"of {digest_day(due)}:" in job_runs(jobstore)[1]["detail"]
     assert list((Path(config.database).parent / "digests").glob("digest-*.md"))
+
+
+@pytest.mark.parametrize(("wib", "day"), [
+    ("2025-11-20T07:00", "2025-11-19"),  # on time
+    ("2025-11-20T15:30", "2025-11-19"),  # run late, after noon: still the day it was due for
+    ("2025-11-20T06:59", "2025-11-18"),  # before today's digest is due: yesterday's run
+])
+def test_a_late_digest_reports_the_day_it_was_due_for(setup, wib, day):
+    config, _ = setup  # the digest is due daily at 07:00 in its time zone
+    now = datetime.fromisoformat(wib).replace(tzinfo=WIB)
+    assert digest_day(scheduler.digest_due(config, now)).isoformat() == day
 
 
 @pytest.mark.parametrize(("wib", "day"), [
