@@ -15,7 +15,7 @@ from crawler.signals import url_failed
 from storage.articles import mark_seen, sync_sources
 from storage.database import StorageError, open_database
 from storage.health import close_orphaned_runs
-from storage.locks import file_lock
+from storage.locks import LockHeld, file_lock
 from storage.runs import COUNT_FIELDS, finish_run, record_error, run_duplicates, start_run
 
 __all__ = ["COUNTERS", "CrawlLock", "Progress", "RunLedger", "outcome_of", "source_counts"]
@@ -71,7 +71,11 @@ class CrawlLock:
 
     def __init__(self, crawler, database: str):
         self._lock = file_lock(database)
-        self._lock.__enter__()
+        try:
+            self._lock.__enter__()
+        except LockHeld as exc:  # said in one line, as `warta crawl` says it
+            logger.error("%s", exc)
+            raise SystemExit(LockHeld.exit_code) from None
         crawler.signals.connect(self.release, signal=signals.engine_stopped)
 
     @classmethod

@@ -15,7 +15,7 @@ import pytest
 
 from crawler.urls import canonical_url
 from storage.database import open_database
-from storage.locks import file_lock
+from storage.locks import LockHeld, file_lock
 
 
 def crawl(config, timeout: float = 120) -> subprocess.CompletedProcess:
@@ -358,8 +358,19 @@ def test_scrapy_crawl_does_not_start_while_another_crawl_holds_the_database(news
     asked = len(newsroom.requests)
     with file_lock(tmp_path / "warta.db"):  # what a running crawl holds
         done = scrapy_crawl(config, "tempora")
-    assert done.returncode != 0 and "LockHeld" in done.stderr
+    assert done.returncode == LockHeld.exit_code
+    assert "is in use by pid" in done.stderr and "Traceback" not in done.stderr
     assert len(newsroom.requests) == asked  # not one request
+
+
+def test_scrapy_crawl_with_a_bad_config_says_what_is_wrong_in_one_line(tmp_path):
+    config = tmp_path / "warta.toml"
+    config.write_text('[[sources]]\nname = "x"\nfeeds = ["http://127.0.0.1:9/x.xml"]\n'
+                      '[watch]\nterms = []\n', encoding="utf-8")
+    done = scrapy_crawl(config, "x")
+    assert done.returncode == 1
+    assert "invalid configuration:" in done.stderr and "watch.terms" in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 def test_a_run_the_database_will_not_record_fails(newsroom, tmp_path):

@@ -36,7 +36,7 @@ from crawler.urls import (
 )
 from storage.articles import add_aliases, find_article, given_up_urls, skip_urls
 from storage.database import open_database, transaction
-from warta.config import Config
+from warta.config import Config, ConfigError
 
 if TYPE_CHECKING:
     from twisted.python.failure import Failure
@@ -59,7 +59,10 @@ class NewsSpider(scrapy.Spider):
     @classmethod
     def update_settings(cls, settings):
         super().update_settings(settings)
-        apply_config(settings)
+        try:
+            apply_config(settings)
+        except ConfigError as exc:  # `scrapy crawl news` says it in one line, as warta does
+            raise SystemExit(f"invalid configuration: {exc}") from None
 
     def __init__(self, source: str | None = None, **kwargs):
         super().__init__(**kwargs)
