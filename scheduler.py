@@ -101,6 +101,8 @@ def plan_jobs(config: Config, jobstore: str | Path, command: list[str] | None = 
     ``warta``); it is given ``crawl --config ... --db ... --time-limit ...``.
     """
     tz = schedule_timezone(config)
+    if config.schedule.crawls and not config.sources:
+        raise ConfigError(config.path, "sources", "no [[sources]]: the scheduled crawls would fetch nothing")
     paths = {"config_path": str(Path(config.path).resolve()),
              "database": str(Path(config.database).resolve()), "jobstore": str(Path(jobstore).resolve())}
     specs = []
@@ -112,6 +114,13 @@ def plan_jobs(config: Config, jobstore: str | Path, command: list[str] | None = 
                 f"every {job.interval_minutes} min"
         else:
             trigger, when = _crontab(job.cron, tz, config, f"{where}.cron"), f"cron '{job.cron}'"
+            period = _shortest_period(trigger)
+            if job.budget_minutes * 60 > period:
+                raise ConfigError(
+                    config.path, f"{where}.budget_minutes",
+                    f"a budget of {job.budget_minutes} min outlasts the {period / 60:g} min between "
+                    f"two runs of cron '{job.cron}': the next run would find this one running and "
+                    f"be skipped; set budget_minutes to {period // 60:g} or less")
         groups = ", ".join(job.groups) or "all sources"
         specs.append(JobSpec(job.id, "crawl", "scheduler:crawl_job", trigger,
                              f"crawl {groups} {when}, budget {job.budget_minutes} min",
@@ -158,6 +167,20 @@ def _crontab(expression: str, tz: ZoneInfo, config: Config, key: str) -> CronTri
         return CronTrigger.from_crontab(expression, timezone=tz)
     except ValueError as exc:
         raise ConfigError(config.path, key, f"expected a crontab expression ({exc})") from None
+
+
+def _shortest_period(trigger: CronTrigger) -> float:
+    """The shortest time in seconds between two fire times of ``trigger`` over the next
+    eight days (a weekly schedule's every gap; at most a thousand fires looked at)."""
+    start = previous = trigger.get_next_fire_time(None, datetime.now(trigger.timezone))
+    shortest = float("inf")
+    for _ in range(1000):
+        fire = trigger.get_next_fire_time(previous, previous + timedelta(seconds=1))
+        if fire is None or fire - start > timedelta(days=8):
+            break
+        shortest = min(shortest, (fire - previous).total_seconds())
+        previous = fire
+    return shortest
 
 
 def warta_command() -> list[str]:

@@ -154,6 +154,8 @@ def test_the_config_gives_crawl_digest_and_maintenance_jobs(setup):
     (('cron = "0 */6 * * *"', 'cron = "every six hours"'), "schedule.crawls[1].cron"),
     (("[schedule]", '[schedule]\ntimezone = "Mars/Olympus"'), "schedule.timezone"),
     (('id = "everything"', 'id = "digest"'), "schedule.crawls"),
+    (('cron = "0 */6 * * *"', 'cron = "0 */6 * * *"\nbudget_minutes = 400'),
+     "schedule.crawls[1].budget_minutes"),  # six hours between runs
 ])
 def test_a_schedule_that_cannot_run_stops_with_the_key(setup, change, key):
     config, jobstore = setup
@@ -162,6 +164,15 @@ def test_a_schedule_that_cannot_run_stops_with_the_key(setup, change, key):
     with pytest.raises(ConfigError) as error:
         scheduler.plan_jobs(load_config(path), jobstore)
     assert error.value.key == key
+
+
+def test_a_schedule_with_no_sources_is_refused(tmp_path):
+    path = tmp_path / "warta.toml"
+    path.write_text('[watch]\nterms = ["Kementerian HAM"]\n'
+                    '[[schedule.crawls]]\nid = "all"\ninterval_minutes = 60\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        scheduler.plan_jobs(load_config(path), tmp_path / "jobs.db")
+    assert error.value.key == "sources"
 
 
 # --- crawl jobs, triggered directly -----------------------------------------------------
