@@ -5,19 +5,24 @@
 pile up in ``site_lines`` for as long as warta runs), merges the full-text index's
 segments, refreshes the query planner's statistics, rebuilds the file to give freed
 pages back (VACUUM) and truncates the write-ahead log. Each step is timed.
+``backup`` copies the database while crawls go on.
 """
 
 from __future__ import annotations
 
+import os
+import sqlite3
 import threading
 import time
+from contextlib import closing
+from pathlib import Path
 
 from sqlite_utils import Database
 
 from storage.database import StorageError, database_path, open_database
 from storage.locks import file_lock
 
-__all__ = ["STEPS", "maintain", "maintain_file"]
+__all__ = ["STEPS", "backup", "maintain", "maintain_file"]
 
 STEPS = {
     "prune_site_lines": "DELETE FROM site_lines WHERE learned = 0 AND doc_count = 1 "
@@ -62,3 +67,34 @@ def maintain_file(database: str, *, wait: float = 0.0,
             return maintain(db)
         finally:
             db.close()
+
+
+def backup(database: str | Path, destination: str | Path) -> int:
+    """Copy ``database`` to ``destination`` as it stands at one moment (SQLite's online
+    backup in one read transaction: crawls go on writing meanwhile) and check the copy;
+    return its size in bytes. The copy is written beside ``destination`` and renamed
+    into place only once checked, so a failed backup never leaves a partial file under
+    that name, and an earlier backup there stays until the new one is whole."""
+    source, destination = Path(database), Path(destination)
+    if not source.is_file():
+        raise StorageError(f"no database at {source} (is the path right?)")
+    partial = destination.with_name(f".{destination.name}.partial")
+    try:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as src, \
+                closing(sqlite3.connect(partial)) as copy:
+            src.backup(copy)
+            copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+            problems = [row[0] for row in copy.execute("PRAGMA quick_check")]
+        if problems != ["ok"]:
+            raise StorageError(f"{source}: the copy fails its check ({'; '.join(problems[:3])}): "
+                               "the database itself may be damaged; run PRAGMA integrity_check on it")
+        os.replace(partial, destination)
+    except sqlite3.Error as exc:
+        raise StorageError(f"cannot back up {source} to {destination}: {exc}") from exc
+    except OSError as exc:
+        raise StorageError(f"cannot write the backup {destination}: {exc.strerror}") from exc
+    finally:
+        if partial.is_file():
+            partial.unlink()
+    return destination.stat().st_size

@@ -80,3 +80,37 @@ def test_maintenance_says_when_an_open_read_keeps_the_write_ahead_log(tmp_path):
     reader.close()
     assert "wal_checkpoint" in maintain(db)  # the read is over: it goes through
     db.close()
+
+
+def test_warta_backup_copies_what_is_committed_while_a_crawl_writes(tmp_path):
+    path = tmp_path / "warta.db"
+    db = open_database(path)
+    db.execute("CREATE TABLE notes (text TEXT)")
+    with db.conn:
+        db.execute("INSERT INTO notes VALUES ('committed, still in the write-ahead log')")
+    db.execute("BEGIN IMMEDIATE")  # a crawl in the middle of a write
+    db.execute("INSERT INTO notes VALUES ('not committed')")
+    copy = tmp_path / "backups" / "warta-copy.db"  # a folder made for it
+    done = CliRunner().invoke(main, ["backup", "--db", str(path), str(copy)])
+    assert done.exit_code == 0, done.output
+    assert "checked" in done.output
+    db.conn.rollback()
+    db.close()
+    with sqlite3.connect(copy) as restored:
+        assert restored.execute("SELECT text FROM notes").fetchall() == [
+            ("committed, still in the write-ahead log",)]
+        assert restored.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+    assert sorted(p.name for p in copy.parent.iterdir()) == ["warta-copy.db"]
+
+
+def test_a_failed_backup_leaves_the_earlier_one_in_place(tmp_path):
+    path = tmp_path / "warta.db"
+    open_database(path).close()
+    copy = tmp_path / "warta-copy.db"
+    copy.write_bytes(b"the backup of yesterday")
+    (tmp_path / ".warta-copy.db.partial").mkdir()  # the new copy cannot be written
+    failed = CliRunner().invoke(main, ["backup", "--db", str(path), str(copy)])
+    assert failed.exit_code == 1 and "cannot back up" in failed.output
+    assert copy.read_bytes() == b"the backup of yesterday"
+    missing = CliRunner().invoke(main, ["backup", "--db", str(tmp_path / "wrata.db"), str(copy)])
+    assert missing.exit_code == 1 and "no database at" in missing.output

@@ -12,6 +12,7 @@ from warta import __version__
 
 # Each command's module in warta.commands.
 COMMAND_MODULES = {
+    "backup": "operations",
     "boilerplate": "text",
     "cluster": "stories",
     "clusters": "store",

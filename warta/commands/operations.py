@@ -1,8 +1,9 @@
-"""``warta schedule``, ``warta status`` and ``warta maintain``: running unattended,
-checking on it, and keeping the database in shape."""
+"""``warta schedule``, ``warta status``, ``warta maintain`` and ``warta backup``: running
+unattended, checking on it, and keeping the database in shape and safe."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -11,6 +12,7 @@ import click
 
 from storage.database import StorageError
 from storage.locks import LockHeld
+from storage.maintenance import backup as backup_file
 from storage.maintenance import maintain_file
 from storage.scheduling import job_store_path
 from warta.commands.options import COUNT, LOG_LEVELS, config_options, open_config
@@ -173,8 +175,28 @@ def maintain(config_path, db_path, wait):
         click.echo(f"{step:<18} {seconds:6.2f} s")
 
 
+@click.command()
+@config_options
+@click.argument("destination", type=click.Path(dir_okay=False, writable=True))
+def backup(config_path, db_path, destination):
+    """Copy the database to DESTINATION as it stands at one moment, while crawls go
+    on, and check the copy.
+
+    The copy is one self-contained SQLite file, put in place only once whole and
+    checked: an earlier backup under that name stays until then. Restore by
+    stopping warta and copying the file back over the database."""
+    config = open_config(config_path, db_path)
+    started = time.monotonic()
+    try:
+        size = backup_file(config.database, destination)
+    except StorageError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{config.database} backed up to {destination}: {_mb(size)} in "
+               f"{time.monotonic() - started:.1f} s, checked")
+
+
 def _mb(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB"
 
 
-COMMANDS = [schedule, status, maintain]
+COMMANDS = [schedule, status, maintain, backup]
