@@ -74,6 +74,8 @@ def test_a_copy_seen_before_its_original_hands_the_family_to_the_earliest():
     assert list(decisions[original.key].reparented) == [WIRE_COPY.key]
     assert 0.5 <= decisions[original.key].reparented[WIRE_COPY.key] < 1.0  # a copy, not a twin
     assert decisions["late-copy"].duplicate_of == original.key
+    # the story is headed by the original, not by the copy that came first
+    assert decisions[original.key].representative == decisions["late-copy"].representative == original.key
 
 
 def test_an_exact_copy_is_found_by_its_text_hash():

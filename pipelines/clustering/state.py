@@ -70,9 +70,12 @@ class Cluster:
     representative: str | None = None
 
     def elect(self) -> None:
-        """The representative: the member most often chosen as nearest, earliest on ties."""
+        """The representative: an original report, not a copy, when the story has one
+        (a copy fetched before its original is its family's nearest at first); among
+        those the member most often chosen as nearest, earliest on ties."""
         if self.members:
-            best = max(self.members, key=lambda n: (n.support, -n.order[0], -n.seq))
+            best = max(self.members, key=lambda n: (n.duplicate_of is None, n.support,
+                                                    -n.order[0], -n.seq))
             self.representative = best.key
 
 
