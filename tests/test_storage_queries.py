@@ -86,15 +86,31 @@ def test_search_supports_phrases_prefixes_and_or(db):
 
 def test_clusters_list_filters_by_period_and_number_of_sources(db):
     assert [c["headline"][:4] for c in list_clusters(db)] == ["Kunj", "Desa", "Keme"]
-    assert [c["source_count"] for c in list_clusters(db, min_sources=2)] == [3]
+    assert [c["outlets"] for c in list_clusters(db, min_outlets=2)] == [3]
     assert [c["headline"][:4] for c in list_clusters(db, until="2025-11-20")] == ["Keme"]
     assert [c["headline"][:4] for c in list_clusters(db, since="2025-11-21")] == ["Kunj", "Desa"]
     assert len(list_clusters(db, limit=1)) == 1
-    with pytest.raises(ValueError, match="min_sources"):
-        list_clusters(db, min_sources=0)
+    with pytest.raises(ValueError, match="min_outlets"):
+        list_clusters(db, min_outlets=-1)
     # "Kunj" (21 Nov, 16:00 WIB) is listed up to and including the minute it was published
     assert "Kunj" not in [c["headline"][:4] for c in list_clusters(db, until="2025-11-21T15:59")]
     assert "Kunj" in [c["headline"][:4] for c in list_clusters(db, until="2025-11-21T16:00")]
+
+
+def test_outlets_leave_out_wire_copies_and_the_ministrys_own_site(db):
+    db["sources"].upsert({"name": "kemenham", "official": 1}, pk="name")
+    story = add_story(db, "Pigai terima delegasi PBB", [
+        article("https://kemenham.go.id/r1", source="kemenham", title="Siaran pers"),
+        article("https://antaranews.com/w1", title="Menham terima delegasi PBB"),
+        article("https://tribun.com/c1", source="tribun", title="Delegasi PBB temui Menham"),
+    ])
+    wire, copy = (next(db.query("SELECT id FROM articles WHERE url = ?", [u]))["id"]
+                  for u in ("https://antaranews.com/w1", "https://tribun.com/c1"))
+    db.execute("UPDATE articles SET duplicate_of = ? WHERE id = ?", [wire, copy])
+    db.conn.commit()
+    listed = {c["id"]: c for c in list_clusters(db)}
+    assert (listed[story]["source_count"], listed[story]["outlets"]) == (3, 1)
+    assert story not in {c["id"] for c in list_clusters(db, min_outlets=2)}
 
 
 def test_a_story_is_listed_for_the_days_it_has_reports_not_those_between(db):

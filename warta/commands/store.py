@@ -80,21 +80,21 @@ def search(config_path, db_path, words, since, until, source, limit, everything,
 @config_options
 @_since
 @_until
-@click.option("--min-sources", type=COUNT, default=1, show_default=True,
-              metavar="N", help="Only stories carried by at least N sources (the "
-                                "ministry's site and outlets republishing a copy count).")
+@click.option("--min-outlets", type=click.IntRange(0, 2**31), default=0, show_default=True,
+              metavar="N", help="Only stories that N or more media outlets reported themselves "
+                                "(a wire copy or the ministry's own site does not count).")
 @click.option("--limit", type=COUNT, default=None,
               help="At most this many stories.")
 @format_option()
-def clusters(config_path, db_path, since, until, min_sources, limit, fmt):
+def clusters(config_path, db_path, since, until, min_outlets, limit, fmt):
     """List stories (clusters of reports of one event), latest activity first.
 
     A story is listed when one of its articles is dated in the --since/--until period."""
     db = _open(config_path, db_path)
-    rows = _run(list_clusters, db, since=since, until=until, min_sources=min_sources,
+    rows = _run(list_clusters, db, since=since, until=until, min_outlets=min_outlets,
                 limit=limit)
-    _emit(rows, ["id", "last_seen", "first_seen", "source_count", "article_count",
-                     "first_source", "headline"], fmt)
+    _emit(rows, ["id", "last_seen", "first_seen", "outlets", "source_count", "article_count",
+                 "first_source", "headline"], fmt)
 
 
 @click.command()
