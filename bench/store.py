@@ -193,8 +193,8 @@ def main(argv: list[str] | None = None) -> None:
     print("\nwarta clusters (median of 5):")
     for label, kwargs in [
         ("--since (last week)", {"since": week}),
-        ("--since (last week) --min-sources 3", {"since": week, "min_sources": 3}),
-        ("--min-sources 8 (all time)", {"min_sources": 8}),
+        ("--since (last week) --min-outlets 3", {"since": week, "min_outlets": 3}),
+        ("--min-outlets 8 (all time)", {"min_outlets": 8}),
         ("(no filter: every story)", {}),
     ]:
         ms = latency_ms(lambda kw=kwargs: list_clusters(db, **kw))

@@ -17,12 +17,7 @@ from storage.schema import schema_version
 __all__ = ["get_cluster", "list_clusters", "store_stats"]
 
 _CLUSTER_COLUMNS = ("c.id, c.headline, c.first_seen, c.last_seen, c.article_count, "
-                    "c.source_count, c.first_source, c.representative_article_id")
-
-# The media outlets with a report of their own in story c (daily_clusters.outlets, over
-# every day): copies and official sources left out.
-_OUTLETS = """(SELECT count(DISTINCT o.source) FROM articles o LEFT JOIN sources s ON s.name = o.source
-               WHERE o.cluster_id = c.id AND o.duplicate_of IS NULL AND NOT coalesce(s.official, 0))"""
+                    "c.source_count, c.outlet_count, c.first_source, c.representative_article_id")
 
 
 def list_clusters(
@@ -37,15 +32,15 @@ def list_clusters(
 
     A story is active in the period when one of its articles is dated in it
     (publication time, else fetch time). Each row has the columns of ``clusters`` a
-    reader needs, ``outlets`` (the media outlets with a report of their own in the
-    story: wire copies and official sources left out, as the digest counts them) and
-    the representative article's ``url``; ``min_outlets`` keeps stories with at least
-    that many outlets (0: every story, a press release nobody took up too).
+    reader needs and the representative article's ``url``; ``min_outlets`` keeps
+    stories that at least that many media outlets reported themselves
+    (``clusters.outlet_count``: wire copies and official sources left out, as the
+    digest counts them; 0: every story, a press release nobody took up too).
     """
     if min_outlets < 0:
         raise ValueError(f"min_outlets must be 0 or more, got {min_outlets}")
     start, end = utc_bounds(since, until)
-    conditions = ["c.merged_into IS NULL", f"{_OUTLETS} >= :min_outlets"]
+    conditions = ["c.merged_into IS NULL", "c.outlet_count >= :min_outlets"]
     params: dict[str, object] = {"min_outlets": min_outlets, "limit": limit or -1,
                                  "start": start, "end": end}
     if start is not None:
@@ -58,7 +53,7 @@ def list_clusters(
             " AND (:start IS NULL OR coalesce(m.published_at, m.fetched_at) >= :start)"
             " AND (:end IS NULL OR coalesce(m.published_at, m.fetched_at) < :end))")
     return list(db.query(
-        f"""SELECT {_CLUSTER_COLUMNS}, {_OUTLETS} AS outlets, a.url
+        f"""SELECT {_CLUSTER_COLUMNS}, a.url
             FROM clusters c LEFT JOIN articles a ON a.id = c.representative_article_id
             WHERE {' AND '.join(conditions)}
             ORDER BY c.last_seen DESC, c.id DESC LIMIT :limit""",

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from sqlite_utils import Database
 
 from storage.database import transaction, utc_now
+from storage.schema import STORY_OUTLETS
 
 __all__ = [
     "SEEN_STATUSES",
@@ -54,14 +55,20 @@ def text_hash(text: str) -> str:
 
 
 def sync_sources(db: Database, sources: Iterable[tuple[str, bool]]) -> None:
-    """Make sure each configured ``(name, official)`` source has a ``sources`` row."""
+    """Make sure each configured ``(name, official)`` source has a ``sources`` row; a
+    source marked official or no longer has the outlet counts of its stories redone."""
     with transaction(db):
         for name, official in sources:
-            db.execute(
+            changed = db.execute(
                 "INSERT INTO sources(name, official) VALUES (?, ?) "
-                "ON CONFLICT(name) DO UPDATE SET official = excluded.official",
+                "ON CONFLICT(name) DO UPDATE SET official = excluded.official "
+                "WHERE official IS NOT excluded.official",
                 (name, int(official)),
-            )
+            ).rowcount
+            if changed:
+                db.execute(f"UPDATE clusters SET outlet_count = {STORY_OUTLETS} "
+                           "WHERE merged_into IS NULL AND id IN "
+                           "(SELECT cluster_id FROM articles WHERE source = ?)", (name,))
 
 
 def find_article(db: Database, urls: Iterable[str]) -> int | None:

@@ -23,6 +23,7 @@ from pipelines.clustering.index import load_signature
 from pipelines.clustering.params import FEATURES_VERSION, ClusterParams
 from pipelines.clustering.state import Decision, Doc, StoredArticle
 from storage.database import StorageError, transaction, utc_now
+from storage.schema import STORY_OUTLETS
 
 __all__ = [
     "TermTally",
@@ -157,7 +158,7 @@ def _fold(db: Database, dropped: int, kept: int, now: str) -> None:
     record pointing to ``kept``."""
     db.execute("UPDATE articles SET cluster_id = ? WHERE cluster_id = ?", (kept, dropped))
     db.execute("UPDATE clusters SET merged_into = ?, article_count = 0, source_count = 0, "
-               "updated_at = ? WHERE id = ?", (kept, now, dropped))
+               "outlet_count = 0, updated_at = ? WHERE id = ?", (kept, now, dropped))
     db.execute("UPDATE clusters SET merged_into = ? WHERE merged_into = ?", (kept, dropped))
 
 
@@ -168,17 +169,18 @@ def _refresh(db: Database, cluster_id: int, representative: int | None, now: str
         "ORDER BY coalesce(published_at, fetched_at), id LIMIT 1", (cluster_id,),
     ).fetchone()
     if first is None:
-        db.execute("UPDATE clusters SET article_count = 0, source_count = 0, updated_at = ? "
-                   "WHERE id = ?", (now, cluster_id))
+        db.execute("UPDATE clusters SET article_count = 0, source_count = 0, outlet_count = 0, "
+                   "updated_at = ? WHERE id = ?", (now, cluster_id))
         return
     current = db.execute("SELECT representative_article_id FROM clusters WHERE id = ?",
                          (cluster_id,)).fetchone()
     if representative is None or not _member(db, representative, cluster_id):
         representative = current[0] if current and _member(db, current[0], cluster_id) else first[0]
     db.execute(
-        """UPDATE clusters SET
+        f"""UPDATE clusters SET
             article_count = (SELECT count(*) FROM articles WHERE cluster_id = :id),
             source_count = (SELECT count(DISTINCT source) FROM articles WHERE cluster_id = :id),
+            outlet_count = {STORY_OUTLETS},
             first_seen = :first_seen,
             last_seen = (SELECT max(coalesce(published_at, fetched_at)) FROM articles
                          WHERE cluster_id = :id),

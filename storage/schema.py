@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-__all__ = ["MIGRATIONS", "Migration", "applied_migrations", "migrate", "schema_version"]
+__all__ = ["MIGRATIONS", "STORY_OUTLETS", "Migration", "applied_migrations", "migrate", "schema_version"]
 
 
 @dataclass(frozen=True)
@@ -206,6 +206,11 @@ _FULL_TEXT_SEARCH = (
 
 # The WIB day of an article: publication time when known, otherwise fetch time.
 _WIB_DAY = "date(coalesce(a.published_at, a.fetched_at), '+7 hours')"
+# The media outlets with a report of their own in the ``clusters`` row being written:
+# copies and official sources left out.
+STORY_OUTLETS = """(SELECT count(DISTINCT o.source) FROM articles o
+    LEFT JOIN sources s ON s.name = o.source
+    WHERE o.cluster_id = clusters.id AND o.duplicate_of IS NULL AND NOT coalesce(s.official, 0))"""
 
 _VIEWS = (
     """CREATE VIEW cluster_articles AS
@@ -303,6 +308,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         JOIN articles a ON a.cluster_id = c.id
         LEFT JOIN sources s ON s.name = a.source
         GROUP BY day, c.id""",
+    )),
+    Migration("0010_story_outlet_count", (
+        # clusters gains `outlet_count`: the media outlets with their own report in the
+        # story over all its days (daily_clusters.outlets summed up without repeats), kept
+        # up to date like source_count, so stories can be filtered on it cheaply.
+        "ALTER TABLE clusters ADD COLUMN outlet_count INTEGER NOT NULL DEFAULT 0",
+        f"UPDATE clusters SET outlet_count = {STORY_OUTLETS} WHERE merged_into IS NULL",
     )),
 )
 

@@ -40,6 +40,7 @@ def add_story(db, headline: str, records: list[dict], **cluster) -> int:
             "last_seen": rows[-1]["t"],
             "article_count": len(rows),
             "source_count": len({r["source"] for r in rows}),
+            "outlet_count": len({r["source"] for r in rows}),  # none official, no copies
             "created_at": rows[0]["t"],
             "updated_at": rows[-1]["t"],
             **cluster,

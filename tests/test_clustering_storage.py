@@ -184,8 +184,9 @@ def test_an_original_split_out_takes_its_copies_along(db):
     scores = dict(db.execute("SELECT url, cluster_score FROM articles WHERE url IN (?, ?)",
                              ("k1-nusa", WIRE_COPY.key)).fetchall())
     assert scores == {"k1-nusa": None, WIRE_COPY.key: copy_score}  # k1's was against the old
-    counts = db.execute("SELECT article_count FROM clusters WHERE id = ?", (new,)).fetchone()
-    assert counts == (2,)
+    counts = db.execute("SELECT article_count, source_count, outlet_count FROM clusters "
+                        "WHERE id = ?", (new,)).fetchone()
+    assert counts == (2, 2, 1)  # the copy's outlet reported nothing of its own
     with pytest.raises(StorageError, match="already alone with its copies in story"):
         split_article(db, original)
 

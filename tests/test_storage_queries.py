@@ -4,6 +4,7 @@ import pytest
 from storage_data import add_story, article, story_database
 
 from storage.analytics import get_cluster, list_clusters, store_stats
+from storage.articles import sync_sources
 from storage.periods import to_wib, utc_bounds
 from storage.schema import MIGRATIONS
 from storage.search import fts_query, search_articles
@@ -86,7 +87,7 @@ def test_search_supports_phrases_prefixes_and_or(db):
 
 def test_clusters_list_filters_by_period_and_number_of_sources(db):
     assert [c["headline"][:4] for c in list_clusters(db)] == ["Kunj", "Desa", "Keme"]
-    assert [c["outlets"] for c in list_clusters(db, min_outlets=2)] == [3]
+    assert [c["outlet_count"] for c in list_clusters(db, min_outlets=2)] == [3]
     assert [c["headline"][:4] for c in list_clusters(db, until="2025-11-20")] == ["Keme"]
     assert [c["headline"][:4] for c in list_clusters(db, since="2025-11-21")] == ["Kunj", "Desa"]
     assert len(list_clusters(db, limit=1)) == 1
@@ -98,7 +99,6 @@ def test_clusters_list_filters_by_period_and_number_of_sources(db):
 
 
 def test_outlets_leave_out_wire_copies_and_the_ministrys_own_site(db):
-    db["sources"].upsert({"name": "kemenham", "official": 1}, pk="name")
     story = add_story(db, "Pigai terima delegasi PBB", [
         article("https://kemenham.go.id/r1", source="kemenham", title="Siaran pers"),
         article("https://antaranews.com/w1", title="Menham terima delegasi PBB"),
@@ -107,10 +107,12 @@ def test_outlets_leave_out_wire_copies_and_the_ministrys_own_site(db):
     wire, copy = (next(db.query("SELECT id FROM articles WHERE url = ?", [u]))["id"]
                   for u in ("https://antaranews.com/w1", "https://tribun.com/c1"))
     db.execute("UPDATE articles SET duplicate_of = ? WHERE id = ?", [wire, copy])
-    db.conn.commit()
+    sync_sources(db, [("kemenham", True)])  # the config marks the ministry's site official
     listed = {c["id"]: c for c in list_clusters(db)}
-    assert (listed[story]["source_count"], listed[story]["outlets"]) == (3, 1)
+    assert (listed[story]["source_count"], listed[story]["outlet_count"]) == (3, 1)
     assert story not in {c["id"] for c in list_clusters(db, min_outlets=2)}
+    sync_sources(db, [("kemenham", False)])
+    assert {c["id"]: c for c in list_clusters(db)}[story]["outlet_count"] == 2
 
 
 def test_a_story_is_listed_for_the_days_it_has_reports_not_those_between(db):

@@ -51,7 +51,7 @@ def test_search_finds_coverage_unless_asked_for_every_article(db_path):
 def test_clusters_listing_with_filters(db_path):
     code, out = _run("clusters", "--db", db_path, "--min-outlets", "2", "--format", "json")
     (story,) = json.loads(out)
-    assert code == 0 and story["outlets"] == story["source_count"] == 3
+    assert code == 0 and story["outlet_count"] == story["source_count"] == 3
     code, out = _run("clusters", "--db", db_path, "--since", "2025-11-21", "--format", "csv")
     assert [r["headline"][:4] for r in csv.DictReader(io.StringIO(out))] == ["Kunj", "Desa"]
     code, out = _run("clusters", "--db", db_path)

@@ -93,7 +93,7 @@ def clusters(config_path, db_path, since, until, min_outlets, limit, fmt):
     db = _open(config_path, db_path)
     rows = _run(list_clusters, db, since=since, until=until, min_outlets=min_outlets,
                 limit=limit)
-    _emit(rows, ["id", "last_seen", "first_seen", "outlets", "source_count", "article_count",
+    _emit(rows, ["id", "last_seen", "first_seen", "outlet_count", "source_count", "article_count",
                  "first_source", "headline"], fmt)
 
 
