@@ -44,7 +44,7 @@ def test_header_counts_the_day(scenario):
     _, _, digest = scenario
     counts = digest.counts
     assert (counts.articles, counts.stories, counts.new_stories) == (15, 5, 4)
-    assert counts.outlets == 5  # the ministry's own site is not an outlet
+    assert counts.outlets == 4  # nor the ministry's site, nor suaradaerah (a wire copy only)
     assert counts.unclustered == 0
 
 
@@ -68,7 +68,8 @@ def test_a_copy_of_an_older_report_brings_the_original_along(tmp_path):
     digest = load_digest(db, date.fromisoformat(DAY))
     (only,) = digest.entries
     assert not only.new and only.wire_copies == 1 and only.report_count == 0
-    assert only.outlet_count == 0  # nusa's report is of an earlier day; the copy is no report
+    assert only.outlet_count == digest.counts.outlets == 0  # nusa's report is of an earlier
+    # day; the copy is no report
     (nusa,) = only.outlets
     assert nusa.reports[0].at == "2025-11-18T03:00:00Z" and not nusa.reports[0].today
     assert [c.source for c in nusa.reports[0].copies] == ["suaradaerah"]
@@ -92,6 +93,15 @@ def test_new_and_continuing_stories(scenario):
     assert (continuing.story_articles, continuing.article_count) == (3, 2)
     assert [c.source for c in continuing.outlets] == ["detak", "kabar6"]
     assert entry(digest, ids["wide"]).new
+
+
+def test_a_continuing_story_is_headed_by_the_news_of_the_day(scenario):
+    db, ids, digest = scenario
+    # the story's headline names its 19 November report; on the 20th, detak's came first
+    assert entry(digest, ids["continuing"]).headline == "Sleman punya Desa Sadar HAM"
+    before = load_digest(db, date.fromisoformat("2025-11-19"))
+    assert entry(before, ids["continuing"]).headline == "Desa Sadar HAM diresmikan di Sleman"
+    assert entry(digest, ids["wide"]).headline == "Pigai dan Menteri Kehakiman Kamboja sepakati mekanisme korban"
     for fmt in ("md", "txt", "html"):
         text = render(digest, fmt)
         assert "continuing since 19 Nov 20:00 WIB" in text

@@ -444,4 +444,4 @@ def test_two_sends_of_one_digest_at_once_deliver_it_once(smtp_server, database, 
         sender.start()
     for sender in senders:
         sender.join()
-    assert len(inbox.envelopes) == 1 and all(r.ok for r in results)
+    assert len(inbox.envelopes) == 1 and all(r.ok for r in results), [d.error for r in results for d in r.deliveries]

@@ -69,12 +69,15 @@ def attempt(channel: str, target: str, action: Callable[[], None], *, retries: i
 
 
 def write_file(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` (creating folders) through a temporary file, so a reader
-    never sees half a digest."""
+    """Write ``text`` to ``path`` (creating folders) through a temporary file of its own,
+    so a reader never sees half a digest, nor two writers one another's."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".part")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(path)
+    partial = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.part")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def compose_email(settings: SmtpSettings, subject: str, text: str, html: str | None = None,

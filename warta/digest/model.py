@@ -135,7 +135,8 @@ def build_digest(
         articles=len(articles),
         stories=len(entries),
         new_stories=sum(e.new for e in entries),
-        outlets=len({a["source"] for a in articles if not a["official"]}),
+        outlets=len({a["source"] for story in stories for a in _own_today(story)
+                     if not a["official"]}),
         unclustered=unclustered,
     )
     failed = tuple(FailedSource(f["source"], f["failed"], f["fetched"], f["errors"],
@@ -149,6 +150,22 @@ def rank_key(entry: Entry) -> tuple:
     """Most outlets first, then most reports, then most articles; earlier stories break ties."""
     return (-entry.outlet_count, -entry.report_count, -entry.article_count,
             entry.first_report.at, entry.story_id)
+
+
+def _own_today(story: dict) -> list[dict]:
+    """The story's articles of the day that copy none of its others."""
+    by_id = {a["id"]: a for a in story["articles"]}
+    return [a for a in story["articles"] if a["today"] and _original(a, by_id) == a["id"]]
+
+
+def _headline(story: dict, own_today: list[dict], today: list[dict]) -> str:
+    """The story's headline when its representative report is of the day; else, for a
+    story going on from earlier days, the title of the day's first own report by a
+    media outlet: what is new that day, and the same whenever the day is made again."""
+    leading = next((a for a in own_today if not a["official"]), (own_today or today)[0])
+    if any(a["id"] == story["representative_article_id"] for a in own_today):
+        return story["headline"] or leading["title"] or ""
+    return leading["title"] or story["headline"] or ""
 
 
 def _entry(day: date, story: dict, summarize: Callable[[list[str]], list[str]]) -> Entry:
@@ -177,7 +194,7 @@ def _entry(day: date, story: dict, summarize: Callable[[list[str]], list[str]]) 
     terms = Counter(t for a in today for t in dict.fromkeys(a["matched_terms"]))
     return Entry(
         story_id=story["id"],
-        headline=story["headline"] or first["title"] or "",
+        headline=_headline(story, own_today, today),
         summary=tuple(summarize(texts)),
         first_report=_report(first),
         new=_wib_day(first["at"]) == day,
