@@ -12,6 +12,7 @@ import json
 import threading
 import time
 import tomllib
+from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Self
@@ -197,7 +198,10 @@ def export(directory: Path | str, base_urls: dict[str, str], corpus: Corpus) -> 
 
 
 def _toml(value) -> str:
-    """A TOML value; JSON strings, numbers, booleans and arrays of them are valid TOML."""
+    """A TOML value; JSON strings, numbers, booleans and arrays of them are valid TOML,
+    and a date is written as TOML writes one."""
+    if isinstance(value, date):
+        return value.isoformat()
     return json.dumps(value, ensure_ascii=False)
 
 

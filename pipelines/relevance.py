@@ -4,13 +4,18 @@ A mention in the headline counts most, one in the lead (the first paragraphs)
 next, one further down least, with diminishing returns for repeats. Matches of
 the exclusion terms (other bodies such as Komnas HAM or the former Kemenkumham)
 consume their text first, so "Kementerian Hukum dan HAM" never counts as the
-ministry and an article about those bodies alone scores nothing.
+ministry and an article about those bodies alone scores nothing. Terms side by side
+("Menteri HAM Natalius Pigai", "Kementerian HAM (Kemenham)") are one mention. The
+names of the ministry's people count only where the ministry or an office of it is
+named too, and nothing dated before the ministry existed is coverage of it.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import NamedTuple
 
 from itemadapter import ItemAdapter
 
@@ -24,6 +29,11 @@ LEAD_WEIGHT = 1.5
 BODY_WEIGHT = 0.5
 LEAD_WORDS = 80  # the lead: the opening paragraphs up to about this many words
 BODY_CAP = 4  # body mentions beyond this add nothing
+# What may stand between two terms that name one thing: "Menteri HAM Natalius Pigai",
+# "Kementerian HAM (Kemenham)", "Wamenham, Mugiyanto", "Menteri HAM: Natalius Pigai"
+_ADJACENT = re.compile(r"[\s,:()\[\]\-–—]{1,3}")
+WIB = timezone(timedelta(hours=7))
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])[\"'”’)]*\s+")
 
 
 @dataclass(frozen=True)
@@ -33,42 +43,72 @@ class Relevance:
     relevant: bool
 
 
+class _Mention(NamedTuple):
+    """Watch terms found side by side in a text, counted once; ``named`` when one of
+    them names the ministry or an office of it (not a person)."""
+
+    terms: tuple[str, ...]
+    named: bool
+
+
 class WatchMatcher:
     """Finds watch terms in text, exclusions first, longest phrase first."""
 
     def __init__(self, watch: WatchTerms):
         self.threshold = watch.threshold
-        self._canonical: dict[str, tuple[str, bool]] = {}
-        for term, excluded in [(t, False) for t in watch.terms] + [
-            (t, True) for t in watch.exclude
-        ]:
+        self.since = watch.since
+        self._canonical: dict[str, tuple[str, str]] = {}  # folded -> (term, kind)
+        for term, kind in ([(t, "term") for t in watch.terms] + [(t, "person") for t in watch.people]
+                           + [(t, "excluded") for t in watch.exclude]):
             key = _fold(term)
             # an exclusion spelled like a term wins: it is the narrower statement
-            if key not in self._canonical or excluded:
-                self._canonical[key] = (term, excluded)
+            if key not in self._canonical or kind == "excluded":
+                self._canonical[key] = (term, kind)
         self._pattern = _phrases_pattern(sorted(self._canonical, key=len, reverse=True))
 
     def find(self, text: str) -> list[str]:
-        """The watch terms (as configured) mentioned in ``text``, one entry per mention."""
+        """The watch terms and people (as configured) mentioned in ``text``, one entry per
+        match."""
+        return [term for mention in self._mentions(text) for term in mention.terms]
+
+    def _mentions(self, text: str) -> list[_Mention]:
         if self._pattern is None or not text:
             return []
-        found = []
-        for match in self._pattern.finditer(_fold(text)):
-            term, excluded = self._canonical[" ".join(match.group().split())]
-            if not excluded:
-                found.append(term)
-        return found
+        folded = _fold(text)
+        mentions: list[_Mention] = []
+        end = None
+        for match in self._pattern.finditer(folded):
+            term, kind = self._canonical[" ".join(match.group().split())]
+            if kind == "excluded":
+                end = None
+                continue
+            if end is not None and _ADJACENT.fullmatch(folded, end, match.start()):
+                last = mentions.pop()
+                mentions.append(_Mention((*last.terms, term), last.named or kind == "term"))
+            else:
+                mentions.append(_Mention((term,), kind == "term"))
+            end = match.end()
+        return mentions
 
-    def score(self, title: str | None, text: str) -> Relevance:
+    def score(self, title: str | None, text: str, published: str | None = None) -> Relevance:
+        """How much ``title`` and ``text`` are about the ministry; ``published`` (UTC
+        ISO-8601) before ``since`` makes an article no coverage, whatever its score."""
         lead, body = _split_lead(text)
-        zones = [
-            (self.find(title or ""), HEADLINE_WEIGHT, 1),
-            (self.find(lead), LEAD_WEIGHT, 2),
-            (self.find(body), BODY_WEIGHT, BODY_CAP),
-        ]
-        score = sum(weight * min(len(hits), cap) for hits, weight, cap in zones)
-        matched = sorted({term for hits, _, _ in zones for term in hits})
-        return Relevance(round(score, 3), matched, score >= self.threshold)
+        zones = [(self._mentions(title or ""), HEADLINE_WEIGHT, 1),
+                 (self._mentions(lead), LEAD_WEIGHT, 2),
+                 (self._mentions(body), BODY_WEIGHT, BODY_CAP)]
+        if not any(m.named for mentions, _, _ in zones for m in mentions):
+            zones = [([], weight, cap) for _, weight, cap in zones]  # people's names alone
+        score = sum(weight * min(len(mentions), cap) for mentions, weight, cap in zones)
+        matched = sorted({t for mentions, _, _ in zones for m in mentions for t in m.terms})
+        return Relevance(round(score, 3), matched,
+                         score >= self.threshold and not self._before_since(published))
+
+    def _before_since(self, published: str | None) -> bool:
+        if self.since is None or not published:
+            return False
+        moment = datetime.fromisoformat(published)
+        return moment.astimezone(WIB).date() < self.since
 
 
 def _phrases_pattern(phrases: list[str]) -> re.Pattern | None:
@@ -97,14 +137,33 @@ def _fold(text: str) -> str:
 
 
 def _split_lead(text: str) -> tuple[str, str]:
+    """The opening paragraphs up to about ``LEAD_WORDS`` words, and the rest. The
+    paragraph that runs past that length is cut at its first sentence end beyond it,
+    so a text given as one long paragraph (a JSON-LD articleBody, a page without <p>)
+    is not taken whole as its lead."""
     lead, words = [], 0
     paragraphs = [p for p in text.split("\n") if p.strip()]
     for i, paragraph in enumerate(paragraphs):
         if words >= LEAD_WORDS:
             return "\n".join(lead), "\n".join(paragraphs[i:])
+        size = len(paragraph.split()) + unsegmented_words(paragraph)
+        if words + size > LEAD_WORDS:
+            cut = _lead_cut(paragraph, LEAD_WORDS - words)
+            if cut is not None:
+                lead.append(paragraph[:cut])
+                return "\n".join(lead), "\n".join([paragraph[cut:], *paragraphs[i + 1:]])
         lead.append(paragraph)
-        words += len(paragraph.split()) + unsegmented_words(paragraph)
+        words += size
     return "\n".join(lead), ""
+
+
+def _lead_cut(paragraph: str, words: int) -> int | None:
+    """Where the first sentence ending after ``words`` words of ``paragraph`` ends."""
+    for match in _SENTENCE_END.finditer(paragraph):
+        head = paragraph[:match.start()]
+        if len(head.split()) + unsegmented_words(head) >= words:
+            return match.end()
+    return None
 
 
 class RelevancePipeline:
@@ -121,7 +180,8 @@ class RelevancePipeline:
 
     def process_item(self, item):
         adapter = ItemAdapter(item)
-        result = self.matcher.score(adapter.get("title"), adapter.get("text") or "")
+        result = self.matcher.score(adapter.get("title"), adapter.get("text") or "",
+                                    adapter.get("published_at"))
         adapter["relevance_score"] = result.score
         adapter["matched_terms"] = result.matched_terms
         adapter["relevant"] = result.relevant

@@ -14,6 +14,7 @@ import tomllib
 import types
 import typing
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -68,11 +69,18 @@ class CrawlSettings:
 
 @dataclass(frozen=True)
 class WatchTerms:
-    """What makes an article ministry coverage, and what alone does not."""
+    """What makes an article ministry coverage, and what alone does not.
+
+    ``people`` are the names of the ministry's people, which count only in an article
+    that also names the ministry or one of its offices (a ``terms`` entry): a name is
+    also its namesakes'. An article dated before ``since`` (the day the ministry was
+    formed) is not coverage of it, whatever it names."""
 
     terms: list[str] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
     threshold: float = 1.0
+    since: date | None = None
 
 
 @dataclass(frozen=True)
@@ -230,6 +238,8 @@ def _convert(hint, value, path: Path, key: str):
         return float(value)
     if hint is float and isinstance(value, float) and not math.isfinite(value):
         raise ConfigError(path, key, f"expected a finite number, got {value}")
+    if hint is date and isinstance(value, datetime):  # a TOML date-time is no date
+        raise ConfigError(path, key, f"expected {_NAMES[date]}, got a date and time")
     if hint is bool and not isinstance(value, bool):
         raise ConfigError(path, key, f"expected true or false, got {_kind(value)}")
     if hint is int and (isinstance(value, bool) or not isinstance(value, int)):
@@ -284,7 +294,7 @@ def _check(config: Config, path: Path) -> None:
         _crawl_limits(source, where, path)
     if not config.watch.terms:
         raise ConfigError(path, "watch.terms", "expected at least one watch term")
-    for kind in ("terms", "exclude"):
+    for kind in ("terms", "people", "exclude"):
         for i, term in enumerate(getattr(config.watch, kind)):
             if not term.strip():
                 raise ConfigError(path, f"watch.{kind}[{i}]",
@@ -368,7 +378,8 @@ def _join(where: str, name: str) -> str:
 
 _HOST = re.compile(r"^(?=.{1,253}(?::\d{1,5})?$)\w(?:[\w-]{0,61}\w)?(?:\.\w(?:[\w-]{0,61}\w)?)*"
                    r"(?::\d{1,5})?$")
-_NAMES = {str: "a string", float: "a number", int: "a whole number", bool: "true or false"}
+_NAMES = {str: "a string", float: "a number", int: "a whole number", bool: "true or false",
+          date: "a date (YYYY-MM-DD, unquoted)"}
 
 
 def _kind(value) -> str:

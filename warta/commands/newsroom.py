@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import click
@@ -62,7 +63,8 @@ def newsroom(config_path, db_path, port, scale, slow_seconds, config_out, export
             click.echo(f"{site:14} {url}/")
         if config_out:
             watch = open_config(config_path, None, required=False).watch
-            table = {"terms": watch.terms, "exclude": watch.exclude, "threshold": watch.threshold}
+            table = {key: value for key, value in dataclasses.asdict(watch).items()
+                     if value is not None}
             room.write_config(
                 config_out, db_path or "data/newsroom.db", watch=table if watch.terms else None
             )
