@@ -45,7 +45,7 @@ def scrapy_settings(config: Config) -> dict:
     slots = {}
     for source in config.sources:
         hosts = {urlsplit(u).hostname for u in source.entry_points} | {
-            urlsplit("//" + a).hostname for a in source.aliases
+            urlsplit("//" + a).hostname for a in [*source.aliases, source.canonical_host or ""]
         }
         for host in filter(None, hosts):
             slots[host] = {

@@ -128,6 +128,14 @@ def test_minimal_config_gets_defaults(tmp_path):
             "sources[0].canonical_host",
             "expected a host name",
         ),
+        (
+            MINIMAL.replace('feeds = ["https://contoh.id/rss"]',
+                            'start_urls = ["https://indeks.contoh.id/"]\n'
+                            "article_pattern = '^https://berita\\.contoh\\.id/read/'\n"
+                            'aliases = ["m.contoh.id", "berita.contoh.id"]'),
+            "sources[0].aliases",
+            "berita.contoh.id is the host article_pattern names",
+        ),
         (MINIMAL + '\n[[schedule.crawls]]\nid = "x"\ninterval_minutes = -5\n',
          "schedule.crawls[0].interval_minutes", "above 0"),
         (MINIMAL + '\n[[schedule.crawls]]\nid = "x"\ncron = "0 * * * *"\nbudget_minutes = 0\n',
@@ -163,3 +171,12 @@ def test_unreadable_files(tmp_path):
         load_config(bad)
     with pytest.raises(ConfigError, match="cannot read"):
         load_config(tmp_path)
+
+
+def test_a_sources_politeness_reaches_its_canonical_host(tmp_path):
+    from crawler.configured import scrapy_settings
+
+    text = MINIMAL.replace('name = "contoh"', 'name = "contoh"\ndelay = 3.0\n'
+                           'canonical_host = "www.contoh.id"')
+    slots = scrapy_settings(load_config(write(tmp_path, text)))["DOWNLOAD_SLOTS"]
+    assert slots["contoh.id"]["delay"] == slots["www.contoh.id"]["delay"] == 3.0

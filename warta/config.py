@@ -251,6 +251,21 @@ def _convert(hint, value, path: Path, key: str):
     return value
 
 
+def _check_article_host(source: Source, path: Path, where: str) -> None:
+    """An alias that ``article_pattern`` names is where the articles live: mapped to
+    another canonical host (by default the first entry point's, an index or feed host)
+    every article would be asked for on the wrong host."""
+    canonical = (source.canonical_host or urlsplit(source.entry_points[0]).hostname or "").lower()
+    pattern = source.article_pattern.replace("\\.", ".").lower()
+    for alias in source.aliases:
+        if alias.lower() != canonical and f"//{alias.lower()}/" in pattern:
+            raise ConfigError(
+                path, f"{where}.aliases",
+                f"{alias} is the host article_pattern names, but aliases map to {canonical}: its "
+                f"articles would be fetched there; set canonical_host = {alias!r} and leave it "
+                "out of aliases")
+
+
 def _check(config: Config, path: Path) -> None:
     """Checks that types alone cannot express."""
     _crawl_limits(config.crawl, "crawl", path)
@@ -291,6 +306,7 @@ def _check(config: Config, path: Path) -> None:
                 raise ConfigError(
                     path, f"{where}.article_pattern", f"expected a regular expression ({exc})"
                 )
+            _check_article_host(source, path, where)
         _crawl_limits(source, where, path)
     if not config.watch.terms:
         raise ConfigError(path, "watch.terms", "expected at least one watch term")
