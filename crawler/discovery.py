@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
+from html.entities import name2codepoint
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -19,6 +20,11 @@ _STRICT = etree.XMLParser(resolve_entities=False, no_network=True)
 _LENIENT = etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
 _WIB = timezone(timedelta(hours=7))
 _TAG = re.compile(r"<[^>]*>")
+# What _repaired mends: a character or entity reference, or a bare "&" (a CDATA section
+# or a comment, group 1, is left as it is; group 2 is an entity's name)
+_MENDABLE = re.compile(rb"(<!\[CDATA\[.*?\]\]>|<!--.*?-->)"
+                       rb"|&(?:([A-Za-z][A-Za-z0-9]{0,31});|#[0-9]{1,7};|#[xX][0-9A-Fa-f]{1,6};)?",
+                       re.DOTALL)
 
 
 class FeedError(ValueError):
@@ -134,10 +140,33 @@ def _root(body: bytes):
         return etree.fromstring(body, parser=_STRICT), None
     except etree.XMLSyntaxError as exc:
         problem = f"malformed XML ({' '.join(str(exc).split())})"  # one line
-    root = etree.fromstring(body, parser=_LENIENT)
+    repaired = _repaired(body)
+    try:  # the usual flaws (a blank line first, an HTML entity, a bare "&") mended
+        return etree.fromstring(repaired, parser=_STRICT), problem
+    except etree.XMLSyntaxError:
+        pass
+    root = etree.fromstring(repaired, parser=_LENIENT)
     if root is None:
         raise FeedError(problem)
     return root, problem
+
+
+def _repaired(body: bytes) -> bytes:
+    """``body`` with what commonly breaks a feed mended: leading blank space, HTML's
+    named entities and bare "&" as character references. XML's own entities become
+    character references too: libxml2's recovery drops every named entity after the
+    first error ("?a=1&amp;b=2" read as "?a=1b=2"), but keeps character references."""
+    return _MENDABLE.sub(_reference, body.lstrip())
+
+
+def _reference(match: re.Match) -> bytes:
+    if match.group(1) or match.group(2) is None and match.group() != b"&":
+        return match.group()  # CDATA, a comment, a character reference
+    if match.group() == b"&":
+        return b"&#38;"
+    name = match.group(2).decode("ascii")
+    code = 39 if name == "apos" else name2codepoint.get(name)
+    return match.group() if code is None else b"&#%d;" % code
 
 
 def _robots_sitemaps(body: bytes) -> Listing:
@@ -154,7 +183,7 @@ def _listing(entries: list[Entry], problem: str | None) -> Listing:
         raise FeedError(problem)
     if problem:
         read = f"{len(entries)} entries" if len(entries) != 1 else "1 entry"
-        problem = f"{problem}; used the {read} before it"
+        problem = f"{problem}; read {read} despite it"
     return Listing(entries, problem)
 
 

@@ -99,7 +99,27 @@ def test_malformed_feed_keeps_readable_items_and_says_so():
     listing = parse_feed(RSS.replace(b"</channel></rss>", b"<item><title>Putus &nbsp; </title>"))
     assert [e.url for e in listing.entries] == ["https://a.id/berita/1?utm_source=rss"]
     assert listing.problem.startswith("malformed XML") and "\n" not in listing.problem
-    assert listing.problem.endswith("; used the 1 entry before it")
+    assert listing.problem.endswith("; read 1 entry despite it")
+
+
+@pytest.mark.parametrize("flaw", [
+    lambda feed: b"\n" + feed,  # a blank line before <?xml
+    lambda feed: feed.replace(b"<channel>", b"<channel><title>Kabar&nbsp;Sulawesi</title>"),
+    lambda feed: feed.replace(b"<channel>", b"<channel><title>Tanya & Jawab</title>"),
+    lambda feed: feed.replace(b"<channel>", b"<channel><title>Putus</titel>"),  # unmendable
+])
+def test_a_flawed_feed_keeps_every_query_string_whole(flaw):
+    feed = (b'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+            b"<item><title>Pigai &amp; Mugiyanto</title>"
+            b"<link>https://a.id/index.php?mod=berita&amp;id=4501</link>"
+            b"<description><![CDATA[<p>a &amp; b</p>]]></description></item>"
+            b"<item><title>Dua</title><link>https://a.id/?p=2&#38;c=&lt;x&gt;</link></item>"
+            b"</channel></rss>")
+    listing = parse_feed(flaw(feed))
+    assert [(e.url, e.title) for e in listing.entries] == [
+        ("https://a.id/index.php?mod=berita&id=4501", "Pigai & Mugiyanto"),
+        ("https://a.id/?p=2&c=<x>", "Dua")]
+    assert listing.problem.startswith("malformed XML")
 
 
 @pytest.mark.parametrize(
