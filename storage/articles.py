@@ -213,10 +213,12 @@ def given_up_urls(db: Database, urls: Iterable[str], refused_since_iso: str) -> 
 
 
 def skip_urls(db: Database, urls: Iterable[str], recheck_cutoff_iso: str | None,
-              modified: Mapping[str, str] | None = None) -> set[str]:
+              modified: Mapping[str, str] | None = None,
+              gone_since_iso: str | None = None) -> set[str]:
     """The URLs among ``urls`` that need no fetch this run.
 
-    Skipped: URLs marked ``gone``, and URLs (canonical or alias) of stored articles
+    Skipped: URLs marked ``gone`` first seen before ``gone_since_iso`` (a listing may
+    name an article before its page is live: a 404 since then is asked again), and URLs (canonical or alias) of stored articles
     (relevant or not), except relevant articles whose publication time (fetch time
     when unknown) is at or after ``recheck_cutoff_iso`` -- those are inside the
     re-check window and are fetched again for updates -- and articles last fetched
@@ -234,13 +236,14 @@ def skip_urls(db: Database, urls: Iterable[str], recheck_cutoff_iso: str | None,
         rows = db.execute(
             f"""SELECT s.url, s.status, NULL, NULL, NULL FROM seen_urls s
                 WHERE s.url IN ({marks}) AND s.status = 'gone'
+                  AND (? IS NULL OR s.first_seen < ?)
             UNION ALL
             SELECT k.url, 'stored', a.relevant, coalesce(a.published_at, a.fetched_at), a.fetched_at
             FROM (SELECT url, id AS article_id FROM articles WHERE url IN ({marks})
                   UNION ALL
                   SELECT url, article_id FROM url_aliases WHERE url IN ({marks})) k
             JOIN articles a ON a.id = k.article_id""",
-            chunk * 3,
+            [*chunk, gone_since_iso, gone_since_iso, *chunk, *chunk],
         )
         for url, status, relevant, when, fetched in rows:
             in_window = (recheck_cutoff_iso is not None and relevant

@@ -1,6 +1,7 @@
 """Article writes, the full-text index staying in step, and the seen-URL checks."""
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from storage_data import article
@@ -201,6 +202,17 @@ def test_skip_urls_without_a_window_skips_everything_stored(db):
     _seen(db)
     skipped = skip_urls(db, CANDIDATES, None)
     assert skipped == set(CANDIDATES) - {"https://a.id/failed", "https://a.id/new"}
+
+
+def test_a_url_gone_only_lately_is_asked_for_again(db):
+    _seen(db)  # "gone" first seen now: a 404 of a page a feed listed before it was live
+    gone = {"https://a.id/gone"}
+
+    def days_from_now(days):
+        return (datetime.now(UTC) + timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    assert not gone & skip_urls(db, CANDIDATES, None, gone_since_iso=days_from_now(-3))
+    assert gone <= skip_urls(db, CANDIDATES, None, gone_since_iso=days_from_now(1))
 
 
 def test_skip_urls_handles_more_urls_than_one_query_takes(db):

@@ -246,8 +246,8 @@ class NewsSpider(scrapy.Spider):
             for url, (_, entry, _) in candidates.items():
                 if entry.modified:
                     modified[url] = modified[twins[url]] = entry.modified
-        skip = skip_urls(self.db, known, self._recheck_cutoff(), modified)
         refused_cutoff = self._refused_cutoff()
+        skip = skip_urls(self.db, known, self._recheck_cutoff(), modified, refused_cutoff)
         given_up = given_up_urls(self.db, known, refused_cutoff) if refused_cutoff else set()
         for url, (source, entry, requested) in candidates.items():
             self._count(source, "discovered")
