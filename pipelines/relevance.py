@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import NamedTuple
 
 from itemadapter import ItemAdapter
 
+from pipelines.extraction.dates import WIB
 from pipelines.scripts import UNSEGMENTED, unsegmented_words
 from warta.config import WatchTerms
 
@@ -32,7 +33,6 @@ BODY_CAP = 4  # body mentions beyond this add nothing
 # What may stand between two terms that name one thing: "Menteri HAM Natalius Pigai",
 # "Kementerian HAM (Kemenham)", "Wamenham, Mugiyanto", "Menteri HAM: Natalius Pigai"
 _ADJACENT = re.compile(r"[\s,:()\[\]\-–—]{1,3}")
-WIB = timezone(timedelta(hours=7))
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])[\"'”’)]*\s+")
 
 

@@ -189,7 +189,7 @@ def _entry(day: date, story: dict, summarize: Callable[[list[str]], list[str]]) 
     coverage = tuple(OutletCoverage(source, _official(rows, source),
                                     tuple(reports)) for source, reports in outlets.items())
 
-    own_today = [a for a in today if origin[a["id"]] == a["id"]]
+    own_today = _own_today(story)
     texts = [a["text"] for a in own_today if a["text"]] or [a["text"] for a in today if a["text"]]
     terms = Counter(t for a in today for t in dict.fromkeys(a["matched_terms"]))
     return Entry(
