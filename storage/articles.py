@@ -218,10 +218,10 @@ def skip_urls(db: Database, urls: Iterable[str], recheck_cutoff_iso: str | None,
     """The URLs among ``urls`` that need no fetch this run.
 
     Skipped: URLs marked ``gone`` first seen before ``gone_since_iso`` (a listing may
-    name an article before its page is live: a 404 since then is asked again), and URLs (canonical or alias) of stored articles
-    (relevant or not), except relevant articles whose publication time (fetch time
-    when unknown) is at or after ``recheck_cutoff_iso`` -- those are inside the
-    re-check window and are fetched again for updates -- and articles last fetched
+    name an article before its page is live: a 404 since then is asked again), and
+    URLs (canonical or alias) of stored articles (relevant or not), except relevant
+    articles whose publication time (fetch time when unknown) is at or after
+    ``recheck_cutoff_iso`` -- those are inside the re-check window and are fetched again for updates -- and articles last fetched
     before the time ``modified`` gives their URL (a sitemap's lastmod: the site says
     the page changed since). With no cutoff every stored article is skipped unless
     modified. ``failed`` and ``refused`` URLs and unknown ones are fetched (but see

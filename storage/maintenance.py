@@ -81,7 +81,7 @@ def backup(database: str | Path, destination: str | Path) -> int:
     partial = destination.with_name(f".{destination.name}.partial")
     try:
         destination.parent.mkdir(parents=True, exist_ok=True)
-        with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as src, \
+        with closing(sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)) as src, \
                 closing(sqlite3.connect(partial)) as copy:
             src.backup(copy)
             copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
