@@ -160,10 +160,10 @@ def _repaired(body: bytes) -> bytes:
 
 
 def _reference(match: re.Match) -> bytes:
-    if match.group(1) or match.group(2) is None and match.group() != b"&":
-        return match.group()  # CDATA, a comment, a character reference
     if match.group() == b"&":
         return b"&#38;"
+    if match.group(2) is None:
+        return match.group()  # CDATA, a comment, a character reference
     name = match.group(2).decode("ascii")
     code = 39 if name == "apos" else name2codepoint.get(name)
     return match.group() if code is None else b"&#%d;" % code
