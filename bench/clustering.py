@@ -6,7 +6,10 @@
     python bench/clustering.py all
 
 `speed` writes a synthetic JSON Lines file and times the `warta cluster` command on one
-core (OMP_NUM_THREADS=1), with its peak memory. `growth` feeds one clusterer in
+core (OMP_NUM_THREADS=1), with its peak memory; then, on the first 20,000 of those
+articles, the time datasketch alone takes (the two MinHash signatures, the two LSH
+queries and inserts of each article, replayed on the signature inputs the clusterer
+made): a floor under the per-article time that no change to warta's own code removes. `growth` feeds one clusterer in
 process and measures the per-article time over the 5,000 articles that follow each
 size, when the index holds that many articles in its window (the synthetic stream
 spans less than the window), and the process's peak memory. Timings on a shared
@@ -37,10 +40,13 @@ from synthetic_news import SyntheticNews
 from newsroom.corpus import load_corpus
 from pipelines.clustering.batch import parse_time, run_batch
 from pipelines.clustering.clusterer import Clusterer
+from pipelines.clustering.index import SignatureIndex, Signer
 from pipelines.clustering.metrics import evaluate
+from pipelines.clustering.params import ClusterParams
 from pipelines.clustering.state import Doc
 
 SAMPLE = 5_000
+FLOOR_SAMPLE = 20_000
 
 
 def _line(record: dict) -> str:
@@ -123,8 +129,44 @@ def speed(articles: int) -> dict:
     print(f"warta cluster: {articles:,} articles in {elapsed:.1f} s = "
           f"{articles / elapsed:,.0f} articles/s (one core), peak memory {peak:,.0f} MB")
     print(f"synthetic quality: B3 {report['bcubed']}, near-duplicates {report['near_duplicates']}")
+    floor = datasketch_floor(min(articles, FLOOR_SAMPLE))
     return {"articles": articles, "seconds": elapsed, "per_second": articles / elapsed,
-            "peak_mb": peak, "quality": report}
+            "peak_mb": peak, "quality": report, "datasketch_us": floor}
+
+
+class _RecordingSigner(Signer):
+    """A signer that keeps what it was asked to sign."""
+
+    def __init__(self, params: ClusterParams) -> None:
+        super().__init__(params)
+        self.inputs: list[list[int]] = []
+
+    def sign(self, hashes):
+        self.inputs.append(list(hashes.tolist() if hasattr(hashes, "tolist") else hashes))
+        return super().sign(hashes)
+
+
+def datasketch_floor(articles: int) -> float:
+    """Microseconds per article that datasketch's own work takes on the synthetic
+    stream: each article's shingle and story signatures, both LSH queries and both
+    inserts, replayed alone on what the clusterer gave the signer."""
+    params = ClusterParams()
+    clusterer = Clusterer(params)
+    clusterer.signer = recorder = _RecordingSigner(params)
+    for report in SyntheticNews(seed=11).reports(articles):
+        clusterer.assign(_doc(report))
+    pairs = list(zip(recorder.inputs[0::2], recorder.inputs[1::2]))
+    signer, index = Signer(params), SignatureIndex(params)
+    started = time.process_time()
+    for key, (shingles, story) in enumerate(pairs):
+        shingle_sig, story_sig = signer.sign(shingles), signer.sign(story)
+        index.candidates(shingle_sig, story_sig)
+        index.insert(key, shingle_sig, story_sig)
+    per_article = (time.process_time() - started) / len(pairs) * 1e6
+    print(f"datasketch alone (signatures, LSH queries and inserts; {len(pairs):,} articles): "
+          f"{per_article:.0f} us/article = at most {1e6 / per_article:,.0f} articles/s "
+          "before any of warta's own work")
+    return per_article
 
 
 def growth(sizes: list[int]) -> list[dict]:

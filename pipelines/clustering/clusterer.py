@@ -34,6 +34,7 @@ from pipelines.clustering.features import (
 from pipelines.clustering.index import SignatureIndex, Signer, estimated_jaccard, estimated_jaccards
 from pipelines.clustering.params import ClusterParams
 from pipelines.clustering.state import Cluster, Decision, Doc, Match, Node, Signed, StoredArticle
+from pipelines.clustering.table import NodeTable
 from pipelines.clustering.text import ParsedText, parse_text, shingle_hashes, term_hashes, text_hash
 
 __all__ = ["Clusterer"]
@@ -56,6 +57,7 @@ class Clusterer:
         self.stats = TermStatistics(self.params.name_weight)
         self.signer = Signer(self.params)
         self.index = SignatureIndex(self.params)
+        self._table = NodeTable(self.params.num_perm)
         self.nodes: dict[str, Node] = {}
         self.clusters: dict[int, Cluster] = {}
         self._by_hash: dict[str, list[Node]] = {}
@@ -118,28 +120,37 @@ class Clusterer:
         limit, df = self.params.story_max_df, self._story_df
         return self.signer.sign([h for h in hashes.tolist() if df.get(h, 0) < limit])
 
-    def _candidates(self, node: Node) -> tuple[list[Node], list[Node]]:
+    def _candidates(self, node: Node) -> tuple[list[Node], np.ndarray]:
         """Articles that may be copies of ``node`` (shingle buckets, same text hash), in
-        arrival order, and all candidates (with the names-and-numbers buckets)."""
+        arrival order, and the table rows of all candidates (with the names-and-numbers
+        buckets)."""
         copies, stories = self.index.candidates(node.shingle_sig, node.story_sig)
-        found = self.nodes.get
         same = self._by_hash.get(node.text_hash, ()) if node.shingle_sig is not None else ()
         copy_keys = {n.key for n in same}
         copy_keys.update(copies)
-        copy_pool = [n for n in map(found, copy_keys) if n is not None]
-        pool = [n for n in map(found, copy_keys.union(stories)) if n is not None]
-        return sorted(copy_pool, key=_arrival), pool
+        copy_pool = [n for n in map(self.nodes.get, copy_keys) if n is not None]
+        return sorted(copy_pool, key=_arrival), self._table.rows(copy_keys.union(stories))
 
-    def _shortlist(self, node: Node, pool: list[Node]) -> list[Node]:
-        """The candidates worth a cosine, in arrival order: close enough in time and, when
-        there are more than ``verify_limit``, those whose story signatures agree most with
-        ``node``'s."""
-        pool = sorted(self._near(node, pool), key=_arrival)
-        if len(pool) <= self.params.verify_limit:
-            return pool
-        agreement = estimated_jaccards(node.story_sig, [other.story_sig for other in pool])
-        best = np.argsort(-agreement, kind="stable")[:self.params.verify_limit]  # earlier on ties
-        return [pool[i] for i in sorted(best.tolist())]
+    def _shortlist(self, node: Node, rows: np.ndarray) -> list[Node]:
+        """The candidates (table rows) worth a cosine, in arrival order: close enough in
+        time and, when there are more than ``verify_limit``, those whose story signatures
+        agree most with ``node``'s."""
+        table = self._table
+        when = self._time_of(node)
+        if when is not None and len(rows):
+            times = table.times[rows]
+            undated = np.flatnonzero(np.isnan(times))
+            if len(undated):  # an undated candidate in a story takes its story's time
+                times[undated] = [when if (t := self._time_of(n)) is None else t
+                                  for n in table.nodes(rows[undated])]
+            gap = self.params.max_gap_hours * 3600.0
+            rows = rows[(times >= when - gap) & (times <= when + gap)]
+        rows = rows[np.argsort(table.seqs[rows])]
+        if len(rows) > self.params.verify_limit:
+            agreement = table.agreement(node.story_sig, rows)
+            best = np.argsort(-agreement, kind="stable")[:self.params.verify_limit]  # earlier on ties
+            rows = rows[np.sort(best)]
+        return table.nodes(rows)
 
     def _as_copy(self, node: Node, pool: list[Node]) -> Decision | None:
         if not pool:
@@ -368,6 +379,7 @@ class Clusterer:
             gc.collect(1)
             gc.freeze()
         self.nodes[node.key] = node
+        self._table.add(node)
         self.index.insert(node.key, node.shingle_sig, node.story_sig)
         if node.shingle_sig is not None:  # a text without words copies nothing
             self._by_hash.setdefault(node.text_hash, []).append(node)
@@ -387,6 +399,7 @@ class Clusterer:
     def _forget(self, node: Node) -> None:
         """Take ``node`` out of the indexes (it leaves the window or is re-signed)."""
         self.index.remove(node.key)
+        self._table.remove(node.key)
         df = self._story_df
         for h in node.story_terms.tolist():
             if df[h] > 1:
