@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from time import monotonic
 
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.utils.asyncio import call_later
 
 __all__ = ["BackoffRetryMiddleware", "retry_after"]
+
+logger = logging.getLogger(__name__)
 
 
 class BackoffRetryMiddleware(RetryMiddleware):
@@ -18,12 +23,18 @@ class BackoffRetryMiddleware(RetryMiddleware):
     gets room to recover instead of an immediate second hit. A 429 or 503 answer's
     ``Retry-After`` (seconds or a date) is waited out when it is within
     ``RETRY_BACKOFF_MAX``; a longer one ends the tries for this run (the URL stays
-    unseen, so the next run fetches it) and the wait asked for goes with the error."""
+    unseen, so the next run fetches it) and the wait asked for goes with the error.
+
+    A site that answers 429 (too many requests), or 503 with a ``Retry-After``, speaks
+    of itself, not of one page: every request to its download slot waits as long as
+    the retry does (at most ``RETRY_BACKOFF_MAX``), so the rest of the queue does not
+    keep knocking. Stats: ``retry/site_paused_seconds``."""
 
     def __init__(self, settings):
         super().__init__(settings)
         self.base = settings.getfloat("RETRY_BACKOFF_BASE")
         self.cap = settings.getfloat("RETRY_BACKOFF_MAX")
+        self._paused: dict[str, float] = {}  # download slot -> monotonic time it may resume
 
     async def process_response(self, request, response):
         asked = retry_after(response) if response.status in (429, 503) else None
@@ -34,6 +45,21 @@ class BackoffRetryMiddleware(RetryMiddleware):
         result = super().process_response(request, response)
         await self._backoff(result, asked or 0.0)
         return result
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        middleware = super().from_crawler(crawler)
+        crawler.signals.connect(middleware.response_downloaded, signal=signals.response_downloaded)
+        return middleware
+
+    def response_downloaded(self, response, request, spider) -> None:
+        """Hold the site's slot on a 429, or a 503 with ``Retry-After``: as long as the
+        site asked, else the backoff before the next try, up to the cap. The downloader
+        sends this signal before it takes the slot's next request."""
+        asked = retry_after(response) if response.status in (429, 503) else None
+        if response.status == 429 or asked is not None:
+            backoff = self.base * 2 ** request.meta.get("retry_times", 0)
+            self._pause(request, response.status, min(self.cap, max(asked or 0.0, backoff)))
 
     async def process_exception(self, request, exception):
         result = super().process_exception(request, exception)
@@ -46,6 +72,25 @@ class BackoffRetryMiddleware(RetryMiddleware):
             delay = max(at_least, min(self.cap, self.base * 2 ** (attempt - 1)))
             self.crawler.stats.inc_value("retry/backoff_seconds", delay)
             await asyncio.sleep(delay)
+
+    def _pause(self, request, status: int, seconds: float) -> None:
+        """Hold ``request``'s download slot for ``seconds`` from now: the requests already
+        queued in it and those that join. A slot is held by its pending ``latercall``
+        (the timer Scrapy's downloader sets to space requests by the slot's delay); when
+        ours fires, the downloader spaces the next request by that delay again."""
+        downloader = self.crawler.engine.downloader
+        key = request.meta.get("download_slot") or downloader.get_slot_key(request)
+        until = monotonic() + seconds
+        if until <= self._paused.get(key, 0.0):
+            return
+        self._paused[key] = until
+        self.crawler.stats.inc_value("retry/site_paused_seconds", seconds)
+        logger.info("%s answered HTTP %d: no requests to it for %g s", key, status, seconds)
+        slot = downloader.slots.get(key)
+        if slot is not None:
+            if slot.latercall:
+                slot.latercall.cancel()
+            slot.latercall = call_later(seconds, downloader._latercall, slot)
 
 
 def retry_after(response) -> float | None:

@@ -573,3 +573,26 @@ def test_a_stored_article_the_sitemap_says_changed_is_fetched_again(serve, tmp_p
         assert counts == (0, 0, 6) and requests["/berita/3"] == 1
     else:
         assert counts == (1, 1, 5) and "Pembaruan" in text
+
+
+def test_a_site_answering_429_gets_no_request_until_the_wait_it_asked_for_is_over(serve, tmp_path):
+    times: list[tuple[float, int]] = []
+
+    def noted(n):
+        def answer(host):
+            times.append((time.monotonic(), n))
+            if len(times) == 1:  # the first article asked for, whichever it is
+                return 429, {**HTML, "Retry-After": "1"}, b"<html><body>Terlalu banyak</body></html>"
+            return article(n)(host)
+        return answer
+
+    base, _ = serve("127.0.0.41", {"/rss.xml": listing(feed(1, 2, 3, 4)),
+                                   **{f"/berita/{n}": noted(n) for n in (1, 2, 3, 4)}})
+    done, db = crawl(tmp_path, f'feeds = ["{base}/rss.xml"]\nconcurrency = 1',
+                     "obey_robots = false\nretries = 1")
+    stored = db.execute("SELECT count(*) FROM articles").fetchone()[0]
+    db.close()
+    refused, first = times[0]
+    others_after = [at - refused for at, n in times if n != first]
+    assert stored == 4, done.stderr[-2000:]
+    assert others_after and min(others_after) >= 0.9, times  # not the retried page alone
