@@ -289,6 +289,7 @@ def test_webhook_receives_the_json_digest_and_markdown_text(webhook_server, data
     (request,) = webhook_server.received
     assert request["headers"]["Content-Type"] == "application/json; charset=utf-8"
     payload = json.loads(request["body"].decode("utf-8"))
+    assert len(request["headers"]["Idempotency-Key"]) == 32
     assert payload["digest"] == json.loads(result.text)
     assert payload["digest"]["schema"] == "warta.digest/1"
     assert payload["text"].startswith("# Kemenham coverage, Thu 20 Nov 2025")
@@ -335,6 +336,9 @@ def test_a_webhook_answering_too_slowly_fails_within_its_timeout(webhook_server,
     assert not delivery.ok and delivery.attempts == 2
     assert "no complete answer within 1 s" in delivery.error
     assert time.monotonic() - started < 4
+    # the receiver did get both POSTs: the retry says it is the same one
+    keys = [r["headers"]["Idempotency-Key"] for r in webhook_server.received]
+    assert len(keys) == 2 and keys[0] == keys[1] and len(keys[0]) == 32
 
 
 def test_failed_delivery_is_retried_recorded_and_the_file_still_written(database, tmp_path):

@@ -10,6 +10,7 @@ not retried.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import smtplib
@@ -142,11 +143,14 @@ def post_webhook(settings: WebhookSettings, payload: dict) -> None:
 
     The whole exchange must end within ``settings.timeout`` seconds (urllib's timeout
     bounds each read, so a server trickling its answer would hold the digest forever).
-    A redirect is a permanent error: the POST would not reach where it points."""
+    A redirect is a permanent error: the POST would not reach where it points. The
+    ``Idempotency-Key`` header is the same for every POST of the same payload, so a
+    receiver that got a POST whose answer never came back can tell the retry apart."""
+    body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
     request = urllib.request.Request(
-        settings.url, method="POST",
-        data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
+        settings.url, method="POST", data=body,
         headers={"Content-Type": "application/json; charset=utf-8",
+                 "Idempotency-Key": hashlib.sha256(body).hexdigest()[:32],
                  "User-Agent": f"warta/{__version__}"},
     )
     outcome: list[BaseException | None] = []
