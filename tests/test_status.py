@@ -129,6 +129,18 @@ def spoil_source_unreachable(config, jobstore):
     db.close()
 
 
+def spoil_source_mostly_refused(config, jobstore):
+    db = open_database(config.database)  # a few pages read, most refused (rate-limited)
+    run_id = start_run(db, "warta crawl", ["nusa", "kabar"], 1)
+    for i in range(12):
+        record_error(db, run_id, "fetch", "HTTP 429 (tried 3 times)", url=f"http://kabar.test/{i}",
+                     source="kabar")
+    finish_run(db, run_id, "partial", {"nusa": {"fetched": 3, "new": 1},
+                                       "kabar": {"discovered": 20, "fetched": 8, "new": 8,
+                                                 "failed": 12}}, {}, {})
+    db.close()
+
+
 def spoil_source_never_crawled(config, jobstore):
     with open(config.path, "a", encoding="utf-8") as handle:
         handle.write('[[sources]]\nname = "baru"\nfeeds = ["http://127.0.0.9:9/baru.xml"]\n')
@@ -185,6 +197,8 @@ def spoil_no_database(config, jobstore):
     (spoil_source_unreachable, ("source kabar: nothing of it could be read in its newest crawl "
                                "(run 5): every feed, sitemap or page failed (latest: TCP "
                                "connection refused)")),
+    (spoil_source_mostly_refused, ("source kabar: 12 of the 20 pages its newest crawl (run 5) "
+                                   "tried failed (latest: HTTP 429 (tried 3 times))")),
     (spoil_dead_run, "is marked running but its process"),
     (spoil_reused_pid, f"but its process {os.getppid()} no longer holds the database"),
     (spoil_source_never_crawled, "source baru: in none of the recorded crawls"),
@@ -215,6 +229,13 @@ def test_the_thresholds_are_options(healthy):
     assert status(config, "--max-errors", "25", "--stale-runs", "6").exit_code == 1
     assert status(config, "--max-errors", "25", "--stale-runs", "6",
                   "--capped-runs", "4").exit_code == 0
+
+
+def test_the_share_of_failed_pages_is_an_option(healthy):
+    config, jobstore = healthy
+    spoil_source_mostly_refused(config, jobstore)
+    assert status(config).exit_code == 1
+    assert status(config, "--max-failed-share", "0.6").exit_code == 0
 
 
 def test_a_source_quiet_while_every_source_is_quiet_is_not_flagged(healthy):

@@ -31,6 +31,7 @@ from warta.config import Config
 __all__ = ["BAD_OUTCOMES", "Thresholds", "check_status"]
 
 BAD_OUTCOMES = ("failed", "timeout", "interrupted", "missed")
+MIN_PAGES_TO_JUDGE = 5  # failed pages a crawl needs before their share says anything
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class Thresholds:
     stale_runs: int = 5  # runs in a row without a new article, while others have some
     capped_runs: int = 3  # runs in a row whose page cap left URLs for later
     max_age_hours: float = 6.0  # the newest successful crawl may be this old
+    max_failed_share: float = 0.5  # of the pages a source's newest crawl tried (of 5 or more)
 
 
 def check_status(config: Config, jobstore: str | Path, thresholds: Thresholds,
@@ -161,6 +163,13 @@ def _sources(config: Config, db, thresholds: Thresholds, now: datetime,
             state.append("unreachable")
             problems.append(f"source {source.name}: nothing of it could be read in its newest "
                             f"crawl (run {last[0]['run_id']}): every feed, sitemap or page failed"
+                            + (f" (latest: {err['last_reason']})" if err["last_reason"] else ""))
+        elif last and last[0]["failed"] >= MIN_PAGES_TO_JUDGE and last[0]["failed"] > (
+                thresholds.max_failed_share * (last[0]["failed"] + last[0]["fetched"])):
+            state.append("failing")
+            problems.append(f"source {source.name}: {last[0]['failed']} of the "
+                            f"{last[0]['failed'] + last[0]['fetched']} pages its newest crawl "
+                            f"(run {last[0]['run_id']}) tried failed"
                             + (f" (latest: {err['last_reason']})" if err["last_reason"] else ""))
         capped = [run["skipped_cap"] for run in last]
         if len(capped) == thresholds.capped_runs and all(capped):

@@ -78,9 +78,13 @@ def schedule(config_path, db_path, jobstore, log_level):
 @click.option("--max-age", "max_age_hours", type=click.FloatRange(min=0.1), default=6.0,
               show_default=True, metavar="HOURS",
               help="Attention when the newest successful crawl is older than this.")
+@click.option("--max-failed-share", type=click.FloatRange(min=0, max=1), default=0.5,
+              show_default=True, metavar="SHARE",
+              help="Attention when more than this share of the pages a source's newest "
+                   "crawl tried failed (5 failures or more).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def status(config_path, db_path, jobstore, max_errors, window_hours, stale_runs, capped_runs,
-           max_age_hours, as_json):
+           max_age_hours, max_failed_share, as_json):
     """Show each job's last run, outcome, counts and next run; crawls in progress;
     sources that are failing, have gone quiet or keep hitting their page cap; the
     database's size.
@@ -91,7 +95,8 @@ def status(config_path, db_path, jobstore, max_errors, window_hours, stale_runs,
 
     config = open_config(config_path, db_path)
     jobstore = jobstore or str(job_store_path(config.database))
-    thresholds = Thresholds(max_errors, window_hours, stale_runs, capped_runs, max_age_hours)
+    thresholds = Thresholds(max_errors, window_hours, stale_runs, capped_runs, max_age_hours,
+                            max_failed_share)
     try:
         report = check_status(config, jobstore, thresholds)
     except (ConfigError, StorageError) as exc:
