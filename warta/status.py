@@ -164,8 +164,7 @@ def _sources(config: Config, db, thresholds: Thresholds, now: datetime,
             problems.append(f"source {source.name}: nothing of it could be read in its newest "
                             f"crawl (run {last[0]['run_id']}): every feed, sitemap or page failed"
                             + (f" (latest: {err['last_reason']})" if err["last_reason"] else ""))
-        elif last and last[0]["failed"] >= MIN_PAGES_TO_JUDGE and last[0]["failed"] > (
-                thresholds.max_failed_share * (last[0]["failed"] + last[0]["fetched"])):
+        elif last and "failing" not in state and _mostly_failed(last[0], thresholds):
             state.append("failing")
             problems.append(f"source {source.name}: {last[0]['failed']} of the "
                             f"{last[0]['failed'] + last[0]['fetched']} pages its newest crawl "
@@ -211,3 +210,10 @@ def _deliveries(db, problems: list[str]) -> None:
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _mostly_failed(run: dict, thresholds: Thresholds) -> bool:
+    """Whether a source's run failed on more than ``max_failed_share`` of the pages it
+    tried, with enough failures for the share to mean something."""
+    tried = run["failed"] + run["fetched"]
+    return run["failed"] >= MIN_PAGES_TO_JUDGE and run["failed"] > thresholds.max_failed_share * tried
