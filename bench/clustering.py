@@ -9,10 +9,10 @@
 core (OMP_NUM_THREADS=1), with its peak memory; then, on the first 20,000 of those
 articles, the time datasketch alone takes (the two MinHash signatures, the two LSH
 queries and inserts of each article, replayed on the signature inputs the clusterer
-made): a floor under the per-article time that no change to warta's own code removes. `growth` feeds one clusterer in
-process and measures the per-article time over the 5,000 articles that follow each
-size, when the index holds that many articles in its window (the synthetic stream
-spans less than the window), and the process's peak memory. Timings on a shared
+made): a floor under the per-article time that no change to warta's own code removes.
+`growth` feeds one clusterer in process and measures the per-article time over the
+5,000 articles that follow each size, when the index holds that many articles in its
+window (the synthetic stream spans less than the window), and the process's peak memory. Timings on a shared
 machine vary with its load: run twice and keep the better figures.
 """
 
@@ -142,7 +142,7 @@ class _RecordingSigner(Signer):
         self.inputs: list[list[int]] = []
 
     def sign(self, hashes):
-        self.inputs.append(list(hashes.tolist() if hasattr(hashes, "tolist") else hashes))
+        self.inputs.append(list(map(int, hashes)))
         return super().sign(hashes)
 
 
