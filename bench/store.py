@@ -94,7 +94,7 @@ def build(path: Path, count: int, seed: int = 7) -> None:
                 members.append((article_id, outlets[k], published, title))
                 articles.append((article_id, f"https://{outlets[k]}.example/{article_id}",
                                  outlets[k], title, published, published, now, text,
-                                 text_hash(text), len(body), relevant, cluster_id))
+                                 text_hash(text), len(body), relevant, cluster_id, published))
             ordered = sorted(members, key=lambda m: m[2])
             first_id, first_source, first_seen, headline = ordered[0]
             clusters.append((cluster_id, headline, first_id, first_id, first_source, first_seen,
@@ -106,8 +106,9 @@ def build(path: Path, count: int, seed: int = 7) -> None:
                 " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", clusters)
             db.conn.executemany(
                 "INSERT INTO articles(id, url, source, title, published_at, fetched_at,"
-                " updated_at, text, text_hash, word_count, relevant, cluster_id, published_source)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'meta')", articles)
+                " updated_at, text, text_hash, word_count, relevant, cluster_id, published_source,"
+                " stored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'meta', ?)",
+                articles)
         print(f"  built {article_id:,}/{count:,} articles "
               f"({article_id / (time.perf_counter() - began):,.0f}/s)", end="\r", flush=True)
     print()

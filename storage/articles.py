@@ -124,6 +124,7 @@ def save_article(db: Database, record: dict, run_id: int | None) -> int:
         )
         article_id = find_article(db, [values["url"], *requested])
         if article_id is None:
+            values["stored_at"] = now
             columns = ", ".join(values)
             marks = ", ".join(f":{c}" for c in values)
             article_id = db.execute(

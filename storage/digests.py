@@ -2,7 +2,8 @@
 
 A story is *active* on a day when one of its articles falls on that WIB day (its
 publication time, or its fetch time when the date is unknown). The day's crawls
-are the runs that started on it. Delivery outcomes go to the ``digests`` table,
+are the runs that started on it. An article is *late* when it was first stored after
+the digest of its day went out: the next digest to go out names it. Delivery outcomes go to the ``digests`` table,
 failed deliveries also to ``errors`` (stage ``digest``).
 """
 
@@ -15,13 +16,14 @@ from datetime import UTC, date, datetime, timedelta
 from sqlite_utils import Database
 
 from storage.database import transaction, utc_now
-from storage.periods import WIB, utc_bounds
+from storage.periods import WIB, to_wib, utc_bounds
 from storage.runs import record_error
 
 __all__ = [
     "day_crawls",
     "day_stories",
     "delivered",
+    "late_articles",
     "latest_day",
     "newest_deliveries",
     "record_digest",
@@ -111,6 +113,59 @@ def day_stories(db: Database, day: date, official: Collection[str] = ()) -> list
             row["matched_terms"] = _json_list(row["matched_terms"])
             by_id[row.pop("cluster_id")]["articles"].append(row)
     return list(by_id.values())
+
+
+def late_articles(db: Database, day: date, official: Collection[str] = ()) -> list[dict]:
+    """The articles in a story that came in after the digest of their day went out
+    (first delivered: sent, or written to a file), and after the newest digest of an
+    earlier day than ``day`` went out, so that the digest of ``day`` is the first to name
+    them; and no later than the digest of ``day`` itself first went out, so that the
+    same digest made again names the same ones. None when no earlier digest went out.
+
+    Rows as ``day_stories`` gives its articles (``today`` false, no ``text``), with
+    ``cluster_id``, ``headline`` (the story's) and ``stored_at``; oldest day first.
+    """
+    went_out = _first_deliveries(db)
+    earlier = [gone for gone in went_out if gone < day]
+    if not earlier:
+        return []
+    lower = went_out[max(earlier)]
+    upper = went_out.get(day)
+    rows = db.query(
+        f"""SELECT a.id, a.cluster_id, c.headline, a.source,
+                   coalesce(s.official, 0) AS official, a.url, a.title, a.published_at,
+                   a.fetched_at, a.stored_at, {_AT} AS at, a.duplicate_of, a.matched_terms
+            FROM articles a JOIN clusters c ON c.id = a.cluster_id
+            LEFT JOIN sources s ON s.name = a.source
+            WHERE a.stored_at > :lower AND (:upper IS NULL OR a.stored_at <= :upper)
+              AND {_AT} < :start
+            ORDER BY at, a.id""",
+        {"lower": lower, "upper": upper, "start": _bounds(day)["start"]},
+    )
+    late = []
+    for row in rows:
+        out = went_out.get(date.fromisoformat(to_wib(row["at"])[:10]))
+        if out is None or row["stored_at"] <= out:
+            continue  # its day's digest never went out, or it was in it
+        row.update(official=bool(row["official"]) or row["source"] in official, today=False,
+                   text="", matched_terms=_json_list(row["matched_terms"]))
+        late.append(row)
+    return late
+
+
+def _first_deliveries(db: Database) -> dict[date, str]:
+    """For each WIB day whose digest went out, when it first did (UTC, stored format)."""
+    first: dict[date, str] = {}
+    for day, recorded in db.execute("SELECT day, delivered FROM digests"):
+        times = [d.get("at") for d in _deliveries(recorded) if d.get("ok")]
+        times = [t for t in times if isinstance(t, str) and t]
+        try:
+            key = date.fromisoformat(day)
+        except (TypeError, ValueError):
+            continue
+        if times:
+            first[key] = min([*times, first.get(key, times[0])])
+    return first
 
 
 def unclustered_count(db: Database, day: date) -> int:

@@ -316,6 +316,16 @@ MIGRATIONS: tuple[Migration, ...] = (
         "ALTER TABLE clusters ADD COLUMN outlet_count INTEGER NOT NULL DEFAULT 0",
         f"UPDATE clusters SET outlet_count = {STORY_OUTLETS} WHERE merged_into IS NULL",
     )),
+    Migration("0011_article_stored_at", (
+        # articles gains `stored_at`: when the article was first stored, which a fetch
+        # again never changes. The digest names the reports that came in after the digest
+        # of their day went out. Rows stored before take the first time their address was
+        # seen (no later than their last fetch).
+        "ALTER TABLE articles ADD COLUMN stored_at TEXT",
+        ("UPDATE articles SET stored_at = min(fetched_at, coalesce((SELECT first_seen FROM "
+        "seen_urls WHERE seen_urls.url = articles.url), fetched_at))"),
+        "CREATE INDEX idx_articles_stored_at ON articles(stored_at)",
+    )),
 )
 
 _LEDGER = """CREATE TABLE IF NOT EXISTS migrations (

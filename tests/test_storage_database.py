@@ -41,7 +41,13 @@ def test_an_older_database_upgrades_in_place_and_indexes_existing_articles(tmp_p
     path = tmp_path / "old.db"
     first = Database(sqlite3.connect(path))
     migrate(first, MIGRATIONS[:1])
-    save_article(first, article("https://antaranews.com/old"), None)
+    record = article("https://antaranews.com/old")
+    with first.conn:  # the columns of the first schema only
+        first.execute("INSERT INTO articles(url, source, fetched_at, updated_at, title, text, "
+                      "word_count, relevant, relevance_score, matched_terms) "
+                      "VALUES (?, ?, ?, ?, ?, ?, 5, 1, 2.5, '[]')",
+                      [record[k] for k in ("url", "source", "fetched_at", "fetched_at", "title",
+                                           "text")])
     first.close()
 
     db = open_database(path)

@@ -24,6 +24,7 @@ from storage.digests import (
     day_crawls,
     day_stories,
     delivered,
+    late_articles,
     latest_day,
     record_digest,
     term_document_counts,
@@ -70,7 +71,8 @@ def load_digest(db: Database, day: date, official: Collection[str] = ()) -> Dige
     texts = [a["text"] for s in stories for a in s["articles"] if a["text"]]
     counts, total = term_document_counts(db, set().union(*map(text_terms, texts)))
     return build_digest(day, stories, day_crawls(db, day), unclustered_count(db, day),
-                        lambda story_texts: summarize(story_texts, counts, total), utc_now())
+                        lambda story_texts: summarize(story_texts, counts, total), utc_now(),
+                        late_articles(db, day, official))
 
 
 def build_and_deliver(

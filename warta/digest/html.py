@@ -60,6 +60,7 @@ def render_html(digest: Digest) -> str:
         parts.append(f'<div style="{_BOX}">{_e(say.empty_line(digest))}</div>\n')
     parts += [_entry(number, entry, digest.day)
               for number, entry in enumerate(digest.entries, 1)]
+    parts.append(_late(digest))
     parts.append(f'<p style="{_MUTED}font-size:12px;margin:16px 0 0;">Made by warta at '
                  f"{_e(say.when(digest.generated_at, digest.day))}.</p>\n</div>\n</body>\n</html>\n")
     return "".join(parts)
@@ -102,6 +103,25 @@ def _entry(number: int, entry: Entry, day: str) -> str:
     if entry.matched_terms:
         parts.append(f'<div style="{_MUTED}font-size:13px;margin:8px 0 0;">Watch terms: '
                      f'{_e(", ".join(entry.matched_terms))}</div>\n')
+    parts.append("</div>\n")
+    return "".join(parts)
+
+
+def _late(digest: Digest) -> str:
+    if not digest.late:
+        return ""
+    parts = [f'<div style="{_BOX}">\n',
+             '<h2 style="font-size:17px;line-height:1.3;margin:0 0 6px;">Came in late</h2>\n',
+             (f'<div style="{_MUTED}font-size:13px;margin:0 0 8px;">{_e(say.late_line(digest))}'
+             "</div>\n")]
+    for story, reports, rest in say.late_shown(digest):
+        items = "".join(f'<li style="{_ITEM}">{_report(r, digest.day)}</li>' for r in reports)
+        items += f'<li style="{_ITEM}{_MUTED}">{_e(rest)}</li>' if rest else ""
+        parts.append(f'<p style="font-weight:600;margin:10px 0 0;">{_e(story.headline)}</p>\n'
+                     f'<ul style="{_LIST}">{items}</ul>\n')
+    more = say.late_more(digest)
+    if more:
+        parts.append(f'<p style="{_MUTED}margin:10px 0 0;">{_e(more)}</p>\n')
     parts.append("</div>\n")
     return "".join(parts)
 

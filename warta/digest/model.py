@@ -16,8 +16,8 @@ from datetime import date, datetime
 from storage.periods import to_wib
 
 __all__ = [
-    "Counts", "Crawls", "Digest", "Entry", "FailedSource", "OutletCoverage", "Pickup",
-    "Release", "Report", "build_digest", "rank_key",
+    "Counts", "Crawls", "Digest", "Entry", "FailedSource", "LateStory", "OutletCoverage",
+    "Pickup", "Release", "Report", "build_digest", "rank_key",
 ]
 
 
@@ -82,12 +82,22 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class LateStory:
+    """A story's articles of earlier days that came in after their day's digest went out."""
+
+    story_id: int
+    headline: str
+    reports: tuple[Report, ...]  # oldest first
+
+
+@dataclass(frozen=True)
 class Counts:
     articles: int
     stories: int
     new_stories: int
     outlets: int
     unclustered: int  # relevant articles of the day not (yet) in any story
+    late: int  # articles of earlier days first named in this digest
 
 
 @dataclass(frozen=True)
@@ -115,6 +125,7 @@ class Digest:
     counts: Counts
     crawls: Crawls
     entries: tuple[Entry, ...]
+    late: tuple[LateStory, ...]  # most late articles first
 
 
 def build_digest(
@@ -124,8 +135,10 @@ def build_digest(
     unclustered: int,
     summarize: Callable[[list[str]], list[str]],
     generated_at: str,
+    late: Sequence[dict] = (),
 ) -> Digest:
-    """The digest of ``day`` from ``storage.digests`` rows (``day_stories``, ``day_crawls``).
+    """The digest of ``day`` from ``storage.digests`` rows (``day_stories``, ``day_crawls``,
+    ``late_articles``).
 
     ``summarize`` turns the texts of a story's reports of the day into sentences.
     """
@@ -138,12 +151,25 @@ def build_digest(
         outlets=len({a["source"] for story in stories for a in _own_today(story)
                      if not a["official"]}),
         unclustered=unclustered,
+        late=len(late),
     )
     failed = tuple(FailedSource(f["source"], f["failed"], f["fetched"], f["errors"],
                                 tuple(f["stages"]), f["reason"], f["other_reasons"])
                    for f in crawls["failed_sources"])
     return Digest(day.isoformat(), generated_at, counts,
-                  Crawls(crawls["runs"], dict(crawls["outcomes"]), failed), tuple(entries))
+                  Crawls(crawls["runs"], dict(crawls["outcomes"]), failed), tuple(entries),
+                  _late_stories(late))
+
+
+def _late_stories(late: Sequence[dict]) -> tuple[LateStory, ...]:
+    """Late articles by story: the story with the most first, then the oldest."""
+    by_story: dict[int, list[dict]] = {}
+    for a in sorted(late, key=lambda a: (a["at"], a["id"])):
+        by_story.setdefault(a["cluster_id"], []).append(a)
+    stories = [LateStory(story_id, rows[0]["headline"] or rows[0]["title"] or "",
+                         tuple(map(_report, rows)))
+               for story_id, rows in by_story.items()]
+    return tuple(sorted(stories, key=lambda s: (-len(s.reports), s.reports[0].at, s.story_id)))
 
 
 def rank_key(entry: Entry) -> tuple:

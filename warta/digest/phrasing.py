@@ -10,12 +10,18 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from storage.periods import to_wib
-from warta.digest.model import Digest, Entry, FailedSource, Pickup, Report
+from warta.digest.model import Digest, Entry, FailedSource, LateStory, Pickup, Report
 
 __all__ = [
-    "counts_line", "crawls_line", "day_title", "delay", "empty_line", "entry_facts",
-    "failed_line", "pickup", "report_time", "safe_url", "status", "when",
+    "LATE_REPORTS_SHOWN", "LATE_STORIES_SHOWN", "counts_line", "crawls_line", "day_title",
+    "delay", "empty_line", "entry_facts", "failed_line", "late_line", "late_more",
+    "late_shown", "pickup", "report_time", "safe_url", "status", "when",
 ]
+
+# A backfill (a source added with its archive) can bring hundreds of late articles:
+# the text formats show this many stories and reports a story; JSON has them all.
+LATE_STORIES_SHOWN = 20
+LATE_REPORTS_SHOWN = 5
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -85,7 +91,37 @@ def counts_line(digest: Digest) -> str:
             f" ({c.new_stories} new) · {c.outlets} outlet{_s(c.outlets)}")
     if c.unclustered:
         line += f" · {c.unclustered} relevant article{_s(c.unclustered)} not yet in a story"
+    if c.late:
+        line += f" · {c.late} late"
     return line
+
+
+def late_line(digest: Digest) -> str:
+    """What the section of late articles holds."""
+    late = digest.counts.late
+    return (f"{late} article{_s(late)} of earlier days came in after the digest of "
+            f"{'its' if late == 1 else 'their'} day went out:")
+
+
+def late_shown(digest: Digest) -> list[tuple[LateStory, tuple[Report, ...], str | None]]:
+    """The late stories the text formats show, each with the reports shown and what is
+    left out of it (``and 3 more``), and a last row for the stories left out."""
+    shown = []
+    for story in digest.late[:LATE_STORIES_SHOWN]:
+        rest = len(story.reports) - LATE_REPORTS_SHOWN
+        shown.append((story, story.reports[:LATE_REPORTS_SHOWN],
+                      f"and {rest} more" if rest > 0 else None))
+    return shown
+
+
+def late_more(digest: Digest) -> str | None:
+    """``and 4 more stories with 9 late articles``, for the stories left out."""
+    left = digest.late[LATE_STORIES_SHOWN:]
+    if not left:
+        return None
+    articles = sum(len(story.reports) for story in left)
+    return (f"and {len(left)} more stor{'y' if len(left) == 1 else 'ies'} with {articles} "
+            f"late article{_s(articles)}")
 
 
 def crawls_line(digest: Digest) -> str:

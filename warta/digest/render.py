@@ -79,6 +79,14 @@ def render_markdown(digest: Digest) -> str:
         lines += _md_release(entry, day)
         if entry.matched_terms:
             lines += ["", "Watch terms: " + _md(", ".join(entry.matched_terms))]
+    if digest.late:
+        lines += ["", "## Came in late", "", _md(say.late_line(digest))]
+        for story, reports, rest in say.late_shown(digest):
+            lines += ["", f"**{_md(story.headline)}**", ""]
+            lines += [f"- {_md_report(report, day)}" for report in reports]
+            lines += [f"- {rest}"] * bool(rest)
+        more = say.late_more(digest)
+        lines += ["", more] if more else []
     return "\n".join(lines) + "\n"
 
 
@@ -131,6 +139,15 @@ def render_text(digest: Digest) -> str:
                            "   ")
         if entry.matched_terms:
             lines += _wrap("Watch terms: " + ", ".join(entry.matched_terms), "   ")
+    if digest.late:
+        lines += ["", "CAME IN LATE", *_wrap(say.late_line(digest), "")]
+        for story, reports, rest in say.late_shown(digest):
+            lines += ["", *_wrap(story.headline, "")]
+            for report in reports:
+                lines += _text_report(report, day, "   - ")
+            lines += [f"   - {rest}"] * bool(rest)
+        more = say.late_more(digest)
+        lines += ["", more] if more else []
     return "\n".join(lines) + "\n"
 
 
