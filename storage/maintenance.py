@@ -2,7 +2,9 @@
 
 ``maintain`` forgets site lines seen in one article only and not for a month
 (content, not template: nearly every line of every article, which would otherwise
-pile up in ``site_lines`` for as long as warta runs), merges the full-text index's
+pile up in ``site_lines`` for as long as warta runs) and errors older than
+``ERRORS_KEPT_DAYS`` (a source failing on every run of months would otherwise fill
+the file with the same reason; the run ledger keeps each run's counts), merges the full-text index's
 segments, refreshes the query planner's statistics, rebuilds the file to give freed
 pages back (VACUUM) and truncates the write-ahead log. Each step is timed.
 ``backup`` copies the database while crawls go on.
@@ -22,11 +24,15 @@ from sqlite_utils import Database
 from storage.database import StorageError, database_path, open_database
 from storage.locks import file_lock
 
-__all__ = ["STEPS", "backup", "maintain", "maintain_file"]
+__all__ = ["ERRORS_KEPT_DAYS", "STEPS", "backup", "maintain", "maintain_file"]
+
+ERRORS_KEPT_DAYS = 180
 
 STEPS = {
     "prune_site_lines": "DELETE FROM site_lines WHERE learned = 0 AND doc_count = 1 "
                         "AND last_seen < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-30 days')",
+    "prune_errors": "DELETE FROM errors WHERE created_at < "
+                    f"strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-{ERRORS_KEPT_DAYS} days')",
     "fts_optimize": "INSERT INTO articles_fts(articles_fts) VALUES ('optimize')",
     "analyze": "ANALYZE",
     "vacuum": "VACUUM",

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from storage.database import StorageError, open_database
 from storage.locks import file_lock
-from storage.maintenance import maintain
+from storage.maintenance import ERRORS_KEPT_DAYS, maintain
 from warta.cli import main
 
 
@@ -36,6 +36,17 @@ def test_maintenance_forgets_old_one_off_lines_and_keeps_the_rest(tmp_path):
     left = {row["line"] for row in db.query("SELECT line FROM site_lines")}
     assert left == set(rows) - {"a paragraph of one old article"}
     assert next(iter(taken)) == "prune_site_lines" and "vacuum" in taken
+    db.close()
+
+
+def test_maintenance_forgets_errors_older_than_it_keeps(tmp_path):
+    db = open_database(tmp_path / "warta.db")
+    for reason, days in (("old", ERRORS_KEPT_DAYS + 1), ("recent", ERRORS_KEPT_DAYS - 1)):
+        db.execute("INSERT INTO errors(source, stage, reason, created_at) "
+                   "VALUES ('nusa', 'fetch', ?, ?)", (reason, _ago(days)))
+    db.conn.commit()
+    maintain(db)
+    assert [row["reason"] for row in db.query("SELECT reason FROM errors")] == ["recent"]
     db.close()
 
 

@@ -161,7 +161,8 @@ def _print_report(report: dict, tz: ZoneInfo) -> None:
               help="How long to wait for a running crawl to finish.")
 def maintain(config_path, db_path, wait):
     """Keep the database quick and small: forget site lines seen once and not for a
-    month, optimize the full-text index, ANALYZE, VACUUM and truncate the WAL.
+    month and errors older than 180 days, optimize the full-text index, ANALYZE,
+    VACUUM and truncate the WAL.
 
     Runs under the crawl lock, so no crawl writes meanwhile; exits 75 without
     touching the file while a crawl still holds it. `warta schedule` runs this
