@@ -4,6 +4,7 @@ boilerplate kept, and bad input explained rather than raised."""
 
 from __future__ import annotations
 
+import json
 from html import escape
 
 import pytest
@@ -751,3 +752,49 @@ def test_captions_beside_an_articles_paragraphs_stay_out():
     result = extract_page(article_page(_figures(GALLERY_CAPTIONS[:2])))
     assert not any(caption in result.text for caption in GALLERY_CAPTIONS)
     assert kept_paragraphs(result.text) == len(PARAGRAPHS)
+
+
+def _archive_page(graph: list[dict], og_type: str = "website") -> str:
+    """A WordPress-style tag archive: teasers of other articles, each a linked headline,
+    its date and an excerpt, with the page's JSON-LD ``@graph``."""
+    teasers = "".join(
+        f'<article class="post"><h2 class="entry-title"><a href="/2025/11/{20 - i}/berita-{i}">'
+        f"Kementerian HAM {headline}</a></h2><time>{20 - i} November 2025</time>"
+        f"<p>{escape(excerpt)}</p></article>"
+        for i, (headline, excerpt) in enumerate([
+            ("pulangkan 87 pekerja migran dari Kamboja",
+             ("Kementerian Hak Asasi Manusia memfasilitasi pemulangan puluhan pekerja migran "
+             "yang menjadi korban penipuan daring di Phnom Penh pekan ini.")),
+            ("tinjau lapas di Nusakambangan",
+             ("Menteri HAM Natalius Pigai meninjau kondisi warga binaan di lembaga "
+             "pemasyarakatan Nusakambangan dan menerima keluhan soal air bersih.")),
+            ("terima aduan warga soal penggusuran",
+             ("Kantor wilayah Kementerian HAM menerima puluhan aduan warga yang rumahnya "
+             "digusur untuk proyek jalan tol di pinggiran kota.")),
+        ]))
+    ld = json.dumps({"@context": "https://schema.org", "@graph": graph})
+    return (f'<!DOCTYPE html><html lang="id"><head><meta charset="utf-8">'
+            f"<title>Kementerian HAM Arsip - Warta Contoh</title>"
+            f'<meta property="og:type" content="{og_type}">'
+            f'<script type="application/ld+json">{ld}</script></head><body>'
+            f'<header><nav><a href="/">Beranda</a></nav></header><main>'
+            f'<h1 class="page-title">Tag: Kementerian HAM</h1>{teasers}</main></body></html>')
+
+
+@pytest.mark.parametrize("graph, og_type", [
+    ([{"@type": "CollectionPage", "name": "Kementerian HAM Arsip"},
+      {"@type": "BreadcrumbList", "itemListElement": []}], "website"),
+    ([{"@type": ["WebPage", "ProfilePage"], "name": "Penulis: Rina"}], "profile"),
+    ([{"@type": "WebPage"}], "profile"),
+])
+def test_a_page_declaring_itself_a_listing_of_others_gives_no_article(graph, og_type):
+    result = extract_page(_archive_page(graph, og_type), "https://warta.example/tag/kemenham")
+    assert result.text == ""
+    assert "not an article" in result.note
+
+
+def test_a_page_declaring_an_article_beside_a_listing_type_is_an_article():
+    graph = [{"@type": "CollectionPage"}, {"@type": "NewsArticle", "headline": "Berita"}]
+    result = extract_page(_archive_page(graph), "https://warta.example/tag/kemenham")
+    assert "Phnom Penh" in result.text
+    assert "not an article" not in (result.note or "")

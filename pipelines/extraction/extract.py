@@ -33,7 +33,12 @@ from pipelines.extraction.metadata import (
     page_metadata,
     published_time,
 )
-from pipelines.extraction.pagedata import EmbeddedBody, embedded_bodies, fuller_body
+from pipelines.extraction.pagedata import (
+    EmbeddedBody,
+    declared_listing,
+    embedded_bodies,
+    fuller_body,
+)
 from pipelines.extraction.rules import Rules, fold, load_rules, removal, spaced
 from pipelines.extraction.templates import template_candidates
 from pipelines.language import detect_language
@@ -204,6 +209,7 @@ def _extract(html: str | bytes, url, hints, learned_lines, more_pages, rules) ->
     author = article_author(tree, metadata, headline, rules)
     declared = declared_language(tree)
     bodies = embedded_bodies(tree)  # before the DOM rules and trafilatura cut the scripts
+    listing = declared_listing(tree)
 
     raw, pruned = _page_lines(tree, rules, url, headline)
     kept, dropped = clean_lines(raw, rules, title=title, learned=learned_lines,
@@ -241,6 +247,10 @@ def _extract(html: str | bytes, url, hints, learned_lines, more_pages, rules) ->
         notes.append("no article text found")
     elif not text:
         notes.append("all text was boilerplate")
+    elif listing:
+        notes.append(f"the page declares itself a {listing}, a page listing others (a tag, "
+                     "section, author or search page), not an article: no text kept")
+        text, kept = "", []
     elif words < MIN_ARTICLE_WORDS:
         notes.append(f"no article text found (only {words} words: {text[:60]!r})")
         text, kept = "", []

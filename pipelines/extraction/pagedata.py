@@ -21,7 +21,8 @@ from lxml.html import HtmlElement
 
 from pipelines.extraction.rules import fold
 
-__all__ = ["EmbeddedBody", "embedded_bodies", "fuller_body", "is_article", "json_ld_objects"]
+__all__ = ["EmbeddedBody", "declared_listing", "embedded_bodies", "fuller_body", "is_article",
+           "json_ld_objects"]
 
 # A data text replaces the shown one when it has this many times its words and
 # MIN_EXTRA_WORDS more: an article's own JSON-LD body differs from the page's text by
@@ -36,6 +37,9 @@ PROBE_LINE_WORDS = 8
 _TAG = re.compile(r"<[^>]+>")
 _HTML = re.compile(r"</?(?:p|div|br|h[2-6]|li|blockquote)\b", re.IGNORECASE)
 _ARTICLE_TYPES = ("article", "posting", "report")  # in a schema.org @type, folded
+# schema.org types of pages that list other pages: a tag, category or archive page
+# (what WordPress SEO plugins declare for them), an author's page, search results
+_LISTING_TYPES = ("CollectionPage", "ProfilePage", "SearchResultsPage")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +78,24 @@ def embedded_bodies(tree: HtmlElement) -> list[EmbeddedBody]:
             if isinstance(value, str) and _HTML.search(value) and len(value.split()) >= DATA_MIN_WORDS:
                 found.append(EmbeddedBody(value, name, True, False))
     return sorted(found, key=lambda body: -body.words)
+
+
+def declared_listing(tree: HtmlElement) -> str | None:
+    """The schema.org type a page declares itself by when it lists other pages (a
+    tag, section or author page: ``CollectionPage``, ``ProfilePage``,
+    ``SearchResultsPage``; Open Graph's ``profile``) and declares no article, else None."""
+    kinds = set()
+    for node in json_ld_objects(tree):
+        if is_article(node):
+            return None
+        declared = node.get("@type")
+        kinds.update(k for k in (declared if isinstance(declared, list) else [declared])
+                     if isinstance(k, str))
+    found = [kind for kind in _LISTING_TYPES if kind in kinds]
+    if found:
+        return found[0]
+    og_type = tree.xpath("string(//meta[@property='og:type']/@content)").strip().casefold()
+    return "profile" if og_type == "profile" else None
 
 
 def json_ld_objects(tree: HtmlElement) -> Iterator[dict]:
