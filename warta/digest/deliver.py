@@ -155,13 +155,14 @@ def post_webhook(settings: WebhookSettings, payload: dict) -> None:
     )
     outcome: list[BaseException | None] = []
     deadline = time.monotonic() + settings.timeout
+    late = f"no complete answer within {settings.timeout:g} s"  # whichever thread sees it first
 
     def exchange() -> None:
         try:
             with _NO_REDIRECTS.open(request, timeout=settings.timeout) as response:
                 while response.read1(65536):  # the worker, too, gives up at the deadline
                     if time.monotonic() > deadline:
-                        raise TimeoutError("answer still arriving at the deadline")
+                        raise TimeoutError(late)
             outcome.append(None)
         except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
             outcome.append(exc)
@@ -170,7 +171,7 @@ def post_webhook(settings: WebhookSettings, payload: dict) -> None:
     worker.start()
     worker.join(settings.timeout)
     if not outcome:
-        raise OSError(f"no complete answer within {settings.timeout:g} s")
+        raise TimeoutError(late)
     error = outcome[0]
     if error is None:
         return
