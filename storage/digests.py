@@ -3,8 +3,8 @@
 A story is *active* on a day when one of its articles falls on that WIB day (its
 publication time, or its fetch time when the date is unknown). The day's crawls
 are the runs that started on it. An article is *late* when it was first stored after
-the digest of its day went out: the next digest to go out names it. Delivery outcomes go to the ``digests`` table,
-failed deliveries also to ``errors`` (stage ``digest``).
+the digest of its day went out: the next digest to go out names it. Delivery outcomes
+go to the ``digests`` table, failed deliveries also to ``errors`` (stage ``digest``).
 """
 
 from __future__ import annotations
@@ -120,10 +120,10 @@ def late_articles(db: Database, day: date, official: Collection[str] = ()) -> li
     (first delivered: sent, or written to a file), and after the newest digest of an
     earlier day than ``day`` went out, so that the digest of ``day`` is the first to name
     them; and no later than the digest of ``day`` itself first went out, so that the
-    same digest made again names the same ones. None when no earlier digest went out.
+    same digest made again names the same ones. Empty when no earlier digest went out.
 
     Rows as ``day_stories`` gives its articles (``today`` false, no ``text``), with
-    ``cluster_id``, ``headline`` (the story's) and ``stored_at``; oldest day first.
+    ``cluster_id``, ``headline`` (the story's) and ``stored_at``; oldest first.
     """
     went_out = _first_deliveries(db)
     earlier = [gone for gone in went_out if gone < day]
@@ -163,8 +163,9 @@ def _first_deliveries(db: Database) -> dict[date, str]:
             key = date.fromisoformat(day)
         except (TypeError, ValueError):
             continue
-        if times:
-            first[key] = min([*times, first.get(key, times[0])])
+        if times:  # one row per format: the earliest of them all
+            earliest = min(times)
+            first[key] = min(earliest, first.get(key, earliest))
     return first
 
 

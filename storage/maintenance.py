@@ -3,10 +3,11 @@
 ``maintain`` forgets site lines seen in one article only and not for a month
 (content, not template: nearly every line of every article, which would otherwise
 pile up in ``site_lines`` for as long as warta runs) and errors older than
-``ERRORS_KEPT_DAYS`` (a source failing on every run of months would otherwise fill
-the file with the same reason; the run ledger keeps each run's counts), merges the full-text index's
-segments, refreshes the query planner's statistics, rebuilds the file to give freed
-pages back (VACUUM) and truncates the write-ahead log. Each step is timed.
+``ERRORS_KEPT_DAYS`` (a source failing on every run for months would otherwise fill
+the file with the same reason; the run ledger keeps each run's counts), merges the
+full-text index's segments, refreshes the query planner's statistics, rebuilds the
+file to give freed pages back (VACUUM) and truncates the write-ahead log. Each step
+is timed.
 ``backup`` copies the database while crawls go on.
 """
 

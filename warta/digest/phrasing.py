@@ -105,7 +105,7 @@ def late_line(digest: Digest) -> str:
 
 def late_shown(digest: Digest) -> list[tuple[LateStory, tuple[Report, ...], str | None]]:
     """The late stories the text formats show, each with the reports shown and what is
-    left out of it (``and 3 more``), and a last row for the stories left out."""
+    left out of it (``and 3 more``); :func:`late_more` tells the stories left out."""
     shown = []
     for story in digest.late[:LATE_STORIES_SHOWN]:
         rest = len(story.reports) - LATE_REPORTS_SHOWN
