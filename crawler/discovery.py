@@ -36,7 +36,7 @@ class Entry:
     """One URL found in a feed or sitemap, with the hints it came with."""
 
     url: str
-    published: str | None = None  # UTC ISO-8601
+    published: str | None = None  # UTC ISO-8601, or a day alone (YYYY-MM-DD) given without a time
     title: str | None = None
     modified: str | None = None  # UTC ISO-8601: a sitemap's lastmod, an Atom entry's updated
     is_sitemap: bool = False  # an entry of a sitemap index
@@ -90,7 +90,7 @@ def parse_sitemap(body: bytes) -> Listing:
         entries.append(
             Entry(
                 url=loc,
-                published=to_utc_iso(published or _text(node, "lastmod")),
+                published=_published(published or _text(node, "lastmod")),
                 modified=to_utc_iso(_text(node, "lastmod")),
                 title=_text(news, "title") if news is not None else None,
                 is_sitemap=name == "sitemapindex",
@@ -117,6 +117,14 @@ def to_utc_iso(value: str | None) -> str | None:
     return parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _published(value: str | None) -> str | None:
+    """A listed publication date as :func:`to_utc_iso` gives it; a day without a time
+    stays a day, which extraction reads in the page's own zone and records as such."""
+    value = (value or "").strip()
+    return value if _DAY_ALONE.fullmatch(value) else to_utc_iso(value)
+
+
+_DAY_ALONE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # A web page where a feed was expected: a doctype or <html> first, after any BOM and blanks.
 _HTML_START = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]",
                          re.IGNORECASE | re.DOTALL)
@@ -197,12 +205,12 @@ def _rss_item(item) -> Entry:
         permalink = _own_text(guid)
         url = permalink if permalink.lower().startswith(("http://", "https://")) else ""
     published = _text(item, "pubDate") or _text(item, "date")
-    return Entry(url=url or "", published=to_utc_iso(published), title=_title(item))
+    return Entry(url=url or "", published=_published(published), title=_title(item))
 
 
 def _atom_entry(entry) -> Entry:
     published = _text(entry, "published") or _text(entry, "updated")
-    return Entry(url=_atom_link(entry), published=to_utc_iso(published), title=_title(entry),
+    return Entry(url=_atom_link(entry), published=_published(published), title=_title(entry),
                  modified=to_utc_iso(_text(entry, "updated")))
 
 

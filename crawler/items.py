@@ -24,7 +24,7 @@ class ArticleItem:
     )  # html of pages 2..n of a multi-page article
     requested_urls: list[str] = field(default_factory=list)
     status: int = 200
-    hint_published: str | None = None  # from a feed or sitemap, UTC ISO-8601
+    hint_published: str | None = None  # from a feed or sitemap, UTC ISO-8601 or a day alone
     hint_title: str | None = None
     discovered_via: str | None = None
     own_url: str | None = None  # the fetched URL's canonical form, when the page declared another
@@ -34,6 +34,7 @@ class ArticleItem:
     author: str | None = None
     published_at: str | None = None
     published_source: str | None = None
+    published_precision: str | None = None  # day (a date without a time) | time
     language: str | None = None
     site_name: str | None = None
     removed_lines: list[dict] = field(default_factory=list)  # {"line": ..., "rule": ...}

@@ -24,6 +24,7 @@ __all__ = [
     "find_article",
     "given_up_urls",
     "mark_seen",
+    "reported_at",
     "save_article",
     "skip_urls",
     "sync_sources",
@@ -35,17 +36,32 @@ _CHUNK = 500  # URLs per IN (...) query, well under SQLite's parameter limit
 
 # Record keys written to same-named columns, as given.
 _COLUMNS = (
-    "url", "source", "title", "author", "published_at", "published_source", "fetched_at",
-    "language", "site_name", "text", "text_hash", "word_count", "relevant", "relevance_score",
+    "url", "source", "title", "author", "published_at", "published_source",
+    "published_precision", "fetched_at", "language", "site_name", "text", "text_hash", "word_count", "relevant", "relevance_score",
     "matched_terms", "cluster_id", "duplicate_of", "similarity", "cluster_score",
     "extraction_note",
 )
 # On an update a missing value keeps the stored one: a re-fetch that fails to
 # find the date or the cluster must not erase what an earlier fetch found.
 _KEPT_IF_MISSING = frozenset((
-    "title", "author", "published_at", "published_source", "language", "site_name",
+    "title", "author", "published_at", "published_source", "published_precision", "language",
+    "site_name",
     "cluster_id", "duplicate_of", "similarity", "cluster_score",
 ))
+
+
+def reported_at(alias: str = "") -> str:
+    """SQL for the time an article is known to have been out, which reports are
+    ordered by (``alias`` names the articles table in the query): its publication
+    time; for a date without a time (``published_precision`` 'day', stored as the
+    local midnight it names), when it was first stored if that was on the same day,
+    else the day's last second, so that a day alone never comes before the timed
+    reports of that day; its fetch time when it has no date."""
+    a = f"{alias}." if alias else ""
+    day_end = f"strftime('%Y-%m-%dT%H:%M:%SZ', {a}published_at, '+1 day', '-1 second')"
+    return (f"(CASE WHEN {a}published_precision = 'day' AND {a}published_at IS NOT NULL "
+            f"THEN max({a}published_at, min(coalesce({a}stored_at, {a}fetched_at), {day_end})) "
+            f"ELSE coalesce({a}published_at, {a}fetched_at) END)")
 
 
 def text_hash(text: str) -> str:
@@ -144,12 +160,12 @@ def save_article(db: Database, record: dict, run_id: int | None) -> int:
 
 def _assignment(column: str) -> str:
     """How an update sets ``column`` (SQLite reads the stored row on the right)."""
-    if column == "published_at":
+    if column in ("published_at", "published_precision"):
         # a date read from the page's text again keeps the first reading: "2 jam lalu"
         # counts back from each fetch, and would move the time on every re-check
-        return ("published_at = CASE WHEN published_source = 'text' AND :published_source = "
-                "'text' AND published_at IS NOT NULL THEN published_at "
-                "ELSE coalesce(:published_at, published_at) END")
+        return (f"{column} = CASE WHEN published_source = 'text' AND :published_source = "
+                f"'text' AND published_at IS NOT NULL THEN {column} "
+                f"ELSE coalesce(:{column}, {column}) END")
     return f"{column} = coalesce(:{column}, {column})" if column in _KEPT_IF_MISSING \
         else f"{column} = :{column}"
 

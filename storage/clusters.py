@@ -22,6 +22,7 @@ from pipelines.clustering.explain import nearest_members
 from pipelines.clustering.index import load_signature
 from pipelines.clustering.params import FEATURES_VERSION, ClusterParams
 from pipelines.clustering.state import Decision, Doc, StoredArticle
+from storage.articles import reported_at
 from storage.database import StorageError, transaction, utc_now
 from storage.schema import STORY_OUTLETS
 
@@ -37,6 +38,7 @@ __all__ = [
 ]
 
 _WIB_DAY = "date(coalesce(a.published_at, a.fetched_at), '+7 hours')"
+_REPORTED = reported_at()
 
 
 def _epoch(value: str | None) -> float | None:
@@ -165,8 +167,8 @@ def _fold(db: Database, dropped: int, kept: int, now: str) -> None:
 def _refresh(db: Database, cluster_id: int, representative: int | None, now: str) -> None:
     """Recompute a story's record from its articles."""
     first = db.execute(
-        "SELECT id, source, coalesce(published_at, fetched_at) FROM articles WHERE cluster_id = ? "
-        "ORDER BY coalesce(published_at, fetched_at), id LIMIT 1", (cluster_id,),
+        f"SELECT id, source, {_REPORTED} FROM articles WHERE cluster_id = ? "
+        f"ORDER BY {_REPORTED}, id LIMIT 1", (cluster_id,),
     ).fetchone()
     if first is None:
         db.execute("UPDATE clusters SET article_count = 0, source_count = 0, outlet_count = 0, "
@@ -182,8 +184,7 @@ def _refresh(db: Database, cluster_id: int, representative: int | None, now: str
             source_count = (SELECT count(DISTINCT source) FROM articles WHERE cluster_id = :id),
             outlet_count = {STORY_OUTLETS},
             first_seen = :first_seen,
-            last_seen = (SELECT max(coalesce(published_at, fetched_at)) FROM articles
-                         WHERE cluster_id = :id),
+            last_seen = (SELECT max({_REPORTED}) FROM articles WHERE cluster_id = :id),
             first_article_id = :first, first_source = :first_source,
             representative_article_id = :representative,
             headline = (SELECT title FROM articles WHERE id = :representative),

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlite_utils import Database
 
+from storage.articles import reported_at
 from storage.database import transaction, utc_now
 from storage.periods import WIB, to_wib, utc_bounds
 from storage.runs import record_error
@@ -32,7 +33,7 @@ __all__ = [
 ]
 
 _CHUNK = 500  # ids or terms per IN (...) query, well under SQLite's parameter limit
-_AT = "coalesce(a.published_at, a.fetched_at)"
+_AT = reported_at("a")
 
 
 def _bounds(day: date) -> dict[str, str]:
@@ -99,7 +100,7 @@ def day_stories(db: Database, day: date, official: Collection[str] = ()) -> list
         rows = db.query(
             f"""SELECT a.id, a.cluster_id, a.source, coalesce(s.official, 0) AS official,
                        a.url, a.title,
-                       a.published_at, a.fetched_at, {_AT} AS at, a.duplicate_of,
+                       a.published_at, a.published_precision, a.fetched_at, {_AT} AS at, a.duplicate_of,
                        a.matched_terms, ({_AT} >= ? AND {_AT} < ?) AS today,
                        CASE WHEN {_AT} >= ? AND {_AT} < ? THEN a.text ELSE '' END AS text
                 FROM articles a LEFT JOIN sources s ON s.name = a.source
@@ -134,7 +135,7 @@ def late_articles(db: Database, day: date, official: Collection[str] = ()) -> li
     rows = db.query(
         f"""SELECT a.id, a.cluster_id, c.headline, a.source,
                    coalesce(s.official, 0) AS official, a.url, a.title, a.published_at,
-                   a.fetched_at, a.stored_at, {_AT} AS at, a.duplicate_of, a.matched_terms
+                   a.published_precision, a.fetched_at, a.stored_at, {_AT} AS at, a.duplicate_of, a.matched_terms
             FROM articles a JOIN clusters c ON c.id = a.cluster_id
             LEFT JOIN sources s ON s.name = a.source
             WHERE a.stored_at > :lower AND (:upper IS NULL OR a.stored_at <= :upper)

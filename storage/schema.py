@@ -326,6 +326,14 @@ MIGRATIONS: tuple[Migration, ...] = (
         "seen_urls WHERE seen_urls.url = articles.url), fetched_at))"),
         "CREATE INDEX idx_articles_stored_at ON articles(stored_at)",
     )),
+    Migration("0012_article_published_precision", (
+        # articles gains `published_precision`: 'day' when the page gives a date without
+        # a time (stored as its local midnight), 'time' otherwise. A day-only report is
+        # no longer taken as out at midnight, ahead of the day's timed reports. Rows
+        # stored before keep NULL unless their date came from their address (a day).
+        "ALTER TABLE articles ADD COLUMN published_precision TEXT",
+        "UPDATE articles SET published_precision = 'day' WHERE published_source = 'url'",
+    )),
 )
 
 _LEDGER = """CREATE TABLE IF NOT EXISTS migrations (

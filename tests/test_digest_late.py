@@ -126,7 +126,7 @@ def test_a_backfill_is_cut_short_in_the_text_formats_and_whole_in_json():
 
 def test_articles_stored_before_the_column_take_the_first_time_their_address_was_seen(tmp_path):
     db = Database(sqlite3.connect(tmp_path / "old.db"))
-    migrate(db, MIGRATIONS[:-1])
+    migrate(db, [m for m in MIGRATIONS if m.name < "0011"])
     url = "https://nusa.example/old"
     with transaction(db):
         db.execute("INSERT INTO sources(name) VALUES ('nusa')")

@@ -32,8 +32,8 @@ def test_extract_prints_the_result_and_each_removed_line_with_its_rule(tmp_path)
                        "--db", str(tmp_path / "none.db"))
     assert code == 0, out
     data = json.loads(out)
-    assert set(data) == {"title", "text", "author", "published", "published_source", "language",
-                         "site_name", "removed", "note"}
+    assert set(data) == {"title", "text", "author", "published", "published_source",
+                         "published_precision", "language", "site_name", "removed", "note"}
     assert data["title"] == TITLE and data["published_source"] == "text"
     assert data["text"].splitlines()[1] == PARAGRAPHS[1]
     assert {"line": "Baca juga: Lapas penuh", "rule": "read-also"} in data["removed"]

@@ -269,3 +269,37 @@ def test_a_time_naming_no_zone_is_read_in_the_zone_of_the_pages_country(url, lan
     assert extract_page(page, url).published == utc
     named = page.replace("16:40</div>", "16:40 WIB</div>")
     assert extract_page(named, url).published == "2025-11-24T09:40:00Z"  # a zone named is kept
+
+
+SHOWN = "Senin, 24 November 2025 16:40 WIB"
+
+
+@pytest.mark.parametrize(("head", "hint", "shown", "expected"), [
+    # a timed metadata date is a time
+    ('<meta property="article:published_time" content="2025-11-24T10:00:00+07:00">', None, SHOWN,
+     ("2025-11-24T03:00:00Z", "meta", "time")),
+    # a day alone in the metadata takes the time the page shows that day
+    ('<meta property="article:published_time" content="2025-11-24">', None, SHOWN,
+     ("2025-11-24T09:40:00Z", "text", "time")),
+    # ... and stays a day when the page shows no time, or a time on another day
+    ('<meta property="article:published_time" content="2025-11-24">', None, "Senin (24/11/2025)",
+     ("2025-11-23T17:00:00Z", "meta", "day")),
+    ('<meta property="article:published_time" content="2025-11-24">', None,
+     "Selasa, 25 November 2025 08:00 WIB", ("2025-11-23T17:00:00Z", "meta", "day")),
+    # a sitemap's day alone, the page showing no date
+    ("", "2025-11-24", "", ("2025-11-23T17:00:00Z", "hint", "day")),
+    # a day shown on the page with no time
+    ("", None, "Senin (24/11/2025)", ("2025-11-23T17:00:00Z", "text", "day")),
+])
+def test_a_date_without_a_time_is_recorded_as_a_day(head, hint, shown, expected):
+    page = article_page(head=head).replace(SHOWN, shown)
+    result = extract_page(page, hints={"published": hint})
+    assert (result.published, result.published_source, result.published_precision) == expected
+
+
+def test_the_day_in_the_address_is_a_day_and_no_date_has_no_precision():
+    undated = article_page().replace(SHOWN, "")
+    from_url = extract_page(undated, url="https://warta.example/2025/11/24/kemenham-kunjungi-lapas")
+    assert (from_url.published, from_url.published_source, from_url.published_precision) == (
+        "2025-11-23T17:00:00Z", "url", "day")
+    assert extract_page(undated, url="https://warta.example/berita/kemenham").published_precision is None

@@ -19,6 +19,7 @@ __all__ = [
     "WIB",
     "is_timestamp_line",
     "local_zone",
+    "machine_day_only",
     "names_zone",
     "parse_machine_date",
     "parse_url_date",
@@ -189,6 +190,12 @@ def parse_machine_date(value: str, now: datetime | None = None,
     except (TypeError, ValueError, IndexError):
         return None
     return _plausible(moment, now)
+
+
+def machine_day_only(value: str) -> bool:
+    """Whether a machine-readable date is a day without a time ("2025-11-24")."""
+    match = _MACHINE.search(value or "")
+    return match is not None and match["hour"] is None
 
 
 def names_zone(value: str) -> bool:

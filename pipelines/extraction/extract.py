@@ -92,6 +92,7 @@ class Extraction:
     author: str | None = None
     published: str | None = None  # UTC ISO-8601
     published_source: str | None = None  # meta | json-ld | hint | text | url
+    published_precision: str | None = None  # day (a date without a time) | time
     language: str | None = None
     site_name: str | None = None
     removed: list[dict] = field(default_factory=list)
@@ -203,9 +204,8 @@ def _extract(html: str | bytes, url, hints, learned_lines, more_pages, rules) ->
     metadata = page_metadata(tree)
     title = clean_title(spaced(metadata.title or ""), metadata.sitename) or hints.get("title")
     headline = find_headline(tree, rules.dom, title)
-    published, published_source = published_time(
-        tree, rules, headline=headline, hint=hints.get("published"), url=url, now=now
-    )
+    published = published_time(tree, rules, headline=headline, hint=hints.get("published"),
+                               url=url, now=now)
     author = article_author(tree, metadata, headline, rules)
     declared = declared_language(tree)
     bodies = embedded_bodies(tree)  # before the DOM rules and trafilatura cut the scripts
@@ -259,8 +259,9 @@ def _extract(html: str | bytes, url, hints, learned_lines, more_pages, rules) ->
         title=title,
         text=text,
         author=author,
-        published=published,
-        published_source=published_source,
+        published=published.at,
+        published_source=published.source,
+        published_precision=published.precision,
         language=detect_language(text, declared) if text else declared,
         site_name=metadata.sitename,
         removed=removed,

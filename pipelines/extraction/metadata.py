@@ -34,6 +34,7 @@ from trafilatura.settings import Document
 from pipelines.extraction.authors import DOMAIN
 from pipelines.extraction.dates import (
     local_zone,
+    machine_day_only,
     names_zone,
     parse_machine_date,
     parse_url_date,
@@ -45,6 +46,7 @@ from pipelines.extraction.pagedata import is_article, json_ld_objects
 from pipelines.extraction.rules import Rules, fold, spaced
 
 __all__ = [
+    "Published",
     "clean_title",
     "declared_language",
     "page_metadata",
@@ -156,24 +158,41 @@ class _Shown:
     update: bool
 
 
+class Published(NamedTuple):
+    """When a page says it was published: ``at`` in UTC ISO-8601, ``source`` where the
+    date came from, and whether it names a day without a time (``day_only``)."""
+
+    at: str | None = None
+    source: str | None = None
+    day_only: bool = False
+
+    @property
+    def precision(self) -> str | None:
+        """``day`` or ``time`` as stored (``None`` when the page gives no date)."""
+        return None if self.at is None else ("day" if self.day_only else "time")
+
+
 def _shown_date(tree: HtmlElement, rules: Rules, headline: HtmlElement | None,
-                clock: _Clock, skip_times: bool = False) -> datetime | None:
-    """The publication time the page shows: its first date that is no update's (when
-    that is a day alone, a time shown later on the same day); an update's time only
-    when the page shows no other."""
+                clock: _Clock, skip_times: bool = False) -> _Shown | None:
+    """The publication date the page shows: its first date that is no update's (when
+    that is a day alone, a time shown later on the same day); an update's only when
+    the page shows no other."""
     first = update = None
     for shown in _shown_dates(tree, rules, headline, clock, skip_times):
         if shown.update:
             update = update or shown
         elif first is None:
             if not shown.day_only:
-                return shown.moment
+                return shown
             first = shown
-        elif (not shown.day_only
-              and shown.moment.astimezone(first.moment.tzinfo).date() == first.moment.date()):
-            return shown.moment
-    found = first or update
-    return found.moment if found else None
+        elif not shown.day_only and _same_day(shown.moment, first.moment):
+            return shown
+    return first or update
+
+
+def _same_day(moment: datetime, day: datetime) -> bool:
+    """Whether ``moment`` falls on the local day of ``day`` (a midnight in its zone)."""
+    return moment.astimezone(day.tzinfo).date() == day.date()
 
 
 def _shown_dates(tree: HtmlElement, rules: Rules, headline: HtmlElement | None,
@@ -282,35 +301,43 @@ def published_time(
     hint: str | None = None,
     url: str | None = None,
     now: datetime | None = None,
-) -> tuple[str | None, str | None]:
-    """``(UTC ISO-8601 time, source)`` with source ``meta``, ``json-ld``, ``hint``,
-    ``text`` or ``url`` (the day a permalink gives, the last resort); ``(None, None)``
-    when the page gives no usable date."""
+) -> Published:
+    """When the page was published, with source ``meta``, ``json-ld``, ``hint``,
+    ``text`` or ``url`` (the day a permalink gives, the last resort); an empty
+    :class:`Published` when the page gives no usable date. A machine-readable day
+    without a time takes the time the page shows on that day (source ``text``)."""
     clock = _Clock(now, local_zone(url, declared_language(tree)))
     times = _own_times(tree, headline)
     several = len(set(times)) > 1
-    for value, source in _machine_times(tree, rules, times):
-        moment = parse_machine_date(value, *clock)
-        if moment is not None:
-            if not names_zone(value):
-                moment = _in_shown_zone(moment, _shown_date(tree, rules, headline, clock, several))
-            return to_utc_iso(moment), source
+    machine = [*_machine_times(tree, rules, times)]
     if hint:
-        moment = parse_machine_date(hint, *clock)
-        if moment is not None:
-            return to_utc_iso(moment), "hint"
-    moment = _shown_date(tree, rules, headline, clock, several)
-    if moment is not None:
-        return to_utc_iso(moment), "text"
+        machine.append((hint, "hint"))
+    for value, source in machine:
+        moment = parse_machine_date(value, *clock)
+        if moment is None:
+            continue
+        if not machine_day_only(value):
+            if not names_zone(value):
+                shown = _shown_date(tree, rules, headline, clock, several)
+                moment = _in_shown_zone(moment, shown.moment if shown else None)
+            return Published(to_utc_iso(moment), source)
+        shown = _shown_date(tree, rules, headline, clock, several)
+        if shown is not None and not shown.day_only and _same_day(shown.moment, moment):
+            return Published(to_utc_iso(shown.moment), "text")
+        return Published(to_utc_iso(moment), source, day_only=True)
+    shown = _shown_date(tree, rules, headline, clock, several)
+    if shown is not None:
+        return Published(to_utc_iso(shown.moment), "text", shown.day_only)
     # several different <time> elements and no other date: a live report's updates, or
     # a publication and its update; the earliest is the nearest to the publication
-    moments = [m for m in (parse_machine_date(t, *clock) for t in times) if m]
+    moments = [(m, machine_day_only(t)) for t in times if (m := parse_machine_date(t, *clock))]
     if moments:
-        return to_utc_iso(min(moments)), "meta"
+        moment, day_only = min(moments)
+        return Published(to_utc_iso(moment), "meta", day_only)
     moment = parse_url_date(url, *clock)
     if moment is not None:
-        return to_utc_iso(moment), "url"
-    return None, None
+        return Published(to_utc_iso(moment), "url", day_only=True)
+    return Published()
 
 
 def _names_site(part: str, site_key: str) -> bool:

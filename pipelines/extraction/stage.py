@@ -146,6 +146,7 @@ class ExtractionPipeline:
         adapter["author"] = result.author
         adapter["published_at"] = result.published
         adapter["published_source"] = result.published_source
+        adapter["published_precision"] = result.published_precision
         adapter["language"] = result.language
         adapter["site_name"] = result.site_name
         adapter["removed_lines"] = result.removed

@@ -23,7 +23,9 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Report:
-    """One article: ``at`` is its publication time, or its fetch time when ``dated`` is false.
+    """One article: ``at`` is its publication time, or its fetch time when ``dated`` is
+    false; when ``day_only`` (the page gives a date without a time) it is a time on that
+    day it is known to have been out by (see ``storage.articles.reported_at``).
     ``copies`` are the day's wire copies of it published by other outlets."""
 
     id: int
@@ -34,6 +36,7 @@ class Report:
     dated: bool
     today: bool
     copies: tuple[Report, ...] = ()
+    day_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,7 @@ class Pickup:
     title: str
     url: str
     at: str
-    delay_minutes: int
+    delay_minutes: int | None  # None when the release or this report gives a day alone
     copy_of: str | None  # the source whose report this one copies, if it is a wire copy
 
 
@@ -263,16 +266,20 @@ def _release(first: dict, rows: list[dict], by_id: dict[int, dict],
         original = by_id[origin[a["id"]]]
         pickups[a["source"]] = Pickup(
             source=a["source"], title=a["title"] or "", url=a["url"],
-            at=a["at"], delay_minutes=_minutes_between(first["at"], a["at"]),
+            at=a["at"], delay_minutes=None if _day_only(first) or _day_only(a)
+            else _minutes_between(first["at"], a["at"]),
             copy_of=original["source"] if original["id"] != a["id"] else None)
-    return Release(_report(first), tuple(sorted(pickups.values(),
-                                                key=lambda p: (p.delay_minutes, p.source))))
+    return Release(_report(first), tuple(sorted(pickups.values(), key=lambda p: (p.at, p.source))))
 
 
 def _report(a: dict, copies: tuple[Report, ...] = ()) -> Report:
     return Report(id=a["id"], source=a["source"], title=a["title"] or "",
                   url=a["url"], at=a["at"], dated=a["published_at"] is not None,
-                  today=a["today"], copies=copies)
+                  today=a["today"], copies=copies, day_only=_day_only(a))
+
+
+def _day_only(a: dict) -> bool:
+    return a["published_at"] is not None and a.get("published_precision") == "day"
 
 
 def _parse(stored: str) -> datetime:

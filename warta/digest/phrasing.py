@@ -38,18 +38,29 @@ def when(stored: str, day: str) -> str:
     local = to_wib(stored)
     if local[:10] == day:
         return f"{local[11:]} WIB"
-    d = date.fromisoformat(local[:10])
-    year = f" {d.year}" if d.year != date.fromisoformat(day).year else ""
-    return f"{d.day} {_MONTHS[d.month - 1]}{year} {local[11:]} WIB"
+    return f"{_day_month(local[:10], day)} {local[11:]} WIB"
 
 
 def report_time(report: Report, day: str) -> str:
-    """When ``report`` appeared; a fetch time (no publication date found) says so."""
+    """When ``report`` appeared; a fetch time (no publication date found) and a date
+    without a time say so."""
+    if report.day_only:
+        local = to_wib(report.at)[:10]
+        return "today, no time given" if local == day else f"{_day_month(local, day)}, no time given"
     return when(report.at, day) if report.dated else f"fetched {when(report.at, day)}"
 
 
-def delay(minutes: int) -> str:
-    """``+45 min``, ``+2 h 05 min``, ``+1 d 3 h``."""
+def _day_month(local: str, day: str) -> str:
+    """WIB day ``local`` as ``18 Nov`` (``18 Nov 2024`` in another year than ``day``)."""
+    d = date.fromisoformat(local)
+    year = f" {d.year}" if d.year != date.fromisoformat(day).year else ""
+    return f"{d.day} {_MONTHS[d.month - 1]}{year}"
+
+
+def delay(minutes: int | None) -> str:
+    """``+45 min``, ``+2 h 05 min``, ``+1 d 3 h``; ``no time given`` for None."""
+    if minutes is None:
+        return "no time given"
     sign = "-" if minutes < 0 else "+"
     minutes = abs(minutes)
     if minutes < 60:
@@ -63,7 +74,11 @@ def delay(minutes: int) -> str:
 
 def status(entry: Entry, day: str) -> str:
     """``new today`` or ``continuing since 18 Nov 13:10 WIB``."""
-    return "new today" if entry.new else f"continuing since {when(entry.first_report.at, day)}"
+    if entry.new:
+        return "new today"
+    first = entry.first_report
+    since = _day_month(to_wib(first.at)[:10], day) if first.day_only else when(first.at, day)
+    return f"continuing since {since}"
 
 
 def entry_facts(entry: Entry, day: str) -> list[str]:
