@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime, timedelta
 
 from sqlite_utils import Database
 
@@ -25,6 +26,7 @@ __all__ = [
     "given_up_urls",
     "mark_seen",
     "reported_at",
+    "reported_time",
     "save_article",
     "skip_urls",
     "sync_sources",
@@ -32,6 +34,7 @@ __all__ = [
 ]
 
 SEEN_STATUSES = ("stored", "failed", "refused", "gone")
+_STORED = "%Y-%m-%dT%H:%M:%SZ"
 _CHUNK = 500  # URLs per IN (...) query, well under SQLite's parameter limit
 
 # Record keys written to same-named columns, as given.
@@ -62,6 +65,17 @@ def reported_at(alias: str = "") -> str:
     return (f"(CASE WHEN {a}published_precision = 'day' AND {a}published_at IS NOT NULL "
             f"THEN max({a}published_at, min(coalesce({a}stored_at, {a}fetched_at), {day_end})) "
             f"ELSE coalesce({a}published_at, {a}fetched_at) END)")
+
+
+def reported_time(published_at: str | None, precision: str | None,
+                  fetched_at: str | None) -> str | None:
+    """:func:`reported_at` of an article about to be stored, fetched at ``fetched_at``
+    (the stored times are strings that compare as times)."""
+    if precision != "day" or published_at is None:
+        return published_at or fetched_at
+    start = datetime.strptime(published_at, _STORED).replace(tzinfo=UTC)
+    day_end = (start + timedelta(days=1, seconds=-1)).strftime(_STORED)
+    return max(published_at, min(fetched_at or day_end, day_end))
 
 
 def text_hash(text: str) -> str:

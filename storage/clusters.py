@@ -220,7 +220,10 @@ def load_clusterer(db: Database, params: ClusterParams | None = None) -> Cluster
     watermark = _epoch(newest)
     horizon = _iso(watermark - params.window_days * 86400.0) if watermark else ""
     rows = db.execute(
-        """SELECT a.id, a.url, a.source, a.published_at, a.fetched_at, a.text_hash,
+        f"""SELECT a.id, a.url, a.source,
+                  CASE WHEN a.published_precision = 'day' THEN {reported_at('a')}
+                       ELSE a.published_at END,
+                  a.fetched_at, a.text_hash,
                   a.cluster_id, d.url, a.cluster_score, a.similarity, s.features,
                   s.shingle_sig, s.story_sig
         FROM signatures s JOIN articles a ON a.id = s.article_id

@@ -81,6 +81,29 @@ def test_a_second_crawl_continues_the_stored_stories(tmp_path):
     db.close()
 
 
+@pytest.mark.parametrize("crawls", [1, 2])
+def test_a_copy_giving_its_day_alone_does_not_head_the_timed_original(tmp_path, crawls):
+    """The copy's day, 18 November WIB, is stored as its midnight, seven hours before
+    the original came out that afternoon; fetched days later, it counts from the day's
+    end. Stored in an earlier crawl, it is restored the same way."""
+    db_path = tmp_path / "warta.db"
+    copy = dataclasses.replace(item(WIRE_COPY), published_at="2025-11-17T17:00:00Z",
+                               published_precision="day")
+    original = item(CAMBODIA[0])
+    batches = [[*map(item, BACKGROUND), copy, original]] if crawls == 1 else \
+        [[*map(item, BACKGROUND), copy], [original]]
+    for batch in batches:
+        crawl(db_path, batch)
+    db = open_database(db_path)
+    ids = dict(db.execute("SELECT url, id FROM articles").fetchall())
+    assert db.execute("SELECT duplicate_of FROM articles WHERE url = ?",
+                      (WIRE_COPY.key,)).fetchone()[0] == ids["k1-nusa"]
+    assert db.execute("SELECT duplicate_of FROM articles WHERE url = 'k1-nusa'").fetchone()[0] is None
+    assert db.execute("SELECT first_source FROM clusters c JOIN articles a ON a.cluster_id = c.id "
+                      "WHERE a.url = 'k1-nusa'").fetchone()[0] == "nusa"
+    db.close()
+
+
 def test_irrelevant_and_empty_articles_are_passed_on_unclustered(tmp_path):
     irrelevant, empty = item(CAMBODIA[0], relevant=False), item(CAMBODIA[1], text="  ")
     stats = crawl(tmp_path / "warta.db", [irrelevant, empty])

@@ -7,11 +7,12 @@ import json
 import sqlite3
 from datetime import date
 
+import pytest
 from digest_data import DAY, report
 from sqlite_utils import Database
 from storage_data import add_story
 
-from storage.articles import save_article
+from storage.articles import reported_at, reported_time, save_article
 from storage.clusters import merge_clusters
 from storage.database import open_database, transaction
 from storage.schema import MIGRATIONS, migrate
@@ -107,3 +108,19 @@ def test_rows_stored_before_the_column_are_days_only_when_dated_by_their_address
     migrate(db)
     assert dict(db.execute("SELECT published_source, published_precision FROM articles")) == {
         "url": "day", "meta": None}
+
+
+@pytest.mark.parametrize(("published", "precision", "fetched", "expected"), [
+    (MIDNIGHT, "day", "2025-11-20T01:00:00Z", "2025-11-20T01:00:00Z"),  # fetched that day
+    (MIDNIGHT, "day", "2025-11-23T01:00:00Z", "2025-11-20T16:59:59Z"),  # days later
+    (MIDNIGHT, "day", "2025-11-19T10:00:00Z", MIDNIGHT),  # a day ahead of its fetch
+    ("2025-11-20T05:00:00Z", "time", "2025-11-23T01:00:00Z", "2025-11-20T05:00:00Z"),
+    ("2025-11-20T05:00:00Z", None, "2025-11-23T01:00:00Z", "2025-11-20T05:00:00Z"),
+    (None, None, "2025-11-23T01:00:00Z", "2025-11-23T01:00:00Z"),
+])
+def test_the_time_a_report_counts_from_is_the_same_before_and_after_it_is_stored(
+        published, precision, fetched, expected):
+    row = sqlite3.connect(":memory:").execute(
+        f"SELECT {reported_at()} FROM (SELECT ? AS published_at, ? AS published_precision, "
+        "? AS stored_at, ? AS fetched_at)", (published, precision, fetched, fetched)).fetchone()
+    assert row[0] == reported_time(published, precision, fetched) == expected

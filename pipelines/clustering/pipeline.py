@@ -11,7 +11,7 @@ from pipelines.clustering.batch import parse_time
 from pipelines.clustering.clusterer import Clusterer
 from pipelines.clustering.params import ClusterParams
 from pipelines.clustering.state import Doc
-from storage.articles import find_article
+from storage.articles import find_article, reported_time
 from storage.clusters import load_clusterer
 from storage.database import open_database
 
@@ -71,8 +71,10 @@ class ClusteringPipeline:
         if not (adapter.get("text") or "").strip():
             stats.inc_value("clustering/skipped_empty")
             return item
+        published = (reported_time(adapter.get("published_at"), adapter.get("published_precision"),
+                                   adapter.get("fetched_at")) if adapter.get("published_at") else None)
         doc = Doc(key=adapter["url"], title=adapter.get("title") or "", text=adapter["text"],
-                  published=_time(adapter.get("published_at")), source=adapter.get("source"),
+                  published=_time(published), source=adapter.get("source"),
                   seen=_time(adapter.get("fetched_at")))
         decision = self.clusterer.assign(doc)
         adapter["text_hash"] = decision.text_hash
