@@ -40,16 +40,15 @@ _CHUNK = 500  # URLs per IN (...) query, well under SQLite's parameter limit
 # Record keys written to same-named columns, as given.
 _COLUMNS = (
     "url", "source", "title", "author", "published_at", "published_source",
-    "published_precision", "fetched_at", "language", "site_name", "text", "text_hash", "word_count", "relevant", "relevance_score",
-    "matched_terms", "cluster_id", "duplicate_of", "similarity", "cluster_score",
-    "extraction_note",
+    "published_precision", "fetched_at", "language", "site_name", "text", "text_hash",
+    "word_count", "relevant", "relevance_score", "matched_terms", "cluster_id",
+    "duplicate_of", "similarity", "cluster_score", "extraction_note",
 )
 # On an update a missing value keeps the stored one: a re-fetch that fails to
 # find the date or the cluster must not erase what an earlier fetch found.
 _KEPT_IF_MISSING = frozenset((
     "title", "author", "published_at", "published_source", "published_precision", "language",
-    "site_name",
-    "cluster_id", "duplicate_of", "similarity", "cluster_score",
+    "site_name", "cluster_id", "duplicate_of", "similarity", "cluster_score",
 ))
 
 
@@ -61,7 +60,7 @@ def reported_at(alias: str = "") -> str:
     else the day's last second, so that a day alone never comes before the timed
     reports of that day; its fetch time when it has no date."""
     a = f"{alias}." if alias else ""
-    day_end = f"strftime('%Y-%m-%dT%H:%M:%SZ', {a}published_at, '+1 day', '-1 second')"
+    day_end = f"strftime('{_STORED}', {a}published_at, '+1 day', '-1 second')"
     return (f"(CASE WHEN {a}published_precision = 'day' AND {a}published_at IS NOT NULL "
             f"THEN max({a}published_at, min(coalesce({a}stored_at, {a}fetched_at), {day_end})) "
             f"ELSE coalesce({a}published_at, {a}fetched_at) END)")

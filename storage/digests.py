@@ -100,8 +100,8 @@ def day_stories(db: Database, day: date, official: Collection[str] = ()) -> list
         rows = db.query(
             f"""SELECT a.id, a.cluster_id, a.source, coalesce(s.official, 0) AS official,
                        a.url, a.title,
-                       a.published_at, a.published_precision, a.fetched_at, {_AT} AS at, a.duplicate_of,
-                       a.matched_terms, ({_AT} >= ? AND {_AT} < ?) AS today,
+                       a.published_at, a.published_precision, a.fetched_at, {_AT} AS at,
+                       a.duplicate_of, a.matched_terms, ({_AT} >= ? AND {_AT} < ?) AS today,
                        CASE WHEN {_AT} >= ? AND {_AT} < ? THEN a.text ELSE '' END AS text
                 FROM articles a LEFT JOIN sources s ON s.name = a.source
                 WHERE a.cluster_id IN ({marks})
@@ -135,7 +135,8 @@ def late_articles(db: Database, day: date, official: Collection[str] = ()) -> li
     rows = db.query(
         f"""SELECT a.id, a.cluster_id, c.headline, a.source,
                    coalesce(s.official, 0) AS official, a.url, a.title, a.published_at,
-                   a.published_precision, a.fetched_at, a.stored_at, {_AT} AS at, a.duplicate_of, a.matched_terms
+                   a.published_precision, a.fetched_at, a.stored_at, {_AT} AS at,
+                   a.duplicate_of, a.matched_terms
             FROM articles a JOIN clusters c ON c.id = a.cluster_id
             LEFT JOIN sources s ON s.name = a.source
             WHERE a.stored_at > :lower AND (:upper IS NULL OR a.stored_at <= :upper)

@@ -71,8 +71,10 @@ class ClusteringPipeline:
         if not (adapter.get("text") or "").strip():
             stats.inc_value("clustering/skipped_empty")
             return item
-        published = (reported_time(adapter.get("published_at"), adapter.get("published_precision"),
-                                   adapter.get("fetched_at")) if adapter.get("published_at") else None)
+        published = adapter.get("published_at")
+        if published:  # a day alone counts as storage orders reports
+            published = reported_time(published, adapter.get("published_precision"),
+                                      adapter.get("fetched_at"))
         doc = Doc(key=adapter["url"], title=adapter.get("title") or "", text=adapter["text"],
                   published=_time(published), source=adapter.get("source"),
                   seen=_time(adapter.get("fetched_at")))

@@ -279,7 +279,7 @@ def _report(a: dict, copies: tuple[Report, ...] = ()) -> Report:
 
 
 def _day_only(a: dict) -> bool:
-    return a["published_at"] is not None and a.get("published_precision") == "day"
+    return a.get("published_precision") == "day"
 
 
 def _parse(stored: str) -> datetime:
