@@ -8,7 +8,10 @@ or met earlier in this crawl, is kept under its own address, with a note. And a 
 of an outlet whose text (of ``MIN_SAME_TEXT_WORDS`` or more) is that of one of the
 outlet's stored articles, at an address of its own with no canonical link to tell, is
 that article reached again: the address becomes one more of the article's, and nothing
-is stored twice.
+is stored twice. So is a page whose address carries the article number of one of the
+outlet's articles (``storage.permalinks``) and whose text is much that article's (an
+update published under a rewritten headline, whose slug changed): the stored article
+takes the new text.
 """
 
 from __future__ import annotations
@@ -17,8 +20,9 @@ import logging
 
 from itemadapter import ItemAdapter
 
-from storage.articles import find_article, text_hash
+from storage.articles import find_article, numbered_articles, text_hash
 from storage.database import open_database
+from storage.permalinks import article_number
 
 __all__ = ["IdentityPipeline", "same_text"]
 
@@ -45,6 +49,8 @@ class IdentityPipeline:
         self.db = None
         self.claimed: dict[str, str] = {}  # declared address -> text of the first page this run
         self.texts: dict[tuple[str, str], str] = {}  # (source, text hash) -> address this run
+        # (source, article number) -> address and text of the first page this run
+        self.numbered: dict[tuple[str, str], tuple[str, str]] = {}
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -98,7 +104,26 @@ class IdentityPipeline:
             row = self.db.execute("SELECT url FROM articles WHERE text_hash = ? AND source = ? "
                                   "ORDER BY id LIMIT 1", (key[1], source)).fetchone()
             known = row[0] if row else url
+        rule = "same_text"
+        if known == url:
+            known, rule = self._same_number(url, source, text), "same_number"
         if known != url:
             adapter["requested_urls"] = sorted({*(adapter.get("requested_urls") or []), url})
             adapter["url"] = known
-            self.crawler.stats.inc_value("identity/same_text")
+            self.crawler.stats.inc_value(f"identity/{rule}")
+
+    def _same_number(self, url: str, source: str, text: str) -> str:
+        """The address of the article ``url`` is a new address of: met earlier in this
+        crawl or stored, with the article number of ``url`` and much of ``text``
+        (``url`` itself when there is none)."""
+        number = article_number(url)
+        if number is None:
+            return url
+        first_url, first_text = self.numbered.setdefault((source, number), (url, text))
+        if first_url != url and same_text(first_text, text):
+            return first_url
+        if self.db is not None:
+            for stored_url, stored_text in numbered_articles(self.db, source, number):
+                if stored_url != url and same_text(stored_text, text):
+                    return stored_url
+        return url

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from sqlite_utils import Database
 
 from storage.database import transaction, utc_now
+from storage.permalinks import article_number
 from storage.schema import STORY_OUTLETS
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "find_article",
     "given_up_urls",
     "mark_seen",
+    "numbered_articles",
     "reported_at",
     "reported_time",
     "save_article",
@@ -114,6 +116,14 @@ def find_article(db: Database, urls: Iterable[str]) -> int | None:
     return row[0] if row else None
 
 
+def numbered_articles(db: Database, source: str, number: str) -> list[tuple[str, str]]:
+    """The address and text of each stored article of ``source`` whose address carries
+    the article number ``number`` (:func:`storage.permalinks.article_number`), oldest
+    first."""
+    return db.execute("SELECT url, coalesce(text, '') FROM articles WHERE url_number = ? "
+                      "AND source = ? ORDER BY id", (number, source)).fetchall()
+
+
 def save_article(db: Database, record: dict, run_id: int | None) -> int:
     """Insert or update the article ``record`` describes; return its id.
 
@@ -134,6 +144,7 @@ def save_article(db: Database, record: dict, run_id: int | None) -> int:
     values["text"] = text
     values["text_hash"] = record.get("text_hash") or text_hash(text)
     values["word_count"] = record.get("word_count") or len(text.split())
+    values["url_number"] = article_number(values["url"])
     values["relevant"] = int(bool(record.get("relevant")))
     values["relevance_score"] = float(record.get("relevance_score") or 0.0)
     values["matched_terms"] = json.dumps(list(record.get("matched_terms") or []),

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from storage.permalinks import article_number
+
 __all__ = ["MIGRATIONS", "STORY_OUTLETS", "Migration", "applied_migrations", "migrate", "schema_version"]
 
 
@@ -334,6 +336,15 @@ MIGRATIONS: tuple[Migration, ...] = (
         "ALTER TABLE articles ADD COLUMN published_precision TEXT",
         "UPDATE articles SET published_precision = 'day' WHERE published_source = 'url'",
     )),
+    Migration("0013_article_url_number", (
+        # articles gains `url_number`: the article number its address carries
+        # (storage.permalinks), which outlives a headline rewrite that changes the
+        # address. A page at a new address with the number and the text of a stored
+        # article of its outlet updates that article instead of being stored twice.
+        "ALTER TABLE articles ADD COLUMN url_number TEXT",
+        "UPDATE articles SET url_number = article_number(url)",
+        "CREATE INDEX idx_articles_url_number ON articles(url_number)",
+    )),
 )
 
 _LEDGER = """CREATE TABLE IF NOT EXISTS migrations (
@@ -362,6 +373,7 @@ def migrate(db: Database, migrations: tuple[Migration, ...] = MIGRATIONS) -> lis
     """
     done: list[str] = []
     conn = db.conn
+    conn.create_function("article_number", 1, article_number, deterministic=True)
     applied = set(applied_migrations(db))
     for migration in (m for m in migrations if m.name not in applied):
         conn.execute("BEGIN IMMEDIATE")

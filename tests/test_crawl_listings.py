@@ -596,3 +596,77 @@ def test_a_site_answering_429_gets_no_request_until_the_wait_it_asked_for_is_ove
     others_after = [at - refused for at, n in times if n != first]
     assert stored == 4, done.stderr[-2000:]
     assert others_after and min(others_after) >= 0.9, times  # not the retried page alone
+
+
+def _report(headline: str, *paragraphs: str) -> bytes:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (f"<html><head><title>{headline}</title></head><body><article><h1>{headline}</h1>"
+            f"{body}</article></body></html>").encode()
+
+
+_NABIRE = (("Kementerian Hak Asasi Manusia (Kemenham) meninjau lembaga pemasyarakatan di Nabire "
+           "pada Kamis dan menemukan kamar hunian yang jauh melebihi kapasitasnya."),
+           ("Kepala kantor wilayah menyebut 412 warga binaan menempati blok yang dibangun untuk "
+           "180 orang, sementara air bersih hanya mengalir dua kali sepekan."),
+           ("Kemenham meminta pemerintah daerah menyiapkan lahan untuk blok baru sebelum akhir "
+           "tahun dan berjanji memantau pemenuhan hak warga binaan setiap bulan."))
+
+
+def test_an_article_under_a_rewritten_headline_is_the_stored_article_updated(serve, tmp_path):
+    old, new = "/berita/d-7712345/kemenham-tinjau-lapas-nabire", \
+        "/berita/d-7712345/lapas-nabire-kelebihan-kapasitas-kemenham-minta-blok-baru"
+    pages = {"/rss.xml": listing(feed_of(old)),
+             old: lambda host: (200, HTML, _report("Kemenham Tinjau Lapas Nabire", *_NABIRE))}
+    base, _ = serve("127.0.0.38", pages)
+    done, db = crawl(tmp_path, f'feeds = ["{base}/rss.xml"]')
+    db.close()
+    assert done.returncode == 0
+    update = (*_NABIRE[:2], _NABIRE[2].replace("sebelum akhir tahun", "pada Januari"),
+              "Pemerintah Kabupaten Nabire menyatakan siap menyediakan lahan di distrik Wanggar.")
+    pages.pop(old)
+    pages["/rss.xml"] = listing(feed_of(new))
+    pages[new] = lambda host: (200, HTML, _report("Lapas Nabire Kelebihan Kapasitas", *update))
+    done, db = crawl(tmp_path, f'feeds = ["{base}/rss.xml"]')
+    with db:
+        stored = db.execute("SELECT url, title, text, url_number FROM articles").fetchall()
+        aliases = [url for (url,) in db.execute("SELECT url FROM url_aliases")]
+        new_count = db.execute("SELECT new FROM crawl_run_sources ORDER BY run_id DESC").fetchone()[0]
+    db.close()
+    assert done.returncode == 0 and len(stored) == 1 and new_count == 0
+    url, title, text, number = stored[0]
+    assert (url, number) == (f"{base}{old}", "7712345") and f"{base}{new}" in aliases
+    assert title == "Lapas Nabire Kelebihan Kapasitas" and "distrik Wanggar" in text
+
+
+def test_addresses_sharing_a_number_but_not_a_text_are_different_articles(serve, tmp_path):
+    first, rewritten = "/berita/d-7712345/kemenham-tinjau-lapas", "/berita/d-7712345/lapas-penuh"
+    figure_a = "/nasional/2025/11/20/kemenham-terima-10000-aduan-pekerja-migran"
+    figure_b = "/nasional/2025/11/21/10000-pengungsi-banjir-dibantu-kemenham"
+    migrants = (("Kemenham menerima 10000 aduan pekerja migran sepanjang tahun ini, sebagian besar "
+                "tentang gaji yang tidak dibayar dan dokumen yang ditahan majikan di luar negeri."),
+                ("Direktur pelayanan komunikasi masyarakat mengatakan aduan terbanyak datang dari "
+                "Nusa Tenggara Timur dan Jawa Barat, disusul Lampung dan Sulawesi Selatan."))
+    floods = (("Sebanyak 10000 pengungsi banjir di Kabupaten Bandung menerima bantuan logistik dan "
+              "layanan kesehatan yang dikoordinasikan Kemenham bersama pemerintah provinsi."),
+              ("Petugas mendirikan dapur umum di tiga kecamatan dan memastikan anak-anak serta "
+              "lansia mendapat tempat tidur yang layak selama air belum surut sepenuhnya."))
+    base, _ = serve("127.0.0.39", {
+        "/rss.xml": listing(feed_of(first, figure_a, figure_b, rewritten)),
+        first: lambda host: (200, HTML, _report("Kemenham Tinjau Lapas", *_NABIRE)),
+        rewritten: lambda host: (200, HTML, _report("Lapas Penuh", *_NABIRE[:2])),
+        figure_a: lambda host: (200, HTML, _report("Kemenham Terima 10000 Aduan", *migrants)),
+        figure_b: lambda host: (200, HTML, _report("10000 Pengungsi Dibantu", *floods)),
+    })
+    done, db = crawl(tmp_path, f'feeds = ["{base}/rss.xml"]')
+    with db:
+        numbers = sorted(n for (n,) in db.execute("SELECT url_number FROM articles"))
+        aliases = [url for (url,) in db.execute("SELECT url FROM url_aliases")]
+    db.close()
+    assert done.returncode == 0 and numbers == ["10000", "10000", "7712345"]
+    assert len({f"{base}{first}", f"{base}{rewritten}"} & set(aliases)) == 1  # either came first
+    assert not [a for a in aliases if "nasional" in a]
+
+
+def feed_of(*paths: str) -> str:
+    return "<rss><channel>" + "".join(f"<item><title>{p}</title><link>http://{{host}}{p}</link>"
+                                      "</item>" for p in paths) + "</channel></rss>"
