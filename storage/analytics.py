@@ -10,6 +10,7 @@ import os
 
 from sqlite_utils import Database
 
+from storage.articles import reported_at
 from storage.database import database_path
 from storage.periods import utc_bounds
 from storage.schema import schema_version
@@ -62,7 +63,9 @@ def list_clusters(
 
 
 def get_cluster(db: Database, cluster_id: int) -> dict | None:
-    """Story ``cluster_id`` with its articles (earliest first), or None if there is none.
+    """Story ``cluster_id`` with its articles in the order they were out (the rule of
+    the story's first report, :func:`storage.articles.reported_at`), or None if there
+    is none.
 
     A story merged into another has ``merged_into`` set and keeps no articles of
     its own; follow ``merged_into`` to reach them.
@@ -73,10 +76,12 @@ def get_cluster(db: Database, cluster_id: int) -> dict | None:
         return None
     cluster = rows[0]
     cluster["articles"] = list(db.query(
-        """SELECT article_id AS id, source, source_name, official, url, title, published_at,
-                  fetched_at, duplicate_of, similarity, cluster_score, is_representative
-           FROM cluster_articles WHERE cluster_id = ?
-           ORDER BY coalesce(published_at, fetched_at), article_id""",
+        f"""SELECT ca.article_id AS id, ca.source, ca.source_name, ca.official, ca.url,
+                   ca.title, ca.published_at, a.published_precision, ca.fetched_at,
+                   ca.duplicate_of, ca.similarity, ca.cluster_score, ca.is_representative
+            FROM cluster_articles ca JOIN articles a ON a.id = ca.article_id
+            WHERE ca.cluster_id = ?
+            ORDER BY {reported_at('a')}, ca.article_id""",
         [cluster_id],
     ))
     return cluster

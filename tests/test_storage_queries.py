@@ -141,6 +141,17 @@ def test_one_cluster_with_its_articles_earliest_first(db):
     assert get_cluster(db, 999) is None
 
 
+def test_a_date_without_a_time_is_listed_after_the_timed_reports_of_its_day(db):
+    story = add_story(db, "Kunjungan ke Nabire", [
+        article("https://tempo.co/hari", source="tempo", published_at="2025-11-20T17:00:00Z",
+                published_precision="day"),  # 21 November, no time given
+        article("https://kompas.com/jam", source="kompas", published_at="2025-11-21T03:00:00Z",
+                published_precision="time")])
+    articles = get_cluster(db, story)["articles"]
+    assert [(a["source"], a["published_precision"]) for a in articles] == [
+        ("kompas", "time"), ("tempo", "day")]
+
+
 def test_stats_count_what_is_stored(db):
     stats = store_stats(db)
     assert (stats["articles"], stats["relevant"], stats["stories"]) == (7, 6, 3)

@@ -75,6 +75,12 @@ def test_show_one_cluster(db_path):
     articles = json.loads(out)["articles"]
     assert [a["source"] for a in articles] == ["antaranews", "kompas", "detik"]
     assert articles[1]["cluster_score"] == 0.41237
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE articles SET published_precision = 'day', "
+                     "published_at = '2025-11-19T17:00:00Z' WHERE url = 'https://detik.com/d1'")
+    detik = next(line for line in _run("show", "1", "--db", db_path)[1].splitlines()
+                 if "detik.com/d1" in line)
+    assert " 2025-11-20 " in detik and "2025-11-20 00:00" not in detik  # its day alone
     code, out = _run("show", "42", "--db", db_path)
     assert code == 1 and "no story with id 42" in out
 

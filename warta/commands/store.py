@@ -123,8 +123,16 @@ def show(config_path, db_path, cluster_id, fmt):
         if cluster["merged_into"] is not None:
             click.echo(f"merged into story {cluster['merged_into']}")
         click.echo()
-    emit_rows(cluster["articles"], columns, fmt, footer=_IN_WIB,
-              show={**_WIB, "cluster_score": _score, "similarity": _score})
+    articles, show_as = cluster["articles"], {**_WIB, "cluster_score": _score, "similarity": _score}
+    if fmt == "table":  # a date given without a time shows as its day alone
+        articles = [{**a, "published_at": _published(a)} for a in articles]
+        show_as["published_at"] = str
+    emit_rows(articles, columns, fmt, footer=_IN_WIB, show=show_as)
+
+
+def _published(article: dict) -> str:
+    shown = to_wib(article["published_at"])
+    return shown[:10] if article["published_precision"] == "day" else shown
 
 
 def _score(value: float | None) -> str:
