@@ -225,6 +225,19 @@ def test_plain_text_has_no_markup_and_short_lines(scenario):
     assert "   - nusa, 09:10 WIB: Pigai temui Menkeh Kamboja" in text
 
 
+def test_a_long_headline_wraps_under_its_number_and_a_long_title_under_its_outlet(tmp_path):
+    db = open_database(tmp_path / "w.db")
+    headline = ("Petani Deli Serdang adukan sengketa lahan dengan perusahaan perkebunan ke "
+                "Kementerian Hak Asasi Manusia di Jakarta")
+    add_story(db, headline, [report("nusa", "p1", "10:00", headline)])
+    lines = render(load_digest(db, date.fromisoformat(DAY)), "txt").splitlines()
+    at = lines.index(next(line for line in lines if line.startswith("1. Petani")))
+    assert lines[at + 1].startswith("   ") and lines[at + 1].split()[0] in headline
+    report_line = next(i for i, line in enumerate(lines) if line.startswith("   - nusa, 10:00"))
+    assert lines[report_line + 1].startswith("     ") and lines[report_line + 1].split()[0] in headline
+    assert all(len(line) <= 78 for line in lines if "https://" not in line)
+
+
 def test_json_has_the_documented_shape(scenario):
     _, _, digest = scenario
     data = json.loads(render(digest, "json"))

@@ -107,10 +107,12 @@ def _md_release(entry: Entry, day: str) -> list[str]:
 
 # -- plain text -------------------------------------------------------------------------------
 
-def _wrap(text: str, indent: str) -> list[str]:
-    """``text`` wrapped to the page, control characters (terminal escapes) dropped."""
-    return textwrap.wrap(" ".join(text.translate(_CONTROL).split()), _WIDTH, initial_indent=indent,
-                         subsequent_indent=indent, break_on_hyphens=False) or [indent.rstrip()]
+def _wrap(text: str, indent: str, lead: str | None = None) -> list[str]:
+    """``text`` wrapped to the page, its lines after the first under ``indent`` (the first
+    starts with ``lead``, else ``indent``), control characters (terminal escapes) dropped."""
+    first = indent if lead is None else lead
+    return textwrap.wrap(" ".join(text.translate(_CONTROL).split()), _WIDTH, initial_indent=first,
+                         subsequent_indent=indent, break_on_hyphens=False) or [first.rstrip()]
 
 
 def render_text(digest: Digest) -> str:
@@ -122,7 +124,7 @@ def render_text(digest: Digest) -> str:
     if not digest.entries:
         lines += ["", *_wrap(say.empty_line(digest), "")]
     for number, entry in enumerate(digest.entries, 1):
-        lines += ["", *_wrap(f"{number}. {entry.headline}", ""),
+        lines += ["", *_wrap(entry.headline, "   ", f"{number}. "),
                   *_wrap(" · ".join(say.entry_facts(entry, day)), "   ")]
         if entry.summary:
             lines += _wrap(" ".join(entry.summary), "   ")
@@ -154,6 +156,6 @@ def render_text(digest: Digest) -> str:
 def _text_report(report: Report, day: str, lead: str, official: bool = False) -> list[str]:
     label = " (official)" if official else ""
     indent = " " * len(lead)
-    lines = _wrap(f"{report.source}{label}, {say.report_time(report, day)}: {report.title}", indent)
-    lines[0] = lead + lines[0][len(indent):]
-    return [*lines, indent + report.url.translate(_CONTROL)]
+    return [*_wrap(f"{report.source}{label}, {say.report_time(report, day)}: {report.title}",
+                   indent, lead),
+            indent + report.url.translate(_CONTROL)]
