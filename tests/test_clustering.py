@@ -13,6 +13,7 @@ from clustering_data import BACKGROUND, CAMBODIA, GOLD, MYANMAR, WIRE_COPY, corp
 
 from pipelines.clustering.batch import run_batch
 from pipelines.clustering.clusterer import Clusterer
+from pipelines.clustering.explain import nearest_members
 from pipelines.clustering.features import TermStatistics
 from pipelines.clustering.index import SignatureIndex, Signer, dump_signature, load_signature
 from pipelines.clustering.params import ClusterParams
@@ -297,3 +298,21 @@ def test_two_stories_merge_when_the_smallers_members_each_find_a_partner(monkeyp
     clusterer, a, b = _two_stories(monkeypatch, {frozenset(("a1", "b1")): 0.5,
                                                  frozenset(("a3", "b2")): 0.32})
     assert clusterer._may_merge(a, b)
+
+
+def test_explaining_a_match_names_its_shared_words_even_when_names_outweigh_them():
+    # eight shared names, each weighing twice a word, and three shared words
+    names = ["jenewa", "pbb", "pigai", "hanafiah", "unhrc", "swiss", "eropa", "asean"]
+    words = ["korporasi", "rantai", "pasok"]
+
+    def record(own):
+        terms = {t: 1 for t in (*names, *words, own)}
+        return {"language": "id", "terms": terms, "names": names, "numbers": []}
+
+    frequencies = {"id": dict.fromkeys((*names, *words, "a", "b"), 1)}
+    ((key, found),) = nearest_members(ClusterParams(), frequencies, {"id": 20}, record("a"),
+                                      [("other", record("b"))])
+    assert key == "other" and found["score"] > 0
+    shown = [term for term, _ in found["names"]]
+    assert len(shown) == 6 and set(shown) <= set(names)
+    assert sorted(term for term, _ in found["terms"]) == sorted(words)

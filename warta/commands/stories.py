@@ -259,8 +259,8 @@ def explain(article, as_json, config_path, db_path):
         click.echo(f"  correction: {override['kind']} {override['cluster_a']} / "
                    f"{override['cluster_b']} at {to_wib(override['created_at'])} WIB")
     for member in report["nearest"]:
-        names = ", ".join(term for term, _ in member["names"][:6]) or "-"
-        terms = ", ".join(term for term, _ in member["terms"][:6]) or "-"
+        names = ", ".join(term for term, _ in member["names"]) or "-"
+        terms = ", ".join(term for term, _ in member["terms"]) or "-"
         click.echo(f"  {member['score']:.3f}  article {member['id']} [{member['source']}] "
                    f"{member['title']}\n         names: {names}\n         terms: {terms}")
 
