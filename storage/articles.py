@@ -174,12 +174,32 @@ def save_article(db: Database, record: dict, run_id: int | None) -> int:
             if not text.strip():
                 for column in ("text", "text_hash", "word_count"):
                     del values[column]
+            elif _revised(db, article_id, values):
+                values["revised_at"] = now
             assignments = ", ".join(map(_assignment, values))
             db.execute(f"UPDATE articles SET {assignments} WHERE id = :id",
                        {**values, "id": article_id})
         _record_seen(db, values["url"], values["source"], "stored", run_id, article_id, now)
         add_aliases(db, article_id, requested, values["source"], run_id)
     return article_id
+
+
+def _revised(db: Database, article_id: int, values: dict) -> bool:
+    """Whether ``values`` bring news to the stored article: a headline, or a paragraph
+    (a line of its text), that it did not have. A text that only lost lines (boilerplate
+    learned since, a trimmed paragraph) is no news."""
+    title, text, stored_hash = db.execute(
+        "SELECT title, text, text_hash FROM articles WHERE id = ?", (article_id,)).fetchone()
+    if values["title"] and _folded(values["title"]) != _folded(title or ""):
+        return True
+    if values["text_hash"] == stored_hash:
+        return False
+    had = set(map(_folded, text.splitlines()))
+    return any(line not in had for line in map(_folded, values["text"].splitlines()) if line)
+
+
+def _folded(line: str) -> str:
+    return " ".join(line.casefold().split())
 
 
 def _assignment(column: str) -> str:

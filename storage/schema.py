@@ -345,6 +345,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         "UPDATE articles SET url_number = article_number(url)",
         "CREATE INDEX idx_articles_url_number ON articles(url_number)",
     )),
+    Migration("0014_article_revised_at", (
+        # articles gains `revised_at`: when a fetch again last found news in a stored
+        # article (a paragraph or a headline it did not have), so that the digest of that
+        # day names the update. Rows stored before have NULL: their history is unknown.
+        "ALTER TABLE articles ADD COLUMN revised_at TEXT",
+        "CREATE INDEX idx_articles_revised_at ON articles(revised_at)",
+    )),
 )
 
 _LEDGER = """CREATE TABLE IF NOT EXISTS migrations (

@@ -74,6 +74,41 @@ def test_saving_again_updates_in_place_and_keeps_the_id(db):
     assert _fts_consistent(db)
 
 
+_LEAD = "Jakarta - Kementerian HAM membantu pemulangan 38 pekerja migran dari Kamboja."
+_MORE = "Kementerian HAM menyebut 12 pekerja lain masih menunggu dokumen perjalanan."
+
+
+@pytest.mark.parametrize(("again", "revised"), [
+    ({}, False),  # fetched again, nothing changed
+    ({"text": f"{_LEAD}\n{_MORE}"}, True),  # a paragraph added
+    ({"text": f"{_LEAD.replace('38', '41')}\nBaca juga: Pigai ke Kamboja"}, True),  # a figure
+    ({"title": "Kemenham pulangkan 41 pekerja migran"}, True),  # a rewritten headline
+    ({"text": "jakarta -  kementerian HAM membantu pemulangan 38 pekerja migran dari kamboja."},
+     False),  # case and spacing alone
+    ({"text": _LEAD}, False),  # a line lost (boilerplate learned since): no news
+    ({"text": "", "title": None}, False),  # a fetch that found no text keeps the stored one
+])
+def test_a_fetch_again_that_brings_news_marks_the_article_revised(db, again, revised):
+    url = "https://antaranews.com/1"
+    first = save_article(db, article(url, text=f"{_LEAD}\nBaca juga: Pigai ke Kamboja"), None)
+    assert db["articles"].get(first)["revised_at"] is None
+    save_article(db, article(url, **{"text": f"{_LEAD}\nBaca juga: Pigai ke Kamboja", **again}),
+                 None)
+    row = db["articles"].get(first)
+    assert (row["revised_at"] is not None) is revised
+    if revised:
+        assert row["revised_at"] == row["updated_at"]
+
+
+def test_a_revision_is_kept_when_a_later_fetch_brings_nothing_new(db):
+    url = "https://antaranews.com/1"
+    first = save_article(db, article(url, text=_LEAD), None)
+    save_article(db, article(url, text=f"{_LEAD}\n{_MORE}"), None)
+    revised = db["articles"].get(first)["revised_at"]
+    save_article(db, article(url, text=f"{_LEAD}\n{_MORE}"), None)
+    assert revised is not None and db["articles"].get(first)["revised_at"] == revised
+
+
 @pytest.mark.parametrize(("first", "again", "stored"), [
     ("text", "text", "2025-11-20T02:00:00Z"),  # "2 jam lalu" read again an hour later
     ("text", "meta", "2025-11-20T03:00:00Z"),  # the page's metadata says better
