@@ -347,8 +347,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     )),
     Migration("0014_article_revised_at", (
         # articles gains `revised_at`: when a fetch again last found news in a stored
-        # article (a paragraph or a headline it did not have), so that the digest of that
-        # day names the update. Rows stored before have NULL: their history is unknown.
+        # article (a paragraph or a headline it did not have): when its news last moved.
+        # Rows stored before have NULL: their history is unknown.
         "ALTER TABLE articles ADD COLUMN revised_at TEXT",
         "CREATE INDEX idx_articles_revised_at ON articles(revised_at)",
     )),
