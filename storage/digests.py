@@ -1,7 +1,8 @@
 """What the daily digest reads for one WIB day, and the record of each digest sent.
 
 A story is *active* on a day when one of its articles falls on that WIB day (its
-publication time, or its fetch time when the date is unknown). The day's crawls
+publication time, or its fetch time when the date is unknown), or when an article of
+an earlier day was revised on it (``articles.revised_at``: a fetch again found news). The day's crawls
 are the runs that started on it. An article is *late* when it was first stored after
 the digest of its day went out: the next digest to go out names it. Delivery outcomes
 go to the ``digests`` table, failed deliveries also to ``errors`` (stage ``digest``).
@@ -78,8 +79,9 @@ def day_stories(db: Database, day: date, official: Collection[str] = ()) -> list
     A story row has the ``clusters`` columns and ``articles``: every article of
     the story on any day, with ``official`` (its source is marked official in
     ``sources`` or named in ``official``), ``at``
-    (publication time, else fetch time), ``today`` (on ``day``), ``duplicate_of``,
-    ``matched_terms`` (a list) and ``text`` (only for the day's articles, else '').
+    (publication time, else fetch time), ``today`` (on ``day``), ``revised_at``, ``revised``
+    (of an earlier day, revised on ``day``), ``duplicate_of``, ``matched_terms`` (a list)
+    and ``text`` (only for the day's articles and those revised on it, else '').
     """
     params = _bounds(day)
     stories = list(db.query(
@@ -88,7 +90,10 @@ def day_stories(db: Database, day: date, official: Collection[str] = ()) -> list
             FROM clusters c
             WHERE c.merged_into IS NULL AND c.id IN (
                 SELECT a.cluster_id FROM articles a
-                WHERE {_AT} >= :start AND {_AT} < :end AND a.cluster_id IS NOT NULL)
+                WHERE {_AT} >= :start AND {_AT} < :end AND a.cluster_id IS NOT NULL
+                UNION SELECT a.cluster_id FROM articles a
+                WHERE a.revised_at >= :start AND a.revised_at < :end
+                  AND a.cluster_id IS NOT NULL)
             ORDER BY c.id""",
         params,
     ))
@@ -96,21 +101,25 @@ def day_stories(db: Database, day: date, official: Collection[str] = ()) -> list
     ids = list(by_id)
     for begin in range(0, len(ids), _CHUNK):
         chunk = ids[begin:begin + _CHUNK]
-        marks = ", ".join("?" * len(chunk))
         rows = db.query(
             f"""SELECT a.id, a.cluster_id, a.source, coalesce(s.official, 0) AS official,
                        a.url, a.title,
                        a.published_at, a.published_precision, a.fetched_at, {_AT} AS at,
-                       a.duplicate_of, a.matched_terms, ({_AT} >= ? AND {_AT} < ?) AS today,
-                       CASE WHEN {_AT} >= ? AND {_AT} < ? THEN a.text ELSE '' END AS text
+                       a.duplicate_of, a.matched_terms, a.revised_at,
+                       ({_AT} >= :start AND {_AT} < :end) AS today,
+                       ({_AT} < :start AND a.revised_at >= :start AND a.revised_at < :end)
+                           AS revised,
+                       CASE WHEN ({_AT} >= :start AND {_AT} < :end)
+                                 OR (a.revised_at >= :start AND a.revised_at < :end)
+                            THEN a.text ELSE '' END AS text
                 FROM articles a LEFT JOIN sources s ON s.name = a.source
-                WHERE a.cluster_id IN ({marks})
+                WHERE a.cluster_id IN ({", ".join(f":c{i}" for i in range(len(chunk)))})
                 ORDER BY at, a.id""",
-            [params["start"], params["end"]] * 2 + chunk,
+            {**params, **{f"c{i}": story_id for i, story_id in enumerate(chunk)}},
         )
         for row in rows:
             row["official"] = bool(row["official"]) or row["source"] in official
-            row["today"] = bool(row["today"])
+            row["today"], row["revised"] = bool(row["today"]), bool(row["revised"])
             row["matched_terms"] = _json_list(row["matched_terms"])
             by_id[row.pop("cluster_id")]["articles"].append(row)
     return list(by_id.values())

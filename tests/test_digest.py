@@ -238,6 +238,37 @@ def test_a_long_headline_wraps_under_its_number_and_a_long_title_under_its_outle
     assert all(len(line) <= 78 for line in lines if "https://" not in line)
 
 
+def test_a_report_of_an_earlier_day_revised_on_the_day_is_named_as_an_update(tmp_path):
+    db = open_database(tmp_path / "w.db")
+    earlier = report("nusa", "u1", "10:00", "Pigai tinjau lapas Medan", day="2025-11-19",
+                     text="Menteri HAM Natalius Pigai meninjau lapas di Medan. Tiga petugas "
+                          "dinonaktifkan setelah video pemukulan tahanan beredar.")
+    updated = add_story(db, "Pigai tinjau lapas Medan", [earlier])
+    today = add_story(db, "Desa Sadar HAM", [report("detak", "d1", "09:00", "Desa Sadar HAM"),
+                                             report("nusa", "d2", "11:00", "Desa Sadar HAM")])
+    fresh = add_story(db, "Kemenham terima aduan", [report("kabar6", "k1", "08:00", "Aduan")])
+    db.execute("UPDATE articles SET revised_at = '2025-11-20T05:00:00Z' WHERE url LIKE '%/u1'")
+    db.execute("UPDATE articles SET revised_at = '2025-11-20T06:00:00Z' WHERE url LIKE '%/k1'")
+    digest = load_digest(db, date.fromisoformat(DAY))
+    assert [e.story_id for e in digest.entries] == [today, fresh, updated]
+    (revision,) = entry(digest, updated).updates
+    assert revision.revised == "2025-11-20T05:00:00Z" and not revision.today
+    assert entry(digest, fresh).updates == ()  # a report of the day is the day's news already
+    assert entry(digest, updated).headline == "Pigai tinjau lapas Medan"
+    assert "dinonaktifkan" in " ".join(entry(digest, updated).summary)
+    assert digest.counts.updated == 1 and digest.counts.articles == 3
+    text = " ".join(render(digest, "txt").split())
+    assert "nusa, 19 Nov 10:00 WIB, updated 12:00 WIB: Pigai tinjau lapas Medan" in text
+    assert "3 articles · 3 stories (2 new) · 3 outlets · 1 updated" in text
+    for fmt in ("md", "html"):
+        assert "19 Nov 10:00 WIB, updated 12:00 WIB" in render(digest, fmt)
+    data = json.loads(render(digest, "json"))
+    assert data["entries"][2]["updates"][0]["revised"] == "2025-11-20T05:00:00Z"
+    day_before = load_digest(db, date.fromisoformat("2025-11-19"))
+    assert [(e.story_id, e.updates) for e in day_before.entries] == [(updated, ())]
+    assert "updated" not in render(day_before, "txt")
+
+
 def test_json_has_the_documented_shape(scenario):
     _, _, digest = scenario
     data = json.loads(render(digest, "json"))

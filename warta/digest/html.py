@@ -98,6 +98,7 @@ def _entry(number: int, entry: Entry, day: str) -> str:
                              for c in report.copies)
             nested = f'<ul style="{_LIST}font-size:14px;">{copies}</ul>' if copies else ""
             items.append(f'<li style="{_ITEM}">{_report(report, day, label)}{nested}</li>\n')
+    items += [f'<li style="{_ITEM}">{_report(update, day)}</li>\n' for update in entry.updates]
     parts.append(f'<ul style="{_LIST}">\n{"".join(items)}</ul>\n')
     parts.append(_release(entry, day))
     if entry.matched_terms:

@@ -26,7 +26,8 @@ class Report:
     """One article: ``at`` is its publication time, or its fetch time when ``dated`` is
     false; when ``day_only`` (the page gives a date without a time) it is a time on that
     day it is known to have been out by (see ``storage.articles.reported_at``).
-    ``copies`` are the day's wire copies of it published by other outlets."""
+    ``copies`` are the day's wire copies of it published by other outlets; ``revised``
+    is when a report of an earlier day was revised on the day, else None."""
 
     id: int
     source: str
@@ -37,6 +38,7 @@ class Report:
     today: bool
     copies: tuple[Report, ...] = ()
     day_only: bool = False
+    revised: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,7 @@ class Entry:
     story_outlets: int  # outlets with their own report on any day (official excluded)
     matched_terms: tuple[str, ...]
     release: Release | None  # the official release that started the story
+    updates: tuple[Report, ...] = ()  # its reports of earlier days revised on the day
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,7 @@ class Counts:
     outlets: int
     unclustered: int  # relevant articles of the day not (yet) in any story
     late: int  # articles of earlier days first named in this digest
+    updated: int = 0  # articles of earlier days revised on the day
 
 
 @dataclass(frozen=True)
@@ -155,6 +159,7 @@ def build_digest(
                      if not a["official"]}),
         unclustered=unclustered,
         late=len(late),
+        updated=sum(len(e.updates) for e in entries),
     )
     failed = tuple(FailedSource(f["source"], f["failed"], f["fetched"], f["errors"],
                                 tuple(f["stages"]), f["reason"], f["other_reasons"])
@@ -176,9 +181,10 @@ def _late_stories(late: Sequence[dict]) -> tuple[LateStory, ...]:
 
 
 def rank_key(entry: Entry) -> tuple:
-    """Most outlets first, then most reports, then most articles; earlier stories break ties."""
+    """Most outlets first, then most reports, then most articles, then most updates;
+    earlier stories break ties."""
     return (-entry.outlet_count, -entry.report_count, -entry.article_count,
-            entry.first_report.at, entry.story_id)
+            -len(entry.updates), entry.first_report.at, entry.story_id)
 
 
 def _own_today(story: dict) -> list[dict]:
@@ -190,8 +196,10 @@ def _own_today(story: dict) -> list[dict]:
 def _headline(story: dict, own_today: list[dict], today: list[dict]) -> str:
     """The story's headline when its representative report is of the day; else, for a
     story going on from earlier days, the title of the day's first own report by a
-    media outlet: what is new that day, and the same whenever the day is made again."""
-    leading = next((a for a in own_today if not a["official"]), (own_today or today)[0])
+    media outlet (or of its first report revised that day, when it has no report of the
+    day): what is new that day, and the same whenever the day is made again."""
+    fresh = own_today or today or [a for a in story["articles"] if a["revised"]]
+    leading = next((a for a in fresh if not a["official"]), fresh[0])
     if any(a["id"] == story["representative_article_id"] for a in own_today):
         return story["headline"] or leading["title"] or ""
     return leading["title"] or story["headline"] or ""
@@ -219,8 +227,10 @@ def _entry(day: date, story: dict, summarize: Callable[[list[str]], list[str]]) 
                                     tuple(reports)) for source, reports in outlets.items())
 
     own_today = _own_today(story)
-    texts = [a["text"] for a in own_today if a["text"]] or [a["text"] for a in today if a["text"]]
-    terms = Counter(t for a in today for t in dict.fromkeys(a["matched_terms"]))
+    revised = [a for a in rows if a["revised"]]
+    texts = ([a["text"] for a in own_today if a["text"]] or [a["text"] for a in today if a["text"]]
+             or [a["text"] for a in revised if a["text"]])
+    terms = Counter(t for a in today or revised for t in dict.fromkeys(a["matched_terms"]))
     return Entry(
         story_id=story["id"],
         headline=_headline(story, own_today, today),
@@ -237,6 +247,7 @@ def _entry(day: date, story: dict, summarize: Callable[[list[str]], list[str]]) 
                            if not a["official"] and origin[a["id"]] == a["id"]}),
         matched_terms=tuple(term for term, _ in terms.most_common()),
         release=release,
+        updates=tuple(map(_report, revised)),
     )
 
 
@@ -275,7 +286,8 @@ def _release(first: dict, rows: list[dict], by_id: dict[int, dict],
 def _report(a: dict, copies: tuple[Report, ...] = ()) -> Report:
     return Report(id=a["id"], source=a["source"], title=a["title"] or "",
                   url=a["url"], at=a["at"], dated=a["published_at"] is not None,
-                  today=a["today"], copies=copies, day_only=_day_only(a))
+                  today=a["today"], copies=copies, day_only=_day_only(a),
+                  revised=a["revised_at"] if a.get("revised") else None)
 
 
 def _day_only(a: dict) -> bool:

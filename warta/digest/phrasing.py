@@ -43,11 +43,14 @@ def when(stored: str, day: str) -> str:
 
 def report_time(report: Report, day: str) -> str:
     """When ``report`` appeared; a fetch time (no publication date found) and a date
-    without a time say so."""
+    without a time say so, and so does an update on the day."""
+    updated = f", updated {when(report.revised, day)}" if report.revised else ""
     if report.day_only:
         local = to_wib(report.at)[:10]
-        return "today, no time given" if local == day else f"{_day_month(local, day)}, no time given"
-    return when(report.at, day) if report.dated else f"fetched {when(report.at, day)}"
+        shown = "today, no time given" if local == day else f"{_day_month(local, day)}, no time given"
+    else:
+        shown = when(report.at, day) if report.dated else f"fetched {when(report.at, day)}"
+    return shown + updated
 
 
 def _day_month(local: str, day: str) -> str:
@@ -87,6 +90,8 @@ def entry_facts(entry: Entry, day: str) -> list[str]:
     if entry.wire_copies:
         articles += f" ({entry.wire_copies} wire cop{'y' if entry.wire_copies == 1 else 'ies'})"
     facts = [status(entry, day), f"{entry.outlet_count} outlet{_s(entry.outlet_count)}", articles]
+    if entry.updates:
+        facts.append(f"{len(entry.updates)} updated")
     if not entry.new:
         facts.append(f"{entry.story_articles} in all")
     first = entry.first_report
@@ -108,6 +113,8 @@ def counts_line(digest: Digest) -> str:
         line += f" · {c.unclustered} relevant article{_s(c.unclustered)} not yet in a story"
     if c.late:
         line += f" · {c.late} late"
+    if c.updated:
+        line += f" · {c.updated} updated"
     return line
 
 

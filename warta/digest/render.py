@@ -76,6 +76,7 @@ def render_markdown(digest: Digest) -> str:
             for report in coverage.reports:
                 lines.append(f"- {_md_report(report, day, official=coverage.official)}")
                 lines += [f"  - wire copy: {_md_report(c, day)}" for c in report.copies]
+        lines += [f"- {_md_report(update, day)}" for update in entry.updates]
         lines += _md_release(entry, day)
         if entry.matched_terms:
             lines += ["", "Watch terms: " + _md(", ".join(entry.matched_terms))]
@@ -133,6 +134,8 @@ def render_text(digest: Digest) -> str:
                 lines += _text_report(report, day, "   - ", coverage.official)
                 for copy in report.copies:
                     lines += _text_report(copy, day, "       wire copy: ")
+        for update in entry.updates:
+            lines += _text_report(update, day, "   - ")
         if entry.release is not None:
             release = entry.release
             picked = ", ".join(say.pickup(p) for p in release.pickups) or "no outlet yet"
