@@ -628,14 +628,16 @@ def test_an_article_under_a_rewritten_headline_is_the_stored_article_updated(ser
     pages[new] = lambda host: (200, HTML, _report("Lapas Nabire Kelebihan Kapasitas", *update))
     done, db = crawl(tmp_path, f'feeds = ["{base}/rss.xml"]')
     with db:
-        stored = db.execute("SELECT url, title, text, url_number FROM articles").fetchall()
+        stored = db.execute("SELECT url, title, text, url_number, revised_at, updated_at "
+                            "FROM articles").fetchall()
         aliases = [url for (url,) in db.execute("SELECT url FROM url_aliases")]
         new_count = db.execute("SELECT new FROM crawl_run_sources ORDER BY run_id DESC").fetchone()[0]
     db.close()
     assert done.returncode == 0 and len(stored) == 1 and new_count == 0
-    url, title, text, number = stored[0]
+    url, title, text, number, revised, written = stored[0]
     assert (url, number) == (f"{base}{old}", "7712345") and f"{base}{new}" in aliases
     assert title == "Lapas Nabire Kelebihan Kapasitas" and "distrik Wanggar" in text
+    assert revised == written  # the update is news: the digest of its day names it
 
 
 def test_addresses_sharing_a_number_but_not_a_text_are_different_articles(serve, tmp_path):
