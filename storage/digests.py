@@ -2,10 +2,11 @@
 
 A story is *active* on a day when one of its articles falls on that WIB day (its
 publication time, or its fetch time when the date is unknown), or when an article of
-an earlier day was revised on it (``articles.revised_at``: a fetch again found news). The day's crawls
-are the runs that started on it. An article is *late* when it was first stored after
-the digest of its day went out: the next digest to go out names it. Delivery outcomes
-go to the ``digests`` table, failed deliveries also to ``errors`` (stage ``digest``).
+an earlier day was revised on it (``articles.revised_at``: a fetch again found news).
+The day's crawls are the runs that started on it. An article is *late* when it was
+first stored after the digest of its day went out: the next digest to go out names
+it. Delivery outcomes go to the ``digests`` table, failed deliveries also to
+``errors`` (stage ``digest``).
 """
 
 from __future__ import annotations
