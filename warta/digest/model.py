@@ -193,12 +193,12 @@ def _own_today(story: dict) -> list[dict]:
     return [a for a in story["articles"] if a["today"] and _original(a, by_id) == a["id"]]
 
 
-def _headline(story: dict, own_today: list[dict], today: list[dict]) -> str:
+def _headline(story: dict, own_today: list[dict], fresh: list[dict]) -> str:
     """The story's headline when its representative report is of the day; else, for a
     story going on from earlier days, the title of the day's first own report by a
     media outlet (or of its first report revised that day, when it has no report of the
-    day): what is new that day, and the same whenever the day is made again."""
-    fresh = own_today or today or [a for a in story["articles"] if a["revised"]]
+    day): what is new that day, and the same whenever the day is made again. ``fresh``
+    is what the day brought: its own reports, else its articles, else its updates."""
     leading = next((a for a in fresh if not a["official"]), fresh[0])
     if any(a["id"] == story["representative_article_id"] for a in own_today):
         return story["headline"] or leading["title"] or ""
@@ -233,7 +233,7 @@ def _entry(day: date, story: dict, summarize: Callable[[list[str]], list[str]]) 
     terms = Counter(t for a in today or revised for t in dict.fromkeys(a["matched_terms"]))
     return Entry(
         story_id=story["id"],
-        headline=_headline(story, own_today, today),
+        headline=_headline(story, own_today, own_today or today or revised),
         summary=tuple(summarize(texts)),
         first_report=_report(first),
         new=_wib_day(first["at"]) == day,
