@@ -130,3 +130,24 @@ def test_crawl_refuses_an_unknown_source_or_a_bad_database_before_crawling(tmp_p
     nothing = CliRunner().invoke(main, ["crawl", "--config", str(bare)])
     assert nothing.exit_code == 1 and "no [[sources]] to crawl" in nothing.output
     assert not (tmp_path / "warta.db").exists()  # nothing was started
+
+
+def test_without_a_config_a_command_points_to_the_demo_config_where_the_demo_ran(
+        tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    before = runner.invoke(main, ["status"])
+    digest_before = runner.invoke(main, ["digest"])
+    demo_config = tmp_path / "data" / "demo" / "warta-demo.toml"
+    demo_config.parent.mkdir(parents=True)
+    demo_config.write_text('database = "data/demo/warta.db"\n', encoding="utf-8")
+    after = runner.invoke(main, ["status"])
+    digest_after = runner.invoke(main, ["digest"])
+    elsewhere = runner.invoke(main, ["status", "--config", "mine.toml"])
+
+    hint = "add --config data/demo/warta-demo.toml"
+    assert before.exit_code == after.exit_code == 1
+    assert "warta.toml: file not found" in after.output and hint in after.output
+    assert hint not in before.output and hint not in digest_before.output
+    assert "no database at data/warta.db" in digest_after.output and hint in digest_after.output
+    assert hint not in elsewhere.output

@@ -11,7 +11,7 @@ from crawler.runner import CrawlResult, run_crawl
 from storage.database import StorageError, check_writable, open_database
 from storage.digests import busiest_day, latest_day
 from storage.locks import LockHeld
-from warta.commands.options import LOG_LEVELS, config_options, open_config
+from warta.commands.options import DEMO_DATABASE, LOG_LEVELS, config_options, open_config
 from warta.config import ConfigError
 from warta.digest.daily import build_and_deliver
 
@@ -81,7 +81,7 @@ def crawl(config_path, db_path, sources, time_limit, log_level):
     "db_path",
     type=click.Path(dir_okay=False),
     default=None,
-    help="SQLite database file for the demo.  [default: data/demo/warta.db]",
+    help=f"SQLite database file for the demo.  [default: {DEMO_DATABASE}]",
 )
 @click.option(
     "--port",
@@ -99,7 +99,7 @@ def demo(db_path, port, keep):
     beside the database."""
     from newsroom.server import Newsroom
 
-    database = Path(db_path or "data/demo/warta.db")
+    database = Path(db_path) if db_path else DEMO_DATABASE
     if not keep:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{database}{suffix}").unlink(missing_ok=True)

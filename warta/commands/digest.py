@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import click
 
 from storage.database import StorageError, open_database
 from storage.periods import check_day
-from warta.commands.options import config_options, open_config
+from warta.commands.options import config_options, open_config, require_database
 from warta.digest.daily import build_and_deliver, latest_day
 from warta.digest.render import FORMATS
 
@@ -64,9 +63,7 @@ def digest(config_path, db_path, day, fmt, out, send, resend):
     A failed delivery is retried, recorded in the database, and the digest file is
     still written; the command then exits non-zero."""
     config = open_config(config_path, db_path, required=False)
-    if not Path(config.database).exists():
-        raise click.ClickException(
-            f"no database at {config.database} (run `warta crawl` first, or pass --db FILE)")
+    require_database(config)
     if resend and not send:
         raise click.UsageError("--resend goes with --send")
     try:

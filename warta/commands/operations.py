@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import click
@@ -15,7 +14,13 @@ from storage.locks import LockHeld
 from storage.maintenance import backup as backup_file
 from storage.maintenance import maintain_file
 from storage.scheduling import job_store_path
-from warta.commands.options import COUNT, LOG_LEVELS, config_options, open_config
+from warta.commands.options import (
+    COUNT,
+    LOG_LEVELS,
+    config_options,
+    open_config,
+    require_database,
+)
 from warta.commands.output import emit_json, emit_rows
 from warta.config import ConfigError
 
@@ -168,8 +173,7 @@ def maintain(config_path, db_path, wait):
     touching the file while a crawl still holds it. `warta schedule` runs this
     weekly by itself; this command is for cron."""
     config = open_config(config_path, db_path)
-    if not Path(config.database).exists():
-        raise click.ClickException(f"no database at {config.database} (is the path right?)")
+    require_database(config)
     try:
         taken = maintain_file(config.database, wait=wait)
     except LockHeld as exc:

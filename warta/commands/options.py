@@ -8,7 +8,13 @@ import click
 
 from warta.config import DEFAULT_CONFIG_NAME, Config, ConfigError, load_config
 
-__all__ = ["COUNT", "LOG_LEVELS", "config_options", "open_config", "open_existing_database"]
+__all__ = [
+    "COUNT", "DEMO_DATABASE", "LOG_LEVELS", "config_options", "open_config",
+    "open_existing_database", "require_database",
+]
+
+DEMO_DATABASE = Path("data/demo/warta.db")  # where `warta demo` crawls to, its config beside
+DEMO_CONFIG = DEMO_DATABASE.parent / "warta-demo.toml"
 
 
 def config_options(command):
@@ -41,7 +47,15 @@ def open_config(config_path: str, db_path: str | None, required: bool = True) ->
     try:
         return load_config(config_path).with_database(db_path)
     except ConfigError as exc:
-        raise click.ClickException(f"invalid configuration: {exc}") from exc
+        hint = _demo_hint() if config_path == DEFAULT_CONFIG_NAME else ""
+        raise click.ClickException(f"invalid configuration: {exc}{hint}") from exc
+
+
+def _demo_hint() -> str:
+    """Where the demo's config is, when `warta demo` has run here and no config was given."""
+    if not DEMO_CONFIG.exists() or Path(DEFAULT_CONFIG_NAME).exists():
+        return ""
+    return f"; the demo's is {DEMO_CONFIG}: add --config {DEMO_CONFIG}"
 
 
 # A whole number SQLite can hold: ids, counts and limits given on the command line.
@@ -54,11 +68,17 @@ def open_existing_database(config: Config):
     unusable file is a clean CLI error."""
     from storage.database import StorageError, open_database
 
-    if not Path(config.database).exists():
-        raise click.ClickException(
-            f"no database at {config.database} (run `warta crawl` first, or pass --db FILE)"
-        )
+    require_database(config)
     try:
         return open_database(config.database)
     except StorageError as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+def require_database(config: Config) -> None:
+    """A clean CLI error when the database the config names does not exist."""
+    if not Path(config.database).exists():
+        raise click.ClickException(
+            f"no database at {config.database} (run `warta crawl` first, or pass --db FILE)"
+            + (_demo_hint() if config.database == Config().database else "")
+        )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 import time
-from pathlib import Path
 
 import click
 from click.core import ParameterSource
@@ -22,7 +21,7 @@ from pipelines.clustering.metrics import disagreements
 from pipelines.clustering.metrics import evaluate as evaluate_scores
 from pipelines.clustering.params import ClusterParams
 from storage.periods import to_wib
-from warta.commands.options import COUNT, config_options, open_config
+from warta.commands.options import COUNT, config_options, open_config, require_database
 
 __all__ = ["COMMANDS"]
 
@@ -39,8 +38,7 @@ def _stored(config_path: str, db_path: str | None, *, lock_wait: float | None = 
     from storage.locks import LockHeld, file_lock
 
     config = open_config(config_path, db_path, required=False)
-    if not Path(config.database).exists():
-        raise click.ClickException(f"no database at {config.database} (pass --db FILE)")
+    require_database(config)
     with contextlib.ExitStack() as stack:
         if lock_wait is not None:
             try:
