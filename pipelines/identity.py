@@ -11,16 +11,20 @@ that article reached again: the address becomes one more of the article's, and n
 is stored twice. So is a page whose address carries the article number of one of the
 outlet's articles (``storage.permalinks``) and whose text is much that article's (an
 update published under a rewritten headline, whose slug changed): the stored article
-takes the new text.
+takes the new text. An address that carries no number has only its slug, so such an
+update is known by what an update keeps: the outlet's article in the same folder of
+its site, published at the same moment (to the time of day; a date alone is shared by
+the day's articles), with much the same text.
 """
 
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 from itemadapter import ItemAdapter
 
-from storage.articles import find_article, numbered_articles, text_hash
+from storage.articles import find_article, numbered_articles, published_together, text_hash
 from storage.database import open_database
 from storage.permalinks import article_number
 
@@ -51,6 +55,8 @@ class IdentityPipeline:
         self.texts: dict[tuple[str, str], str] = {}  # (source, text hash) -> address this run
         # (source, article number) -> address and text of the first page this run
         self.numbered: dict[tuple[str, str], tuple[str, str]] = {}
+        # (source, publication time) -> address and text of each unnumbered page this run
+        self.published: dict[tuple[str, str], list[tuple[str, str]]] = {}
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -107,6 +113,8 @@ class IdentityPipeline:
         rule = "same_text"
         if known == url:
             known, rule = self._same_number(url, source, text), "same_number"
+        if known == url and article_number(url) is None:
+            known, rule = self._same_moment(adapter, source, text), "same_moment"
         if known != url:
             adapter["requested_urls"] = sorted({*(adapter.get("requested_urls") or []), url})
             adapter["url"] = known
@@ -127,3 +135,25 @@ class IdentityPipeline:
                 if stored_url != url and same_text(stored_text, text):
                     return stored_url
         return url
+
+    def _same_moment(self, adapter: ItemAdapter, source: str, text: str) -> str:
+        """The address of the article the page's unnumbered address is a new address of:
+        met earlier in this crawl or stored, in the same folder, published at the same
+        time of day, with much of ``text`` (the page's own address when there is none)."""
+        url, published = adapter["url"], adapter.get("published_at")
+        if not published or adapter.get("published_precision") != "time":
+            return url
+        met = self.published.setdefault((source, published), [])
+        known = [*met, *(published_together(self.db, source, published) if self.db else ())]
+        folder = _folder(url)
+        for other, other_text in known:
+            if other != url and _folder(other) == folder and same_text(other_text, text):
+                return other
+        met.append((url, text))
+        return url
+
+
+def _folder(url: str) -> str:
+    """The site and folder of an address: ``host/nasional`` of ``https://host/nasional/slug``."""
+    parts = urlsplit(url)
+    return f"{parts.netloc}{parts.path.rstrip('/').rpartition('/')[0]}"

@@ -27,6 +27,7 @@ __all__ = [
     "given_up_urls",
     "mark_seen",
     "numbered_articles",
+    "published_together",
     "reported_at",
     "reported_time",
     "save_article",
@@ -122,6 +123,14 @@ def numbered_articles(db: Database, source: str, number: str) -> list[tuple[str,
     first."""
     return db.execute("SELECT url, coalesce(text, '') FROM articles WHERE url_number = ? "
                       "AND source = ? ORDER BY id", (number, source)).fetchall()
+
+
+def published_together(db: Database, source: str, published_at: str) -> list[tuple[str, str]]:
+    """The address and text of each stored article of ``source`` published at
+    ``published_at`` whose address carries no article number, oldest first."""
+    return db.execute("SELECT url, coalesce(text, '') FROM articles WHERE source = ? AND "
+                      "published_at = ? AND url_number IS NULL ORDER BY id",
+                      (source, published_at)).fetchall()
 
 
 def save_article(db: Database, record: dict, run_id: int | None) -> int:

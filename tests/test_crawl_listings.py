@@ -640,6 +640,41 @@ def test_an_article_under_a_rewritten_headline_is_the_stored_article_updated(ser
     assert revised == written  # the update is news: the digest of its day names it
 
 
+def _dated(page: bytes, published: str) -> bytes:
+    return page.replace(b"</head>", f'<meta property="article:published_time" '
+                                    f'content="{published}"></head>'.encode(), 1)
+
+
+def test_an_unnumbered_address_rewritten_is_the_article_of_its_folder_published_then(
+        serve, tmp_path):
+    old, new = "/peristiwa/kemenham-tinjau-lapas-nabire.html", \
+        "/peristiwa/lapas-nabire-kelebihan-kapasitas.html"
+    later = "/peristiwa/kemenham-kembali-ke-lapas-nabire.html"
+    at, next_day = "2025-11-20T09:15:00+07:00", "2025-11-21T10:00:00+07:00"
+    pages = {"/rss.xml": listing(feed_of(old)),
+             old: lambda host: (200, HTML, _dated(_report("Kemenham Tinjau Lapas Nabire",
+                                                           *_NABIRE), at))}
+    base, _ = serve("127.0.0.37", pages)
+    crawl(tmp_path, f'feeds = ["{base}/rss.xml"]')[1].close()
+    update = (*_NABIRE, "Pemerintah Kabupaten Nabire menyatakan siap menyediakan lahan.")
+    pages.pop(old)
+    pages["/rss.xml"] = listing(feed_of(new, later))
+    pages[new] = lambda host: (200, HTML, _dated(_report("Lapas Nabire Kelebihan Kapasitas",
+                                                         *update), at))
+    # the next day's report retells the visit: much the same words, another article
+    pages[later] = lambda host: (200, HTML, _dated(_report("Kemenham Kembali ke Nabire",
+                                                           *_NABIRE[1:], _NABIRE[0]), next_day))
+    done, db = crawl(tmp_path, f'feeds = ["{base}/rss.xml"]')
+    with db:
+        stored = db.execute("SELECT url, title FROM articles ORDER BY id").fetchall()
+        aliases = [url for (url,) in db.execute("SELECT url FROM url_aliases")]
+    db.close()
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert stored == [(f"{base}{old}", "Lapas Nabire Kelebihan Kapasitas"),
+                      (f"{base}{later}", "Kemenham Kembali ke Nabire")]
+    assert aliases == [f"{base}{new}"]
+
+
 def test_addresses_sharing_a_number_but_not_a_text_are_different_articles(serve, tmp_path):
     first, rewritten = "/berita/d-7712345/kemenham-tinjau-lapas", "/berita/d-7712345/lapas-penuh"
     figure_a = "/nasional/2025/11/20/kemenham-terima-10000-aduan-pekerja-migran"
