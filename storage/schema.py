@@ -352,6 +352,20 @@ MIGRATIONS: tuple[Migration, ...] = (
         "ALTER TABLE articles ADD COLUMN revised_at TEXT",
         "CREATE INDEX idx_articles_revised_at ON articles(revised_at)",
     )),
+    Migration("0015_cluster_articles_precision", (
+        # cluster_articles gains, after its columns so far, `published_precision` (a
+        # day-only date is no time of day to order reports by) and `revised_at`.
+        "DROP VIEW cluster_articles",
+        """CREATE VIEW cluster_articles AS
+        SELECT c.id AS cluster_id, c.headline, a.id AS article_id, a.source,
+               s.display_name AS source_name, s.official, a.url, a.title, a.published_at,
+               a.fetched_at, a.duplicate_of, a.similarity, a.cluster_score,
+               a.id = c.representative_article_id AS is_representative,
+               a.published_precision, a.revised_at
+        FROM clusters c
+        JOIN articles a ON a.cluster_id = c.id
+        LEFT JOIN sources s ON s.name = a.source""",
+    )),
 )
 
 _LEDGER = """CREATE TABLE IF NOT EXISTS migrations (

@@ -174,6 +174,13 @@ def test_views_join_stories_and_count_per_wib_day(db):
     assert (first["sources"], first["outlets"]) == (3, 1)
     members = list(db.query("SELECT source, url FROM cluster_articles WHERE cluster_id = 1"))
     assert len(members) == 3
+    with db.conn:
+        db.execute("UPDATE articles SET published_precision = 'day', revised_at = "
+                   "'2025-11-21T02:00:00Z' WHERE url = 'https://detik.com/d1'")
+    columns = [c.name for c in db["cluster_articles"].columns]
+    assert columns[-3:] == ["is_representative", "published_precision", "revised_at"]
+    detik = next(db.query("SELECT * FROM cluster_articles WHERE url = 'https://detik.com/d1'"))
+    assert (detik["published_precision"], detik["revised_at"]) == ("day", "2025-11-21T02:00:00Z")
     daily = {(r["source"], r["day"]): r for r in db.query("SELECT * FROM source_daily")}
     assert daily[("tempo", "2025-11-20")]["relevant"] == 0
     assert daily[("antaranews", "2025-11-21")]["clustered"] == 2
