@@ -525,6 +525,20 @@ def test_learned_template_lines_are_removed():
     assert {"line": promo, "rule": "learned"} in result.removed
 
 
+def test_a_closing_paragraph_signed_with_agency_codes_is_kept_and_a_caption_is_not():
+    closing = ("Menurut dia, sepanjang 2025 kementerian menerima lebih dari 1.800 aduan dari pekerja "
+               "migran, sebagian besar tentang gaji yang tidak dibayar.")
+    caption = "<p>Menteri HAM berbincang dengan warga binaan (ANTARA/HO-Humas Kemenham)</p>"
+    page = article_page(caption, paragraphs=(*PARAGRAPHS[:2], f"{closing} (antara/jpnn)"),
+                        after_body="<p>Tag: HAM, Pekerja Migran</p>")
+    result = extract_page(page)
+    assert result.text.endswith(closing)
+    assert "berbincang" not in result.text and "jpnn" not in result.text
+    assert {"line": "(antara/jpnn)", "rule": "editor-initials"} in result.removed
+    short = article_page(paragraphs=(*PARAGRAPHS[:2], "Pigai di Lapas Tangerang. (Antara/Ahmad)"))
+    assert "Pigai di Lapas Tangerang" not in extract_page(short).text  # a caption, not a paragraph
+
+
 def test_further_pages_are_appended_once():
     first = article_page(paragraphs=PARAGRAPHS[:2])
     second = article_page("<p>Baca juga: Lapas penuh</p>", paragraphs=PARAGRAPHS[1:], dateline="")

@@ -12,7 +12,9 @@ content), the phrase rules of rules.toml (``read-also``, ``teaser``,
 with a dateline and lines longer than a paragraph limit are never dropped.
 Then a line or two before the story's dateline are cut (``before-dateline``: a
 caption pasted as the first paragraph) and a dateline alone on its line joins the
-paragraph it opens. Last, a press release's closing section about its issuer ("Tentang Kementerian
+paragraph it opens. A closing paragraph signed with agency and outlet codes, which the
+credit rule takes for a caption ("... sepihak. (antara/jpnn)"), is kept when nothing
+after it is. Last, a press release's closing section about its issuer ("Tentang Kementerian
 ...", ``about``), editor codes at the end of the story ("(sfr/isn)", "(E-2)";
 ``editor-initials``) and a closing line of reporters' names in capitals ("DINI
 TEJA"; ``signoff``) are cut.
@@ -101,6 +103,7 @@ def clean_lines(
     sections = _dated_sections(texts)
     kept: list[str] = []
     removed: list[dict] = []
+    closing = None  # where a paragraph signed with codes was taken for a caption
     index = 0
     while index < len(texts):
         text = texts[index]
@@ -123,13 +126,27 @@ def clean_lines(
         if rule is None:
             kept.append(text)
         else:
+            if rule == "credit" and _signed_paragraph(text, rules):
+                closing = (len(kept), len(removed))
             removed.append(removal(text, rule))
+    if closing is not None and closing[0] == len(kept):  # nothing kept after it
+        kept.append(removed.pop(closing[1])["line"])
     _open_at_dateline(kept, removed, rules)
     _cut_about(kept, removed, rules)
     _cut_editor_initials(kept, removed, rules)
     if len(kept) > 1 and rules.signoff.match(kept[-1]):
         removed.append(removal(kept.pop(), "signoff"))
     return kept, removed
+
+
+def _signed_paragraph(text: str, rules: Rules) -> bool:
+    """Whether a line the credit rule took for a captioned picture may be the story's
+    closing paragraph signed with agency and outlet codes ("... sepihak. (antara/jpnn)"):
+    a paragraph's worth of words ending a sentence before the codes. Kept when nothing
+    after it is kept, its codes then cut as editor initials."""
+    codes = rules.editor_initials.search(text)
+    rest = text[:codes.start()].rstrip() if codes else ""
+    return len(rest.split()) >= PARAGRAPH_WORDS and rest[-1:] in ".!?\"”’"
 
 
 def _open_at_dateline(kept: list[str], removed: list[dict], rules: Rules) -> None:
