@@ -529,14 +529,32 @@ def test_a_closing_paragraph_signed_with_agency_codes_is_kept_and_a_caption_is_n
     closing = ("Menurut dia, sepanjang 2025 kementerian menerima lebih dari 1.800 aduan dari pekerja "
                "migran, sebagian besar tentang gaji yang tidak dibayar.")
     caption = "<p>Menteri HAM berbincang dengan warga binaan (ANTARA/HO-Humas Kemenham)</p>"
-    page = article_page(caption, paragraphs=(*PARAGRAPHS[:2], f"{closing} (antara/jpnn)"),
-                        after_body="<p>Tag: HAM, Pekerja Migran</p>")
+    lead_in = "<p>Berikut pernyataan lengkapnya:</p>"  # its paragraphs follow: it stays
+    after = ("<p>Silakan baca konten menarik lainnya dari Warta Contoh di Google News</p>"
+             "<p>Jangan Lewatkan Video Terbaru:</p><p>Tag: HAM, Pekerja Migran</p>")
+    page = article_page(caption, lead_in, paragraphs=(*PARAGRAPHS[:2], f"{closing} (antara/jpnn)"),
+                        after_body=after)
     result = extract_page(page)
-    assert result.text.endswith(closing)
+    assert result.text.endswith(closing) and "pernyataan lengkapnya:" in result.text
     assert "berbincang" not in result.text and "jpnn" not in result.text
     assert {"line": "(antara/jpnn)", "rule": "editor-initials"} in result.removed
+    assert {"line": "Jangan Lewatkan Video Terbaru:", "rule": "dangling-label"} in result.removed
+    assert "Google News" not in result.text
     short = article_page(paragraphs=(*PARAGRAPHS[:2], "Pigai di Lapas Tangerang. (Antara/Ahmad)"))
     assert "Pigai di Lapas Tangerang" not in extract_page(short).text  # a caption, not a paragraph
+
+
+def test_boxes_inside_a_body_of_lines_split_by_breaks_stand_between_its_paragraphs():
+    first, second, third, fourth = (escape(p) for p in PARAGRAPHS)
+    body = (f'<div class="content-text-editor">{first}<br><br>{second}<br><br>'
+            '<div class="ads-inline"><span>Advertisement</span><div id="div-gpt-ad-1"></div></div>'
+            f'{third}<br><br><div class="media-box"><img src="/f.jpg">Pigai di Tangerang. '
+            f'(Foto: Humas)</div>{fourth}<br><br></div>')
+    page = article_page(paragraphs=()).replace('<div class="detail-text">\n',
+                                               f'<div class="detail-text">\n{body}')
+    lines = extract_page(page).text.splitlines()
+    assert lines[0].endswith(PARAGRAPHS[0]) and lines[1:] == [PARAGRAPHS[1], PARAGRAPHS[2],
+                                                              PARAGRAPHS[3]]
 
 
 def test_further_pages_are_appended_once():

@@ -17,9 +17,11 @@ In this order, each named by the rule it reports:
   rules.toml); one that comes after the article (a comment thread, of any length)
   only when it does not hold the first sentence after the headline;
 - bodies without paragraphs: an inline element split by ``<br>`` right inside a block
-  (a ``<span>`` or ``<font>`` body), or a ``<div>`` of nothing but text, inline
-  elements and ``<br><br>``, gets its lines as ``<p>`` paragraphs, so trafilatura
-  weighs them apart from the cards beside them. Nothing is removed by this step.
+  (a ``<span>`` or ``<font>`` body), or a ``<div>`` of a body's length of text and
+  inline elements split by ``<br><br>``, gets its lines as ``<p>`` paragraphs, so
+  trafilatura weighs them apart from the cards beside them; a box inside such a body
+  (a caption, an ad) stands between two paragraphs instead of gluing the text after
+  it onto its own. Nothing is removed by this step.
 - loose text: an article container whose first paragraph is bare text before its
   ``<p>`` children (old detik and kapanlagi templates) gets it wrapped in a ``<p>``
   so trafilatura keeps it; a bare dateline there ("<b>Jakarta</b> -") joins the
@@ -71,15 +73,12 @@ _LOOSE_CONTAINERS = XPath("//body//*[self::div or self::td or self::section or s
 # text before the first <br> when a block that shows nothing stands before it).
 _INLINE_BODY = ("[br][parent::div or parent::td or parent::section or parent::article]"
                 f"[string-length(normalize-space()) >= {MIN_LOOSE_CHARS}]")
-# A block holding nothing but text, inline elements and <br>: an article body with no
-# <p> (its paragraphs split by <br><br>), whose lines trafilatura weighs as one block
-# with whatever cards sit beside it.
-_INLINE_TAGS = ("a", "abbr", "b", "br", "em", "font", "i", "small", "span", "strong", "sub",
-                "sup", "u")
-MIN_BREAK_BODY_CHARS = 400
-_BREAK_BODY = (f"//body//div[count(br) >= 2][string-length(normalize-space()) >= {MIN_BREAK_BODY_CHARS}]"
-               f"[not(*[not({' or '.join(f'self::{t}' for t in _INLINE_TAGS)})])]")
-_INLINE_BODIES = XPath(f"//body//span{_INLINE_BODY} | //body//font{_INLINE_BODY} | {_BREAK_BODY}")
+# A block of text and inline elements split by <br><br>: an article body with no <p>,
+# whose lines trafilatura weighs as one block with whatever cards sit beside it. Boxes
+# inside it (a caption, an ad, a related-links box) stand between its paragraphs.
+_BREAK_BLOCKS = XPath("//body//div[count(br) >= 2]")
+MIN_BREAK_BODY_CHARS = 400  # of its own text, outside the boxes
+_INLINE_BODIES = XPath(f"//body//span{_INLINE_BODY} | //body//font{_INLINE_BODY}")
 # the first text inside an element (not a tail): where a box's phrase or label stands
 _OPENING_TEXTS = XPath("//body//*[not(self::script or self::style)]/text()[1][normalize-space()]")
 _WITH_CLASS = XPath("//body//*[@class or @id]")
@@ -344,21 +343,38 @@ def _cut_credit(caption: HtmlElement, credit: re.Pattern) -> str | None:
     return match.group().strip()
 
 
+def _inline(element) -> bool:
+    return not isinstance(element.tag, str) or element.tag in INLINE_TAGS or element.tag == "br"
+
+
+def _is_break_body(block: HtmlElement) -> bool:
+    """Whether ``block`` holds an article body written as lines split by ``<br>``: its
+    own text and inline elements, outside the boxes it holds, are a body's length."""
+    own = [block.text or ""]
+    for child in block:
+        if _inline(child) and isinstance(child.tag, str):
+            own.append(child.text_content())
+        own.append(child.tail or "")
+    return len(spaced("".join(own))) >= MIN_BREAK_BODY_CHARS
+
+
 def _paragraphs_at_breaks(element: HtmlElement) -> None:
-    """Make ``element`` a block whose lines between ``<br>`` are paragraphs."""
+    """Make ``element`` a block whose lines between ``<br>`` are paragraphs; a box it
+    holds (a block element) stands between them, the text after it a paragraph."""
     element.tag = "div"
     paragraph = element.makeelement("p", {})
     paragraph.text, element.text = element.text, None
-    paragraphs = [paragraph]
+    parts = [paragraph]
     for child in list(element):
-        if child.tag == "br":
+        if child.tag == "br" or not _inline(child):
             paragraph = element.makeelement("p", {})
-            paragraph.text = child.tail
-            paragraphs.append(paragraph)
-            element.remove(child)
+            paragraph.text, child.tail = child.tail, None
+            parts += [paragraph] if child.tag == "br" else [child, paragraph]
+            if child.tag == "br":
+                element.remove(child)
         else:
             paragraph.append(child)
-    element.extend(p for p in paragraphs if len(p) or (p.text or "").strip())
+    element.extend(p for p in parts if p.tag != "p" or len(p) or (p.text or "").strip())
 
 
 def _run_text(text: str | None, run: list[HtmlElement]) -> str:
@@ -457,7 +473,7 @@ def prune_page(tree: HtmlElement, rules: Rules, headline: HtmlElement | None) ->
     pruned = Pruned(_cut_before_headline(headline) if headline is not None else [])
     _cut_phrase_widgets(tree, dom, pruned)
     pruned.removed += _cut_widgets(tree, dom, headline)
-    for body in _INLINE_BODIES(tree):
+    for body in [*_INLINE_BODIES(tree), *filter(_is_break_body, _BREAK_BLOCKS(tree))]:
         _paragraphs_at_breaks(body)
     _wrap_loose_text(tree, rules.dateline)
     _captions_as_text(tree, dom, pruned.removed)

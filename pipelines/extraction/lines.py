@@ -10,11 +10,13 @@ content), the phrase rules of rules.toml (``read-also``, ``teaser``,
 ``controls``, ``credit``), ad text
 (``ad``) and the site's learned template lines (``learned``). Lines that open
 with a dateline and lines longer than a paragraph limit are never dropped.
-Then a line or two before the story's dateline are cut (``before-dateline``: a
-caption pasted as the first paragraph) and a dateline alone on its line joins the
-paragraph it opens. A closing paragraph signed with agency and outlet codes, which the
+Then short lines ending with a colon that close the text are cut
+(``dangling-label``: they introduce what the page did not give as text, a video or
+a gallery), and a closing paragraph signed with agency and outlet codes, which the
 credit rule takes for a caption ("... sepihak. (antara/jpnn)"), is kept when nothing
-after it is. Last, a press release's closing section about its issuer ("Tentang Kementerian
+after it is. A line or two before the story's dateline are cut (``before-dateline``: a
+caption pasted as the first paragraph) and a dateline alone on its line joins the
+paragraph it opens. Last, a press release's closing section about its issuer ("Tentang Kementerian
 ...", ``about``), editor codes at the end of the story ("(sfr/isn)", "(E-2)";
 ``editor-initials``) and a closing line of reporters' names in capitals ("DINI
 TEJA"; ``signoff``) are cut.
@@ -129,6 +131,10 @@ def clean_lines(
             if rule == "credit" and _signed_paragraph(text, rules):
                 closing = (len(kept), len(removed))
             removed.append(removal(text, rule))
+    after = closing[0] if closing is not None else 0  # the labels it may close with
+    while len(kept) > after and len(kept[-1].split()) < PARAGRAPH_WORDS and \
+            kept[-1].endswith((":", "：")):
+        removed.append(removal(kept.pop(), "dangling-label"))
     if closing is not None and closing[0] == len(kept):  # nothing kept after it
         kept.append(removed.pop(closing[1])["line"])
     _open_at_dateline(kept, removed, rules)
