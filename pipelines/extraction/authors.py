@@ -135,7 +135,7 @@ def _writer_byline(tree: HtmlElement, rules: Rules) -> str | None:
         # the label's element, or the one holding the label and the name after it
         # ("<td><strong>Reporter :</strong> Issha Harruma</td>")
         for holder in (element, element.getparent()):
-            line = spaced(holder.text_content()) if holder is not None else ""
+            line = spaced(_shown_text(holder)) if holder is not None else ""
             if rules.writer_byline.match(line):
                 name = _byline_name(line, rules)
                 if _is_name(name):
@@ -152,7 +152,7 @@ def _labelled_editors(tree: HtmlElement, rules: Rules) -> set[str]:
         if text.is_tail:
             continue
         for holder in (element, element.getparent()):
-            line = spaced(holder.text_content()) if holder is not None else ""
+            line = spaced(_shown_text(holder)) if holder is not None else ""
             role = rules.other_role.match(line)
             if role and len(line) <= _LABEL_CHARS + 60:
                 name = line[role.end():]
@@ -160,6 +160,17 @@ def _labelled_editors(tree: HtmlElement, rules: Rules) -> set[str]:
                 names.add(fold(name[:end.start()] if end else name).strip(" ,"))
                 break
     return names
+
+
+def _shown_text(element: HtmlElement) -> str:
+    """The text of ``element`` with a space where a ``<br>`` breaks its line: "Pewarta:
+    Budi Santoso<br>Editor: Maria" is two labels, not "SantosoEditor"."""
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str):
+            parts.append(" " if child.tag == "br" else _shown_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 def _labelled_name(label: HtmlElement, rules: Rules) -> str | None:
