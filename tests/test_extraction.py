@@ -560,6 +560,18 @@ def test_boxes_inside_a_body_of_lines_split_by_breaks_stand_between_its_paragrap
                                                               PARAGRAPHS[3]]
 
 
+def test_a_list_in_a_body_no_container_names_is_read_with_its_paragraphs():
+    points = ["Penguatan layanan pengaduan di seluruh kantor wilayah;",
+              "Perluasan program Desa Sadar HAM ke seribu desa;",
+              "Pembangunan sistem Satu Data HAM yang terintegrasi."]
+    listed = "<ol>" + "".join(f"<li>{point}</li>" for point in points) + "</ol>"
+    page = article_page(listed).replace('<article class="detail">', '<div class="detail">')
+    page = page.replace("</article>", "</div>")
+    lines = extract_page(page).text.splitlines()
+    assert all(any(point in line for line in lines) for point in points), lines
+    assert kept_paragraphs("\n".join(lines)) == len(PARAGRAPHS)
+
+
 def test_further_pages_are_appended_once():
     first = article_page(paragraphs=PARAGRAPHS[:2])
     second = article_page("<p>Baca juga: Lapas penuh</p>", paragraphs=PARAGRAPHS[1:], dateline="")
