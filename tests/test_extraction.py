@@ -64,6 +64,9 @@ BOILERPLATE = [
     ("byline reporter editor", "<p>Reporter: Andi Saputra | Editor: Budi Santoso</p>", "Andi Saputra", {"byline"}),
     ("byline penulis nbsp", f"<p><strong>Penulis{NBSP}:</strong> Rina Wulandari</p>", "Rina Wulandari", {"byline"}),
     ("byline pewarta", "<p>Pewarta: Citra Dewi<br>Editor: Dedi Kurnia</p>", "Citra Dewi", {"byline"}),
+    ("byline with a qualifier", ("<p>Reporter Magang: Citra Dewi</p><p>Kontributor Jayapura: Yance "
+     "Wenda</p>"), "Wenda", {"byline"}),
+    ("byline without colons", "<p>Penulis Citra Dewi Editor Dedi Kurnia</p>", "Citra Dewi", {"byline"}),
     ("byline oleh", "<p>Oleh Rina Wulandari</p>", "Oleh Rina", {"byline"}),
     ("gambar source list", ("<p><strong>Sumber Informasi Gambar:</strong></p><ol><li>Dokumentasi Biro Humas</li>"
      "<li>Tim Multimedia</li></ol>"), "Tim Multimedia", {"byline", "trailing-list"}),
@@ -186,7 +189,8 @@ def test_editor_initials_at_the_end_are_cut():
 
 
 @pytest.mark.parametrize("code", ["(mcr8/warta)", "(Warta.com/Rina Wulandari)", "(wartanusa.co.id)",
-                                  "(***/Rina Wulandari)", "— Bernama", "– Borneo Post Online"])
+                                  "(***/Rina Wulandari)", "— Bernama", "– Borneo Post Online",
+                                  "(wartanusa.id - Hukum)", "(Wartanews)", "(Sumber: Antara)"])
 def test_a_desk_code_or_an_outlet_credit_at_the_end_is_cut(code):
     last = PARAGRAPHS[-1]
     result = extract_page(article_page(paragraphs=(*PARAGRAPHS[:-1], f"{last} {code}")))
