@@ -29,9 +29,9 @@ In this order, each named by the rule it reports:
 - gallery captions: a page whose figure captions outweigh its paragraphs (a photo
   gallery) gets its captions as paragraphs, each without its closing picture credit
   (``credit``).
-- the article body: on a page where trafilatura would find no article container, the
-  block holding the most paragraph text is marked as the body, so that its lists and
-  subheadings are read with its paragraphs. Nothing is removed by this step.
+- the article body: on a page with no ``<article>`` or ``<main>``, the block holding
+  the most paragraph text is marked as the body, so that trafilatura reads its lists
+  and subheadings with its paragraphs. Nothing is removed by this step.
 """
 
 from __future__ import annotations
@@ -42,7 +42,6 @@ from dataclasses import dataclass, field
 
 from lxml.etree import XPath
 from lxml.html import HtmlElement
-from trafilatura.xpaths import BODY_XPATH
 
 from pipelines.extraction.rules import DomRules, Rules, fold, removal, spaced
 
@@ -92,10 +91,8 @@ _LEAD_AFTER = XPath("following::" + _LEAD)
 _LEAD_IN_BODY = XPath("(//body//" + _LEAD + ")[1]")
 _VISIBLE_TEXT = XPath(".//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
 _CAPTIONS = XPath("//body//figcaption")
-# Blocks of two or more paragraphs, outside navigation, sidebars and footers.
-_PARAGRAPH_HOLDERS = XPath("//body//*[self::div or self::section or self::td][count(p) >= 2]"
-                           "[not(ancestor-or-self::nav or ancestor-or-self::aside "
-                           "or ancestor-or-self::footer)]")
+_PARAGRAPH_PARENTS = XPath("//body//p/parent::*")
+_MARKED_BODY = XPath("(//*[@itemprop='articleBody'])[1]")
 MIN_BODY_CHARS = 400  # of paragraph text in the block taken for the article body
 _PARAGRAPHS_OUTSIDE_FIGURES = XPath("//body//p[not(ancestor::figure)]")
 MIN_GALLERY_CAPTIONS = 2
@@ -442,17 +439,21 @@ def _wrap_loose_text(tree: HtmlElement, dateline: re.Pattern) -> None:
 
 
 def _mark_body(tree: HtmlElement) -> None:
-    """When trafilatura would find no article container in the page (none of its body
-    expressions match: no ``<article>``, no class it knows such as ``detail-desc``), mark
-    the block holding the most paragraph text as the article body (schema.org's
-    ``itemprop="articleBody"``, which trafilatura reads). Without one it recovers
-    paragraphs alone and drops the article's lists and subheadings."""
-    if any(expression(tree) for expression in BODY_XPATH):
+    """On a page with no ``<article>`` or ``<main>`` and no body marked, mark the block
+    holding the most paragraph text as the article body (schema.org's
+    ``itemprop="articleBody"``, which trafilatura reads first). With no container it
+    knows (a class such as ``detail-desc``), trafilatura recovers paragraphs alone and
+    drops the article's lists and subheadings."""
+    if next(tree.iter("article", "main"), None) is not None or _MARKED_BODY(tree):
         return
     best, most = None, MIN_BODY_CHARS - 1
-    for holder in _PARAGRAPH_HOLDERS(tree):
-        chars = sum(len(p.text_content()) for p in holder.iterchildren("p"))
-        if chars > most:
+    for holder in _PARAGRAPH_PARENTS(tree):
+        if holder.tag not in ("div", "section", "td"):
+            continue
+        paragraphs = list(holder.iterchildren("p"))
+        chars = sum(len(p.text_content()) for p in paragraphs) if len(paragraphs) >= 2 else 0
+        if chars > most and not any(a.tag in ("nav", "aside", "footer")
+                                    for a in holder.iterancestors()):
             best, most = holder, chars
     if best is not None:
         best.set("itemprop", "articleBody")
