@@ -144,7 +144,8 @@ class IdentityPipeline:
         if not published or adapter.get("published_precision") != "time":
             return url
         met = self.published.setdefault((source, published), [])
-        known = [*met, *(published_together(self.db, source, published) if self.db else ())]
+        stored = published_together(self.db, source, published) if self.db is not None else []
+        known = [*met, *stored]
         folder = _folder(url)
         for other, other_text in known:
             if other != url and _folder(other) == folder and same_text(other_text, text):
