@@ -488,7 +488,9 @@ def test_a_writers_byline_of_its_own_below_the_story_names_the_author():
              '<tr><td><strong>Redaktur :</strong> Bilal Ramadhan</td></tr></table>')
     assert extract_page(article_page(after_body=table)).author == "Issha Harruma"
     for broken in ("<p>Pewarta: Citra Dewi<br>Editor: Dedi Kurnia</p>",  # no space at the break
-                   "<div>Reporter: Citra Dewi<br>Penulis: Citra Dewi<br>Editor: Dedi Kurnia</div>"):
+                   "<div>Reporter: Citra Dewi<br>Penulis: Citra Dewi<br>Editor: Dedi Kurnia</div>",
+                   "<p>Editor: Dedi Kurnia<br>Pewarta: Citra Dewi</p>",  # the editor first
+                   "<div>Editor: Dedi Kurnia<br>Pewarta: <a href='/p/citra'>Citra Dewi</a></div>"):
         assert extract_page(article_page(after_body=broken)).author == "Citra Dewi", broken
     for other in ('<div>Editor: Willy Widianto</div>',  # an editor is no writer
                   '<footer><div>Penulis: Glery Lazuardi</div></footer>',

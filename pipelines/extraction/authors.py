@@ -35,6 +35,7 @@ _LABEL_CHARS = 30  # a role label's own text is no longer ("Laporan Wartawan")
 _NOT_LETTERS = re.compile(r"[\W\d_]+")
 _OUTSIDE_ARTICLE = {"nav", "aside", "footer"}
 _SIGNOFF_SEPARATOR = re.compile(r"\s*[|,/]\s*")
+_BREAK = "\ue000"  # where a <br> broke a line (a private-use character, not a space)
 _LABELLED_TEXTS = XPath("//body//text()[contains(., ':')][not(ancestor::script or ancestor::style)]")
 
 
@@ -135,11 +136,14 @@ def _writer_byline(tree: HtmlElement, rules: Rules) -> str | None:
         # the label's element, or the one holding the label and the name after it
         # ("<td><strong>Reporter :</strong> Issha Harruma</td>")
         for holder in (element, element.getparent()):
-            line = spaced(_shown_text(holder)) if holder is not None else ""
-            if rules.writer_byline.match(line):
-                name = _byline_name(line, rules)
-                if _is_name(name):
-                    return name
+            shown = _shown_text(holder) if holder is not None else ""
+            # the whole text, then each line a <br> starts ("Editor: Y<br>Pewarta: X")
+            for line in dict.fromkeys([spaced(shown.replace(_BREAK, " ")),
+                                       *map(spaced, shown.split(_BREAK))]):
+                if rules.writer_byline.match(line):
+                    name = _byline_name(line, rules)
+                    if _is_name(name):
+                        return name
     return None
 
 
@@ -152,7 +156,7 @@ def _labelled_editors(tree: HtmlElement, rules: Rules) -> set[str]:
         if text.is_tail:
             continue
         for holder in (element, element.getparent()):
-            line = spaced(_shown_text(holder)) if holder is not None else ""
+            line = spaced(_shown_text(holder).replace(_BREAK, " ")) if holder is not None else ""
             role = rules.other_role.match(line)
             if role and len(line) <= _LABEL_CHARS + 60:
                 name = line[role.end():]
@@ -163,12 +167,12 @@ def _labelled_editors(tree: HtmlElement, rules: Rules) -> set[str]:
 
 
 def _shown_text(element: HtmlElement) -> str:
-    """The text of ``element`` with a space where a ``<br>`` breaks its line: "Pewarta:
-    Budi Santoso<br>Editor: Maria" is two labels, not "SantosoEditor"."""
+    """The text of ``element`` with ``_BREAK`` where a ``<br>`` breaks its line:
+    "Pewarta: Budi Santoso<br>Editor: Maria" is two labels, not "SantosoEditor"."""
     parts = [element.text or ""]
     for child in element:
         if isinstance(child.tag, str):
-            parts.append(" " if child.tag == "br" else _shown_text(child))
+            parts.append(_BREAK if child.tag == "br" else _shown_text(child))
         parts.append(child.tail or "")
     return "".join(parts)
 
