@@ -19,7 +19,10 @@ from scrapy.http import TextResponse
 
 from crawler.urls import HostMap, canonical_url
 
-__all__ = ["NEXT_LINK", "may_link_next", "next_article_page", "next_listing_page"]
+__all__ = ["MAX_ARTICLE_PAGES", "NEXT_LINK", "may_link_next", "next_article_page",
+           "next_listing_page"]
+
+MAX_ARTICLE_PAGES = 20  # pages of one multi-page article
 
 NEXT_LINK = 'link[rel="next"]::attr(href), a[rel="next"]::attr(href)'
 # rel="next" with the attribute named in lower case, as sites write it: a literal-led search,

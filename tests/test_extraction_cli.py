@@ -33,7 +33,8 @@ def test_extract_prints_the_result_and_each_removed_line_with_its_rule(tmp_path)
     assert code == 0, out
     data = json.loads(out)
     assert set(data) == {"title", "text", "author", "published", "published_source",
-                         "published_precision", "language", "site_name", "removed", "note"}
+                         "published_precision", "language", "site_name", "removed", "note",
+                         "pages", "next_page"}
     assert data["title"] == TITLE and data["published_source"] == "text"
     assert data["text"].splitlines()[1] == PARAGRAPHS[1]
     assert {"line": "Baca juga: Lapas penuh", "rule": "read-also"} in data["removed"]
@@ -41,6 +42,54 @@ def test_extract_prints_the_result_and_each_removed_line_with_its_rule(tmp_path)
 
     code, out = invoke("extract", str(page), "--text")
     assert code == 0 and out.startswith("JAKARTA - " + PARAGRAPHS[0]) and "{" not in out
+
+
+def test_extract_reads_a_multi_page_article_to_its_end_given_its_url(tmp_path):
+    pages = {  # page 1 names page 2 with rel="next"; page 2 shows a pager to page 3
+        "/berita/1": article_page(head='<link rel="next" href="/berita/1?page=2">',
+                                  paragraphs=PARAGRAPHS[:2]),
+        "/berita/1?page=2": article_page(
+            after_body='<a href="/berita/1?page=3">Halaman Selanjutnya</a>',
+            dateline="", paragraphs=PARAGRAPHS[2:3]),
+        "/berita/1?page=3": article_page(dateline="", paragraphs=PARAGRAPHS[3:]),
+    }
+    missing = set()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            found = self.path in pages and self.path not in missing
+            self.send_response(200 if found else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(pages[self.path].encode() if found else b"not found")
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.47", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.47:{server.server_port}"
+    try:
+        code, out = invoke("extract", f"{base}/berita/1")
+        data = json.loads(out)
+        assert code == 0 and data["pages"] == 3 and data["next_page"] is None
+        assert all(paragraph in data["text"] for paragraph in PARAGRAPHS)
+
+        missing.add("/berita/1?page=3")  # a later page that fails: the pages before it are kept
+        result = CliRunner().invoke(main, ["extract", f"{base}/berita/1"])
+        data = json.loads(result.stdout)
+        assert data["pages"] == 2 and data["next_page"] == f"{base}/berita/1?page=3"
+        assert PARAGRAPHS[2] in data["text"] and "page 3 is missing" in result.stderr
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    saved = tmp_path / "page1.html"  # a saved first page: the next one is named, not read
+    saved.write_text(pages["/berita/1"], encoding="utf-8")
+    code, out = invoke("extract", str(saved), "--url", "https://harian.example/berita/1")
+    data = json.loads(out)
+    assert data["pages"] == 1 and data["next_page"] == "https://harian.example/berita/1?page=2"
+    assert PARAGRAPHS[1] in data["text"] and PARAGRAPHS[2] not in data["text"]
 
 
 def test_extract_drops_a_sites_learned_lines_on_request(tmp_path):

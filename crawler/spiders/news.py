@@ -23,7 +23,7 @@ from trafilatura.utils import decode_file
 from crawler.configured import SourceMap, apply_config
 from crawler.discovery import Entry, FeedError, parse_feed, parse_sitemap
 from crawler.items import ArticleItem
-from crawler.paging import next_article_page, next_listing_page
+from crawler.paging import MAX_ARTICLE_PAGES, next_article_page, next_listing_page
 from crawler.signals import url_failed
 from crawler.urls import (
     canonical_url,
@@ -42,7 +42,6 @@ if TYPE_CHECKING:
     from twisted.python.failure import Failure
 
 INDEX_MAX_PAGES = 5  # pages of one section index followed per run
-MAX_ARTICLE_PAGES = 20  # pages of one multi-page article
 # A listing whose modification times mostly fall within one hour is stamped with the
 # time it was made: they say nothing about which pages changed (judged on 5 or more).
 MIN_STAMPS_TO_JUDGE = 5

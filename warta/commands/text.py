@@ -9,7 +9,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import click
+from scrapy.http import HtmlResponse
 
+from crawler.paging import MAX_ARTICLE_PAGES, next_article_page
+from crawler.urls import canonical_url
 from pipelines.extraction.extract import extract_page
 from storage.boilerplate import learned_lines, site_line_rows, site_summaries
 from warta import __version__
@@ -38,6 +41,28 @@ def _read_page(path_or_url: str, config: Config) -> tuple[bytes, str | None, dat
         raise click.ClickException(f"cannot read {path_or_url}: {exc.strerror or exc}") from exc
 
 
+def _more_pages(data: bytes, url: str | None, fetch: bool,
+                config: Config) -> tuple[list[bytes], str | None]:
+    """Pages 2..n of a multi-page article whose first page is ``data`` at ``url``, as
+    the crawl follows them: fetched when ``fetch`` (a page given by URL), else none
+    (a saved file); and the address of the first further page not read, if any."""
+    if url is None:
+        return [], None
+    article, pages, seen = canonical_url(url), [], {url}
+    following = next_article_page(HtmlResponse(url=url, body=data), article, 1)
+    while fetch and following and following not in seen and len(seen) < MAX_ARTICLE_PAGES:
+        try:
+            page, page_url, _ = _read_page(following, config)
+        except click.ClickException as exc:
+            click.echo(f"warning: the article's page {len(seen) + 1} is missing: "
+                       f"{exc.message}", err=True)
+            return pages, following
+        seen.add(following)
+        pages.append(page)
+        following = next_article_page(HtmlResponse(url=page_url, body=page), article, len(seen))
+    return pages, following if following not in seen else None
+
+
 @click.command()
 @config_options
 @click.argument("path_or_url")
@@ -53,7 +78,11 @@ def extract(config_path, db_path, path_or_url, url, site, fetched_at, text_only)
     """Extract the article of one page (a saved HTML file or a URL) as warta's
     crawl would, and print it as JSON: title, text, author, published (UTC) and
     where the date came from, language, site name, every removed line with the
-    rule that removed it, and a note when the page gave no text."""
+    rule that removed it, and a note when the page gave no text.
+
+    A URL of a multi-page article is followed to its last page, as the crawl does
+    ("pages" read); for a saved file, "next_page" gives the address of the page
+    after it, which is not read."""
     config = open_config(config_path, db_path, required=False)
     data, fetched_url, fetched = _read_page(path_or_url, config)
     if fetched_at:
@@ -65,12 +94,13 @@ def extract(config_path, db_path, path_or_url, url, site, fetched_at, text_only)
             learned = learned_lines(db, site)
         finally:
             db.close()
-    result = extract_page(data, url or fetched_url, learned_lines=learned,
+    more, next_page = _more_pages(data, url or fetched_url, fetched_url is not None, config)
+    result = extract_page(data, url or fetched_url, learned_lines=learned, more_pages=more,
                           hints={"fetched_at": fetched and fetched.strftime("%Y-%m-%dT%H:%M:%SZ")})
     if text_only:
         click.echo(result.text)
     else:
-        emit_json(result.report())
+        emit_json({**result.report(), "pages": 1 + len(more), "next_page": next_page})
 
 
 @click.command()
