@@ -32,8 +32,11 @@ _TRACKING = re.compile(
     r"|ref|ref_src|cmpid|xtor|spm|amp|outputtype)$",
     re.IGNORECASE,
 )
-# Parameters that select a part or a rendering of one article.
+# Parameters that select a part or a rendering of one article, with the values that do:
+# a page number or a flag ("?page=2", "?page=all", "?single=1", "?amp"). Another value
+# picks what the page is ("index.php?page=berita&id=7"): that parameter stays.
 _ARTICLE_VARIANT = re.compile(r"^(page|single|showpage|show|view|mode|amp)$", re.IGNORECASE)
+_VARIANT_VALUE = re.compile(r"^(\d*|all|full|single|true|yes|on|amp)$", re.IGNORECASE)
 _AMP_SEGMENT = re.compile(r"(^|/)amp(/|$)", re.IGNORECASE)
 # The file a web server answers for a directory: /berita/index.html is /berita/.
 _DIRECTORY_INDEX = re.compile(r"^(index|default)\.\w+$", re.IGNORECASE)
@@ -100,7 +103,8 @@ def canonical_url(url: str, hosts: HostMap | None = None, *, article: bool = Tru
     query = [
         (k, v)
         for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if not _TRACKING.match(k) and not (article and _ARTICLE_VARIANT.match(k))
+        if not _TRACKING.match(k)
+        and not (article and _ARTICLE_VARIANT.match(k) and _VARIANT_VALUE.match(v))
     ]
     path = parts.path or "/"
     if article:

@@ -44,6 +44,15 @@ def test_meaningful_query_is_kept_and_sorted():
     )
 
 
+def test_a_parameter_named_like_a_page_selector_that_names_a_section_is_kept():
+    # an old script's address: "page" picks the script's view, "id" the article
+    assert (canonical_url("http://a.id/index.php?page=berita&id=101")
+            == "http://a.id/index.php?id=101&page=berita")
+    assert canonical_url("http://a.id/index.php?mode=baca&id=7") == "http://a.id/index.php?id=7&mode=baca"
+    assert canonical_url("http://a.id/index.php?page=berita&id=7&showpage=2") == (
+        "http://a.id/index.php?id=7&page=berita")
+
+
 def test_index_urls_keep_their_pagination():
     assert (
         canonical_url("http://a.id/indeks?page=2&utm_source=x", article=False)
