@@ -707,3 +707,19 @@ def test_addresses_sharing_a_number_but_not_a_text_are_different_articles(serve,
 def feed_of(*paths: str) -> str:
     return "<rss><channel>" + "".join(f"<item><title>{p}</title><link>http://{{host}}{p}</link>"
                                       "</item>" for p in paths) + "</channel></rss>"
+
+
+def test_articles_at_the_front_pages_address_with_a_query_naming_them_are_stored(serve, tmp_path):
+    # a site with plain addresses ("/?p=11") lists its front page among them too
+    plain = ("<rss><channel>" + "".join(f"<item><link>http://{{host}}{path}</link></item>"
+                                       for path in ("/?p=11", "/?p=12", "/?utm_source=rss"))
+             + "</channel></rss>")
+    base, requests = serve("127.0.0.48", {"/?feed=rss2": listing(plain),
+                                          "/?p=11": article(11), "/?p=12": article(12)})
+    done, db = crawl(tmp_path, f'feeds = ["{base}/?feed=rss2"]')
+    with db:
+        stored = sorted(db.execute("SELECT url, title FROM articles"))
+    db.close()
+    assert done.returncode == 0
+    assert stored == [(f"{base}/?p=11", "Kemenham 11"), (f"{base}/?p=12", "Kemenham 12")]
+    assert "/" not in requests and "/?utm_source=rss" not in requests

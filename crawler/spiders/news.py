@@ -212,7 +212,7 @@ class NewsSpider(scrapy.Spider):
             try:
                 link = response.urljoin(entry.url)
                 raw = unwrap(link) if search else link  # a search result's click-through link
-                if urlsplit(raw).path in ("", "/"):  # a front page is never an article
+                if _front_page(raw):
                     continue
                 if search and host_of(raw) == host_of(via):  # a page of the search engine itself
                     own_pages += 1
@@ -532,6 +532,12 @@ def _failure_reason(failure: Failure) -> str:
     if _TOO_LARGE in message.lower():
         return f"page too large ({message})"
     return f"{name}: {message}" if message else name
+
+
+def _front_page(url: str) -> bool:
+    """Whether ``url`` is a site's front page, never an article: its root with no query
+    but tracking ("/?utm_source=rss"). With one, it may name an article ("/?p=11")."""
+    return urlsplit(url).path in ("", "/") and not urlsplit(canonical_url(url)).query
 
 
 def _host_name(url: str) -> str:
