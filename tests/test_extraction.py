@@ -204,6 +204,18 @@ def test_a_dash_inside_the_last_sentence_is_no_credit():
     assert result.text.endswith(last)
 
 
+@pytest.mark.parametrize("opening", ["Foto-foto", "Sumber - sumber", "Wartawan-wartawan",
+                                     "Penulis-penulis", "Editor-editor"])
+def test_a_paragraph_opening_with_a_plural_of_a_labels_word_stays(opening):
+    # "Foto-foto korban", a word said twice, is no label and separator as "Foto-ANTARA" is
+    paragraph = f"{opening} yang beredar sejak Minggu malam diperiksa tim pemantau Kementerian HAM."
+    result = extract_page(article_page(paragraphs=(*PARAGRAPHS[:2], paragraph, *PARAGRAPHS[2:])))
+    assert paragraph in result.text.splitlines()
+    for label in ("Foto-ANTARA/Budi", "Baca juga - Pigai tinjau lapas"):  # labels all the same
+        result = extract_page(article_page(paragraphs=(*PARAGRAPHS[:2], label, *PARAGRAPHS[2:])))
+        assert label not in result.text
+
+
 @pytest.mark.parametrize(("signoff", "author"), [
     ("DINI TEJA", "Dini Teja"),
     ("ANTON SEPTIAN | REZA ADITYA", "Anton Septian; Reza Aditya"),

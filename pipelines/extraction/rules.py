@@ -39,8 +39,10 @@ _SPACES = re.compile(_SPACE + "+")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 # What may stand before a phrase at the start of a line: bullets, emphasis marks.
 _LEAD = r"^[\s*_•·»>|\[(\-–—\u200b\ufeff]{0,4}"
-# What must follow a phrase written with a trailing colon.
-_SEPARATOR = _SPACE + r"*(?:[:：\-–—|»]|$)"
+# What must follow a phrase written with a trailing colon: a separator, else the end
+# of the line. A dash before the phrase's last word again is no separator but the
+# reduplication of a plural ("Foto-foto korban", "Sumber - sumber di kepolisian").
+_SEPARATOR = _SPACE + r"*(?:[:：|»]|[-–—](?!{space}*{word})|$)"
 
 
 def spaced(text: str) -> str:
@@ -85,7 +87,7 @@ def phrase_pattern(phrases: list[str], *, anchored: bool = True) -> re.Pattern |
             words[-1] = words[-1][:-1]
         body = (_SPACE + "+").join(re.escape(w) for w in words if w)
         if label:
-            body += _SEPARATOR
+            body += _SEPARATOR.format(space=_SPACE, word=re.escape(words[-1]))
         elif body and (body[-1].isalnum() or body[-1] == "_"):
             body += r"(?![\w-])"  # a whole word: "follow", not "follow-up"
         parts.append(body)
