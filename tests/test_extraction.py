@@ -304,6 +304,15 @@ def test_the_text_keeps_its_characters_as_written():
     assert "Kunjungan ke Cipinang dipimpin José Ramos" in result.text  # composed (NFC)
 
 
+def test_paragraphs_written_as_divs_after_paragraphs_written_as_ps_are_kept():
+    divs = "".join(f'<div style="text-align: justify;">{p}</div>' for p in PARAGRAPHS[2:])
+    teaser = ('<div><a href="/berita/2025/11/20/pigai-kunjungi-papua">Pigai kunjungi Papua '
+              'bahas pelanggaran HAM berat masa lalu dengan tokoh adat setempat</a></div>')
+    result = extract_page(article_page("", divs + teaser, paragraphs=PARAGRAPHS[:2]))
+    assert result.text.splitlines()[-2:] == list(PARAGRAPHS[2:])
+    assert "Pigai kunjungi Papua" not in result.text
+
+
 def test_loose_first_paragraph_is_kept():
     page = article_page().replace("<p>JAKARTA - ", "<b>Warta.com</b> - ", 1).replace(
         "terutama layanan kesehatan, air bersih dan kunjungan keluarga.</p>",

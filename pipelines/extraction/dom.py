@@ -69,6 +69,7 @@ _LONG_PARAGRAPH = "p[string-length(normalize-space(.)) > 150]"
 # A teaser card's excerpt: a paragraph beside a link (the card's headline), not in a body.
 _NOT_A_CARD = "[not(../*[not(self::p)][descendant-or-self::a])]"
 MIN_LOOSE_CHARS = 80  # bare text this long beside paragraphs is a paragraph itself
+MAX_PARAGRAPH_LINK_SHARE = 0.5  # a text more links than this is no paragraph but a teaser
 _LOOSE_CONTAINERS = XPath("//body//*[self::div or self::td or self::section or self::article]"
                           "[text()[normalize-space()]][p]")
 # An inline element holding paragraphs split by <br> right inside a block: an article body
@@ -438,6 +439,20 @@ def _wrap_loose_text(tree: HtmlElement, dateline: re.Pattern) -> None:
                     following.text = lead + opening
 
 
+def _div_paragraphs(tree: HtmlElement) -> None:
+    """Make a ``<div>`` of text among the ``<p>`` paragraphs of a block a ``<p>`` too: editors
+    that paste text write paragraphs both ways, and trafilatura, once a body has
+    paragraphs, takes such a ``<div>`` for a box and drops it. A ``<div>`` holding only
+    inline elements and text, of a paragraph's length and mostly not links, is one."""
+    for holder in _PARAGRAPH_PARENTS(tree):
+        if len(holder.findall("p")) < 2:
+            continue
+        for child in holder.iterchildren("div"):
+            if (all(map(_inline, child)) and len(spaced(child.text_content())) >= MIN_LOOSE_CHARS
+                    and _link_share(child) < MAX_PARAGRAPH_LINK_SHARE):
+                child.tag = "p"
+
+
 def _mark_body(tree: HtmlElement) -> None:
     """On a page with no ``<article>`` or ``<main>`` and no body marked, mark the block
     holding the most paragraph text as the article body (schema.org's
@@ -503,6 +518,7 @@ def prune_page(tree: HtmlElement, rules: Rules, headline: HtmlElement | None) ->
     for body in [*_INLINE_BODIES(tree), *filter(_is_break_body, _BREAK_BLOCKS(tree))]:
         _paragraphs_at_breaks(body)
     _wrap_loose_text(tree, rules.dateline)
+    _div_paragraphs(tree)
     _captions_as_text(tree, dom, pruned.removed)
     _mark_body(tree)
     return pruned
