@@ -48,6 +48,8 @@ NOW = datetime(2025, 11, 24, 12, 0, tzinfo=UTC)
     ("Hari ini 09:30 WIB", "2025-11-24T02:30:00Z"),
     ("Nov 19, 2025 @ 6:45pm", "2025-11-19T11:45:00Z"),
     ("Wednesday, 04 November, 2015 | 07:28 WIB", "2015-11-04T00:28:00Z"),
+    ("2025-11-24 14:30", "2025-11-24T07:30:00Z"),  # year first, as a database prints it
+    ("Diterbitkan 2025/11/24 | 14:30 WITA", "2025-11-24T06:30:00Z"),
 ])
 def test_visible_indonesian_dates(text, utc):
     assert to_utc_iso(parse_visible_date(text, NOW)) == utc
@@ -128,6 +130,20 @@ def test_dates_of_other_articles_in_lists_are_not_taken():
     page = page.replace('<div class="detail-meta">Senin, 24 November 2025 16:40 WIB</div>', "")
     result = extract_page(page)
     assert result.published is None
+
+
+def test_times_of_other_articles_in_a_sidebar_or_below_the_story_are_not_taken():
+    no_date = article_page().replace(
+        '<div class="detail-meta">Senin, 24 November 2025 16:40 WIB</div>', "")
+    fetched = {"fetched_at": "2025-11-26T03:00:00Z"}
+    popular = ('<aside><h3>Terpopuler</h3><div class="item"><a href="/x1">Berita lain</a> '
+               '<span class="time">1 jam lalu</span></div></aside>')
+    below = '<div><a href="/x2">Berita lain</a> <span>2 jam lalu</span></div>'
+    for extra in (popular, below):
+        page = no_date.replace("</body>", extra + "</body>")
+        assert extract_page(page, hints=fetched).published is None, extra
+        dated = extract_page(page, "https://warta.example/2025/11/24/lapas/", hints=fetched)
+        assert (dated.published, dated.published_source) == ("2025-11-23T17:00:00Z", "url")
 
 
 def test_language_by_stopwords_and_declaration():

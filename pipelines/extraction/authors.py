@@ -24,7 +24,7 @@ from trafilatura.settings import Document
 from pipelines.extraction.dates import DAYS, MONTHS
 from pipelines.extraction.rules import Rules, fold, spaced
 
-__all__ = ["DOMAIN", "article_author", "clean_author", "signoff_author"]
+__all__ = ["BODY_WORDS", "DOMAIN", "OUTSIDE_ARTICLE", "article_author", "clean_author", "signoff_author"]
 
 DOMAIN = re.compile(r"\w\.(?:com|co|id|net|org|tv|news)\b")
 # a domain as trafilatura leaves it in an author ("Tribunnews.com" -> "Tribunnews com")
@@ -33,7 +33,7 @@ BODY_WORDS = 25  # an element with this many words of its own text: the article 
 NAME_WORDS = 5  # a link's text longer than this is no name
 _LABEL_CHARS = 30  # a role label's own text is no longer ("Laporan Wartawan")
 _NOT_LETTERS = re.compile(r"[\W\d_]+")
-_OUTSIDE_ARTICLE = {"nav", "aside", "footer"}
+OUTSIDE_ARTICLE = {"nav", "aside", "footer"}
 _SIGNOFF_SEPARATOR = re.compile(r"\s*[|,/]\s*")
 _BREAK = "\ue000"  # where a <br> broke a line (a private-use character, not a space)
 _LABELLED_TEXTS = XPath("//body//text()[contains(., ':')][not(ancestor::script or ancestor::style)]")
@@ -109,7 +109,7 @@ def _headline_author(headline: HtmlElement, rules: Rules) -> str | None:
     navigation, sidebars and footers: shown by the first link to an author's page, or
     beside a role label of its own ("<div>Dewi Kania</div><span>Jurnalis</span>")."""
     for element in _after(headline):
-        if any(ancestor.tag in _OUTSIDE_ARTICLE for ancestor in element.iterancestors()):
+        if any(ancestor.tag in OUTSIDE_ARTICLE for ancestor in element.iterancestors()):
             continue
         if element.tag == "a":
             name = spaced(element.text_content())
@@ -131,7 +131,7 @@ def _writer_byline(tree: HtmlElement, rules: Rules) -> str | None:
     footers) whose whole text is a writer's label and a name: "Penulis: Glery Lazuardi"."""
     for text in _LABELLED_TEXTS(tree):
         element = text.getparent()
-        if text.is_tail or any(a.tag in _OUTSIDE_ARTICLE for a in element.iterancestors()):
+        if text.is_tail or any(a.tag in OUTSIDE_ARTICLE for a in element.iterancestors()):
             continue
         # the label's element, or the one holding the label and the name after it
         # ("<td><strong>Reporter :</strong> Issha Harruma</td>")

@@ -3,7 +3,7 @@
 Machine-readable values (ISO-8601, RFC 2822, "2015/11/05 10:08:45") and visible
 ones: "Senin, 24 November 2025 16:40 WIB", "24/11/2025, 16:40 WIB", "Kamis,
 05/11/2015 09:25 WIB", "16:40 WIB, Senin 24 November 2025", "November 24, 2025
-4:40 PM", "24 Nov 2025", "2 jam lalu", "Kemarin, 14:05". A time without a zone is Jakarta time (WIB,
+4:40 PM", "24 Nov 2025", "2025-11-24 14:30", "2 jam lalu", "Kemarin, 14:05". A time without a zone is Jakarta time (WIB,
 UTC+7), what Indonesian outlets print; WITA is UTC+8, WIT UTC+9, and the
 neighbours' MYT and SGT UTC+8.
 """
@@ -96,6 +96,12 @@ _VISIBLE = [
     # November 24, 2025 4:40 (English month first)
     re.compile(
         _DAY_PREFIX + rf"(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})"
+        + _DATE_TIME_SEP + _TIME + r"\s*" + _ZONE,
+        re.IGNORECASE,
+    ),
+    # 2025-11-24 14:30 / 2025/11/24 | 14:30 WITA (year first, as a database prints it)
+    re.compile(
+        _DAY_PREFIX + r"(?<!\d)(?P<year>\d{4})[/.-](?P<month>\d{1,2})[/.-](?P<day>\d{1,2})(?!\d)"
         + _DATE_TIME_SEP + _TIME + r"\s*" + _ZONE,
         re.IGNORECASE,
     ),

@@ -31,7 +31,7 @@ from trafilatura.metadata import (
 )
 from trafilatura.settings import Document
 
-from pipelines.extraction.authors import DOMAIN
+from pipelines.extraction.authors import BODY_WORDS, DOMAIN, OUTSIDE_ARTICLE
 from pipelines.extraction.dates import (
     local_zone,
     machine_day_only,
@@ -197,25 +197,36 @@ def _same_day(moment: datetime, day: datetime) -> bool:
 
 def _shown_dates(tree: HtmlElement, rules: Rules, headline: HtmlElement | None,
                  clock: _Clock, skip_times: bool) -> Iterator[_Shown]:
-    """Dates shown near the headline first, then in date-like elements that are
-    not items of a list or teasers (other articles carry their own dates).
+    """Dates shown near the headline first (above the story: up to its second long
+    paragraph), then in date-like elements that are not items of a list or teasers;
+    never those of navigation, sidebars or footers (other articles carry their own dates).
     ``skip_times`` leaves out ``<time datetime>`` elements (the page has several that
     differ)."""
     if headline is not None:
-        before = ""
+        before, paragraphs = "", 0
         for text in _AFTER_HEADLINE(headline):
+            if len(text.split()) >= BODY_WORDS:
+                paragraphs += 1
+                if paragraphs > 1:  # the story has begun (past a summary): its date is above
+                    break
             holder = text.getparent() if text.is_text else text.getparent().getparent()
-            if not (skip_times and _is_time(holder)):
+            if not (skip_times and _is_time(holder)) and not _aside(holder):
                 shown = _shown(holder, text, before, rules, clock)
                 if shown is not None and not _in_card(holder, headline):
                     yield shown
             before = text
     for element in rules.published_text(tree):
-        if (skip_times and _is_time(element)) or element.xpath("ancestor::li"):
+        if (skip_times and _is_time(element)) or element.xpath("ancestor::li") or _aside(element):
             continue
         shown = _shown(element, element.text_content(), "", rules, clock)
         if shown is not None and not _in_card(element, headline):
             yield shown
+
+
+def _aside(element: HtmlElement) -> bool:
+    """Whether ``element`` is in the page's navigation, a sidebar or its footer, whose
+    dates ("1 jam lalu" beside a popular article) are other articles'."""
+    return any(a.tag in OUTSIDE_ARTICLE for a in element.iterancestors())
 
 
 def _is_time(element: HtmlElement) -> bool:
