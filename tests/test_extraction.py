@@ -123,6 +123,14 @@ BOILERPLATE = [
      "menyapa warga", {"credit"}),
     ("copied article footer", ('<p>Baca artikel detiknews, "Pigai Tinjau Lapas" selengkapnya '
      "https://news.detik.com/berita/d-1/pigai</p>"), "selengkapnya", {"read-also"}),
+    ("tweet embed", ('<blockquote class="twitter-tweet"><p lang="in">Kemenham berkoordinasi dengan '
+     'KBRI. <a href="https://t.co/x">pic.twitter.com/x</a></p>&mdash; Kementerian HAM RI '
+     '(@KemenHAM_RI) <a href="https://twitter.com/x/status/1">November 30, 2025</a></blockquote>'),
+     "@KemenHAM_RI", {"embed"}),
+    ("tiktok embed", ('<blockquote class="tiktok-embed" cite="https://www.tiktok.com/@infopmi/video/1">'
+     '<section><a href="https://www.tiktok.com/@infopmi">@infopmi</a> Tolong sebarkan '
+     '<a href="/tag/pmi">#pmi</a> <a href="/music/1">♬ suara asli - Info PMI</a></section></blockquote>'),
+     "suara asli", {"embed"}),
     ("ad-free pitch", "<p>Baca berita tanpa iklan. Gabung Warta+</p>", "tanpa iklan", {"channel-promo"}),
     ("app pitch", "<p>Download Apps Warta Sekarang https://apps.warta.example/</p>", "Download Apps",
      {"channel-promo"}),
