@@ -321,6 +321,16 @@ def test_paragraphs_written_as_divs_after_paragraphs_written_as_ps_are_kept():
     assert "Pigai kunjungi Papua" not in result.text
 
 
+def test_paragraphs_in_a_box_clipped_to_its_size_are_kept():
+    clipped = "".join(f"<p>{p}</p>" for p in PARAGRAPHS[2:])
+    hidden = f'<div style="display:none"><p>{"Teks tersembunyi untuk mesin pencari. " * 4}</p></div>'
+    result = extract_page(article_page(
+        hidden, f'<div style="overflow: hidden; max-height: 9999px">{clipped}</div>',
+        paragraphs=PARAGRAPHS[:2]))
+    assert result.text.splitlines()[-2:] == list(PARAGRAPHS[2:])
+    assert "tersembunyi" not in result.text
+
+
 def test_loose_first_paragraph_is_kept():
     page = article_page().replace("<p>JAKARTA - ", "<b>Warta.com</b> - ", 1).replace(
         "terutama layanan kesehatan, air bersih dan kunjungan keluarga.</p>",

@@ -100,6 +100,9 @@ MIN_GALLERY_CAPTIONS = 2
 _NOT_WORD = re.compile(r"[\W_]+")
 _HIDDEN_TOKENS = frozenset({"hide", "hidden", "d-none", "sr-only", "visually-hidden", "invisible"})
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+# Clipping, not hiding: "overflow: hidden" keeps a box's text shown.
+_OVERFLOW_HIDDEN = re.compile(r"overflow(?:-[xy])?\s*:\s*hidden\s*(?:!important\s*)?;?", re.IGNORECASE)
+_STYLED_HIDDEN = XPath("//body//*[contains(@style, 'hidden')]")
 _TEXT_STARTING = XPath("//body//text()[contains(., $start)]")
 _COLON = re.compile(r"^[^:：]{2,30}[:：]")
 _POINT = re.compile(r"\s*(?:(?:\d{1,2}|[a-z])[.)]|[-•*–])\s", re.IGNORECASE)
@@ -453,6 +456,14 @@ def _div_paragraphs(tree: HtmlElement) -> None:
                 child.tag = "p"
 
 
+def _unclip(tree: HtmlElement) -> None:
+    """Take "overflow: hidden" out of inline styles: trafilatura drops every element
+    whose style says "hidden", and a body's paragraphs inside a box clipped to its
+    size (a common wrapper) went with it."""
+    for element in _STYLED_HIDDEN(tree):
+        element.set("style", _OVERFLOW_HIDDEN.sub("", element.get("style")))
+
+
 def _mark_body(tree: HtmlElement) -> None:
     """On a page with no ``<article>`` or ``<main>`` and no body marked, mark the block
     holding the most paragraph text as the article body (schema.org's
@@ -519,6 +530,7 @@ def prune_page(tree: HtmlElement, rules: Rules, headline: HtmlElement | None) ->
         _paragraphs_at_breaks(body)
     _wrap_loose_text(tree, rules.dateline)
     _div_paragraphs(tree)
+    _unclip(tree)
     _captions_as_text(tree, dom, pruned.removed)
     _mark_body(tree)
     return pruned
