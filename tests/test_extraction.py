@@ -10,9 +10,11 @@ from html import escape
 import pytest
 import trafilatura
 from extraction_pages import PARAGRAPHS, TITLE, article_page, kept_paragraphs
+from trafilatura.utils import load_html
 
 from pipelines.extraction.extract import extract_page
 from pipelines.extraction.metadata import clean_title
+from pipelines.extraction.pagedata import declared_listing
 
 NBSP = "\u00a0"
 
@@ -883,6 +885,15 @@ def test_a_page_declaring_itself_a_listing_of_others_gives_no_article(graph, og_
     result = extract_page(_archive_page(graph, og_type), "https://warta.example/tag/kemenham")
     assert result.text == ""
     assert "not an article" in result.note
+
+
+@pytest.mark.parametrize("listed", [
+    {"hasPart": [{"@type": "NewsArticle", "headline": "Kementerian HAM pulangkan pekerja migran"}]},
+    {"mainEntity": {"@type": "ItemList", "itemListElement": [{"@type": "ListItem", "position": 1,
+                    "item": {"@type": "NewsArticle", "headline": "Kementerian HAM tinjau lapas"}}]}},
+])
+def test_a_listing_naming_the_articles_it_lists_in_its_json_ld_still_declares_a_listing(listed):
+    assert declared_listing(load_html(_archive_page([{"@type": "CollectionPage", **listed}])))
 
 
 def test_a_page_declaring_an_article_beside_a_listing_type_is_an_article():

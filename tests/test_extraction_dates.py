@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -116,6 +117,32 @@ def test_a_video_pages_upload_date_is_its_publication_time():
              '"uploadDate": "2025-11-18T20:30:00+07:00"}</script>')
     result = extract_page(article_page(head=video))
     assert (result.published, result.published_source) == ("2025-11-18T13:30:00Z", "json-ld")
+
+
+def _ld(*scripts: dict | list) -> str:
+    """A JSON-LD script for each of ``scripts``."""
+    return "".join(f'<script type="application/ld+json">{json.dumps(s)}</script>' for s in scripts)
+
+
+LISTED = {"@type": "NewsArticle", "headline": "Berita lama",
+          "datePublished": "2025-10-01T08:00:00+07:00"}
+OWN = {"@type": "NewsArticle", "headline": "x", "datePublished": "2025-11-24T16:40:00+07:00"}
+
+
+@pytest.mark.parametrize("head", [
+    # related articles in an ItemList before the page's own article, in one script
+    _ld([{"@type": "ItemList", "itemListElement": [{"@type": "ListItem", "item": LISTED}]}, OWN]),
+    _ld({"@type": "WebPage", "hasPart": [LISTED]}, OWN),  # the page naming a listed article
+])
+def test_the_date_of_an_article_the_json_ld_lists_is_not_the_pages(head):
+    result = extract_page(article_page(head=head))
+    assert (result.published, result.published_source) == ("2025-11-24T09:40:00Z", "json-ld")
+
+
+def test_a_section_page_takes_no_date_from_the_articles_its_json_ld_lists():
+    page = article_page(head=_ld({"@type": "CollectionPage", "hasPart": [LISTED]}))
+    result = extract_page(page.replace("Senin, 24 November 2025 16:40 WIB", ""))
+    assert result.published_source != "json-ld"
 
 
 def test_relative_visible_date_counts_from_the_fetch_time():

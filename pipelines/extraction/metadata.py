@@ -3,7 +3,8 @@ publication time with where it came from, the language a page declares, and
 the title without the outlet's own name (the author is ``authors.py``'s).
 
 The publication time is taken from, in order: a ``<meta>`` tag, JSON-LD
-``datePublished``, the page's ``<time datetime>`` elements (and microformat
+``datePublished`` (of the objects describing the page, not of the articles they list),
+the page's ``<time datetime>`` elements (and microformat
 ``<abbr title>`` times) when they agree (source ``meta``: they are machine-readable
 too), the hint a feed or sitemap gave, the visible date on the page (one labelled as an
 update only when no other is shown), the earliest of ``<time>`` elements that differ (a
@@ -42,7 +43,7 @@ from pipelines.extraction.dates import (
     shows_day_only,
     to_utc_iso,
 )
-from pipelines.extraction.pagedata import is_article, json_ld_objects
+from pipelines.extraction.pagedata import is_article, page_objects
 from pipelines.extraction.rules import Rules, fold, spaced
 
 __all__ = [
@@ -132,9 +133,10 @@ def _meta_values(tree: HtmlElement) -> dict[str, str]:
 
 
 def _json_ld_published(tree: HtmlElement) -> list[str]:
-    """datePublished values (a video's uploadDate), those of article objects first."""
+    """datePublished values (a video's uploadDate) of the objects describing the page,
+    those of article objects first."""
     articles, others = [], []
-    for node in json_ld_objects(tree):
+    for node in page_objects(tree):
         value = node.get("datePublished") or node.get("uploadDate")
         if isinstance(value, str):
             (articles if is_article(node) else others).append(value)

@@ -22,7 +22,7 @@ from lxml.html import HtmlElement
 from pipelines.extraction.rules import fold
 
 __all__ = ["EmbeddedBody", "declared_listing", "embedded_bodies", "fuller_body", "is_article",
-           "json_ld_objects"]
+           "json_ld_objects", "page_objects"]
 
 # A data text replaces the shown one when it has this many times its words and
 # MIN_EXTRA_WORDS more: an article's own JSON-LD body differs from the page's text by
@@ -85,7 +85,7 @@ def declared_listing(tree: HtmlElement) -> str | None:
     tag, section or author page: ``CollectionPage``, ``ProfilePage``,
     ``SearchResultsPage``; Open Graph's ``profile``) and declares no article, else None."""
     kinds = set()
-    for node in json_ld_objects(tree):
+    for node in page_objects(tree):
         if is_article(node):
             return None
         declared = node.get("@type")
@@ -102,6 +102,25 @@ def json_ld_objects(tree: HtmlElement) -> Iterator[dict]:
     """Every object in the page's JSON-LD scripts, nested ones (``@graph``) included."""
     for script in tree.xpath("//script[@type='application/ld+json']"):
         yield from (node for node in _nodes(_load(script.text)) if isinstance(node, dict))
+
+
+def page_objects(tree: HtmlElement) -> Iterator[dict]:
+    """The objects of the page's JSON-LD that describe the page itself: those at the top
+    of a script, the members of its ``@graph`` and their ``mainEntity``; never the items
+    they list (the articles of a section's ``hasPart`` or of an ``ItemList``), which
+    say nothing of the page's own type or date."""
+    for script in tree.xpath("//script[@type='application/ld+json']"):
+        data = _load(script.text)
+        for node in data if isinstance(data, list) else [data]:
+            if not isinstance(node, dict):
+                continue
+            graph = node.get("@graph")
+            for member in [node, *(graph if isinstance(graph, list) else [])]:
+                if isinstance(member, dict):
+                    yield member
+                    main = member.get("mainEntity")
+                    yield from (m for m in (main if isinstance(main, list) else [main])
+                                if isinstance(m, dict))
 
 
 def is_article(node: dict) -> bool:
