@@ -133,13 +133,13 @@ class RunLedger:
         self.run_id = start_run(self.db, command=command, sources=names, pid=os.getpid())
         self.crawler.stats.set_value("warta/run_id", self.run_id)
 
-    def failed(self, source, url, stage, reason, status=None, refused=False):
+    def failed(self, source, url, stage, reason, status=None, refused=False, gone=False):
         if self.db is None:
             return
         detail = f"HTTP {status}" if status and str(status) not in reason else None
         record_error(self.db, self.run_id, stage, reason, url=url, source=source, detail=detail)
         if stage == "fetch":
-            status_seen = "gone" if status in (404, 410) else "refused" if refused else "failed"
+            status_seen = "gone" if gone or status in (404, 410) else "refused" if refused else "failed"
             mark_seen(self.db, url, source, status_seen, self.run_id)
 
     def closed(self, spider, reason):

@@ -44,6 +44,7 @@ DUPEFILTER_CLASS = "scrapy.dupefilters.RFPDupeFilter"
 
 ITEM_PIPELINES = {
     "pipelines.extraction.ExtractionPipeline": 100,
+    "pipelines.walls.WallPipeline": 120,
     "pipelines.identity.IdentityPipeline": 150,
     "pipelines.relevance.RelevancePipeline": 200,
     "pipelines.clustering.pipeline.ClusteringPipeline": 300,

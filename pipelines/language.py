@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["detect_language", "language_group"]
+__all__ = ["FUNCTION_WORDS", "detect_language", "language_group"]
 
 STOPWORDS = {
     "id": frozenset(
@@ -27,6 +27,8 @@ STOPWORDS = {
         ["the", "and", "of", "to", "in", "is", "that", "for", "it", "with", "was", "on", "as", "by", "are", "be", "this", "at", "from", "has", "have", "an", "not", "but", "which", "were", "will", "their", "its", "they", "he", "she", "said", "been", "had", "who", "after", "also", "would", "there", "more", "than", "about", "into"]
     ),
 }
+# The function words of every language: words that mark no article.
+FUNCTION_WORDS = frozenset().union(*STOPWORDS.values())
 # Languages a declaration may name where the stopwords point to the first one.
 RELATED = {"id": {"id", "ms"}, "en": {"en"}}
 # Malay and Indonesian share their function words; they part in spelling (bahawa /

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
 import pytest
 
 from newsroom.server import Newsroom
@@ -27,3 +31,41 @@ def newsroom_config(newsroom, tmp_path):
     return newsroom.write_config(
         tmp_path / "warta.toml", tmp_path / "warta.db", timeout=NEWSROOM_TIMEOUT
     )
+
+
+@pytest.fixture
+def serve():
+    """Start servers on 127.0.0.x: ``serve(host, {path: route})`` answers each path with
+    ``route(host header) -> (status, headers, body)``; gives the base URL and a count of
+    requests by path."""
+    servers = []
+
+    def start(host: str, routes: dict) -> tuple[str, Counter]:
+        requests: Counter[str] = Counter()
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                requests[self.path] += 1
+                route = routes.get(self.path)
+                if route is None:
+                    self.send_error(404)
+                    return
+                status, headers, body = route(self.headers["Host"])
+                self.send_response(status)
+                for name, value in {**headers, "Content-Length": str(len(body))}.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        server = ThreadingHTTPServer((host, 0), Handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://{host}:{server.server_port}", requests
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()

@@ -7,11 +7,9 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import pairwise
 
 import pytest
@@ -36,44 +34,6 @@ def listing(text: str):
 
 def article(n):
     return lambda host: (200, HTML, ARTICLE.replace("{n}", str(n)).encode())
-
-
-@pytest.fixture
-def serve():
-    """Start servers on 127.0.0.x: ``serve(host, {path: route})`` answers each path with
-    ``route(host header) -> (status, headers, body)``; gives the base URL and a count of
-    requests by path."""
-    servers = []
-
-    def start(host: str, routes: dict) -> tuple[str, Counter]:
-        requests: Counter[str] = Counter()
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                requests[self.path] += 1
-                route = routes.get(self.path)
-                if route is None:
-                    self.send_error(404)
-                    return
-                status, headers, body = route(self.headers["Host"])
-                self.send_response(status)
-                for name, value in {**headers, "Content-Length": str(len(body))}.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        server = ThreadingHTTPServer((host, 0), Handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://{host}:{server.server_port}", requests
-
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
 
 
 def crawl(tmp_path, source: str, crawl_settings: str = "obey_robots = false"):

@@ -21,6 +21,7 @@ __all__ = [
     "DomRules",
     "LineRule",
     "Rules",
+    "WallRules",
     "Widget",
     "fold",
     "load_rules",
@@ -160,6 +161,16 @@ class DomRules:
 
 
 @dataclass(frozen=True)
+class WallRules:
+    """What tells a page standing at an article's address from the article."""
+
+    max_words: int  # a longer text is an article's, whatever it says
+    error_title: re.Pattern  # a phrase that names an error page
+    error_title_other_words: int  # words of a title beside such phrases and the site's name
+    interstitial: tuple[str, ...]  # substrings of the folded text of a consent or login page
+
+
+@dataclass(frozen=True)
 class Rules:
     dom: DomRules
     lines: tuple[LineRule, ...]
@@ -185,6 +196,7 @@ class Rules:
     writer_byline: re.Pattern  # "Penulis: <name>", a writer's label and a colon
     other_role: re.Pattern  # "Editor: <name>", the label of one who did not write the story
     author_end: re.Pattern
+    walls: WallRules
 
 
 # Line rules in the order they are tried; the first that matches names the removal.
@@ -260,6 +272,7 @@ def _compile(data: dict) -> Rules:
         max_list_chars=dom["max_list_chars"],
         caption_credit=re.compile(dom["caption_credit"]),
     )
+    walls = data["walls"]
     ignore = data["author"]["ignore_words"]
     labels = "|".join(re.escape(label) for label in sorted(data["author"]["labels"], key=len, reverse=True))
     return Rules(
@@ -294,6 +307,14 @@ def _compile(data: dict) -> Rules:
         # a name ends at the next role, or at a mark no name holds (a bullet, a bar, a digit)
         author_end=re.compile(rf"\s+(?:{labels})(?:\s*:|\s)|\s*[●•·|]|\s+[-–—/]\s|\d",
                               re.IGNORECASE),
+        walls=WallRules(
+            max_words=walls["max_words"],
+            # the longest first: "404 not found" is one phrase, not "404" and two other words
+            error_title=phrase_pattern(sorted(walls["error_titles"], key=len, reverse=True),
+                                       anchored=False),
+            error_title_other_words=walls["error_title_other_words"],
+            interstitial=tuple(fold(phrase) for phrase in walls["interstitial"]),
+        ),
     )
 
 

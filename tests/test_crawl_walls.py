@@ -1,0 +1,109 @@
+"""Real crawls of loopback sites whose article addresses answer with something other
+than the article: an error page served as a success, a page of another article, a
+login page redirected to, a consent page. Nothing of them is stored, and a stored
+article keeps its text."""
+
+from __future__ import annotations
+
+import pytest
+from test_crawl_listings import HTML, crawl, feed_of, listing
+
+from pipelines.extraction.rules import load_rules
+from pipelines.walls import error_title, interstitial
+
+RECHECK = "obey_robots = false\nrecheck_hours = 6"  # a new article is fetched again
+_REPORT = ("Kementerian Hak Asasi Manusia (Kemenham) meninjau lembaga pemasyarakatan di Nabire "
+           "pada Kamis dan menemukan kamar hunian yang jauh melebihi kapasitasnya. Kepala kantor "
+           "wilayah menyebut 412 warga binaan menempati blok yang dibangun untuk 180 orang.")
+_SOFT_404 = ("<div class='error'><h1>Halaman Tidak Ditemukan</h1><p>Maaf, halaman yang Anda cari "
+             "tidak tersedia, telah dipindahkan, atau telah dihapus oleh redaksi.</p></div>")
+
+
+def _page(title: str, body: str, head: str = "") -> bytes:
+    return (f"<html><head><title>{title} - Situs</title>{head}</head><body><main>{body}"
+            "</main></body></html>").encode()
+
+
+def _article(title: str, *paragraphs: str) -> bytes:
+    return _page(title, f"<article><h1>{title}</h1>"
+                 + "".join(f"<p>{p}</p>" for p in paragraphs) + "</article>")
+
+
+def _rows(db) -> tuple[list, list, dict]:
+    with db:
+        articles = db.execute("SELECT url, title, text, revised_at FROM articles").fetchall()
+        errors = db.execute("SELECT url, stage, reason FROM errors WHERE run_id = "
+                            "(SELECT max(id) FROM crawl_runs)").fetchall()
+        seen = dict(db.execute("SELECT url, status FROM seen_urls"))
+    db.close()
+    return articles, errors, seen
+
+
+def test_an_error_page_served_as_a_success_is_gone_and_never_replaces_the_stored_article(
+        serve, tmp_path):
+    kept, removed = "/berita/d-7712345/kemenham-tinjau-lapas", "/berita/d-7712399/dihapus"
+    error_page = lambda host: (200, HTML, _page("Halaman Tidak Ditemukan", _SOFT_404))
+    pages = {"/rss.xml": listing(feed_of(kept, removed)), removed: error_page,
+             kept: lambda host: (200, HTML, _article("Kemenham Tinjau Lapas Nabire", _REPORT))}
+    base, _ = serve("127.0.0.48", pages)
+    done, db = crawl(tmp_path, f'feeds = ["{base}/rss.xml"]', RECHECK)
+    articles, errors, seen = _rows(db)
+    assert done.returncode == 0
+    assert [a[0] for a in articles] == [f"{base}{kept}"]
+    assert [url for url, stage, reason in errors if stage == "fetch" and "error page" in reason] \
+        == [f"{base}{removed}"]
+    assert seen[f"{base}{removed}"] == "gone"
+
+    pages[kept] = error_page  # the article is taken down; its address answers 200
+    done, db = crawl(tmp_path, f'feeds = ["{base}/rss.xml"]', RECHECK)
+    articles, errors, seen = _rows(db)
+    assert done.returncode == 0
+    assert articles == [(f"{base}{kept}", "Kemenham Tinjau Lapas Nabire", _REPORT, None)]
+    assert f"{base}{kept}" in [url for url, stage, reason in errors
+                               if stage == "fetch" and "error page" in reason]
+
+
+def test_a_consent_page_at_the_articles_address_is_not_stored_and_asked_for_again(
+        serve, tmp_path):
+    path = "/berita/d-7712400/kemenham-dorong-ruu-masyarakat-adat"
+    head = ('<meta property="og:title" content="Kemenham Dorong RUU Masyarakat Adat Segera '
+            'Disahkan">')
+    consent = ("<div class='consent'><h2>Kami menghargai privasi Anda</h2><p>Situs dan mitra "
+               "kami menggunakan kuki dan teknologi serupa untuk menyimpan dan mengakses "
+               "informasi di perangkat Anda serta menampilkan iklan yang dipersonalisasi.</p>"
+               "<p>Anda dapat mengubah pilihan kapan saja melalui tautan Pengaturan Privasi.</p>"
+               "<button>Setuju</button></div>")
+    base, requests = serve("127.0.0.49", {
+        "/rss.xml": listing(feed_of(path)),
+        path: lambda host: (200, HTML, _page("Kemenham Dorong RUU Masyarakat Adat", consent, head))})
+    for _ in range(2):
+        done, db = crawl(tmp_path, f'feeds = ["{base}/rss.xml"]')
+        articles, errors, seen = _rows(db)
+        assert done.returncode == 0 and articles == []
+        assert [(url, stage) for url, stage, _ in errors] == [(f"{base}{path}", "fetch")]
+        assert "consent or login" in errors[0][2] and seen[f"{base}{path}"] == "failed"
+    assert requests[path] == 2
+
+
+@pytest.mark.parametrize(("title", "site", "error"), [
+    ("Halaman Tidak Ditemukan", None, True),
+    ("Oops! Halaman tidak ditemukan | Kabar Nusa", "Kabar Nusa", True),
+    ("404 Not Found", None, True),
+    ("Error 404 - Artikel Tidak Tersedia", None, True),
+    ("Pendaki Asal Bandung Tidak Ditemukan", None, False),  # news, not an error page
+    ("404 Warga Mengungsi", None, False),
+    ("Kemenham Tinjau Lapas Nabire", None, False),
+])
+def test_an_error_title_is_an_error_phrase_with_hardly_another_word(title, site, error):
+    assert error_title(title, site, load_rules().walls) is error
+
+
+@pytest.mark.parametrize(("text", "headlines", "wall"), [
+    ("Kami menggunakan kuki untuk menampilkan iklan. Setuju?", ["Kemenham Dorong RUU Adat"], True),
+    ("Kami menggunakan kuki untuk menampilkan iklan. Setuju?", [], True),
+    ("Kominfo menyebut banyak situs menggunakan kuki tanpa persetujuan pengguna.",
+     ["Kominfo Atur Kuki di Situs Berita"], False),  # a short report on cookies
+    ("Kemenham meninjau lapas di Nabire.", ["Kemenham Tinjau Lapas"], False),
+])
+def test_an_interstitial_holds_a_consent_phrase_and_nothing_of_its_headline(text, headlines, wall):
+    assert interstitial(text, headlines, load_rules().walls) is wall
