@@ -15,25 +15,38 @@ takes the new text. An address that carries no number has only its slug, so such
 update is known by what an update keeps: the outlet's article in the same folder of
 its site, published at the same moment (to the time of day; a date alone is shared by
 the day's articles), with much the same text.
+
+A page fetched again at a stored article's address whose text keeps hardly any of the
+stored text's words (less than ``MIN_KEPT_SHARE`` of them, function words aside) is
+another page now answering there (a section page, a notice, another story), not an
+update: it is dropped and recorded as a fetch error, and the stored article keeps its
+text. An update keeps most of the words even under a rewritten headline, and a short
+first version that grew keeps all of its own.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from urllib.parse import urlsplit
 
 from itemadapter import ItemAdapter
+from scrapy.exceptions import DropItem
 
+from crawler.signals import url_failed
+from pipelines.language import FUNCTION_WORDS
 from storage.articles import find_article, numbered_articles, published_together, text_hash
 from storage.database import open_database
 from storage.permalinks import article_number
 
-__all__ = ["IdentityPipeline", "same_text"]
+__all__ = ["IdentityPipeline", "kept_share", "same_text"]
 
 logger = logging.getLogger(__name__)
 
 SAME_TEXT_SHARE = 0.5  # texts sharing less of their words than this are different articles
 MIN_SAME_TEXT_WORDS = 30  # shorter texts (a video's caption) may repeat on different pages
+MIN_KEPT_SHARE = 0.2  # a re-fetch keeping less of the stored text's words is another page
+_WORD = re.compile(r"\w+")
 
 
 def same_text(a: str, b: str) -> bool:
@@ -42,6 +55,15 @@ def same_text(a: str, b: str) -> bool:
     words_a, words_b = set(a.casefold().split()), set(b.casefold().split())
     union = words_a | words_b
     return not union or len(words_a & words_b) / len(union) >= SAME_TEXT_SHARE
+
+
+def kept_share(stored: str, text: str) -> float:
+    """The share of the words of ``stored`` (function words aside) that ``text`` has
+    too; 1.0 for a stored text with no such words."""
+    words = set(_WORD.findall(stored.casefold())) - FUNCTION_WORDS
+    if not words:
+        return 1.0
+    return len(words & set(_WORD.findall(text.casefold()))) / len(words)
 
 
 class IdentityPipeline:
@@ -77,6 +99,8 @@ class IdentityPipeline:
             self._keep_own_address(adapter)
         if len(text.split()) >= MIN_SAME_TEXT_WORDS:
             self._join_same_text(adapter, text)
+        if self.db is not None and text.strip():
+            self._refuse_other_page(adapter, text)
         return item
 
     def _may_claim(self, url: str, text: str) -> bool:
@@ -99,6 +123,26 @@ class IdentityPipeline:
         adapter["extraction_note"] = "; ".join(n for n in (adapter.get("extraction_note"), note) if n)
         logger.info("%s: %s", own, note)
         self.crawler.stats.inc_value("identity/canonical_ignored")
+
+    def _refuse_other_page(self, adapter: ItemAdapter, text: str) -> None:
+        """Drop a page that answers at a stored article's address with another text."""
+        article_id = find_article(self.db, [adapter["url"], *(adapter.get("requested_urls") or [])])
+        if article_id is None:
+            return
+        (stored,) = self.db.execute("SELECT coalesce(text, '') FROM articles WHERE id = ?",
+                                    (article_id,)).fetchone()
+        kept = kept_share(stored, text)
+        if kept >= MIN_KEPT_SHARE:
+            return
+        source = adapter.get("source") or "unknown"
+        reason = (f"the page now holds another text (it keeps {kept:.0%} of the stored "
+                  "article's words): not stored; the stored article is kept")
+        self.crawler.stats.inc_value("identity/other_page")
+        self.crawler.stats.inc_value(f"source/{source}/failed")
+        self.crawler.signals.send_catch_log(signal=url_failed, source=source, url=adapter["url"],
+                                            stage="fetch", reason=reason,
+                                            status=adapter.get("status"))
+        raise DropItem(reason)
 
     def _join_same_text(self, adapter: ItemAdapter, text: str) -> None:
         url, source = adapter["url"], adapter.get("source")

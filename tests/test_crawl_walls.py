@@ -63,6 +63,36 @@ def test_an_error_page_served_as_a_success_is_gone_and_never_replaces_the_stored
                                if stage == "fetch" and "error page" in reason]
 
 
+_OTHER = ("Wakil Menteri Mugiyanto membuka festival film dokumenter di Yogyakarta yang menampilkan "
+          "dua puluh karya sineas muda dari Papua, Aceh dan Nusa Tenggara Timur; Kemenham "
+          "menyediakan beasiswa produksi bagi tiga pemenang.")
+
+
+def test_another_page_at_a_stored_articles_address_is_refused_and_an_update_is_a_revision(
+        serve, tmp_path):
+    path = "/berita/kemenham-tinjau-lapas-nabire"
+    pages = {"/rss.xml": listing(feed_of(path)),
+             path: lambda host: (200, HTML, _article("Kemenham Tinjau Lapas Nabire", _REPORT))}
+    base, _ = serve("127.0.0.50", pages)
+    crawl(tmp_path, f'feeds = ["{base}/rss.xml"]', RECHECK)[1].close()
+    pages[path] = lambda host: (200, HTML, _article("Festival Film HAM Dibuka", _OTHER))
+    done, db = crawl(tmp_path, f'feeds = ["{base}/rss.xml"]', RECHECK)
+    articles, errors, seen = _rows(db)
+    assert done.returncode == 0
+    assert articles == [(f"{base}{path}", "Kemenham Tinjau Lapas Nabire", _REPORT, None)]
+    assert [(url, stage) for url, stage, _ in errors] == [(f"{base}{path}", "fetch")]
+    assert "another text" in errors[0][2] and seen[f"{base}{path}"] == "stored"
+
+    update = _REPORT.replace("412 warga binaan", "430 warga binaan") + \
+        " Kemenham meminta pemerintah daerah menyiapkan lahan untuk blok baru."
+    pages[path] = lambda host: (200, HTML, _article("Lapas Nabire Kelebihan Kapasitas", update))
+    done, db = crawl(tmp_path, f'feeds = ["{base}/rss.xml"]', RECHECK)
+    articles, errors, _ = _rows(db)
+    assert done.returncode == 0 and errors == []
+    (_, title, text, revised), = articles
+    assert (title, text) == ("Lapas Nabire Kelebihan Kapasitas", update) and revised is not None
+
+
 def test_a_consent_page_at_the_articles_address_is_not_stored_and_asked_for_again(
         serve, tmp_path):
     path = "/berita/d-7712400/kemenham-dorong-ruu-masyarakat-adat"
