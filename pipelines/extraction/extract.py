@@ -4,7 +4,7 @@ The order of work: decode and parse the page once; read its metadata
 (trafilatura's title, author and site name; the publication time with its
 source) while the page is whole; cut boilerplate from the DOM (dom.py); let
 trafilatura find the article text; drop boilerplate lines (lines.py), including
-the site's learned template lines. Pages 2..n of a multi-page article go through
+the site's learned template lines; keep no text of a page listing others (listing.py). Pages 2..n of a multi-page article go through
 the same DOM, trafilatura and line steps and are appended.
 
 Bad input (empty, not HTML, no article, undecodable bytes, a bug) never raises:
@@ -27,6 +27,7 @@ from pipelines.extraction.authors import article_author, signoff_author
 from pipelines.extraction.dates import parse_machine_date
 from pipelines.extraction.dom import Pruned, find_headline, is_hidden_summary, prune_page
 from pipelines.extraction.lines import clean_lines
+from pipelines.extraction.listing import listing_verdict, page_teasers
 from pipelines.extraction.metadata import (
     clean_title,
     declared_language,
@@ -212,6 +213,7 @@ def _extract(html: str | bytes, url, hints, learned_lines, more_pages, rules) ->
     listing = declared_listing(tree)
 
     raw, pruned = _page_lines(tree, rules, url, headline)
+    teasers = page_teasers(tree, url)  # on the page as trafilatura read it
     kept, dropped = clean_lines(raw, rules, title=title, learned=learned_lines,
                                 body_labels=pruned.body_labels)
     removed = pruned.removed + dropped
@@ -243,17 +245,19 @@ def _extract(html: str | bytes, url, hints, learned_lines, more_pages, rules) ->
                                 metadata.sitename, rules)
     text = "\n".join(kept)
     words = len(text.split())
+    verdict = listing_verdict(teasers, kept, listing)
     if not raw:
         notes.append("no article text found")
     elif not text:
         notes.append("all text was boilerplate")
-    elif listing:
-        notes.append(f"the page declares itself a {listing}, a page listing others (a tag, "
-                     "section, author or search page), not an article: no text kept")
+    elif verdict.listing:
+        notes.append(verdict.note)
         text, kept = "", []
     elif words < MIN_ARTICLE_WORDS:
         notes.append(f"no article text found (only {words} words: {text[:60]!r})")
         text, kept = "", []
+    else:
+        notes.append(verdict.note)  # a page declaring itself a listing, read as an article
     counted = kept + [r["line"] for r in removed if r["rule"] == "learned"]
     return Extraction(
         title=title,
