@@ -4,7 +4,7 @@ beside its articles: the listings are stored as seen with no text, never as stor
 from __future__ import annotations
 
 from extraction_pages import article_page
-from test_crawl_listings import ARTICLE, HTML, crawl, listing, serve  # noqa: F401 (a fixture)
+from test_crawl_listings import ARTICLE, HTML, crawl, listing
 from test_extraction_listings import LISTINGS, ld
 
 
@@ -13,7 +13,7 @@ def answer(html: str):
 
 
 def test_listings_a_sitemap_names_are_seen_without_text_and_never_become_stories(
-        serve, tmp_path):  # noqa: F811
+        serve, tmp_path):
     pages = {f"/listing/{n}": html for n, html in enumerate(LISTINGS.values())}
     pages["/berita/1"] = ARTICLE.replace("{n}", "1")
     # a theme declaring every page a CollectionPage: the article reads as one all the same
