@@ -3,9 +3,9 @@
 Machine-readable values (ISO-8601, RFC 2822, "2015/11/05 10:08:45") and visible
 ones: "Senin, 24 November 2025 16:40 WIB", "24/11/2025, 16:40 WIB", "Kamis,
 05/11/2015 09:25 WIB", "16:40 WIB, Senin 24 November 2025", "November 24, 2025
-4:40 PM", "24 Nov 2025", "2025-11-24 14:30", "2 jam lalu", "Kemarin, 14:05". A time without a zone is Jakarta time (WIB,
-UTC+7), what Indonesian outlets print; WITA is UTC+8, WIT UTC+9, and the
-neighbours' MYT and SGT UTC+8.
+4:40 PM", "24 Nov 2025", "2025-11-24 14:30", "2 jam lalu", "Kemarin, 14:05". A time
+without a zone is Jakarta time (WIB, UTC+7), what Indonesian outlets print; WITA is
+UTC+8, WIT UTC+9, and the neighbours' MYT and SGT UTC+8.
 """
 
 from __future__ import annotations
