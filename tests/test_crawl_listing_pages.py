@@ -41,3 +41,22 @@ def test_listings_a_sitemap_names_are_seen_without_text_and_never_become_stories
     assert set(errors) == set(listings)
     assert all(rows[f"/berita/{n}"][0] and rows[f"/berita/{n}"][1] for n in (1, 2))
     assert "reads as one article" in rows["/berita/2"][2]
+
+
+def test_a_start_page_a_sitemap_also_lists_is_read_as_an_index_never_stored(serve, tmp_path):  # noqa: F811
+    sitemap = ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+               "<url><loc>http://{host}/indeks/</loc></url>"
+               "<url><loc>http://{host}/berita/1</loc></url></urlset>")
+    index = '<html><body><h1>Indeks</h1><a href="/berita/2">Berita 2</a></body></html>'
+    base, requests = serve("127.0.0.48", {
+        "/sitemap.xml": listing(sitemap), "/indeks": answer(index), "/indeks/": answer(index),
+        "/berita/1": answer(ARTICLE.replace("{n}", "1")),
+        "/berita/2": answer(ARTICLE.replace("{n}", "2"))})
+    done, db = crawl(tmp_path, f'sitemaps = ["{base}/sitemap.xml"]\nstart_urls = ["{base}/indeks"]\n'
+                               "article_pattern = '/berita/'")
+    with db:
+        stored = sorted(url.removeprefix(base) for (url,) in db.execute("SELECT url FROM articles"))
+    db.close()
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert stored == ["/berita/1", "/berita/2"]
+    assert requests["/indeks"] + requests["/indeks/"] == 1

@@ -85,8 +85,10 @@ class NewsSpider(scrapy.Spider):
         spider.scheduled: dict[str, int] = {}  # article requests per source this run
         spider.queued: set[str] = set()  # canonical URLs already taken up this run
         spider.sitemaps: set[str] = set()  # sitemaps requested this run
-        spider.listings: set[str] = set()  # feeds, sitemaps and index pages read this run,
-        # in canonical form: never an article's URL
+        spider.listings: set[str] = {  # feeds, sitemaps and index pages, configured or read
+            # this run, in canonical form: never an article's URL
+            canonical_url(url, spider.sourcemap.hosts) for source in spider.config.sources
+            for url in (*source.feeds, *source.sitemaps, *source.start_urls)}
         spider.redirected: dict[tuple[str, str], set[str]] = {}  # (fetched URL, source) ->
         # the URLs redirected to it once it had been fetched
         spider.db = None
@@ -222,6 +224,8 @@ class NewsSpider(scrapy.Spider):
                     found_by=listing_source,
                 )
                 url = canonical_url(raw, self.sourcemap.hosts)
+                if url in self.listings or slash_twin(url) in self.listings:
+                    continue  # a sitemap naming an index page read as such
             except ValueError as exc:  # e.g. "http://[broken" (Invalid IPv6 URL)
                 self._fail(listing_source, via, "discover", f"malformed link {entry.url!r}: {exc}")
                 continue
