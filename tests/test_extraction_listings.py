@@ -4,6 +4,7 @@ structure, whatever they declare; articles with teasers of other articles beside
 from __future__ import annotations
 
 import json
+import re
 from html import escape
 
 import pytest
@@ -75,9 +76,10 @@ LISTINGS = {
         'perdagangan orang dan diplomasi untuk desk nasional.</p><div class="list">'
         + "".join(teaser(n) for n in range(4)) + "</div>", "Siti Rahmawati",
         ld({"@type": "Person", "name": "Siti Rahmawati"})),
-    "search page": page(
+    "search page highlighting the words sought": page(
         '<h1>Hasil pencarian untuk: "kementerian ham"</h1><div class="results">'
-        + "".join(teaser(n, cls="result") for n in range(5)) + "</div>",
+        + re.sub(r"(HAM|Kemenham|\w+(?=\.</p>))", r"<b>\1</b>",
+                 "".join(teaser(n, cls="result") for n in range(5))) + "</div>",
         'Hasil pencarian "kementerian ham"', '<meta name="robots" content="noindex,follow">'),
     "WordPress category archive": page(
         '<h1 class="page-title">Kategori: Hukum</h1>'

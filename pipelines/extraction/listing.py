@@ -50,8 +50,9 @@ _PAGE_ADDRESS = XPath("string((//link[@rel='canonical']/@href | //meta[@property
 
 @dataclass(frozen=True, slots=True)
 class Teasers:
-    """The teasers a page lists: how many, their words, and their text folded (one
-    teaser a line), in which kept lines are looked up."""
+    """The teasers a page lists: how many, their words, and their text (one teaser a
+    line) as kept lines are looked up in it: folded, without spaces, since extraction
+    joins "<b>Pigai</b>," as "Pigai," where the teaser's pieces are "Pigai" and ","."""
 
     count: int = 0
     words: int = 0
@@ -62,7 +63,7 @@ class Teasers:
         if not self.count:
             return 0
         return sum(len(line.split()) for line in lines
-                   if fold(line).removeprefix(_ITEM_MARK) in self.text)
+                   if _key(line.removeprefix(_ITEM_MARK)) in self.text)
 
 
 class Verdict(NamedTuple):
@@ -83,7 +84,7 @@ def page_teasers(tree: HtmlElement, url: str | None) -> Teasers:
             continue  # a picture's link and the title's, to one article, are one teaser
         if not other_page(href) or not _stands_alone(link):
             continue
-        title = link.text_content().split()
+        title = " ".join(link.itertext()).split()  # as in its block's text, below
         if len(title) < TITLE_MIN_WORDS:
             continue
         previous = href
@@ -110,7 +111,7 @@ def page_teasers(tree: HtmlElement, url: str | None) -> Teasers:
                 sum(map(len, teasers)) >= LIST_TEXT_SHARE * _visible_chars(parent):
             found += teasers
     return Teasers(len(found), sum(len(text.split()) for text in found),
-                   fold("\n".join(found)))
+                   "\n".join(map(_key, found)))
 
 
 def listing_verdict(teasers: Teasers, kept: list[str], declared: str | None) -> Verdict:
@@ -130,6 +131,10 @@ def listing_verdict(teasers: Teasers, kept: list[str], declared: str | None) -> 
                               f"({outside} words outside teasers): text kept")
     return Verdict(True, f"the page declares itself a {declared}, a page listing others (a tag, "
                          "section, author or search page), not an article: no text kept")
+
+
+def _key(text: str) -> str:
+    return "".join(fold(text).split())
 
 
 def _stands_alone(link: HtmlElement) -> bool:
