@@ -225,7 +225,7 @@ class NewsSpider(scrapy.Spider):
                 )
                 url = canonical_url(raw, self.sourcemap.hosts)
                 if url in self.listings or slash_twin(url) in self.listings:
-                    continue  # a sitemap naming an index page read as such
+                    continue  # a feed, sitemap or index page: read as one, if at all
             except ValueError as exc:  # e.g. "http://[broken" (Invalid IPv6 URL)
                 self._fail(listing_source, via, "discover", f"malformed link {entry.url!r}: {exc}")
                 continue

@@ -4,8 +4,9 @@ The order of work: decode and parse the page once; read its metadata
 (trafilatura's title, author and site name; the publication time with its
 source) while the page is whole; cut boilerplate from the DOM (dom.py); let
 trafilatura find the article text; drop boilerplate lines (lines.py), including
-the site's learned template lines; keep no text of a page listing others (listing.py). Pages 2..n of a multi-page article go through
-the same DOM, trafilatura and line steps and are appended.
+the site's learned template lines; keep no text of a page listing others (listing.py).
+Pages 2..n of a multi-page article go through the same DOM, trafilatura and line
+steps and are appended.
 
 Bad input (empty, not HTML, no article, undecodable bytes, a bug) never raises:
 the result carries a ``note`` that says what happened.

@@ -11,11 +11,12 @@ its own, not a term linked inside a sentence) the largest block that holds no ot
 Such blocks count only in a list: two or more of one tag and class under one parent,
 holding most of its text, each with its headline before any text but a label, so a
 paragraph or a live report's entry that links another article is never a teaser.
-``listing_verdict`` weighs them against the text extraction kept: a page whose kept text
-lies mostly in teasers is a listing; a page that declares itself a listing
+
+``listing_verdict`` weighs them against the text extraction kept: a page whose kept
+text lies mostly in teasers is a listing; a page that declares itself a listing
 (``declared_listing``) is read as an article only when its text outside teasers is an
-article's length and outweighs all the teasers of the page (a theme that declares every
-page a ``CollectionPage``).
+article's length and outweighs all the teasers of the page (a theme that declares
+every page a ``CollectionPage``).
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ ARTICLE_MIN_WORDS = 50
 TEASER_MAX_DEPTH = 8  # a teaser block lies this few elements above its headline link at most
 _HEADLINE_LINKS = XPath("descendant::a[@href][string-length() >= $chars]")
 _ITEM_MARK = "- "  # trafilatura's mark before the text of a list item
-_PAGE_ADDRESS = XPath("string((//link[@rel='canonical']/@href | //meta[@property='og:url']/@content)[1])")
+_PAGE_ADDRESS = XPath(
+    "string((//link[@rel='canonical']/@href | //meta[@property='og:url']/@content)[1])")
 
 
 @dataclass(frozen=True, slots=True)
