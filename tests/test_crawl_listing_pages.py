@@ -43,7 +43,7 @@ def test_listings_a_sitemap_names_are_seen_without_text_and_never_become_stories
     assert "reads as one article" in rows["/berita/2"][2]
 
 
-def test_a_start_page_a_sitemap_also_lists_is_read_as_an_index_never_stored(serve, tmp_path):  # noqa: F811
+def test_a_start_page_a_sitemap_also_lists_is_read_as_an_index_never_stored(serve, tmp_path):
     sitemap = ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
                "<url><loc>http://{host}/indeks/</loc></url>"
                "<url><loc>http://{host}/berita/1</loc></url></urlset>")
