@@ -214,7 +214,8 @@ class NewsSpider(scrapy.Spider):
             try:
                 link = response.urljoin(entry.url)
                 raw = unwrap(link) if search else link  # a search result's click-through link
-                if _front_page(raw):
+                url = canonical_url(raw, self.sourcemap.hosts)
+                if _front_page(url):
                     continue
                 if search and host_of(raw) == host_of(via):  # a page of the search engine itself
                     own_pages += 1
@@ -223,7 +224,6 @@ class NewsSpider(scrapy.Spider):
                     raw, default=_host_name(raw) if search else listing_source,
                     found_by=listing_source,
                 )
-                url = canonical_url(raw, self.sourcemap.hosts)
                 if url in self.listings or slash_twin(url) in self.listings:
                     continue  # a feed, sitemap or index page: read as one, if at all
             except ValueError as exc:  # e.g. "http://[broken" (Invalid IPv6 URL)
@@ -539,9 +539,10 @@ def _failure_reason(failure: Failure) -> str:
 
 
 def _front_page(url: str) -> bool:
-    """Whether ``url`` is a site's front page, never an article: its root with no query
-    but tracking ("/?utm_source=rss"). With one, it may name an article ("/?p=11")."""
-    return urlsplit(url).path in ("", "/") and not urlsplit(canonical_url(url)).query
+    """Whether the canonical ``url`` is a site's front page, never an article: its root
+    with no query left ("/?utm_source=rss"). With one, it may name an article ("/?p=11")."""
+    parts = urlsplit(url)
+    return parts.path == "/" and not parts.query
 
 
 def _host_name(url: str) -> str:
