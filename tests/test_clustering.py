@@ -227,6 +227,15 @@ def test_names_numbers_and_shingles_of_a_text():
     assert len(shingle_hashes(token_hashes("dua kata"), 5)) == 1
 
 
+def test_typographic_punctuation_separates_words_as_ascii_punctuation_does():
+    typographic = "«Menteri HAM» — “Pigai” bertemu… warga (Papua) • 1.243 orang – ‘pusat-pusat’ Ma’ruf"
+    plain = '"Menteri HAM" - "Pigai" bertemu... warga (Papua) * 1.243 orang - \'pusat-pusat\' Ma\'ruf'
+    assert parse_text(typographic).tokens == [
+        "menteri", "ham", "pigai", "bertemu", "warga", "papua", "1.243", "orang", "pusat-pusat",
+        "ma’ruf"]
+    assert parse_text(plain).tokens[:-1] == parse_text(typographic).tokens[:-1]
+
+
 def test_a_number_is_one_term_whichever_language_grouped_its_digits():
     stats = TermStatistics(2.0)
     _, _, indonesian = stats.vector(parse_text("Sebanyak 1.126 orang dan 2,5 persen pada 11.20 WIB"))
