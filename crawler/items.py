@@ -39,6 +39,7 @@ class ArticleItem:
     site_name: str | None = None
     removed_lines: list[dict] = field(default_factory=list)  # {"line": ..., "rule": ...}
     extraction_note: str | None = None
+    listing: bool = False  # a page listing other pages, kept with no text: never coverage
     # set by relevance
     relevant: bool = False
     relevance_score: float = 0.0

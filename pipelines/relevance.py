@@ -184,6 +184,9 @@ class RelevancePipeline:
                                     adapter.get("published_at"))
         adapter["relevance_score"] = result.score
         adapter["matched_terms"] = result.matched_terms
-        adapter["relevant"] = result.relevant
-        self.stats.inc_value("relevance/relevant" if result.relevant else "relevance/irrelevant")
+        # a tag or search page names the ministry in its headline and teasers, but the
+        # coverage is in the articles it lists, each stored and scored on its own
+        relevant = result.relevant and not adapter.get("listing")
+        adapter["relevant"] = relevant
+        self.stats.inc_value("relevance/relevant" if relevant else "relevance/irrelevant")
         return item

@@ -1,5 +1,6 @@
 """A real crawl of a site whose sitemap lists its tag, section, author and search pages
-beside its articles: the listings are stored as seen with no text, never as stories."""
+beside its articles: the listings are stored as seen with no text, never as stories nor
+as coverage."""
 
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ def answer(html: str):
 def test_listings_a_sitemap_names_are_seen_without_text_and_never_become_stories(
         serve, tmp_path):
     pages = {f"/listing/{n}": html for n, html in enumerate(LISTINGS.values())}
+    # a tag page headed by the watch term itself
+    pages["/listing/tag"] = LISTINGS["tag page declaring nothing"].replace(
+        "Kementerian HAM", "Kemenham")
     pages["/berita/1"] = ARTICLE.replace("{n}", "1")
     # a theme declaring every page a CollectionPage: the article reads as one all the same
     pages["/berita/2"] = article_page(head=ld({"@type": "CollectionPage"})).replace(
@@ -28,6 +32,9 @@ def test_listings_a_sitemap_names_are_seen_without_text_and_never_become_stories
     with db:
         rows = {url.removeprefix(base): (text, story, note) for url, text, story, note in
                 db.execute("SELECT url, text, cluster_id, extraction_note FROM articles")}
+        relevant = {url.removeprefix(base) for (url,) in
+                    db.execute("SELECT url FROM articles WHERE relevant = 1")}
+        new, irrelevant = db.execute("SELECT new, irrelevant FROM crawl_run_sources").fetchone()
         errors = {url.removeprefix(base): reason for url, reason in
                   db.execute("SELECT url, reason FROM errors WHERE stage = 'extract'")}
     db.close()
@@ -39,6 +46,8 @@ def test_listings_a_sitemap_names_are_seen_without_text_and_never_become_stories
         assert (text, story) == ("", None), path
         assert "a listing of other pages" in note and "a listing of other pages" in errors[path]
     assert set(errors) == set(listings)
+    assert relevant == {"/berita/1", "/berita/2"}
+    assert (new, irrelevant) == (2, len(listings))
     assert all(rows[f"/berita/{n}"][0] and rows[f"/berita/{n}"][1] for n in (1, 2))
     assert "reads as one article" in rows["/berita/2"][2]
 

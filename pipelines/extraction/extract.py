@@ -101,11 +101,12 @@ class Extraction:
     note: str | None = None
     template_lines: tuple[str, ...] = ()
     failed: bool = False  # extraction itself broke: the result says nothing of the page
+    listing: bool = False  # a page listing others (a tag, section or search page): no article
 
     def report(self) -> dict:
         """The result as ``warta extract`` prints it."""
         data = asdict(self)
-        del data["template_lines"], data["failed"]
+        del data["template_lines"], data["failed"], data["listing"]
         return data
 
 
@@ -272,6 +273,7 @@ def _extract(html: str | bytes, url, hints, learned_lines, more_pages, rules) ->
         removed=removed,
         note="; ".join(n for n in notes if n) or None,
         template_lines=template_candidates(counted, rules),
+        listing=verdict.listing,
     )
 
 

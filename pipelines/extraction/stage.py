@@ -150,6 +150,7 @@ class ExtractionPipeline:
         adapter["language"] = result.language
         adapter["site_name"] = result.site_name
         adapter["removed_lines"] = result.removed
+        adapter["listing"] = result.listing
         notes = [n for n in (adapter.get("extraction_note"), result.note) if n]
         adapter["extraction_note"] = "; ".join(notes) or None
 
