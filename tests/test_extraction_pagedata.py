@@ -81,3 +81,28 @@ def test_broken_data_scripts_leave_the_pages_text():
     page = article_page(READ_MORE, paragraphs=PARAGRAPHS[:2], dateline="", after_body=broken)
     result = extract_page(page)
     assert kept_paragraphs(result.text) == 2 and not result.failed
+
+
+@pytest.mark.parametrize("declared", [
+    {"isAccessibleForFree": False},
+    {"isAccessibleForFree": "False", "hasPart": {"@type": "WebPageElement",
+                                                 "isAccessibleForFree": "False",
+                                                 "cssSelector": ".paywall"}},
+    {"hasPart": [{"@type": "WebPageElement", "isAccessibleForFree": False}]},
+])
+def test_an_article_declared_not_free_to_read_is_kept_with_a_note_that_it_may_be_a_teaser(
+        declared):
+    data = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": TITLE,
+            **declared}
+    page = article_page(paragraphs=PARAGRAPHS[:2],
+                        head=f'<script type="application/ld+json">{json.dumps(data)}</script>')
+    result = extract_page(page)
+    assert kept_paragraphs(result.text) == 2
+    assert "not free to read" in result.note
+
+
+def test_an_article_declared_free_to_read_has_no_paywall_note():
+    data = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": TITLE,
+            "isAccessibleForFree": True}
+    page = article_page(head=f'<script type="application/ld+json">{json.dumps(data)}</script>')
+    assert "not free to read" not in (extract_page(page).note or "")

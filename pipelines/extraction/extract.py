@@ -40,6 +40,7 @@ from pipelines.extraction.pagedata import (
     declared_listing,
     embedded_bodies,
     fuller_body,
+    paywalled,
 )
 from pipelines.extraction.rules import Rules, fold, load_rules, removal, spaced
 from pipelines.extraction.templates import template_candidates
@@ -260,6 +261,9 @@ def _extract(html: str | bytes, url, hints, learned_lines, more_pages, rules) ->
         text, kept = "", []
     else:
         notes.append(verdict.note)  # a page declaring itself a listing, read as an article
+        if paywalled(tree):
+            notes.append("the page declares the article not free to read "
+                         "(isAccessibleForFree: false): the text may be its free part only")
     counted = kept + [r["line"] for r in removed if r["rule"] == "learned"]
     return Extraction(
         title=title,

@@ -22,7 +22,7 @@ from lxml.html import HtmlElement
 from pipelines.extraction.rules import fold
 
 __all__ = ["EmbeddedBody", "declared_listing", "embedded_bodies", "fuller_body", "is_article",
-           "json_ld_objects", "page_objects"]
+           "json_ld_objects", "page_objects", "paywalled"]
 
 # A data text replaces the shown one when it has this many times its words and
 # MIN_EXTRA_WORDS more: an article's own JSON-LD body differs from the page's text by
@@ -96,6 +96,19 @@ def declared_listing(tree: HtmlElement) -> str | None:
         return found[0]
     og_type = tree.xpath("string(//meta[@property='og:type']/@content)").strip().casefold()
     return "profile" if og_type == "profile" else None
+
+
+def paywalled(tree: HtmlElement) -> bool:
+    """Whether the page declares its article, or a part of it, not free to read
+    (schema.org ``isAccessibleForFree`` false, the markup publishers give search
+    engines for paywalled text): what it shows may be a teaser."""
+    for node in page_objects(tree):
+        parts = node.get("hasPart")
+        for member in [node, *(parts if isinstance(parts, list) else [parts])]:
+            if isinstance(member, dict) and \
+                    str(member.get("isAccessibleForFree", "")).strip().casefold() == "false":
+                return True
+    return False
 
 
 def json_ld_objects(tree: HtmlElement) -> Iterator[dict]:
