@@ -10,7 +10,7 @@ core (OMP_NUM_THREADS=1), with its peak memory; then, on the first 20,000 of tho
 articles, the time datasketch alone takes (the two MinHash signatures, the two LSH
 queries and inserts of each article, replayed on the signature inputs the clusterer
 made): a floor under the per-article time that no change to warta's own code removes.
-`growth` feeds one clusterer in process and measures the per-article time over the
+`growth` feeds one clusterer in process and measures the per-article CPU time over the
 5,000 articles that follow each size, when the index holds that many articles in its
 window (the synthetic stream spans less than the window), and the process's peak memory. Timings on a shared
 machine vary with its load: run twice and keep the better figures.
@@ -183,9 +183,9 @@ def growth(sizes: list[int]) -> list[dict]:
         sample = [_doc(next(stream)) for _ in range(SAMPLE)]
         times = []
         for doc in sample:
-            started = time.perf_counter()
+            started = time.process_time()
             clusterer.assign(doc)
-            times.append(time.perf_counter() - started)
+            times.append(time.process_time() - started)
         fed += SAMPLE
         times.sort()
         row = {"window": window, "p50_ms": times[len(times) // 2] * 1e3,
