@@ -2,7 +2,7 @@
 
     python bench/extraction.py              # realpages + newsroom, 5 timing rounds
     python bench/extraction.py --rounds 9
-    pip install newspaper4k               # adds it as a third column (optional)
+    pip install -e '.[bench]'             # adds newspaper4k as a third column (optional)
 
 Prints, on the same pages (../shared/realpages and every newsroom article page):
 - time per page and pages/s of ``extract_page`` and of ``trafilatura.extract(html)``
@@ -57,7 +57,7 @@ def newspaper_text(html: str) -> str:
 def newspaper_timing(pages: list[str], rounds: int) -> None:
     """newspaper4k's time per page on ``pages``, for comparison with the two above."""
     if newspaper is None:
-        print("newspaper4k: not installed (pip install newspaper4k), column skipped")
+        print("newspaper4k: not installed (make bench, or pip install -e '.[bench]'), column skipped")
         return
     times = []
     for _ in range(rounds):
@@ -137,7 +137,8 @@ def realpage_quality(pages: dict[str, str]) -> None:
 
 def newsroom_quality(room: Newsroom) -> list[str]:
     """Print the gold figures; return the article pages for timing."""
-    totals = {"plain trafilatura": [0, 0, 0], "warta": [0, 0, 0]}
+    totals = {name: [0, 0, 0] for name in ("plain trafilatura", "warta", "newspaper4k")
+              if name != "newspaper4k" or newspaper is not None}
     pages = []
     for record, page, more in newsroom_pages(room):
         html = decode_html(page)[0]
@@ -145,6 +146,8 @@ def newsroom_quality(room: Newsroom) -> list[str]:
         plain = "\n".join(trafilatura.extract(decode_html(p)[0]) or "" for p in [page, *more])
         texts = {"plain trafilatura": plain,
                  "warta": extract_page(page, record["url"], more_pages=more).text}
+        if newspaper is not None:
+            texts["newspaper4k"] = "\n".join(newspaper_text(decode_html(p)[0]) for p in [page, *more])
         for name, text in texts.items():
             score = line_score(text, record["text"])
             totals[name][0] += len(score.left)
