@@ -1,8 +1,9 @@
 """Who wrote the article: the page's author metadata, the byline, a link to the author's page.
 
 The metadata author (``<meta name="author">``, JSON-LD, else trafilatura's search of
-the page's byline) is kept without the parts that name the outlet or a CMS account.
-When those are all it names ("Tim Redaksi", "Kompas Cyber Media"), the byline is read.
+the page's byline) is kept without the parts that name the outlet or a CMS account,
+each name without its titles ("Dr. Budi Santoso, S.H., M.H." is Budi Santoso). When
+those are all it names ("Tim Redaksi", "Kompas Cyber Media"), the byline is read.
 When the page names nobody that way, a link beside the headline to the author's own
 page ("/penulis/ratna-kusumawardani") or a name beside a role label there ("Jurnalis")
 gives the name, else an element of its own naming the writer anywhere in the article
@@ -17,7 +18,7 @@ from string import capwords
 from urllib.parse import urlsplit
 
 from lxml.etree import XPath
-from lxml.html import HtmlElement
+from lxml.html import HtmlElement, tostring
 from trafilatura.metadata import extract_author
 from trafilatura.settings import Document
 
@@ -37,6 +38,13 @@ OUTSIDE_ARTICLE = {"nav", "aside", "footer"}
 _SIGNOFF_SEPARATOR = re.compile(r"\s*[|,/]\s*")
 _BREAK = "\ue000"  # where a <br> broke a line (a private-use character, not a space)
 _LABELLED_TEXTS = XPath("//body//text()[contains(., ':')][not(ancestor::script or ancestor::style)]")
+# Where a byline separates people: a comma, a semicolon, "dan" / "and" / "&" between names.
+_SEPARATOR = re.compile(r"\s*[;,]\s*|\s+(?:dan|and|&)\s+")
+# An academic degree after a name: letter groups each closed by a dot ("S.H.", "M.Si.",
+# "Ph.D.", "S.I.Kom.") or capitals alone ("SH", "MBA"). A name's initial stands apart
+# from the name ("M. Ali"), a degree's letters do not.
+_DOTTED = re.compile(r"(?:[A-Z][A-Za-z]{0,3}\.)+[A-Z][A-Za-z]{0,3}\.?")
+_CAPITALS = re.compile(r"[A-Z]{2,4}")
 
 
 def article_author(tree: HtmlElement, metadata: Document, headline: HtmlElement | None,
@@ -44,12 +52,12 @@ def article_author(tree: HtmlElement, metadata: Document, headline: HtmlElement 
     """The article's authors, "; "-separated, or None when the page names nobody.
     Metadata that names the one the page labels its editor ("Editor: B Kunto
     Wibisono") gives way to a writer the byline names, if it names one."""
-    author = clean_author(metadata.author, metadata.sitename, rules)
+    author = clean_author(metadata.author, metadata.sitename, rules, tree)
     editor = None
     if author is not None and fold(author) in _labelled_editors(tree, rules):
         author, editor = None, author
     if author is None and metadata.author:  # a team account or the outlet: a byline may name people
-        author = clean_author(extract_author(tree), metadata.sitename, rules)
+        author = clean_author(extract_author(tree), metadata.sitename, rules, tree)
         if author == editor:
             author = None
     if author is None and headline is not None:
@@ -66,28 +74,56 @@ def signoff_author(signoffs: list[str], site_name: str | None, rules: Rules) -> 
     return clean_author("; ".join(names), site_name, rules) if names else None
 
 
-def clean_author(author: str | None, site_name: str | None, rules: Rules) -> str | None:
-    """``author`` without the parts that name the outlet or a CMS account
-    ("Kompas Cyber Media; Robertus Belarminus" -> "Robertus Belarminus"), and each name
-    without the byline around it ("Reporter: Bayu Saputra Editor: Hendra" -> "Bayu Saputra");
+def clean_author(author: str | None, site_name: str | None, rules: Rules,
+                 page: HtmlElement | None = None) -> str | None:
+    """``author`` as the names of people, "; "-separated: without the parts that name the
+    outlet or a CMS account ("Kompas Cyber Media; Robertus Belarminus" -> "Robertus
+    Belarminus"), each name without the byline around it ("Reporter: Bayu Saputra Editor:
+    Hendra" -> "Bayu Saputra") and without its titles ("Dr. Budi Santoso, S.H., M.H." ->
+    "Budi Santoso": one person is one author whatever an outlet prints around the name);
     a part naming an editor goes when another names a writer ("Penulis Rina Marlina;
-    Editor Yusuf Hakim" -> "Rina Marlina")."""
+    Editor Yusuf Hakim" -> "Rina Marlina"). ``page`` is the page a metadata author was
+    read from, where its degrees show the dots trafilatura's reading takes away."""
     if not author:
         return None
     site = fold(site_name or "")
     parts = [" ".join(part.split()) for part in author.split(";")]
     writers = [part for part in parts if not rules.other_role.match(part + " ")]
+    names = [name for part in writers or parts for name in _SEPARATOR.split(_byline_name(part, rules))]
     kept = []
-    for part in writers or parts:
-        part = _byline_name(part, rules)
-        folded = fold(part)
+    for i, name in enumerate(names):
+        if i and _is_degree(name, page):
+            continue
+        name = _without_honorifics(name, rules)
+        folded = fold(name)
         if (not folded or folded == site or rules.author_ignore.search(folded)
                 or DOMAIN.search(folded) or _AUTHOR_DOMAIN.search(folded)
                 or folded in MONTHS or folded in DAYS):
             continue
-        if part not in kept:
-            kept.append(part)
+        if name not in kept:
+            kept.append(name)
     return "; ".join(kept) or None
+
+
+def _is_degree(text: str, page: HtmlElement | None) -> bool:
+    """Whether ``text``, after a name in a byline, is an academic degree ("S.H.", "MBA").
+    trafilatura reads "S.H." as "S H": such letters are a degree when ``page`` shows them
+    dotted ("M Si" is "M.Si.", "M Ali" is a name)."""
+    if _DOTTED.fullmatch(text) or _CAPITALS.fullmatch(text):
+        return True
+    dotted = ".".join(text.split())
+    if page is None or " " not in text or not _DOTTED.fullmatch(dotted):
+        return False
+    return re.search(rf"(?<![\w.]){re.escape(dotted)}\.", tostring(page, encoding="unicode")) is not None
+
+
+def _without_honorifics(name: str, rules: Rules) -> str:
+    """``name`` without the honorifics before it ("Prof. Dr. Ir. H. Ahmad Yani" -> "Ahmad
+    Yani")."""
+    words = name.split()
+    while len(words) > 1 and rules.author_honorific.fullmatch(words[0]):
+        words.pop(0)
+    return " ".join(words)
 
 
 def _byline_name(part: str, rules: Rules) -> str:
@@ -97,9 +133,6 @@ def _byline_name(part: str, rules: Rules) -> str:
     label = rules.author_label.match(part + " ")
     if label:
         part = part[label.end():]
-    outlet, _, rest = part.partition(", ")  # "Laporan Wartawan Tribunnews.com, Ilham"
-    if rest and DOMAIN.search(fold(outlet)):
-        part = rest
     end = rules.author_end.search(part)
     return part[:end.start()].strip(" ,") if end else part
 

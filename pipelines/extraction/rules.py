@@ -196,6 +196,7 @@ class Rules:
     writer_byline: re.Pattern  # "Penulis: <name>", a writer's label and a colon
     other_role: re.Pattern  # "Editor: <name>", the label of one who did not write the story
     author_end: re.Pattern
+    author_honorific: re.Pattern  # a title before a name ("Dr.", "Hj.")
     walls: WallRules
 
 
@@ -307,6 +308,8 @@ def _compile(data: dict) -> Rules:
         # a name ends at the next role, or at a mark no name holds (a bullet, a bar, a digit)
         author_end=re.compile(rf"\s+(?:{labels})(?:\s*:|\s)|\s*[●•·|]|\s+[-–—/]\s|\d",
                               re.IGNORECASE),
+        author_honorific=re.compile(
+            r"(?:" + "|".join(map(re.escape, data["author"]["honorifics"])) + r")\.?", re.IGNORECASE),
         walls=WallRules(
             max_words=walls["max_words"],
             # the longest first: "404 not found" is one phrase, not "404" and two other words

@@ -1,0 +1,35 @@
+"""Who wrote the article: names without their titles, several people in one byline."""
+
+from __future__ import annotations
+
+import pytest
+from extraction_pages import article_page
+
+from pipelines.extraction.extract import extract_page
+
+
+@pytest.mark.parametrize(("byline", "author"), [
+    ('<div class="author">Oleh: Dr. Budi Santoso, S.H., M.H.</div>', "Budi Santoso"),
+    ('<div class="author">Prof. Dr. Ir. H. Ahmad Yani, M.Si., Ph.D.</div>', "Ahmad Yani"),
+    ('<div class="author">Hj. Siti Aminah, S.Sos., MBA</div>', "Siti Aminah"),
+    ('<div class="byline">Penulis: dr. Rina Wulandari, S.I.Kom.</div>', "Rina Wulandari"),
+])
+def test_an_authors_titles_and_degrees_are_no_other_authors(byline, author):
+    assert extract_page(article_page(before_body=byline)).author == author
+
+
+def test_degrees_in_the_author_metadata_are_told_by_the_dots_the_page_shows():
+    head = '<meta name="author" content="Dr. Budi Santoso, S.H., M.Kom.">'
+    assert extract_page(article_page(head=head)).author == "Budi Santoso"
+    # an initial stands apart from its name: "M. Ali" is a second author, no degree
+    head = '<meta name="author" content="Budi Santoso, M. Ali">'
+    assert extract_page(article_page(head=head)).author == "Budi Santoso; M Ali"
+
+
+@pytest.mark.parametrize("byline", [
+    '<div class="author">Oleh Rizky Ramadhan, Nur Azizah dan Ani Lestari</div>',
+    '<div class="byline">Penulis: Rizky Ramadhan, Nur Azizah dan Ani Lestari</div>',
+])
+def test_a_byline_naming_several_people_names_each(byline):
+    assert extract_page(article_page(before_body=byline)).author == \
+        "Rizky Ramadhan; Nur Azizah; Ani Lestari"
