@@ -33,3 +33,15 @@ def test_degrees_in_the_author_metadata_are_told_by_the_dots_the_page_shows():
 def test_a_byline_naming_several_people_names_each(byline):
     assert extract_page(article_page(before_body=byline)).author == \
         "Rizky Ramadhan; Nur Azizah; Ani Lestari"
+
+
+@pytest.mark.parametrize("byline", [
+    '<div class="author">Editor: Maria Christina</div>',
+    '<div class="author">Redaktur Maria Christina</div>',
+    '<div class="byline"><span>Editor:</span> <a href="/editor/maria-christina">Maria Christina</a></div>',
+])
+def test_a_page_naming_only_its_editor_names_no_author(byline):
+    assert extract_page(article_page(before_body=byline)).author is None
+    # unless its metadata names the editor as the author
+    head = '<meta name="author" content="Maria Christina">'
+    assert extract_page(article_page(head=head, before_body=byline)).author == "Maria Christina"

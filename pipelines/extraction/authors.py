@@ -50,15 +50,18 @@ _CAPITALS = re.compile(r"[A-Z]{2,4}")
 def article_author(tree: HtmlElement, metadata: Document, headline: HtmlElement | None,
                    rules: Rules) -> str | None:
     """The article's authors, "; "-separated, or None when the page names nobody.
-    Metadata that names the one the page labels its editor ("Editor: B Kunto
-    Wibisono") gives way to a writer the byline names, if it names one."""
+    An editor is no author: a byline naming only the editor ("Editor: Maria Christina")
+    names nobody, and metadata naming the one the page labels its editor ("Editor: B
+    Kunto Wibisono") gives way to a writer the byline names; when none is named, what
+    the metadata says stands."""
+    editors = _labelled_editors(tree, rules)
     author = clean_author(metadata.author, metadata.sitename, rules, tree)
     editor = None
-    if author is not None and fold(author) in _labelled_editors(tree, rules):
+    if author is not None and fold(author) in editors:
         author, editor = None, author
-    if author is None and metadata.author:  # a team account or the outlet: a byline may name people
+    if author is None:  # none, a team account, the outlet, the editor: a byline may name people
         author = clean_author(extract_author(tree), metadata.sitename, rules, tree)
-        if author == editor:
+        if author is not None and fold(author) in editors:
             author = None
     if author is None and headline is not None:
         author = clean_author(_headline_author(headline, rules), metadata.sitename, rules)
@@ -81,15 +84,15 @@ def clean_author(author: str | None, site_name: str | None, rules: Rules,
     Belarminus"), each name without the byline around it ("Reporter: Bayu Saputra Editor:
     Hendra" -> "Bayu Saputra") and without its titles ("Dr. Budi Santoso, S.H., M.H." ->
     "Budi Santoso": one person is one author whatever an outlet prints around the name);
-    a part naming an editor goes when another names a writer ("Penulis Rina Marlina;
-    Editor Yusuf Hakim" -> "Rina Marlina"). ``page`` is the page a metadata author was
-    read from, where its degrees show the dots trafilatura's reading takes away."""
+    a part naming an editor goes ("Penulis Rina Marlina; Editor Yusuf Hakim" -> "Rina
+    Marlina"; "Editor: Yusuf Hakim" names nobody). ``page`` is the page a metadata
+    author was read from, where its degrees show the dots trafilatura takes away."""
     if not author:
         return None
     site = fold(site_name or "")
     parts = [" ".join(part.split()) for part in author.split(";")]
     writers = [part for part in parts if not rules.other_role.match(part + " ")]
-    names = [name for part in writers or parts for name in _SEPARATOR.split(_byline_name(part, rules))]
+    names = [name for part in writers for name in _SEPARATOR.split(_byline_name(part, rules))]
     kept = []
     for i, name in enumerate(names):
         if i and _is_degree(name, page):

@@ -25,7 +25,6 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 from trafilatura.metadata import (
     examine_meta,
-    extract_author,
     extract_meta_json,
     extract_sitename,
     extract_title,
@@ -76,7 +75,8 @@ _TITLE_SEPARATOR = re.compile(r"\s+[-|–—:]\s+")
 
 
 def page_metadata(tree: HtmlElement) -> Document:
-    """trafilatura's title, author and site name of the page.
+    """trafilatura's title, author and site name of the page (the author its metadata
+    names: the byline on the page is ``authors.py``'s to read).
 
     The steps of ``trafilatura.metadata.extract_metadata`` that give these three,
     without the ones warta has no use for and that cost a third of the page's
@@ -90,7 +90,6 @@ def page_metadata(tree: HtmlElement) -> Document:
     except Exception:
         logger.debug("JSON-LD metadata unreadable", exc_info=True)
     document.title = document.title or extract_title(tree)
-    document.author = document.author or extract_author(tree)
     document.sitename = (document.sitename or extract_sitename(tree) or "").lstrip("@") or None
     if not document.sitename or _title_key(document.sitename) == _title_key(document.title or ""):
         document.sitename = _outlet_in_title(tree, document.title or "")  # never the headline
