@@ -13,8 +13,8 @@ from extraction_pages import PARAGRAPHS, TITLE, article_page, kept_paragraphs
 from trafilatura.utils import load_html
 
 from pipelines.extraction.extract import extract_page
-from pipelines.extraction.metadata import clean_title
 from pipelines.extraction.pagedata import declared_listing
+from pipelines.extraction.titles import clean_title
 
 NBSP = "\u00a0"
 

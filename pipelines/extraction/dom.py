@@ -44,6 +44,7 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from pipelines.extraction.rules import DomRules, Rules, fold, removal, spaced
+from pipelines.extraction.titles import lone_heading
 
 __all__ = ["Pruned", "find_headline", "is_hidden_summary", "prune_page", "visible_text"]
 
@@ -58,7 +59,6 @@ QUIET_TAGS = frozenset(
      "button", "select", "input", "template", "link", "meta", "aside"}
 )
 # An <h1> shorter than this is a logo or a section name, not an article's headline.
-HEADLINE_MIN_WORDS = 4
 REPORT_MIN_WORDS = 8  # a cut before the headline is reported if it reads like text
 MIN_LIST_LINK_SHARE = 0.6
 # A list (ul, ol), or paragraphs written as its points ("1. …"), whose text is at most
@@ -152,8 +152,7 @@ def find_headline(tree: HtmlElement, dom: DomRules, title: str | None) -> HtmlEl
             shorter, longer = sorted((key, title_key), key=len)
             if len(shorter) >= 8 and shorter in longer and len(shorter) >= 0.5 * len(longer):
                 return element
-    headings = [h1 for h1 in tree.iter("h1") if len(h1.text_content().split()) >= HEADLINE_MIN_WORDS]
-    return headings[0] if len(headings) == 1 else None
+    return lone_heading(tree)
 
 
 def _cut_before_headline(headline: HtmlElement) -> list[dict]:

@@ -29,12 +29,7 @@ from pipelines.extraction.dates import parse_machine_date
 from pipelines.extraction.dom import Pruned, find_headline, is_hidden_summary, prune_page
 from pipelines.extraction.lines import clean_lines
 from pipelines.extraction.listing import listing_verdict, page_teasers
-from pipelines.extraction.metadata import (
-    clean_title,
-    declared_language,
-    page_metadata,
-    published_time,
-)
+from pipelines.extraction.metadata import declared_language, page_metadata, published_time
 from pipelines.extraction.pagedata import (
     EmbeddedBody,
     declared_listing,
@@ -44,6 +39,7 @@ from pipelines.extraction.pagedata import (
 )
 from pipelines.extraction.rules import Rules, fold, load_rules, removal, spaced
 from pipelines.extraction.templates import template_candidates
+from pipelines.extraction.titles import clean_title
 from pipelines.language import detect_language
 
 __all__ = ["TRAFILATURA_OPTIONS", "Extraction", "decode_html", "extract_page"]

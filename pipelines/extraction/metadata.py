@@ -1,6 +1,6 @@
-"""Metadata: trafilatura's title, author and site name; beside them the
-publication time with where it came from, the language a page declares, and
-the title without the outlet's own name (the author is ``authors.py``'s).
+"""Metadata: trafilatura's title (the headline, as ``titles.py`` judges it), author
+and site name; beside them the publication time with where it came from and the
+language a page declares (the author is ``authors.py``'s).
 
 The publication time is taken from, in order: a ``<meta>`` tag, JSON-LD
 ``datePublished`` (of the objects describing the page, not of the articles they list),
@@ -31,7 +31,7 @@ from trafilatura.metadata import (
 )
 from trafilatura.settings import Document
 
-from pipelines.extraction.authors import BODY_WORDS, DOMAIN, OUTSIDE_ARTICLE
+from pipelines.extraction.authors import BODY_WORDS, OUTSIDE_ARTICLE
 from pipelines.extraction.dates import (
     local_zone,
     machine_day_only,
@@ -43,11 +43,11 @@ from pipelines.extraction.dates import (
     to_utc_iso,
 )
 from pipelines.extraction.pagedata import is_article, page_objects
-from pipelines.extraction.rules import Rules, fold, spaced
+from pipelines.extraction.rules import Rules
+from pipelines.extraction.titles import headline_title, outlet_in_title, title_key
 
 __all__ = [
     "Published",
-    "clean_title",
     "declared_language",
     "page_metadata",
     "published_time",
@@ -71,7 +71,6 @@ _AFTER_HEADLINE = XPath(
     "following::text()[normalize-space()][not(ancestor::script or ancestor::style)]"
     f"[position() <= {HEADLINE_WINDOW}]"
 )
-_TITLE_SEPARATOR = re.compile(r"\s+[-|–—:]\s+")
 
 
 def page_metadata(tree: HtmlElement) -> Document:
@@ -91,22 +90,10 @@ def page_metadata(tree: HtmlElement) -> Document:
         logger.debug("JSON-LD metadata unreadable", exc_info=True)
     document.title = document.title or extract_title(tree)
     document.sitename = (document.sitename or extract_sitename(tree) or "").lstrip("@") or None
-    if not document.sitename or _title_key(document.sitename) == _title_key(document.title or ""):
-        document.sitename = _outlet_in_title(tree, document.title or "")  # never the headline
+    document.title = headline_title(tree, document.title, document.sitename)
+    if not document.sitename or title_key(document.sitename) == title_key(document.title or ""):
+        document.sitename = outlet_in_title(tree, document.title or "")  # never the headline
     return document
-
-
-def _title_key(text: str) -> str:
-    return re.sub(r"[\W_]+", "", fold(text))
-
-
-def _outlet_in_title(tree: HtmlElement, headline: str) -> str | None:
-    """The outlet's name beside the headline in the page's ``<title>``
-    ("Judul - Detak Berita"): the one short part that is not the headline."""
-    title = spaced(tree.findtext(".//title") or "")
-    others = [part for part in _TITLE_SEPARATOR.split(title)
-              if _title_key(part) and _title_key(part) != _title_key(headline)]
-    return others[0] if len(others) == 1 and len(others[0].split()) <= 5 else None
 
 
 def declared_language(tree: HtmlElement) -> str | None:
@@ -350,32 +337,3 @@ def published_time(
     if moment is not None:
         return Published(to_utc_iso(moment), "url", day_only=True)
     return Published()
-
-
-def _names_site(part: str, site_key: str) -> bool:
-    key = _title_key(part)
-    if not key:
-        return False
-    if DOMAIN.search(fold(part)) and len(part.split()) <= 4:
-        return True
-    # "Kompas" names "Kompas.com", but "Indonesia" does not name "CNN Indonesia"
-    return bool(site_key) and len(part.split()) <= 4 and (site_key in key or site_key.startswith(key))
-
-
-def clean_title(title: str | None, site_name: str | None) -> str | None:
-    """``title`` without the outlet's name before or after it
-    ("Judul - Kompas.com Regional", "KapanLagi.com: Judul", "Judul | Tempo Gaya")."""
-    if not title:
-        return None
-    site_key = _title_key(site_name or "")
-    parts = _TITLE_SEPARATOR.split(title)
-    while len(parts) > 1 and _names_site(parts[-1], site_key):
-        parts.pop()
-    head, _, rest = parts[0].partition(": ")
-    if rest and _names_site(head, site_key):
-        parts[0] = rest
-    # rejoin with the separators as written
-    cleaned = title[: title.find(parts[-1]) + len(parts[-1])]
-    if parts[0] != title[: len(parts[0])]:
-        cleaned = cleaned[cleaned.find(parts[0]):]
-    return cleaned.strip() or title
