@@ -289,6 +289,29 @@ def test_a_day_shown_alone_takes_the_time_shown_later_that_day():
     assert extract_page(other_day).published == "2025-11-23T17:00:00Z"  # midnight, 24 Nov WIB
 
 
+@pytest.mark.parametrize("meta", [
+    '<div class="detail-meta"><time>24 November 2025</time><time>16:40 WIB</time></div>',
+    '<div class="date"><span>Senin, 24/11/2025</span><span>16:40</span></div>',
+])
+def test_a_time_shown_in_an_element_of_its_own_beside_its_day_is_read_with_it(meta):
+    assert extract_page(_showing(meta)).published == "2025-11-24T09:40:00Z"
+    below = _showing("").replace("</article>", meta + "</article>")  # not beside the headline
+    assert extract_page(below).published == "2025-11-24T09:40:00Z"
+
+
+@pytest.mark.parametrize("comments", ["comments", "box-komentar", "disqus_thread"])
+def test_a_readers_comment_time_is_not_the_articles(comments):
+    thread = (f'<div class="{comments}"><div class="comment"><time datetime="2025-11-25T08:00:00+07:00">'
+              "25 November 2025 pukul 08.00</time><p>Semoga cepat selesai.</p></div></div>")
+    page = _showing('<div class="detail-meta">Senin, 24 November 2025</div>', after_body=thread)
+    result = extract_page(page)
+    assert (result.published, result.published_precision) == ("2025-11-23T17:00:00Z", "day")
+    # an article wrapper whose class names its comments is no comment
+    wrapped = _showing('<time datetime="2025-11-24T16:40:00+07:00">Senin, 24 November 2025</time>')
+    wrapped = wrapped.replace('<article class="detail">', '<article class="detail has-comments">')
+    assert extract_page(wrapped).published == "2025-11-24T09:40:00Z"
+
+
 def test_a_live_reports_update_times_are_not_its_publication_time():
     feed = "".join(f'<div class="live-item"><time datetime="2025-11-24T{t}:00+07:00">{t} WIB</time>'
                    f"<p>Pembaruan pukul {t} dari rapat kerja Komisi XIII bersama Menteri HAM.</p></div>"

@@ -8,7 +8,8 @@ the page's ``<time datetime>`` elements (and microformat
 ``<abbr title>`` times) when they agree (source ``meta``: they are machine-readable
 too), the hint a feed or sitemap gave, the visible date on the page (one labelled as an
 update only when no other is shown), the earliest of ``<time>`` elements that differ (a
-live report's updates), the day in the page's address. Dates in teasers of other articles are never taken. A time that names no zone
+live report's updates), the day in the page's address. Dates in teasers of other
+articles and in readers' comments are never taken. A time that names no zone
 is in the zone of the page's country (``dates.local_zone``).
 """
 
@@ -187,9 +188,10 @@ def _shown_dates(tree: HtmlElement, rules: Rules, headline: HtmlElement | None,
                  clock: _Clock, skip_times: bool) -> Iterator[_Shown]:
     """Dates shown near the headline first (above the story: up to its second long
     paragraph), then in date-like elements that are not items of a list or teasers;
-    never those of navigation, sidebars or footers (other articles carry their own dates).
-    ``skip_times`` leaves out ``<time datetime>`` elements (the page has several that
-    differ)."""
+    never those of navigation, sidebars, footers or comments (see ``_elsewhere``). A time
+    shown in an element of its own just after its day is read with the day
+    ("<time>24 November 2025</time><time>14:30 WIB</time>"). ``skip_times`` leaves out
+    ``<time datetime>`` elements (the page has several that differ)."""
     if headline is not None:
         before, paragraphs = "", 0
         for text in _AFTER_HEADLINE(headline):
@@ -198,23 +200,39 @@ def _shown_dates(tree: HtmlElement, rules: Rules, headline: HtmlElement | None,
                 if paragraphs > 1:  # the story has begun (past a summary): its date is above
                     break
             holder = text.getparent() if text.is_text else text.getparent().getparent()
-            if not (skip_times and _is_time(holder)) and not _aside(holder):
-                shown = _shown(holder, text, before, rules, clock)
+            if not (skip_times and _is_time(holder)) and not _elsewhere(holder, headline, rules):
+                shown = (_shown(holder, text, before, rules, clock)
+                         or _shown(holder, f"{before} {text}", "", rules, clock))
                 if shown is not None and not _in_card(holder, headline):
                     yield shown
             before = text
     for element in rules.published_text(tree):
-        if (skip_times and _is_time(element)) or element.xpath("ancestor::li") or _aside(element):
+        if ((skip_times and _is_time(element)) or element.xpath("ancestor::li")
+                or _elsewhere(element, headline, rules)):
             continue
-        shown = _shown(element, element.text_content(), "", rules, clock)
+        text, previous = " ".join(element.itertext()), element.getprevious()
+        shown = _shown(element, text, "", rules, clock)
+        if shown is None and previous is not None:
+            shown = _shown(element, " ".join([*previous.itertext(), text]), "", rules, clock)
         if shown is not None and not _in_card(element, headline):
             yield shown
 
 
-def _aside(element: HtmlElement) -> bool:
+def _elsewhere(element: HtmlElement, headline: HtmlElement | None, rules: Rules) -> bool:
     """Whether ``element`` is in the page's navigation, a sidebar or its footer, whose
-    dates ("1 jam lalu" beside a popular article) are other articles'."""
-    return any(a.tag in OUTSIDE_ARTICLE for a in element.iterancestors())
+    dates ("1 jam lalu" beside a popular article) are other articles', or in the readers'
+    comments, whose dates are theirs: a block that rules.toml's comments widget names
+    and that does not hold the headline ("content has-comments" wraps the article)."""
+    comments = next(w.names for w in rules.dom.widgets if w.rule == "comments")
+    for block in element.iterancestors():
+        if block.tag in OUTSIDE_ARTICLE:
+            return True
+        if comments.search(f"{block.get('class', '')} {block.get('id', '')}"):
+            wrapper = (any(a is block for a in headline.iterancestors()) if headline is not None
+                       else block.find(".//h1") is not None)
+            if not wrapper:
+                return True
+    return False
 
 
 def _is_time(element: HtmlElement) -> bool:
@@ -278,10 +296,11 @@ def _machine_times(tree: HtmlElement, rules: Rules,
         yield times[0], "meta"
 
 
-def _own_times(tree: HtmlElement, headline: HtmlElement | None) -> list[str]:
-    """The ``datetime`` of the page's own ``<time>`` elements (those of teasers left out)."""
+def _own_times(tree: HtmlElement, headline: HtmlElement | None, rules: Rules) -> list[str]:
+    """The ``datetime`` of the page's own ``<time>`` elements (those of teasers and
+    comments left out)."""
     return [e.get("datetime") or e.get("title") for e in _TIME_ELEMENTS(tree)
-            if _is_time(e) and not _in_card(e, headline)]
+            if _is_time(e) and not _in_card(e, headline) and not _elsewhere(e, headline, rules)]
 
 
 def _in_shown_zone(moment: datetime, shown: datetime | None) -> datetime:
@@ -306,7 +325,7 @@ def published_time(
     :class:`Published` when the page gives no usable date. A machine-readable day
     without a time takes the time the page shows on that day (source ``text``)."""
     clock = _Clock(now, local_zone(url, declared_language(tree)))
-    times = _own_times(tree, headline)
+    times = _own_times(tree, headline, rules)
     several = len(set(times)) > 1
     machine = [*_machine_times(tree, rules, times)]
     if hint:
