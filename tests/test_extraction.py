@@ -158,6 +158,8 @@ BOILERPLATE = [
     ("more news promo", "<p>Temukan berita menarik lainnya di sini.</p>", "menarik lainnya", {"blog-promo"}),
     ("opinion disclaimer", ("<p><em>Tulisan ini merupakan pandangan pribadi penulis dan tidak mencerminkan "
      "sikap redaksi Warta Contoh.</em></p>"), "pandangan pribadi", {"credit"}),
+    ("column note", ("<p><em>*) Penulis adalah dosen Hukum Tata Negara Universitas Airlangga.</em></p>"
+     "<p><em>**) Tulisan ini merupakan kiriman pembaca.</em></p>"), "dosen Hukum", {"credit"}),
     ("latest list", "<p>Berita Terbaru</p><p>Harga Beras Naik Lagi</p><p>Kereta Cepat Tambah Jadwal</p>",
      "Harga Beras", {"trailing-list"}),
     ("list label", "<p>Pilihan Untuk Anda</p><p>Harga Beras Naik Lagi</p>", "Harga Beras", {"trailing-list"}),
