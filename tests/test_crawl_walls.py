@@ -1,13 +1,14 @@
 """Real crawls of loopback sites whose article addresses answer with something other
 than the article: an error page served as a success, a page of another article, a
-login page redirected to, a consent page. Nothing of them is stored, and a stored
-article keeps its text."""
+login page redirected to (with or without a return address), a consent page. Nothing
+of them is stored, and a stored article keeps its text."""
 
 from __future__ import annotations
 
 import pytest
 from test_crawl_listings import HTML, crawl, feed_of, listing
 
+from crawler.redirects import redirect_wall
 from pipelines.extraction.rules import load_rules
 from pipelines.walls import error_title, interstitial
 
@@ -137,3 +138,55 @@ def test_an_error_title_is_an_error_phrase_with_hardly_another_word(title, site,
 ])
 def test_an_interstitial_holds_a_consent_phrase_and_nothing_of_its_headline(text, headlines, wall):
     assert interstitial(text, headlines, load_rules().walls) is wall
+
+
+def test_articles_redirected_to_a_login_page_without_a_return_address_are_not_stored(
+        serve, tmp_path):
+    locked = ["/eksklusif/read/2026/11/23/512323/investigasi-perekrut-pmi",
+              "/eksklusif/read/2026/11/23/512324/laporan-khusus-tppo"]
+    moved = {"/read/512325": "/read/512325/kemenham-terima-aduan-pekerja-migran",
+             "/berita/kemenham-tinjau-lapas": "/berita/kemenham-tinjau-lapas-nabire"}
+    login = _page("Masuk ke Akun", "<form><h1>Masuk ke Akun</h1><p>Masuk atau daftar untuk "
+                  "membaca laporan eksklusif redaksi kami.</p><input name='email'></form>")
+    pages = {"/rss.xml": listing(feed_of(*locked, *moved)),
+             "/login": lambda host: (200, HTML, login),
+             locked[0]: lambda host: (302, {"Location": f"http://{host}/login"}, b""),
+             locked[1]: lambda host: (302, {"Location": "/login"}, b"")}
+    for n, (old, new) in enumerate(moved.items()):
+        pages[old] = lambda host, new=new: (302, {"Location": new}, b"")
+        pages[new] = lambda host, n=n: (200, HTML, _article(f"Kemenham {n}", _REPORT + f" ({n})",
+                                                               _OTHER.replace("dua", str(n))))
+    base, requests = serve("127.0.0.51", pages)
+    for run in (1, 2):
+        done, db = crawl(tmp_path, f'feeds = ["{base}/rss.xml"]')
+        articles, errors, seen = _rows(db)
+        assert done.returncode == 0
+        assert sorted(a[0] for a in articles) == sorted(f"{base}{p}" for p in moved.values())
+        assert sorted(url for url, _, _ in errors) == [f"{base}{p}" for p in locked]
+        assert {stage for _, stage, _ in errors} == {"fetch"}
+        assert all(reason.startswith("redirected to /login, which keeps nothing of the article's "
+                                     "address") for _, _, reason in errors)
+        assert [seen[f"{base}{p}"] for p in locked] == ["refused", "refused"]
+        assert [requests[p] for p in locked] == [run, run]  # tried again next run
+
+
+_SITE = "https://www.contoh.id"
+_READ = f"{_SITE}/read/2026/11/23/512323/investigasi-perekrut-pmi"
+
+
+@pytest.mark.parametrize(("requested", "landed", "wall"), [
+    (_READ, f"{_SITE}/login", True),
+    (_READ, f"{_SITE}/akun/masuk-akun", True),
+    (f"{_SITE}/berita/kemenham-tinjau-lapas.html", f"{_SITE}/masuk.html", True),
+    (f"{_SITE}/berita/d-7712345/kemenham-tinjau-lapas", f"{_SITE}/berita", True),  # its section
+    (_READ.replace("https", "http"), _READ, False),
+    (_READ.replace("www.", "m."), _READ, False),
+    (f"{_SITE}/amp/berita/kemenham-tinjau-lapas", f"{_SITE}/berita/kemenham-tinjau-lapas", False),
+    (f"{_SITE}/read/512323", f"{_SITE}/read/512323/investigasi", False),
+    (_READ, _READ.replace("investigasi-perekrut-pmi", "perekrut-pmi-ditangkap"), False),
+    (f"{_SITE}/berita/lama", f"{_SITE}/berita/1", False),
+    (f"{_SITE}/lama/2", f"{_SITE}/kemenham-terima-aduan-warga", False),
+])
+def test_a_redirect_keeping_nothing_of_the_address_to_one_naming_no_article_is_a_wall(
+        requested, landed, wall):
+    assert (redirect_wall([requested], landed) is not None) is wall

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 import scrapy
 from lxml import etree
@@ -24,6 +24,7 @@ from crawler.configured import SourceMap, apply_config
 from crawler.discovery import Entry, FeedError, parse_feed, parse_sitemap
 from crawler.items import ArticleItem
 from crawler.paging import MAX_ARTICLE_PAGES, next_article_page, next_listing_page
+from crawler.redirects import redirect_wall
 from crawler.signals import url_failed
 from crawler.urls import (
     canonical_url,
@@ -116,13 +117,18 @@ class NewsSpider(scrapy.Spider):
     def _dropped(self, request, spider):
         """An article URL that redirects to a page fetched already this run is dropped by
         the duplicate filter; it is remembered, to become an alias of that page's article.
-        One that redirects back to itself is a failure."""
+        One that redirects back to itself, or to a page that is not the article (a login
+        page another article was sent to first), is a failure."""
         requested = request.meta.get("requested")  # an article's first page, not a next one
         chain = request.meta.get("redirect_urls")
         if requested and request.meta.get("stage") == "fetch" and chain:
             if request.url in chain:
                 self._fail(request.meta["source"], request.meta["canonical"], "fetch",
                            "redirect loop: " + " → ".join([*chain, request.url]))
+                return
+            wall = redirect_wall(chain, request.url)
+            if wall:
+                self._fail_wall(request.meta["source"], request.meta["canonical"], wall)
                 return
             key = (request.url, request.meta["source"])
             self.redirected.setdefault(key, set()).update(requested)
@@ -297,10 +303,9 @@ class NewsSpider(scrapy.Spider):
                        "login page? not stored; tried again next run", status=response.status,
                        refused=True)
             return
-        wall = _wall(meta.get("redirect_urls", ()), response.url)
+        wall = redirect_wall(meta.get("redirect_urls", ()), response.url)
         if wall:
-            self._fail(source, meta["canonical"], "fetch", wall + ": not stored; tried again "
-                       "next run", status=response.status, refused=True)
+            self._fail_wall(source, meta["canonical"], wall, response.status)
             return
         requested = meta["canonical"]
         if meta.get("redirect_urls"):  # the address the site sent us to (its site checked above)
@@ -393,6 +398,11 @@ class NewsSpider(scrapy.Spider):
         self.crawler.signals.send_catch_log(signal=url_failed, source=source, url=url, stage=stage,
                                             reason=reason, status=status, refused=refused)
 
+    def _fail_wall(self, source: str, url: str, wall: str, status: int | None = None):
+        """Record an article request redirected to a page that is not the article."""
+        self._fail(source, url, "fetch", wall + ": not stored; tried again next run", status,
+                   refused=True)
+
     def _count(self, source: str, key: str) -> None:
         self.crawler.stats.inc_value(f"source/{source}/{key}")
 
@@ -450,23 +460,6 @@ def _unusable(response: Response) -> str | None:
 # What a file starts with, for files that a site serves as HTML by mistake.
 _BINARY = ((b"%PDF-", "PDF"), (b"\x89PNG", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"GIF8", "GIF"),
            (b"PK\x03\x04", "ZIP"), (b"RIFF", "RIFF media"), (b"\x1f\x8b", "gzip"))
-
-
-def _wall(redirected_from: list[str], url: str) -> str | None:
-    """Why the page an article request was redirected to is not the article, or None:
-    the front page (a removed article), or a page whose query leads back to the article
-    (a login, subscription or consent page's return address)."""
-    if not redirected_from:
-        return None
-    parts = urlsplit(url)
-    if parts.path in ("", "/"):
-        return f"redirected to the front page ({url}): removed or moved?"
-    paths = {urlsplit(u).path for u in redirected_from} - {"", "/"}
-    for _, value in parse_qsl(parts.query):
-        if value in redirected_from or urlsplit(value).path in paths:
-            return (f"redirected to {parts.path}, which leads back to the article "
-                    "(a login or subscription page?)")
-    return None
 
 
 def _declared_canonical(html: str) -> str | None:

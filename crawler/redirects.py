@@ -1,0 +1,69 @@
+"""Redirects of an article request that lead away from the article.
+
+A site moves an article to a new address (``http`` to ``https``, a mobile host to the
+desktop one, an AMP page to its canonical, ``/read/123`` to ``/read/123/slug``, a
+rewritten slug that keeps the article's number); the new address keeps something of
+the old one: its path, a number of it, a word of its slug. A login, subscription or
+consent page, or a removed article's front page, keeps nothing of it, and names no
+article of its own either: it has no number and no slug of ``MIN_SLUG_WORDS`` words.
+The redirect to another site is told apart before (by the site, not the address).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlsplit
+
+__all__ = ["redirect_wall"]
+
+MIN_SLUG_WORDS = 3  # a last segment of this many words names an article ("/menteri-ham-tinjau")
+_NUMBER = re.compile(r"\d+")
+_WORD = re.compile(r"[^\W\d_]{3,}")  # a word of three letters or more (not "d" of "d-7712345")
+_EXTENSION = re.compile(r"\.\w{1,5}$")  # "judul.html", "index.php"
+
+
+def redirect_wall(redirected_from: list[str], url: str) -> str | None:
+    """Why the page an article request was redirected to (``url``, on the article's site)
+    is not the article, or None: the front page (a removed article), a page whose query
+    leads back to the article (a login, subscription or consent page's return address),
+    or an address that keeps nothing of the article's and names no article itself."""
+    if not redirected_from:
+        return None
+    parts = urlsplit(url)
+    if parts.path in ("", "/"):
+        return f"redirected to the front page ({url}): removed or moved?"
+    paths = {urlsplit(u).path for u in redirected_from} - {"", "/"}
+    for _, value in parse_qsl(parts.query):
+        if value in redirected_from or urlsplit(value).path in paths:
+            return (f"redirected to {parts.path}, which leads back to the article "
+                    "(a login or subscription page?)")
+    if not _names_article(url) and not any(_keeps(old, url) for old in redirected_from):
+        return (f"redirected to {parts.path}, which keeps nothing of the article's address "
+                "and names no article (a login or subscription page?)")
+    return None
+
+
+def _keeps(old: str, new: str) -> bool:
+    """Whether the address ``new`` keeps something of ``old``: its path (another scheme,
+    host or final slash), a number in it, or a word of its last segment (the slug)."""
+    a, b = urlsplit(old), urlsplit(new)
+    if a.path.rstrip("/").casefold() == b.path.rstrip("/").casefold():
+        return True
+    numbers = set(_NUMBER.findall(f"{a.path}?{a.query}"))
+    words = set(_WORD.findall(_last_segment(a.path).casefold()))
+    return bool(numbers & set(_NUMBER.findall(f"{b.path}?{b.query}"))
+                or words & set(_WORD.findall(b.path.casefold())))
+
+
+def _names_article(url: str) -> bool:
+    """Whether an address can name an article of its own: it carries a number, or its
+    last segment is a slug of ``MIN_SLUG_WORDS`` words or more."""
+    parts = urlsplit(url)
+    slug = re.split(r"[-_+]", _last_segment(parts.path))
+    return bool(_NUMBER.search(f"{parts.path}?{parts.query}")) or \
+        len([w for w in slug if w]) >= MIN_SLUG_WORDS
+
+
+def _last_segment(path: str) -> str:
+    """The last segment of a path, without a file extension."""
+    return _EXTENSION.sub("", path.rstrip("/").rpartition("/")[2])
