@@ -20,6 +20,7 @@ __all__ = [
     "canonical_url",
     "host_of",
     "pick_canonical",
+    "print_rendering",
     "same_site",
     "slash_twin",
     "unwrap",
@@ -38,6 +39,10 @@ _TRACKING = re.compile(
 _ARTICLE_VARIANT = re.compile(r"^(page|single|showpage|show|view|mode|amp)$", re.IGNORECASE)
 _VARIANT_VALUE = re.compile(r"^(\d*|all|full|single|true|yes|on|amp)$", re.IGNORECASE)
 _AMP_SEGMENT = re.compile(r"(^|/)amp(/|$)", re.IGNORECASE)
+# A path segment, query parameter or value that asks for an article's print rendering
+# ("/print/512301", "/berita/judul/cetak", "?print=1", "?view=print").
+_PRINT = re.compile(r"^(print|printer|printable|printpage|print-?friendly|cetak|versi-?cetak)$",
+                    re.IGNORECASE)
 # The file a web server answers for a directory: /berita/index.html is /berita/.
 _DIRECTORY_INDEX = re.compile(r"^(index|default)\.\w+$", re.IGNORECASE)
 # Parameters in which click-through links (news search, social sites) carry their target.
@@ -137,6 +142,16 @@ def pick_canonical(requested: str, declared: str | None, hosts: HostMap | None =
         return fallback
     chosen = canonical_url(absolute, hosts)
     return fallback if _above(chosen, fallback) else chosen
+
+
+def print_rendering(url: str) -> bool:
+    """Whether ``url`` asks for an article's print rendering (a path segment, or a query
+    parameter or value, such as ``print`` or ``cetak``): an address of the article, never
+    the one to store it under when its own is known."""
+    parts = urlsplit(url)
+    segments = [s.partition(".")[0] for s in parts.path.split("/")]  # "cetak.html" too
+    query = [word for pair in parse_qsl(parts.query, keep_blank_values=True) for word in pair]
+    return any(_PRINT.match(word) for word in (*segments, *query))
 
 
 def _above(url: str, other: str) -> bool:

@@ -14,7 +14,10 @@ update published under a rewritten headline, whose slug changed): the stored art
 takes the new text. An address that carries no number has only its slug, so such an
 update is known by what an update keeps: the outlet's article in the same folder of
 its site, published at the same moment (to the time of day; a date alone is shared by
-the day's articles), with much the same text.
+the day's articles), with much the same text. Such a page, or one fetched again at an
+address of a stored article other than its own, is stored under the article's
+address; but a print rendering's address (``crawler.urls.print_rendering``) gives way
+to the article's own, whichever of the two was met first.
 
 A page fetched again at a stored article's address whose text keeps hardly any of the
 stored text's words (less than ``MIN_KEPT_SHARE`` of them, function words aside) is
@@ -34,6 +37,7 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
 from crawler.signals import url_failed
+from crawler.urls import print_rendering
 from pipelines.language import FUNCTION_WORDS
 from storage.articles import find_article, numbered_articles, published_together, text_hash
 from storage.database import open_database
@@ -79,6 +83,7 @@ class IdentityPipeline:
         self.numbered: dict[tuple[str, str], tuple[str, str]] = {}
         # (source, publication time) -> address and text of each unnumbered page this run
         self.published: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        self.settled: dict[str, str] = {}  # address -> the article's address it gave way to
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -149,8 +154,12 @@ class IdentityPipeline:
         key = (source, text_hash(text))
         known = self.texts.setdefault(key, url)
         if known == url and self.db is not None:
-            if find_article(self.db, [url, *(adapter.get("requested_urls") or [])]) is not None:
-                return  # an article fetched again
+            article_id = find_article(self.db, [url, *(adapter.get("requested_urls") or [])])
+            if article_id is not None:  # an article fetched again, at its address or another
+                (known,) = self.db.execute("SELECT url FROM articles WHERE id = ?",
+                                           (article_id,)).fetchone()
+                self._settle(adapter, self.settled.get(known, known))
+                return
             row = self.db.execute("SELECT url FROM articles WHERE text_hash = ? AND source = ? "
                                   "ORDER BY id LIMIT 1", (key[1], source)).fetchone()
             known = row[0] if row else url
@@ -159,10 +168,23 @@ class IdentityPipeline:
             known, rule = self._same_number(url, source, text), "same_number"
         if known == url and article_number(url) is None:
             known, rule = self._same_moment(adapter, source, text), "same_moment"
+        known = self.settled.get(known, known)
         if known != url:
-            adapter["requested_urls"] = sorted({*(adapter.get("requested_urls") or []), url})
-            adapter["url"] = known
+            self._settle(adapter, known)
             self.crawler.stats.inc_value(f"identity/{rule}")
+
+    def _settle(self, adapter: ItemAdapter, known: str) -> None:
+        """Store the page under ``known``, the address of the article it is, its own
+        address becoming one more of the article's; but a print rendering's address
+        gives way to the article's own, whichever was met first."""
+        url = adapter["url"]
+        if known == url:
+            return
+        if print_rendering(known) and not print_rendering(url):
+            known, url = url, known
+        self.settled[url] = known
+        adapter["requested_urls"] = sorted({*(adapter.get("requested_urls") or []), url})
+        adapter["url"] = known
 
     def _same_number(self, url: str, source: str, text: str) -> str:
         """The address of the article ``url`` is a new address of: met earlier in this

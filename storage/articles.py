@@ -140,8 +140,9 @@ def save_article(db: Database, record: dict, run_id: int | None) -> int:
     ``url`` (canonical), ``source``, ``fetched_at`` and ``text`` are required, the
     others are stored as given; ``matched_terms`` is a list, ``requested_urls`` the
     URLs that led here. An article already reached by its canonical URL or by any
-    of the requested URLs keeps its id; on such an update a missing (None) value
-    or an empty text keeps what is stored. The article, its aliases and seen URLs
+    of the requested URLs keeps its id and takes ``url`` as its address (the one it
+    had becomes an alias); on such an update a missing (None) value or an empty
+    text keeps what is stored. The article, its aliases and seen URLs
     are written atomically; call it inside the caller's ``transaction(db)`` to
     commit the cluster update with them. Raises ``StorageError`` if the write fails.
     """
@@ -180,6 +181,11 @@ def save_article(db: Database, record: dict, run_id: int | None) -> int:
                 f"INSERT INTO articles({columns}) VALUES ({marks})", values
             ).lastrowid
         else:
+            (stored_url,) = db.execute("SELECT url FROM articles WHERE id = ?",
+                                       (article_id,)).fetchone()
+            if stored_url != values["url"]:  # its earlier address stays one of its addresses
+                requested.append(stored_url)
+                db.execute("DELETE FROM url_aliases WHERE url = ?", (values["url"],))
             if not text.strip():
                 for column in ("text", "text_hash", "word_count"):
                     del values[column]

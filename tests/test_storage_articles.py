@@ -130,14 +130,16 @@ def test_an_empty_refetch_does_not_erase_the_text(db):
     assert "Kamboja" in row["text"] and row["word_count"] == 8
 
 
-def test_an_article_reached_through_an_alias_keeps_its_id_under_a_new_canonical_url(db):
-    first = save_article(db, article("https://detik.com/x?page=1",
-                                     requested_urls=["https://detik.com/x?page=1"]), None)
-    moved = save_article(db, article("https://detik.com/x",
-                                     requested_urls=["https://detik.com/x?page=1"]), None)
+def test_an_article_reached_through_an_alias_keeps_its_id_and_its_earlier_address(db):
+    first = save_article(db, article("https://nusa.id/print/512301",
+                                     requested_urls=["https://nusa.id/cetak/512301"]), None)
+    moved = save_article(db, article("https://nusa.id/read/512301/judul",
+                                     requested_urls=["https://nusa.id/cetak/512301"]), None)
     assert moved == first
-    assert db["articles"].get(first)["url"] == "https://detik.com/x"
-    assert find_article(db, ["https://detik.com/x?page=1"]) == first
+    assert db["articles"].get(first)["url"] == "https://nusa.id/read/512301/judul"
+    assert [r["url"] for r in db["url_aliases"].rows_where(order_by="url")] == [
+        "https://nusa.id/cetak/512301", "https://nusa.id/print/512301"]
+    assert find_article(db, ["https://nusa.id/print/512301"]) == first
 
 
 def test_deleting_an_article_removes_it_from_search(db):

@@ -7,6 +7,7 @@ from crawler.urls import (
     HostMap,
     canonical_url,
     pick_canonical,
+    print_rendering,
     same_site,
     slash_twin,
     unwrap,
@@ -164,3 +165,17 @@ def test_sources_sharing_a_host_keep_the_articles_their_own_listings_found():
     assert sources.source_for(article, "?", found_by="situs") == "situs"
     assert sources.source_for(article, "?", found_by="lain") == "situs"  # the host's first source
     assert sources.source_for("https://baru.example/1", "?", found_by="lain") == "?"
+
+
+@pytest.mark.parametrize(("url", "printed"), [
+    ("https://www.contoh.id/print/512301", True),
+    ("https://www.contoh.id/berita/512301/judul/cetak", True),
+    ("https://www.contoh.id/cetak/512301.html", True),
+    ("https://www.contoh.id/berita/512301?print=1", True),
+    ("https://www.contoh.id/index.php?id=512301&view=print", True),
+    ("https://www.contoh.id/berita/512301/percetakan-uang-palsu-digerebek", False),
+    ("https://www.contoh.id/berita/512301/print-media-bertahan", False),
+    (CANONICAL, False),
+])
+def test_a_print_rendering_is_asked_for_by_a_segment_or_a_query(url, printed):
+    assert print_rendering(url) is printed
