@@ -296,8 +296,10 @@ def skip_urls(db: Database, urls: Iterable[str], recheck_cutoff_iso: str | None,
     Skipped: URLs marked ``gone`` first seen before ``gone_since_iso`` (a listing may
     name an article before its page is live: a 404 since then is asked again), and
     URLs (canonical or alias) of stored articles (relevant or not), except relevant
-    articles whose publication time (fetch time when unknown) is at or after
-    ``recheck_cutoff_iso`` -- those are inside the re-check window and are fetched again for updates -- and articles last fetched
+    articles whose publication time (when unknown, the time the article was first
+    stored: each fetch again moves its fetch time) is at or after
+    ``recheck_cutoff_iso`` -- those are inside the re-check window and are fetched
+    again for updates -- and articles last fetched
     before the time ``modified`` gives their URL (a sitemap's lastmod: the site says
     the page changed since). With no cutoff every stored article is skipped unless
     modified. ``failed`` and ``refused`` URLs and unknown ones are fetched (but see
@@ -314,7 +316,7 @@ def skip_urls(db: Database, urls: Iterable[str], recheck_cutoff_iso: str | None,
                 WHERE s.url IN ({marks}) AND s.status = 'gone'
                   AND (? IS NULL OR s.first_seen < ?)
             UNION ALL
-            SELECT k.url, 'stored', a.relevant, coalesce(a.published_at, a.fetched_at), a.fetched_at
+            SELECT k.url, 'stored', a.relevant, coalesce(a.published_at, a.stored_at), a.fetched_at
             FROM (SELECT url, id AS article_id FROM articles WHERE url IN ({marks})
                   UNION ALL
                   SELECT url, article_id FROM url_aliases WHERE url IN ({marks})) k
