@@ -17,7 +17,10 @@ its site, published at the same moment (to the time of day; a date alone is shar
 the day's articles), with much the same text. Such a page, or one fetched again at an
 address of a stored article other than its own, is stored under the article's
 address; but a print rendering's address (``crawler.urls.print_rendering``) gives way
-to the article's own, whichever of the two was met first.
+to the article's own, whichever of the two was met first, and so does any address to
+a page whose headline is one link to itself (the post's own page). A page whose
+headline is one link to the article's address (a category archive showing the whole
+post) takes that headline as its title, not its own page title.
 
 A page fetched again at a stored article's address whose text keeps hardly any of the
 stored text's words (less than ``MIN_KEPT_SHARE`` of them, function words aside) is
@@ -31,13 +34,15 @@ from __future__ import annotations
 
 import logging
 import re
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
+import lxml.html
 from itemadapter import ItemAdapter
+from lxml.etree import ParserError, XPath
 from scrapy.exceptions import DropItem
 
 from crawler.signals import url_failed
-from crawler.urls import print_rendering
+from crawler.urls import canonical_url, print_rendering
 from pipelines.language import FUNCTION_WORDS
 from storage.articles import find_article, numbered_articles, published_together, text_hash
 from storage.database import open_database
@@ -51,6 +56,7 @@ SAME_TEXT_SHARE = 0.5  # texts sharing less of their words than this are differe
 MIN_SAME_TEXT_WORDS = 30  # shorter texts (a video's caption) may repeat on different pages
 MIN_KEPT_SHARE = 0.2  # a re-fetch keeping less of the stored text's words is another page
 _WORD = re.compile(r"\w+")
+_HEADLINE_LINKS = XPath("(//h1 | //h2 | //h3)/a[@href]")
 
 
 def same_text(a: str, b: str) -> bool:
@@ -175,12 +181,17 @@ class IdentityPipeline:
 
     def _settle(self, adapter: ItemAdapter, known: str) -> None:
         """Store the page under ``known``, the address of the article it is, its own
-        address becoming one more of the article's; but a print rendering's address
-        gives way to the article's own, whichever was met first."""
+        address becoming one more of the article's. A page whose headline links to
+        ``known`` (an archive showing the whole post) takes that headline as its title;
+        but the page's own address wins, whichever was met first, when its headline
+        links to itself or ``known`` is a print rendering and the page's is not."""
         url = adapter["url"]
         if known == url:
             return
-        if print_rendering(known) and not print_rendering(url):
+        headlines = _linked_headlines(adapter.get("html") or "", url)
+        if known in headlines:
+            adapter["title"] = headlines[known]
+        elif url in headlines or (print_rendering(known) and not print_rendering(url)):
             known, url = url, known
         self.settled[url] = known
         adapter["requested_urls"] = sorted({*(adapter.get("requested_urls") or []), url})
@@ -218,6 +229,21 @@ class IdentityPipeline:
                 return other
         met.append((url, text))
         return url
+
+
+def _linked_headlines(html: str, url: str) -> dict[str, str]:
+    """The headlines of the page at ``url`` that are one link each (an entry title of
+    WordPress and the like), by the canonical address they link to."""
+    try:
+        root = lxml.html.fromstring(html)
+    except (ParserError, ValueError):  # an empty or unreadable page
+        return {}
+    headlines = {}
+    for link in _HEADLINE_LINKS(root):
+        text = " ".join(link.text_content().split())
+        if text and text == " ".join(link.getparent().text_content().split()):
+            headlines[canonical_url(urljoin(url, link.get("href").strip()))] = text
+    return headlines
 
 
 def _folder(url: str) -> str:
