@@ -22,10 +22,15 @@ from pipelines.extraction.rules import fold, spaced
 __all__ = ["clean_title", "headline_title", "lone_heading", "outlet_in_title", "title_key"]
 
 HEADLINE_MIN_WORDS = 4
+SITE_NAME_MAX_WORDS = 6  # "Lembaga Kantor Berita Nasional Antara"
 _TITLE_SEPARATOR = re.compile(r"\s+[-|–—:]\s+")
-# Links to a site's front page: its logo, its "Beranda".
-_FRONT_PAGE_LINKS = XPath("//body//a[@href = '/' or re:test(@href, '^(?:https?:)?//[^/]+/?$')]",
-                          namespaces={"re": "http://exslt.org/regular-expressions"})
+# Links to a site's front page: its logo, its "Beranda" ("/", "https://host/", "//host").
+# XPath alone: a regular expression test calls back into Python once a link.
+_FRONT_PAGE_LINKS = XPath(
+    "//body//a[@href = '/' or ((starts-with(@href, 'https://') or starts-with(@href, 'http://')"
+    " or starts-with(@href, '//'))"
+    " and substring-after(@href, '//') != ''"
+    " and substring-after(substring-after(@href, '//'), '/') = '')]")
 
 
 def title_key(text: str) -> str:
@@ -50,6 +55,8 @@ def lone_heading(tree: HtmlElement) -> HtmlElement | None:
 def headline_title(tree: HtmlElement, title: str | None, site_name: str | None) -> str | None:
     """``title``, or the headline the page shows when ``title`` is the site's own (see
     the module's docstring); ``title`` when the page shows none."""
+    if len(_TITLE_SEPARATOR.split(spaced(title or ""), maxsplit=1)[0].split()) > SITE_NAME_MAX_WORDS:
+        return title  # a headline: no outlet is named at such length (and the links cost)
     sites = {title_key(site_name or "")} | {title_key(a.text_content()) for a in _FRONT_PAGE_LINKS(tree)}
     sites.discard("")
     if not _is_site_title(spaced(title or ""), sites):
