@@ -58,7 +58,6 @@ QUIET_TAGS = frozenset(
     {"script", "style", "noscript", "nav", "header", "footer", "form", "iframe", "svg",
      "button", "select", "input", "template", "link", "meta", "aside"}
 )
-# An <h1> shorter than this is a logo or a section name, not an article's headline.
 REPORT_MIN_WORDS = 8  # a cut before the headline is reported if it reads like text
 MIN_LIST_LINK_SHARE = 0.6
 # A list (ul, ol), or paragraphs written as its points ("1. …"), whose text is at most

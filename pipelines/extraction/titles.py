@@ -21,7 +21,7 @@ from pipelines.extraction.rules import fold, spaced
 
 __all__ = ["clean_title", "headline_title", "lone_heading", "outlet_in_title", "title_key"]
 
-HEADLINE_MIN_WORDS = 4
+HEADLINE_MIN_WORDS = 4  # an <h1> shorter than this is a logo or a section name, not a headline
 SITE_NAME_MAX_WORDS = 6  # "Lembaga Kantor Berita Nasional Antara"
 _TITLE_SEPARATOR = re.compile(r"\s+[-|–—:]\s+")
 # Links to a site's front page: its logo, its "Beranda" ("/", "https://host/", "//host").
