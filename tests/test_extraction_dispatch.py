@@ -8,7 +8,7 @@ import signal
 import pytest
 
 from pipelines.extraction.dispatch import BatchDispatcher
-from pipelines.extraction.workers import WorkerDied, WorkerPool, run_batch
+from pipelines.extraction.workers import WORKER_NICENESS, WorkerDied, WorkerPool, run_batch
 
 
 def test_run_batch_keeps_one_failure_to_its_job():
@@ -107,3 +107,16 @@ def test_workers_leave_ctrl_c_to_the_crawl_and_end_on_sigterm_even_if_it_was_ign
     ok, again, exitcode = asyncio.run(main())
     assert ok and again == [(True, 25)]  # the same worker served on after Ctrl-C
     assert exitcode == -signal.SIGTERM
+
+
+def test_workers_run_nicer_than_the_crawl_process():
+    async def main():
+        pool = WorkerPool(1, preload=())
+        try:
+            return await pool.run([_partial(os.nice, 0)])
+        finally:
+            pool.close()
+
+    [(ok, niceness)] = asyncio.run(main())
+    assert ok and niceness == min(19, os.nice(0) + WORKER_NICENESS)
+    assert os.nice(0) < niceness or os.nice(0) == 19  # the crawl itself is left as it was
