@@ -96,7 +96,8 @@ def test_workers_leave_ctrl_c_to_the_crawl_and_end_on_sigterm_even_if_it_was_ign
         try:
             [(ok, pid)] = await pool.run([interrupt_self])
             again = await pool.run([_partial(square, 5)])
-            (process, _), = pool.workers
+            (worker,) = pool.workers
+            process = worker.process
             os.kill(pid, signal.SIGTERM)
             process.join(timeout=10)
             return ok, again, process.exitcode
@@ -120,3 +121,24 @@ def test_workers_run_nicer_than_the_crawl_process():
     [(ok, niceness)] = asyncio.run(main())
     assert ok and niceness == min(19, os.nice(0) + WORKER_NICENESS)
     assert os.nice(0) < niceness or os.nice(0) == 19  # the crawl itself is left as it was
+
+
+def test_a_worker_holds_several_batches_and_a_death_fails_those_it_held():
+    async def main():
+        pool = WorkerPool(1, preload=())
+        try:
+            held = await asyncio.gather(
+                *(pool.run([_partial(square, n)]) for n in range(5)))
+            outcomes = await asyncio.gather(
+                pool.run([_partial(square, 6)]), pool.run([die]), pool.run([_partial(square, 7)]),
+                return_exceptions=True)
+            after = await pool.run([_partial(square, 8)])
+            return held, outcomes, after
+        finally:
+            pool.close()
+
+    held, (first, died, behind), after = asyncio.run(main())
+    assert held == [[(True, n * n)] for n in range(5)]  # answered in the order handed over
+    assert first == [(True, 36)]
+    assert isinstance(died, WorkerDied) and isinstance(behind, WorkerDied)
+    assert after == [(True, 64)]  # a new worker took the dead one's place

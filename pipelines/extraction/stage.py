@@ -37,7 +37,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 from crawler.signals import url_failed
 from pipelines.extraction.dispatch import BatchDispatcher
 from pipelines.extraction.extract import Extraction, extract_page
-from pipelines.extraction.workers import WorkerPool, run_batch
+from pipelines.extraction.workers import WORKER_BACKLOG, WorkerPool, run_batch
 from storage.articles import find_article
 from storage.boilerplate import learned_lines, record_lines
 from storage.database import StorageError, open_database, transaction
@@ -73,7 +73,7 @@ class ExtractionPipeline:
             self.dispatcher = BatchDispatcher(self._in_thread, slots=1)
         else:
             self.pool = WorkerPool(self.workers)
-            self.dispatcher = BatchDispatcher(self.pool.run, slots=self.workers)
+            self.dispatcher = BatchDispatcher(self.pool.run, slots=self.workers * WORKER_BACKLOG)
         if self.db_path:
             try:
                 self.db = open_database(self.db_path)

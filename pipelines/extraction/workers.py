@@ -3,9 +3,15 @@
 ``concurrent.futures.ProcessPoolExecutor`` hands every job over through two
 helper threads in the crawl process; each hand-over then waits for the
 interpreter lock while the reactor is busy (milliseconds a page, most of the
-crawl's idle time). Here the reactor writes a batch straight to an idle worker's
-pipe and is called back when the answer is readable: no helper thread, no lock
-to wait for. A worker that dies fails its own batch and is replaced.
+crawl's idle time). Here the reactor writes a batch straight to a worker's pipe
+and is called back when an answer is readable: no helper thread, no lock to
+wait for.
+
+A worker takes batches in as they come (a thread of its own drains its pipe) and
+answers them in order, so it holds a backlog: while the crawl process is busy for
+a while (writing a batch of articles, re-examining its stories) the workers go on
+with the pages already handed over instead of running dry. A worker that dies
+fails the batches it held and is replaced.
 """
 
 from __future__ import annotations
@@ -14,17 +20,22 @@ import asyncio
 import atexit
 import multiprocessing
 import os
+import queue
 import signal
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 
-__all__ = ["WORKER_NICENESS", "WorkerDied", "WorkerPool", "exit_with_parent", "run_batch"]
+__all__ = ["WORKER_BACKLOG", "WORKER_NICENESS", "WorkerDied", "WorkerPool", "exit_with_parent", "run_batch"]
 
 # The crawl process hands pages out and takes results in; when it waits for a core
 # behind the workers, they run dry. Workers a few steps nicer leave it the core it needs
 # and take every cycle it leaves.
 WORKER_NICENESS = 5
+# Batches a worker may hold: pages are handed over as they come, and a worker's backlog
+# carries it through the crawl process's busy spells.
+WORKER_BACKLOG = 16
 
 
 class WorkerDied(RuntimeError):
@@ -42,72 +53,90 @@ def run_batch(jobs: list[Callable]) -> list[tuple[bool, object]]:
     return outcomes
 
 
+class _Worker:
+    """A worker process, the crawl's end of its pipe and the batches it holds (oldest
+    first, each waiting for its answer)."""
+
+    def __init__(self, process, conn) -> None:
+        self.process = process
+        self.conn = conn
+        self.waiting: deque[asyncio.Future] = deque()
+
+
 class WorkerPool:
     """``size`` worker processes (forkserver: they never inherit the reactor's threads
-    and sockets), each serving one batch at a time."""
+    and sockets); each batch goes to the worker holding the fewest."""
 
     def __init__(self, size: int, preload: tuple[str, ...] = ("pipelines.extraction.extract",)):
         self.context = multiprocessing.get_context("forkserver")
         self.context.set_forkserver_preload(list(preload))
         self.size = size
-        self.idle: asyncio.Queue | None = None
-        self.workers: list[tuple] = []
+        self.workers: list[_Worker] = []
+        self.loop: asyncio.AbstractEventLoop | None = None  # the loop watching the pipes
         # a crawl forced down never closes its stages: at exit, before multiprocessing
         # waits for its children, the workers are told to end (and killed if they do not)
         atexit.register(self.close)
 
     async def run(self, jobs: list[Callable]) -> list[tuple[bool, object]]:
         """The outcomes of ``jobs``, run in one worker (see :func:`run_batch`)."""
-        if self.idle is None:
-            self.idle = asyncio.Queue()
-            for _ in range(self.size):
-                self.idle.put_nowait(self._spawn())
-        worker = await self.idle.get()
-        process, conn = worker
-        loop = asyncio.get_running_loop()
-        answer = loop.create_future()
-        loop.add_reader(conn.fileno(), _deliver, conn, answer)
+        while len(self.workers) < self.size:
+            self._spawn()
+        worker = min(self.workers, key=lambda w: len(w.waiting))
+        answer = asyncio.get_running_loop().create_future()
+        worker.waiting.append(answer)
         try:
-            conn.send(jobs)
-            outcomes = await answer
-        except BaseException as exc:  # died, or cancelled with its answer pending: replace it
-            loop.remove_reader(conn.fileno())
-            process.kill()
-            conn.close()
-            self.idle.put_nowait(self._spawn())
-            if isinstance(exc, (OSError, EOFError, WorkerDied)):
-                raise WorkerDied(f"extraction worker {process.pid} ended: {exc!r}") from exc
-            raise
-        loop.remove_reader(conn.fileno())
-        self.idle.put_nowait(worker)
-        return outcomes
+            worker.conn.send(jobs)
+        except OSError as exc:  # the worker is gone: its reader has not heard it yet
+            self._replace(worker, exc)
+        # a caller cancelled meanwhile leaves its answer to be dropped when it comes
+        return await answer
 
     def close(self) -> None:
         atexit.unregister(self.close)
-        for process, conn in self.workers:
-            conn.close()  # the worker reads EOF and exits
-        for process, _ in self.workers:
-            process.join(timeout=5)
-            if process.is_alive():
-                process.kill()
+        for worker in self.workers:
+            if self.loop is not None and not self.loop.is_closed():
+                self.loop.remove_reader(worker.conn.fileno())
+            worker.conn.close()  # the worker reads EOF and exits
+        for worker in self.workers:
+            worker.process.join(timeout=5)
+            if worker.process.is_alive():
+                worker.process.kill()
         self.workers = []
 
-    def _spawn(self) -> tuple:
+    def _spawn(self) -> None:
         parent, child = self.context.Pipe()
         process = self.context.Process(target=_serve, args=(child, os.getpid()), daemon=True)
         process.start()
         child.close()
-        self.workers = [w for w in self.workers if w[0].is_alive()] + [(process, parent)]
-        return process, parent
+        worker = _Worker(process, parent)
+        self.workers.append(worker)
+        self.loop = asyncio.get_running_loop()
+        self.loop.add_reader(parent.fileno(), self._answer, worker)
 
+    def _answer(self, worker: _Worker) -> None:
+        """Hand the worker's next answer to the oldest batch waiting for one."""
+        try:
+            outcomes = worker.conn.recv()
+        except (EOFError, OSError) as exc:
+            self._replace(worker, exc)
+            return
+        answer = worker.waiting.popleft()
+        if not answer.done():
+            answer.set_result(outcomes)
 
-def _deliver(conn, answer: asyncio.Future) -> None:
-    if answer.done():
-        return
-    try:
-        answer.set_result(conn.recv())
-    except (EOFError, OSError) as exc:
-        answer.set_exception(WorkerDied(repr(exc)))
+    def _replace(self, worker: _Worker, exc: BaseException) -> None:
+        """Fail the batches a dead worker held and start another in its place."""
+        if worker not in self.workers:
+            return
+        self.workers.remove(worker)
+        self.loop.remove_reader(worker.conn.fileno())
+        worker.process.kill()
+        worker.conn.close()
+        died = WorkerDied(f"extraction worker {worker.process.pid} ended: {exc!r}")
+        for answer in worker.waiting:
+            if not answer.done():
+                answer.set_exception(died)
+        self._spawn()
 
 
 def _serve(conn, parent_pid: int) -> None:
@@ -121,12 +150,23 @@ def _serve(conn, parent_pid: int) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     exit_with_parent(parent_pid)
     os.nice(WORKER_NICENESS)
+    batches: queue.SimpleQueue = queue.SimpleQueue()
+    threading.Thread(target=_take_in, args=(conn, batches), name="take-in", daemon=True).start()
+    while (jobs := batches.get()) is not None:
+        try:
+            conn.send(run_batch(jobs))
+        except OSError:  # the crawl is gone: nobody to answer
+            return
+
+
+def _take_in(conn, batches: queue.SimpleQueue) -> None:
+    """Move batches from the pipe to ``batches`` as they come (so that the crawl never
+    waits to write one); ``None`` once the crawl closed the pipe or is gone."""
     while True:
         try:
-            jobs = conn.recv()
-            outcomes = run_batch(jobs)
-            conn.send(outcomes)
-        except (EOFError, OSError):  # the crawl closed the pipe, or is gone: nobody to answer
+            batches.put(conn.recv())
+        except (EOFError, OSError):
+            batches.put(None)
             return
 
 
