@@ -164,7 +164,7 @@ class IdentityPipeline:
             if article_id is not None:  # an article fetched again, at its address or another
                 (known,) = self.db.execute("SELECT url FROM articles WHERE id = ?",
                                            (article_id,)).fetchone()
-                self._settle(adapter, self.settled.get(known, known))
+                self._settle(adapter, self._settled(known))
                 return
             row = self.db.execute("SELECT url FROM articles WHERE text_hash = ? AND source = ? "
                                   "ORDER BY id LIMIT 1", (key[1], source)).fetchone()
@@ -174,10 +174,19 @@ class IdentityPipeline:
             known, rule = self._same_number(url, source, text), "same_number"
         if known == url and article_number(url) is None:
             known, rule = self._same_moment(adapter, source, text), "same_moment"
-        known = self.settled.get(known, known)
+        known = self._settled(known)
         if known != url:
             self._settle(adapter, known)
             self.crawler.stats.inc_value(f"identity/{rule}")
+
+    def _settled(self, url: str) -> str:
+        """The address ``url`` gave way to in this crawl, through every later change (a
+        print rendering that gave way to another which then gave way to the article's
+        own address leads to the latter)."""
+        seen = {url}
+        while (url := self.settled.get(url, url)) not in seen:
+            seen.add(url)
+        return url
 
     def _settle(self, adapter: ItemAdapter, known: str) -> None:
         """Store the page under ``known``, the address of the article it is, its own
