@@ -111,7 +111,7 @@ class TermStatistics:
         self.docs[vector.row] += 1
         df = self._df[vector.row]
         df[vector.ids] += 1
-        self._log_df[vector.row, vector.ids] = np.log(df[vector.ids] + 1.0)
+        self._log_df[vector.row][vector.ids] = np.log(df.take(vector.ids) + 1.0)
 
     def load(self, frequencies: dict[str, dict[str, int]], docs: dict[str, int]) -> None:
         """Restore stored document frequencies, by language (before any article is added)."""
@@ -137,8 +137,8 @@ class TermStatistics:
 
     def weights(self, vector: DocVector) -> np.ndarray:
         """The IDF-weighted term weights of ``vector`` under the current frequencies."""
-        idf = math.log(self.docs[vector.row] + 2.0) - self._log_df[vector.row, vector.ids]
-        return self._code_weight[vector.codes] * idf
+        idf = math.log(self.docs[vector.row] + 2.0) - self._log_df[vector.row].take(vector.ids)
+        return self._code_weight.take(vector.codes) * idf
 
     def name_weights(self, vector: DocVector) -> np.ndarray:
         """The weights of ``vector``'s names and numbers, under document frequencies
@@ -222,7 +222,7 @@ def _cosines(stats: TermStatistics, weigh, query: DocVector, vectors: list[DocVe
     offsets = np.cumsum([0] + [len(v) for v in vectors[:-1]])
     scratch = stats.scratch()
     scratch[query.ids] = q_weights
-    dots = np.add.reduceat(scratch[ids] * weights, offsets)
+    dots = np.add.reduceat(scratch.take(ids) * weights, offsets)
     scratch[query.ids] = 0.0
     norms = np.sqrt(np.add.reduceat(weights * weights, offsets)) * q_norm
     return np.divide(dots, norms, out=np.zeros_like(dots), where=norms > 0)
