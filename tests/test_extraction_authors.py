@@ -13,9 +13,20 @@ from pipelines.extraction.extract import extract_page
     ('<div class="author">Prof. Dr. Ir. H. Ahmad Yani, M.Si., Ph.D.</div>', "Ahmad Yani"),
     ('<div class="author">Hj. Siti Aminah, S.Sos., MBA</div>', "Siti Aminah"),
     ('<div class="byline">Penulis: dr. Rina Wulandari, S.I.Kom.</div>', "Rina Wulandari"),
+    # no comma between the name and its first degree
+    ('<div class="author">Oleh: Budi Santoso S.H., M.H.</div>', "Budi Santoso"),
+    ('<div class="author">Oleh: Budi Santoso SH, MH</div>', "Budi Santoso"),
+    # a role closing the byline names nobody
+    ('<div class="author">Oleh: Rina Marlina, Kontributor</div>', "Rina Marlina"),
 ])
 def test_an_authors_titles_and_degrees_are_no_other_authors(byline, author):
     assert extract_page(article_page(before_body=byline)).author == author
+
+
+@pytest.mark.parametrize("name", ["Ahmad HM", "BUDI SANTOSO"])
+def test_capitals_after_a_name_with_no_degree_after_them_stay(name):
+    byline = f'<div class="author">Oleh: {name}</div>'
+    assert extract_page(article_page(before_body=byline)).author == name
 
 
 def test_degrees_in_the_author_metadata_are_told_by_the_dots_the_page_shows():

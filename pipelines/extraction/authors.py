@@ -45,6 +45,7 @@ _SEPARATOR = re.compile(r"\s*[;,]\s*|\s+(?:dan|and|&)\s+")
 # from the name ("M. Ali"), a degree's letters do not.
 _DOTTED = re.compile(r"(?:[A-Z][A-Za-z]{0,3}\.)+[A-Z][A-Za-z]{0,3}\.?")
 _CAPITALS = re.compile(r"[A-Z]{2,4}")
+_DEGREE_WORDS = 4  # the letters of a degree as trafilatura spaces them: "S I Kom"
 
 
 def article_author(tree: HtmlElement, metadata: Document, headline: HtmlElement | None,
@@ -97,6 +98,7 @@ def clean_author(author: str | None, site_name: str | None, rules: Rules,
     for i, name in enumerate(names):
         if i and _is_degree(name, page):
             continue
+        name = _without_degrees(name, names[i + 1:i + 2], page)
         name = _without_honorifics(name, rules)
         folded = fold(name)
         if (not folded or folded == site or rules.author_ignore.search(folded)
@@ -120,6 +122,26 @@ def _is_degree(text: str, page: HtmlElement | None) -> bool:
     return re.search(rf"(?<![\w.]){re.escape(dotted)}\.", tostring(page, encoding="unicode")) is not None
 
 
+def _without_degrees(name: str, following: list[str], page: HtmlElement | None) -> str:
+    """``name`` without the degrees printed after it with no comma between: dotted ones
+    ("Budi Santoso S.H." -> "Budi Santoso"; "S H" where ``page`` shows "S.H."), and
+    capitals alone when a degree follows after a comma ("Budi Santoso SH, MH"); capitals
+    alone with no degree after them may be part of the name ("Ahmad HM"), and a name in
+    capitals keeps its every word."""
+    words = name.split()
+    ends_in_degree = bool(following) and _is_degree(following[0], page)
+    while len(words) > 1:
+        for size in range(min(len(words) - 1, _DEGREE_WORDS), 0, -1):
+            tail = " ".join(words[-size:])
+            if (_DOTTED.fullmatch(tail) or (size > 1 and _is_degree(tail, page))
+                    or (ends_in_degree and _CAPITALS.fullmatch(tail) and not name.isupper())):
+                del words[-size:]
+                break
+        else:
+            break
+    return " ".join(words)
+
+
 def _without_honorifics(name: str, rules: Rules) -> str:
     """``name`` without the honorifics before it ("Prof. Dr. Ir. H. Ahmad Yani" -> "Ahmad
     Yani")."""
@@ -136,7 +158,7 @@ def _byline_name(part: str, rules: Rules) -> str:
     label = rules.author_label.match(part + " ")
     if label:
         part = part[label.end():]
-    end = rules.author_end.search(part)
+    end = rules.author_end.search(part + " ")  # a label closing the part ends it too
     return part[:end.start()].strip(" ,") if end else part
 
 
