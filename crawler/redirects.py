@@ -45,10 +45,17 @@ def redirect_wall(redirected_from: list[str], url: str) -> str | None:
 
 def _keeps(old: str, new: str) -> bool:
     """Whether the address ``new`` keeps something of ``old``: its path (another scheme,
-    host or final slash), a number in it, or a word of its last segment (the slug)."""
+    host or final slash; with a value of its query too when the query names the
+    article), a number in it, or a word of its last segment (the slug)."""
     a, b = urlsplit(old), urlsplit(new)
     if a.path.rstrip("/").casefold() == b.path.rstrip("/").casefold():
-        return True
+        if not a.query or _names_article(a.path):
+            return True
+        # one script names every article by its query ("index.php?id=123"): the new
+        # query must keep a number or a value of the old ("index.php?page=login" does not)
+        values = {value for _, value in parse_qsl(a.query)} | set(_NUMBER.findall(a.query))
+        return bool(values & ({value for _, value in parse_qsl(b.query)}
+                              | set(_NUMBER.findall(b.query))))
     numbers = set(_NUMBER.findall(f"{a.path}?{a.query}"))
     words = set(_WORD.findall(_last_segment(a.path).casefold()))
     return bool(numbers & set(_NUMBER.findall(f"{b.path}?{b.query}"))

@@ -186,6 +186,11 @@ _READ = f"{_SITE}/read/2026/11/23/512323/investigasi-perekrut-pmi"
     (_READ, _READ.replace("investigasi-perekrut-pmi", "perekrut-pmi-ditangkap"), False),
     (f"{_SITE}/berita/lama", f"{_SITE}/berita/1", False),
     (f"{_SITE}/lama/2", f"{_SITE}/kemenham-terima-aduan-warga", False),
+    # one script naming every page by its query
+    (f"{_SITE}/index.php?id=7712", f"{_SITE}/index.php?page=login", True),
+    (f"{_SITE}/index.php?id=7712", f"{_SITE}/index.php?id=7712&lang=id", False),
+    (f"{_SITE}/index.php?id=7712", f"{_SITE}/index.php?page=read&id=7712", False),
+    (f"{_SITE}/berita/kemenham-tinjau-lapas?utm_source=x", f"{_SITE}/berita/kemenham-tinjau-lapas", False),
 ])
 def test_a_redirect_keeping_nothing_of_the_address_to_one_naming_no_article_is_a_wall(
         requested, landed, wall):
