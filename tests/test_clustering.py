@@ -292,7 +292,15 @@ def _two_stories(monkeypatch, scores: dict[tuple[str, str], float]) -> tuple[Clu
         others = [next(n.key for n in clusterer.nodes.values() if n.vector is c) for c in candidates]
         return np.array([scores.get(frozenset((member, o)), 0.1) for o in others])
 
+    class Scored:  # the member-by-member comparison of two stories
+        def __init__(self, stats, candidates):
+            self.candidates = candidates
+
+        def of(self, query):
+            return scored(None, query, self.candidates)
+
     monkeypatch.setattr("pipelines.clustering.clusterer.similarities", scored)
+    monkeypatch.setattr("pipelines.clustering.clusterer.Cosines", Scored)
     monkeypatch.setattr(Clusterer, "threshold", lambda self, x, y: 0.3)
     return clusterer, clusterer.final_cluster(a), clusterer.final_cluster(b)
 

@@ -25,6 +25,7 @@ from operator import attrgetter
 import numpy as np
 
 from pipelines.clustering.features import (
+    Cosines,
     DocVector,
     TermStatistics,
     restore_vector,
@@ -236,16 +237,6 @@ class Clusterer:
             return 0.0
         return estimated_jaccard(a.shingle_sig, b.shingle_sig)
 
-    def _near(self, node: Node, others: list[Node]) -> list[Node]:
-        """Those of ``others`` at most ``max_gap_hours`` from ``node`` (all when either
-        has no time, see :meth:`_time_of`)."""
-        when = self._time_of(node)
-        if when is None:
-            return list(others)
-        gap = self.params.max_gap_hours * 3600.0
-        low, high = when - gap, when + gap
-        return [o for o in others if (t := self._time_of(o)) is None or low <= t <= high]
-
     def _time_of(self, node: Node) -> float | None:
         """When an article happened: its publication time; for an undated one in a story,
         the time of the member it joined, else of its story's earliest dated member. An
@@ -272,13 +263,18 @@ class Clusterer:
             return False
         small, large = sorted((self.clusters[a].members[-_MERGE_CHECK_LIMIT:],
                                self.clusters[b].members[-_MERGE_CHECK_LIMIT:]), key=len)
+        times = [self._time_of(o) for o in large]
+        cosines = Cosines(self.stats, [o.vector for o in large])
+        gap = self.params.max_gap_hours * 3600.0
         margins = []
         for member in small:
-            close = self._near(member, large)
+            when = self._time_of(member)  # partners near in time (all when either has none)
+            close = [i for i, t in enumerate(times)
+                     if when is None or t is None or when - gap <= t <= when + gap]
             if close:
-                scores = similarities(self.stats, member.vector, [o.vector for o in close])
-                margins.append(max(score - self.threshold(member.vector, o.vector)
-                                   for score, o in zip(scores.tolist(), close)))
+                scores = cosines.of(member.vector).tolist()
+                margins.append(max(scores[i] - self.threshold(member.vector, large[i].vector)
+                                   for i in close))
         return bool(margins) and sum(margins) / len(margins) >= 0.0
 
     def threshold(self, a: DocVector, b: DocVector) -> float:

@@ -19,7 +19,7 @@ from pipelines.clustering.text import ParsedText, number_form, term_hashes
 from pipelines.language import language_group
 
 __all__ = [
-    "DocVector", "TermStatistics", "doc_record", "restore_vector",
+    "Cosines", "DocVector", "TermStatistics", "doc_record", "restore_vector",
     "shared_terms", "similarities", "story_terms",
 ]
 
@@ -199,33 +199,56 @@ def similarities(stats: TermStatistics, query: DocVector,
     """Cosine similarities of ``query`` with each candidate, under current IDF weights
     (0 for an empty vector); with a candidate in another language, the cosine of their
     names and numbers (:meth:`TermStatistics.name_weights`)."""
-    scores = np.zeros(len(candidates))
-    if not len(query):
+    return Cosines(stats, candidates).of(query)
+
+
+class Cosines:
+    """:func:`similarities` of one query after another with the same candidates, whose
+    weights are looked up once for all of them (the statistics must not change
+    meanwhile): a story compared member by member with another."""
+
+    def __init__(self, stats: TermStatistics, candidates: list[DocVector]) -> None:
+        self.stats, self.candidates = stats, candidates
+        self._groups: dict[tuple[bool, int], tuple | None] = {}
+
+    def of(self, query: DocVector) -> np.ndarray:
+        """The cosines of ``query`` with each candidate."""
+        scores = np.zeros(len(self.candidates))
+        if not len(query):
+            return scores
+        for same in (True, False):
+            group = self._group(same, query.row)
+            if group is None:
+                continue
+            chosen, ids, weights, offsets, norms = group
+            q_weights = (self.stats.weights if same else self.stats.name_weights)(query)
+            scratch = self.stats.scratch()
+            scratch[query.ids] = q_weights
+            dots = np.add.reduceat(scratch.take(ids) * weights, offsets)
+            scratch[query.ids] = 0.0
+            norms = norms * math.sqrt(float(q_weights @ q_weights))
+            scores[chosen] = np.divide(dots, norms, out=np.zeros_like(dots), where=norms > 0)
         return scores
-    for weigh, chosen in ((stats.weights, [i for i, c in enumerate(candidates)
-                                           if len(c) and c.row == query.row]),
-                          (stats.name_weights, [i for i, c in enumerate(candidates)
-                                                if len(c) and c.row != query.row])):
-        if chosen:
-            scores[chosen] = _cosines(stats, weigh, query, [candidates[i] for i in chosen])
-    return scores
 
-
-def _cosines(stats: TermStatistics, weigh, query: DocVector, vectors: list[DocVector]) -> np.ndarray:
-    """The cosines of ``query`` with non-empty ``vectors``, all weighed by ``weigh``
-    (which reads the language of its vector's row: the vectors must share one)."""
-    q_weights = weigh(query)
-    q_norm = math.sqrt(float(q_weights @ q_weights))
-    ids = np.concatenate([v.ids for v in vectors])
-    codes = np.concatenate([v.codes for v in vectors])
-    weights = weigh(DocVector(ids, codes, vectors[0].row))
-    offsets = np.cumsum([0] + [len(v) for v in vectors[:-1]])
-    scratch = stats.scratch()
-    scratch[query.ids] = q_weights
-    dots = np.add.reduceat(scratch.take(ids) * weights, offsets)
-    scratch[query.ids] = 0.0
-    norms = np.sqrt(np.add.reduceat(weights * weights, offsets)) * q_norm
-    return np.divide(dots, norms, out=np.zeros_like(dots), where=norms > 0)
+    def _group(self, same: bool, row: int) -> tuple | None:
+        """The non-empty candidates in the language of ``row`` (``same``), else in
+        another, weighed as a query of that row weighs them: their places, their terms
+        and weights end to end, where each starts, and the length of each."""
+        key = (same, row)
+        if key not in self._groups:
+            chosen = [i for i, c in enumerate(self.candidates) if len(c) and (c.row == row) == same]
+            group = None
+            if chosen:
+                vectors = [self.candidates[i] for i in chosen]
+                ids = np.concatenate([v.ids for v in vectors])
+                codes = np.concatenate([v.codes for v in vectors])
+                weigh = self.stats.weights if same else self.stats.name_weights
+                weights = weigh(DocVector(ids, codes, vectors[0].row))
+                offsets = np.cumsum([0] + [len(v) for v in vectors[:-1]])
+                group = (chosen, ids, weights, offsets,
+                         np.sqrt(np.add.reduceat(weights * weights, offsets)))
+            self._groups[key] = group
+        return self._groups[key]
 
 
 def shared_terms(stats: TermStatistics, a: DocVector, b: DocVector,
