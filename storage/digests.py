@@ -4,7 +4,7 @@ A story is *active* on a day when one of its articles falls on that WIB day (its
 publication time, or its fetch time when the date is unknown), or when an article of
 an earlier day was revised on it (``articles.revised_at``: a fetch again found news).
 The day's crawls are the runs that started on it. An article is *late* when it was
-first stored after the digest of its day went out: the next digest to go out names
+first stored after the digest of its day last went out: the next digest to go out names
 it. Delivery outcomes go to the ``digests`` table, failed deliveries also to
 ``errors`` (stage ``digest``).
 """
@@ -127,8 +127,9 @@ def day_stories(db: Database, day: date, official: Collection[str] = ()) -> list
 
 
 def late_articles(db: Database, day: date, official: Collection[str] = ()) -> list[dict]:
-    """The articles in a story that came in after the digest of their day went out
-    (first delivered: sent, or written to a file), and after the newest digest of an
+    """The articles in a story that came in after the digest of their day last went out
+    (sent, or written to a file: each delivery names what was stored before it), and
+    after the newest digest of an
     earlier day than ``day`` went out, so that the digest of ``day`` is the first to name
     them; and no later than the digest of ``day`` itself first went out, so that the
     same digest made again names the same ones. Empty when no earlier digest went out.
@@ -136,12 +137,12 @@ def late_articles(db: Database, day: date, official: Collection[str] = ()) -> li
     Rows as ``day_stories`` gives its articles (``today`` false, no ``text``), with
     ``cluster_id``, ``headline`` (the story's) and ``stored_at``; oldest first.
     """
-    went_out = _first_deliveries(db)
+    went_out = _delivery_times(db)
     earlier = [gone for gone in went_out if gone < day]
     if not earlier:
         return []
-    lower = went_out[max(earlier)]
-    upper = went_out.get(day)
+    lower = went_out[max(earlier)][0]
+    upper = went_out[day][0] if day in went_out else None
     rows = db.query(
         f"""SELECT a.id, a.cluster_id, c.headline, a.source,
                    coalesce(s.official, 0) AS official, a.url, a.title, a.published_at,
@@ -157,17 +158,18 @@ def late_articles(db: Database, day: date, official: Collection[str] = ()) -> li
     late = []
     for row in rows:
         out = went_out.get(date.fromisoformat(to_wib(row["at"])[:10]))
-        if out is None or row["stored_at"] <= out:
-            continue  # its day's digest never went out, or it was in it
+        if out is None or row["stored_at"] <= out[1]:
+            continue  # its day's digest never went out, or went out again with it
         row.update(official=bool(row["official"]) or row["source"] in official, today=False,
                    text="", matched_terms=_json_list(row["matched_terms"]))
         late.append(row)
     return late
 
 
-def _first_deliveries(db: Database) -> dict[date, str]:
-    """For each WIB day whose digest went out, when it first did (UTC, stored format)."""
-    first: dict[date, str] = {}
+def _delivery_times(db: Database) -> dict[date, tuple[str, str]]:
+    """For each WIB day whose digest went out, when it first and when it last did (UTC,
+    stored format), over every format."""
+    spans: dict[date, tuple[str, str]] = {}
     for day, recorded in db.execute("SELECT day, delivered FROM digests"):
         times = [d.get("at") for d in _deliveries(recorded) if d.get("ok")]
         times = [t for t in times if isinstance(t, str) and t]
@@ -175,10 +177,10 @@ def _first_deliveries(db: Database) -> dict[date, str]:
             key = date.fromisoformat(day)
         except (TypeError, ValueError):
             continue
-        if times:  # one row per format: the earliest of them all
-            earliest = min(times)
-            first[key] = min(earliest, first.get(key, earliest))
-    return first
+        if times:
+            first, last = spans.get(key, (min(times), max(times)))
+            spans[key] = (min(first, *times), max(last, *times))
+    return spans
 
 
 def unclustered_count(db: Database, day: date) -> int:

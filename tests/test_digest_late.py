@@ -141,3 +141,14 @@ def test_articles_stored_before_the_column_take_the_first_time_their_address_was
         save_article(db, {"url": url, "source": "nusa", "fetched_at": "2025-11-23T00:00:00Z",
                           "text": "y"}, None)
     assert db.execute("SELECT stored_at FROM articles").fetchone()[0] == "2025-11-19T04:00:00Z"
+
+
+def test_an_article_in_a_later_delivery_of_its_days_digest_is_not_late(db):
+    # the digest of the 19th looked at as a file at 07:00 WIB, sent by mail at 09:00 WIB:
+    # the report stored at 08:00 WIB went out with the mail
+    record_digest(db, DAY_19, "txt", "/tmp/digest-2025-11-19.txt",
+                  [{"channel": "smtp", "target": "monitors", "ok": True, "attempts": 1,
+                    "error": None, "at": "2025-11-20T02:00:00Z"}])
+    assert late_urls(db, DAY_20) == []
+    stored(db, db.urls["after"], "2025-11-20T02:30:00Z")  # after both
+    assert late_urls(db, DAY_20) == [db.urls["after"]]
