@@ -353,7 +353,8 @@ def split_article(db: Database, article_id: int, note: str | None = None) -> int
     analyst's correction); return the new story's id. Later runs never merge the two
     again. Recorded in ``cluster_overrides`` with the old story as ``cluster_a`` and
     the new one as ``cluster_b``. The article's ``cluster_score`` (against the old
-    story) is cleared."""
+    story) is cleared, and so is its ``duplicate_of`` (with ``similarity``): a copy of
+    an article of the old story is the first report of the new one."""
     row = db.execute("SELECT cluster_id FROM articles WHERE id = ?", (article_id,)).fetchone()
     if row is None or row[0] is None:
         raise StorageError(f"article {article_id} is in no story")
@@ -371,7 +372,8 @@ def split_article(db: Database, article_id: int, note: str | None = None) -> int
                    (new, now, now))
         db.execute(f"UPDATE articles SET cluster_id = ? WHERE id IN ({', '.join('?' * len(moving))})",
                    (new, *moving))
-        db.execute("UPDATE articles SET cluster_score = NULL WHERE id = ?", (article_id,))
+        db.execute("UPDATE articles SET cluster_score = NULL, duplicate_of = NULL, similarity = NULL "
+                   "WHERE id = ?", (article_id,))
         db.execute("INSERT INTO cluster_overrides(kind, article_id, cluster_a, cluster_b, "
                    "created_at, note) VALUES ('split', ?, ?, ?, ?, ?)",
                    (article_id, old, new, now, note))

@@ -160,6 +160,11 @@ def test_a_split_is_kept_when_a_later_article_links_both_sides(db):
     assert cluster_of(db, WIRE_COPY.key) == old
     new = split_article(db, find_article_id(db, WIRE_COPY.key), note="a follow-up story")
     assert cluster_of(db, WIRE_COPY.key) == new != old
+    # no longer a copy of an article of another story: the first report of its own
+    assert stored(db)[WIRE_COPY.key] == (new, None)
+    assert db.execute("SELECT similarity FROM articles WHERE url = ?",
+                      (WIRE_COPY.key,)).fetchone() == (None,)
+    assert db.execute("SELECT outlet_count FROM clusters WHERE id = ?", (new,)).fetchone() == (1,)
     resumed = load_clusterer(db)
     # the wire copy (now alone) and k1 (still in the old story) are near-verbatim:
     # without the split, an article reaching both would merge them again.
