@@ -29,6 +29,17 @@ def test_capitals_after_a_name_with_no_degree_after_them_stay(name):
     assert extract_page(article_page(before_body=byline)).author == name
 
 
+def test_metadata_naming_the_writer_and_the_editor_by_role_is_read():
+    head = ('<meta name="author" content="Kabar Cyber Media">'
+            '<meta name="content_author" content="Irma Susanti">'
+            '<meta name="content_editor" content="Krisiandi Putra">')
+    assert extract_page(article_page(head=head)).author == "Irma Susanti"
+    # an author the structured data names is no author when the metadata names them editor
+    ld = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Kabar",'
+          ' "author": {"@type": "Person", "name": "Krisiandi Putra"}}</script>')
+    assert extract_page(article_page(head=head + ld)).author == "Irma Susanti"
+
+
 def test_degrees_in_the_author_metadata_are_told_by_the_dots_the_page_shows():
     head = '<meta name="author" content="Dr. Budi Santoso, S.H., M.Kom.">'
     assert extract_page(article_page(head=head)).author == "Budi Santoso"

@@ -1,7 +1,9 @@
 """Who wrote the article: the page's author metadata, the byline, a link to the author's page.
 
-The metadata author (``<meta name="author">``, JSON-LD, else trafilatura's search of
-the page's byline) is kept without the parts that name the outlet or a CMS account,
+The metadata author (``<meta name="author">``, JSON-LD, else metadata naming the role
+itself, "content_author", else trafilatura's search of the page's byline; never one
+the page or its metadata, "content_editor", names as the editor) is kept without the
+parts that name the outlet or a CMS account,
 each name without its titles ("Dr. Budi Santoso, S.H., M.H." is Budi Santoso). When
 those are all it names ("Tim Redaksi", "Kompas Cyber Media"), the byline is read.
 When the page names nobody that way, a link beside the headline to the author's own
@@ -45,6 +47,7 @@ _SEPARATOR = re.compile(r"\s*[;,]\s*|\s+(?:dan|and|&)\s+")
 # from the name ("M. Ali"), a degree's letters do not.
 _DOTTED = re.compile(r"(?:[A-Z][A-Za-z]{0,3}\.)+[A-Z][A-Za-z]{0,3}\.?")
 _CAPITALS = re.compile(r"[A-Z]{2,4}")
+_META_ROLE = re.compile(r"(?:^|[_:.-])(author|editor)$")  # "content_author", "article:author"
 _DEGREE_WORDS = 4  # the letters of a degree as trafilatura spaces them: "S I Kom"
 
 
@@ -55,20 +58,38 @@ def article_author(tree: HtmlElement, metadata: Document, headline: HtmlElement 
     names nobody, and metadata naming the one the page labels its editor ("Editor: B
     Kunto Wibisono") gives way to a writer the byline names; when none is named, what
     the metadata says stands."""
-    editors = _labelled_editors(tree, rules)
+    declared = _declared_roles(tree)
+    editors = _labelled_editors(tree, rules) | {fold(name) for name in declared["editor"]}
     author = clean_author(metadata.author, metadata.sitename, rules, tree)
     editor = None
     if author is not None and fold(author) in editors:
         author, editor = None, author
-    if author is None:  # none, a team account, the outlet, the editor: a byline may name people
-        author = clean_author(extract_author(tree), metadata.sitename, rules, tree)
-        if author is not None and fold(author) in editors:
-            author = None
+    # none, a team account, the outlet, the editor: the page's other author metadata
+    # ("content_author"), else a byline, may name people
+    for found in (lambda: "; ".join(declared["author"]), lambda: extract_author(tree)):
+        if author is None:
+            author = clean_author(found(), metadata.sitename, rules, tree)
+            if author is not None and fold(author) in editors:
+                author = None
     if author is None and headline is not None:
         author = clean_author(_headline_author(headline, rules), metadata.sitename, rules)
     if author is None:
         author = clean_author(_writer_byline(tree, rules), metadata.sitename, rules)
     return author or editor
+
+
+def _declared_roles(tree: HtmlElement) -> dict[str, list[str]]:
+    """The names the page's ``<meta>`` tags give its author and its editor under keys of
+    their own naming the role last ("content_author", "content_editor",
+    "article:author"), beside the ones trafilatura reads."""
+    roles: dict[str, list[str]] = {"author": [], "editor": []}
+    for meta in tree.iter("meta"):
+        key = (meta.get("name") or meta.get("property") or "").strip().casefold()
+        role = _META_ROLE.search(key)
+        content = " ".join((meta.get("content") or "").split())
+        if role and content and content not in roles[role[1]]:
+            roles[role[1]].append(content)
+    return roles
 
 
 def signoff_author(signoffs: list[str], site_name: str | None, rules: Rules) -> str | None:
