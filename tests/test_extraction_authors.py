@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from extraction_pages import article_page
 
@@ -67,3 +69,15 @@ def test_a_page_naming_only_its_editor_names_no_author(byline):
     # unless its metadata names the editor as the author
     head = '<meta name="author" content="Maria Christina">'
     assert extract_page(article_page(head=head, before_body=byline)).author == "Maria Christina"
+
+
+@pytest.mark.parametrize(("byline", "author"), [
+    ("<p><em>Oleh Sekar Ayu Lestari</em></p>", "Sekar Ayu Lestari"),
+    ("<p>Penulis Irma Susanti | Editor Krisiandi Putra</p>", "Irma Susanti"),
+    ("<p>Editor: Maria Christina</p>", None),
+    ("<p>Sumber: Antara</p>", None),
+])
+def test_a_byline_line_in_the_body_names_the_writer_and_leaves_the_text(byline, author):
+    result = extract_page(article_page(byline))
+    assert result.author == author
+    assert re.sub("<[^>]+>", "", byline) not in result.text.splitlines()

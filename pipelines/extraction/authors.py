@@ -27,7 +27,8 @@ from trafilatura.settings import Document
 from pipelines.extraction.dates import DAYS, MONTHS
 from pipelines.extraction.rules import Rules, fold, spaced
 
-__all__ = ["BODY_WORDS", "DOMAIN", "OUTSIDE_ARTICLE", "article_author", "clean_author", "signoff_author"]
+__all__ = ["BODY_WORDS", "DOMAIN", "OUTSIDE_ARTICLE", "article_author", "byline_author", "clean_author",
+           "signoff_author"]
 
 DOMAIN = re.compile(r"\w\.(?:com|co|id|net|org|tv|news)\b")
 # a domain as trafilatura leaves it in an author ("Tribunnews.com" -> "Tribunnews com")
@@ -90,6 +91,16 @@ def _declared_roles(tree: HtmlElement) -> dict[str, list[str]]:
         if role and content and content not in roles[role[1]]:
             roles[role[1]].append(content)
     return roles
+
+
+def byline_author(bylines: list[str], site_name: str | None, rules: Rules) -> str | None:
+    """The writers the byline lines cut from the text name ("Oleh Sekar Ayu Lestari",
+    "Penulis Irma Susanti | Editor Krisiandi Putra" -> "Irma Susanti"), for a page
+    whose metadata and markup name nobody; a line an editor's label opens, or no
+    writer's label at all ("Sumber: Antara"), names nobody."""
+    names = [_byline_name(line, rules) for line in bylines
+             if rules.author_label.match(line + " ") and not rules.other_role.match(line + " ")]
+    return clean_author("; ".join(names), site_name, rules) if names else None
 
 
 def signoff_author(signoffs: list[str], site_name: str | None, rules: Rules) -> str | None:

@@ -24,7 +24,7 @@ from lxml.html import HtmlElement, HTMLParser, fromstring
 from trafilatura import bare_extraction
 from trafilatura.utils import decode_file, load_html
 
-from pipelines.extraction.authors import article_author, signoff_author
+from pipelines.extraction.authors import article_author, byline_author, signoff_author
 from pipelines.extraction.dates import parse_machine_date
 from pipelines.extraction.dom import Pruned, find_headline, is_hidden_summary, prune_page
 from pipelines.extraction.lines import clean_lines
@@ -239,6 +239,9 @@ def _extract(html: str | bytes, url, hints, learned_lines, more_pages, rules) ->
         kept += [line for line in page_kept if fold(line) not in present]
         removed += page_pruned.removed + page_dropped
 
+    if author is None:
+        author = byline_author([r["line"] for r in removed if r["rule"] == "byline"],
+                               metadata.sitename, rules)
     if author is None:
         author = signoff_author([r["line"] for r in removed if r["rule"] == "signoff"],
                                 metadata.sitename, rules)
