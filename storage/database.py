@@ -26,7 +26,7 @@ from storage.schema import MIGRATIONS, applied_migrations, migrate
 
 __all__ = [
     "StorageError", "check_writable", "database_path", "describe_error", "open_database",
-    "transaction", "use_wal", "utc_now",
+    "stored_time", "transaction", "use_wal", "utc_now",
 ]
 
 _savepoints = itertools.count(1)
@@ -136,7 +136,14 @@ def use_wal(conn: sqlite3.Connection, tries: int = 200) -> None:
 
 def utc_now() -> str:
     """The current time as warta stores times: ``YYYY-MM-DDTHH:MM:SSZ`` (UTC)."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return stored_time(datetime.now(UTC))
+
+
+def stored_time(moment: datetime) -> str:
+    """``moment`` as warta stores times (a time without a zone is taken as UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def database_path(db: Database) -> str:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 
 from sqlite_utils import Database
 
-from storage.database import transaction, utc_now
+from storage.database import stored_time, transaction, utc_now
 
 __all__ = [
     "COUNT_FIELDS",
@@ -72,7 +73,7 @@ def finish_run(
     with transaction(db):
         updated = db.execute(
             "UPDATE crawl_runs SET finished_at = ?, outcome = ?, stats = ? WHERE id = ?",
-            (utc_now(), outcome, json.dumps(dict(stats), ensure_ascii=False, default=str),
+            (utc_now(), outcome, json.dumps(dict(stats), ensure_ascii=False, default=_json_value),
              run_id),
         ).rowcount
         if not updated:
@@ -235,3 +236,8 @@ def run_source_counts(db: Database, run_id: int) -> dict[str, dict[str, int]]:
             f"SELECT source, {columns} FROM crawl_run_sources WHERE run_id = ?", [run_id]
         )
     }
+
+
+def _json_value(value: object) -> str:
+    """A stats value JSON has no form for: a time as warta stores times, else its text."""
+    return stored_time(value) if isinstance(value, datetime) else str(value)

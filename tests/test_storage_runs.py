@@ -1,6 +1,7 @@
 """The run ledger: runs, their per-source counts and errors, and what status reads."""
 
 import json
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -43,6 +44,17 @@ def test_a_run_is_recorded_from_start_to_finish(db):
     (summary,) = last_runs(db)
     totals = (summary["fetched"], summary["new"], summary["updated"], summary["failed"])
     assert totals == (15, 5, 3, 1)
+
+
+def test_times_in_a_runs_stats_are_stored_as_every_time_is(db):
+    run_id = start_run(db, "warta crawl", ["kompas"], 4242)
+    wib = timezone(timedelta(hours=7))
+    finish_run(db, run_id, "ok", {}, {}, {"start_time": datetime(2025, 11, 20, 8, 30, 5, 123456, UTC),
+                                          "finish_time": datetime(2025, 11, 20, 15, 31, tzinfo=wib),
+                                          "reason": "finished"})
+    stats = json.loads(db["crawl_runs"].get(run_id)["stats"])
+    assert stats == {"start_time": "2025-11-20T08:30:05Z", "finish_time": "2025-11-20T08:31:00Z",
+                     "reason": "finished"}
 
 
 def test_finishing_again_replaces_the_counts(db):
