@@ -28,6 +28,7 @@ from storage.locks import file_lock
 __all__ = ["ERRORS_KEPT_DAYS", "STEPS", "backup", "maintain", "maintain_file"]
 
 ERRORS_KEPT_DAYS = 180
+_DATABASE_FILES = ("", "-wal", "-shm", "-journal")  # the database and SQLite's files beside it
 
 STEPS = {
     "prune_site_lines": "DELETE FROM site_lines WHERE learned = 0 AND doc_count = 1 "
@@ -85,6 +86,14 @@ def backup(database: str | Path, destination: str | Path) -> int:
     source, destination = Path(database), Path(destination)
     if not source.is_file():
         raise StorageError(f"no database at {source} (is the path right?)")
+    live = source.resolve()
+    if destination.resolve() in {live.with_name(live.name + end) for end in _DATABASE_FILES} or (
+            destination.is_file() and os.path.samefile(destination, source)):
+        raise StorageError(f"{destination} is the database {source} itself (or its journal): "
+                           "a backup must go to another file")
+    if destination.exists() and not destination.is_file():
+        raise StorageError(f"{destination} is not a regular file (a device, a pipe): "
+                           "name a file for the backup")
     partial = destination.with_name(f".{destination.name}.partial")
     try:
         destination.parent.mkdir(parents=True, exist_ok=True)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
@@ -125,3 +126,23 @@ def test_a_failed_backup_leaves_the_earlier_one_in_place(tmp_path):
     assert copy.read_bytes() == b"the backup of yesterday"
     missing = CliRunner().invoke(main, ["backup", "--db", str(tmp_path / "wrata.db"), str(copy)])
     assert missing.exit_code == 1 and "no database at" in missing.output
+
+
+def test_a_backup_never_replaces_the_database_its_journal_or_what_is_no_file(tmp_path):
+    path = tmp_path / "warta.db"
+    db = open_database(path)
+    db.execute("CREATE TABLE notes (text TEXT)")
+    with db.conn:
+        db.execute("INSERT INTO notes VALUES ('kept')")
+    (tmp_path / "link.db").symlink_to(path)
+    os.mkfifo(tmp_path / "pipe")
+    for target, said in ((path, "is the database"), (tmp_path / "warta.db-wal", "is the database"),
+                         (tmp_path / "link.db", "is the database"),
+                         (tmp_path / "pipe", "is not a regular file")):
+        refused = CliRunner().invoke(main, ["backup", "--db", str(path), str(target)])
+        assert refused.exit_code == 1 and said in refused.output, refused.output
+    assert db.execute("SELECT text FROM notes").fetchall() == [("kept",)]
+    assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert (tmp_path / "pipe").is_fifo()
+    db.close()
+
