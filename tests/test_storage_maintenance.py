@@ -94,12 +94,18 @@ def test_maintenance_says_when_an_open_read_keeps_the_write_ahead_log(tmp_path):
     db.close()
 
 
-def test_warta_backup_copies_what_is_committed_while_a_crawl_writes(tmp_path):
-    path = tmp_path / "warta.db"
+def _with_note(path, note: str):
+    """A database at ``path`` with one committed row in a ``notes`` table."""
     db = open_database(path)
     db.execute("CREATE TABLE notes (text TEXT)")
     with db.conn:
-        db.execute("INSERT INTO notes VALUES ('committed, still in the write-ahead log')")
+        db.execute("INSERT INTO notes VALUES (?)", (note,))
+    return db
+
+
+def test_warta_backup_copies_what_is_committed_while_a_crawl_writes(tmp_path):
+    path = tmp_path / "warta.db"
+    db = _with_note(path, "committed, still in the write-ahead log")
     db.execute("BEGIN IMMEDIATE")  # a crawl in the middle of a write
     db.execute("INSERT INTO notes VALUES ('not committed')")
     copy = tmp_path / "backups" / "warta-copy.db"  # a folder made for it
@@ -130,10 +136,7 @@ def test_a_failed_backup_leaves_the_earlier_one_in_place(tmp_path):
 
 def test_a_backup_never_replaces_the_database_its_journal_or_what_is_no_file(tmp_path):
     path = tmp_path / "warta.db"
-    db = open_database(path)
-    db.execute("CREATE TABLE notes (text TEXT)")
-    with db.conn:
-        db.execute("INSERT INTO notes VALUES ('kept')")
+    db = _with_note(path, "kept")
     (tmp_path / "link.db").symlink_to(path)
     os.mkfifo(tmp_path / "pipe")
     for target, said in ((path, "is the database"), (tmp_path / "warta.db-wal", "is the database"),
