@@ -3,11 +3,13 @@ SIGINT at several points, then run again, ends with every article stored once.""
 
 from __future__ import annotations
 
+import json
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+from datetime import datetime
 
 import pytest
 
@@ -137,4 +139,25 @@ def test_a_second_sigint_forces_the_crawl_down_and_still_closes_its_run(newsroom
     assert counted == len(stored(tmp_path / "warta.db"))
     again = start_crawl(config)
     again.communicate(timeout=120)
+    assert sorted(stored(tmp_path / "warta.db")) == sorted(expected(newsroom))
+
+
+def test_a_stopped_crawl_leaves_the_requests_waiting_for_their_turn_to_the_next_run(
+        newsroom, tmp_path):
+    config = newsroom.write_config(tmp_path / "warta.toml", tmp_path / "warta.db", timeout=1.0)
+    slow = tmp_path / "slow.toml"  # one request at a time per site, 2 s apart: queues fill up
+    slow.write_text(config.read_text(encoding="utf-8").replace("delay = 0", "delay = 2")
+                    .replace("per_domain_concurrency = 16", "per_domain_concurrency = 1"),
+                    encoding="utf-8")
+    process = start_crawl(slow)
+    stop_after(newsroom, process, 12, signal.SIGTERM)  # waits for the crawl to end
+    with sqlite3.connect(tmp_path / "warta.db") as conn:
+        outcome, started, finished, stats = conn.execute(
+            "SELECT outcome, started_at, finished_at, stats FROM crawl_runs").fetchone()
+    took = (datetime.fromisoformat(finished) - datetime.fromisoformat(started)).total_seconds()
+    assert outcome == "interrupted" and json.loads(stats)["stop/left_for_next_run"] > 0
+    assert took < 20  # the requests left would have taken a minute and more, 2 s apart
+    with sqlite3.connect(tmp_path / "warta.db") as conn:  # none counted as failed
+        assert conn.execute("SELECT count(*) FROM errors WHERE reason LIKE '%stopped%'").fetchone() == (0,)
+    start_crawl(config).communicate(timeout=120)
     assert sorted(stored(tmp_path / "warta.db")) == sorted(expected(newsroom))

@@ -26,6 +26,7 @@ from crawler.items import ArticleItem
 from crawler.paging import MAX_ARTICLE_PAGES, next_article_page, next_listing_page
 from crawler.redirects import redirect_wall
 from crawler.signals import url_failed
+from crawler.stopping import LeftForNextRun
 from crawler.urls import (
     canonical_url,
     host_of,
@@ -366,6 +367,8 @@ class NewsSpider(scrapy.Spider):
             yield item
 
     def failed(self, failure: Failure):
+        if failure.check(LeftForNextRun):  # the crawl is stopping; the next run fetches it
+            return None
         request = failure.request
         meta = request.meta
         reason = _failure_reason(failure)
