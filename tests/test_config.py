@@ -61,6 +61,13 @@ def test_minimal_config_gets_defaults(tmp_path):
         ("[crawl]\nretries = 1.5\n" + MINIMAL, "crawl.retries",
          "expected a whole number, got a number (1.5)"),
         (MINIMAL + "\n[crawl]\nconcurrency = 0\n", "crawl.concurrency", "above 0"),
+        (MINIMAL + "\n[crawl]\nextract_workers = 100000\n", "crawl.extract_workers",
+         "at most 64 processes, got 100000"),
+        (MINIMAL + "\n[crawl]\nrecheck_hours = 100000000\n", "crawl.recheck_hours",
+         "at most 87,600 hours (ten years)"),
+        (MINIMAL + "\n[crawl]\ndelay = 1e308\n", "crawl.delay", "at most 3,600 seconds"),
+        (MINIMAL + "\n[crawl]\nretry_refused_days = 1000000\n", "crawl.retry_refused_days",
+         "at most 3,650 days"),
         (
             MINIMAL.replace('feeds = ["https://contoh.id/rss"]', ""),
             "sources[0]",

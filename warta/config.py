@@ -348,12 +348,28 @@ def _check(config: Config, path: Path) -> None:
                                                    "exclude each other: set starttls = false")
 
 
+# The most a crawl setting may be: beyond it a value is a typo (a delay of a day, a
+# recheck window of centuries that no date can hold) or would bring the machine down
+# (a hundred thousand extraction processes).
+_CRAWL_MAXIMA = {
+    "concurrency": (1000, "requests at once"), "per_domain_concurrency": (1000, "requests at once"),
+    "delay": (3600, "seconds (an hour)"), "timeout": (3600, "seconds (an hour)"),
+    "recheck_hours": (87_600, "hours (ten years)"), "retry_refused_days": (3650, "days (ten years)"),
+    "sitemap_window_days": (3650, "days (ten years)"), "retries": (100, "tries"),
+    "extract_workers": (64, "processes"), "max_page_bytes": (1_000_000_000, "bytes (1 GB)"),
+}
+
+
 def _crawl_limits(section, where: str, path: Path) -> None:
     _above_zero(section, where,
                 ("concurrency", "per_domain_concurrency", "max_pages", "timeout", "max_page_bytes"),
                 path)
     _not_negative(section, where, ("delay", "recheck_hours", "retry_refused_days",
                                    "sitemap_window_days", "retries", "extract_workers"), path)
+    for name, (most, unit) in _CRAWL_MAXIMA.items():
+        value = getattr(section, name, None)
+        if value is not None and value > most:
+            raise ConfigError(path, f"{where}.{name}", f"expected at most {most:,} {unit}, got {value:g}")
 
 
 def _above_zero(section, where: str, names: tuple[str, ...], path: Path) -> None:
