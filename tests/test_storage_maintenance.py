@@ -59,7 +59,10 @@ def test_warta_maintain_runs_the_steps_and_never_while_a_crawl_holds_the_lock(tm
     assert "prune_site_lines" in done.output and "vacuum" in done.output
     with file_lock(database):
         refused = CliRunner().invoke(main, ["maintain", "--db", database])
+        waited = CliRunner().invoke(main, ["maintain", "--db", database, "--wait", "0.2"])
     assert refused.exit_code == 75 and "cannot maintain" in refused.output
+    assert "pass --wait SECONDS" in refused.output
+    assert waited.exit_code == 75 and "waited 0.2 s" in waited.output
     mistyped = tmp_path / "wrata.db"
     missing = CliRunner().invoke(main, ["maintain", "--db", str(mistyped)])
     assert missing.exit_code == 1 and "no database at" in missing.output

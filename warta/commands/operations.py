@@ -18,6 +18,7 @@ from warta.commands.options import (
     COUNT,
     LOG_LEVELS,
     config_options,
+    lock_hint,
     open_config,
     require_database,
 )
@@ -177,7 +178,7 @@ def maintain(config_path, db_path, wait):
     try:
         taken = maintain_file(config.database, wait=wait)
     except LockHeld as exc:
-        click.echo(f"Error: cannot maintain: {exc} (or pass --wait SECONDS)", err=True)
+        click.echo(f"Error: cannot maintain: {exc} {lock_hint(wait)}", err=True)
         raise SystemExit(exc.exit_code) from None
     except StorageError as exc:
         raise click.ClickException(f"cannot use the database: {exc}") from None

@@ -9,7 +9,7 @@ import click
 from warta.config import DEFAULT_CONFIG_NAME, Config, ConfigError, load_config
 
 __all__ = [
-    "COUNT", "DEMO_DATABASE", "LOG_LEVELS", "config_options", "open_config",
+    "COUNT", "DEMO_DATABASE", "LOG_LEVELS", "config_options", "lock_hint", "open_config",
     "open_existing_database", "require_database",
 ]
 
@@ -82,3 +82,10 @@ def require_database(config: Config) -> None:
             f"no database at {config.database} (run `warta crawl` first, or pass --db FILE)"
             + (_demo_hint() if config.database == Config().database else "")
         )
+
+
+def lock_hint(wait: float) -> str:
+    """What to do when a running crawl held the lock for all of ``wait`` seconds."""
+    if wait:
+        return f"(waited {wait:g} s; try again when it ends, or pass a longer --wait)"
+    return "(try again when it ends, or pass --wait SECONDS)"

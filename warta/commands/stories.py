@@ -21,7 +21,7 @@ from pipelines.clustering.metrics import disagreements
 from pipelines.clustering.metrics import evaluate as evaluate_scores
 from pipelines.clustering.params import ClusterParams
 from storage.periods import to_wib
-from warta.commands.options import COUNT, config_options, open_config, require_database
+from warta.commands.options import COUNT, config_options, lock_hint, open_config, require_database
 
 __all__ = ["COMMANDS"]
 
@@ -45,7 +45,7 @@ def _stored(config_path: str, db_path: str | None, *, lock_wait: float | None = 
                 stack.enter_context(file_lock(config.database, wait=lock_wait))
             except LockHeld as exc:
                 click.echo(f"Error: stories are corrected between crawls: {exc} "
-                           f"(try again when it ends, or pass --wait SECONDS)", err=True)
+                           f"{lock_hint(lock_wait)}", err=True)
                 raise SystemExit(exc.exit_code) from None
             except StorageError as exc:
                 raise click.ClickException(str(exc)) from None
