@@ -163,9 +163,12 @@ def running_runs(db: Database) -> list[dict]:
 
 
 def recent_failures(db: Database, since_iso: str) -> list[dict]:
-    """Errors since ``since_iso`` per source and stage: how many, and the latest reason."""
+    """Errors since ``since_iso`` per source and stage: on how many addresses (one that
+    fails on every run counts once; an error naming none counts alone), and the latest
+    reason."""
     return list(db.query(
-        """SELECT e.source, e.stage, count(*) AS count, max(e.created_at) AS last_at,
+        """SELECT e.source, e.stage, count(DISTINCT coalesce(e.url, 'error ' || e.id)) AS count,
+                  max(e.created_at) AS last_at,
                   (SELECT l.reason FROM errors l
                    WHERE l.source IS e.source AND l.stage = e.stage AND l.created_at >= ?
                    ORDER BY l.id DESC LIMIT 1) AS last_reason

@@ -190,7 +190,7 @@ def spoil_no_database(config, jobstore):
 
 @pytest.mark.parametrize(("spoil", "message"), [
     (spoil_job, "job hourly: last run timeout"),
-    (spoil_source_errors, "source kabar: 25 errors in the last 24 h (latest: HTTP 503)"),
+    (spoil_source_errors, "source kabar: errors on 25 addresses in the last 24 h (latest: HTTP 503)"),
     (spoil_source_quiet, "source kabar: no new article in 5 runs"),
     (spoil_source_capped,
      "source nusa: its page cap left URLs for later in each of its last 3 runs (12 in the last)"),
@@ -217,6 +217,18 @@ def test_something_that_needs_attention_exits_1_and_says_what(healthy, spoil, me
     assert "NEEDS ATTENTION" in result.output and message in result.output
     report = json.loads(status(config, "--json").output)
     assert report["healthy"] is False and any(message in p for p in report["problems"])
+
+
+def test_the_same_few_addresses_failing_on_every_run_are_no_failing_source(healthy):
+    config, _ = healthy
+    db = open_database(config.database)
+    for _run in range(10):  # three broken links of the site, met by ten crawls of the day
+        for i in range(3):
+            record_error(db, None, "fetch", "empty body", url=f"http://kabar.test/{i}", source="kabar")
+    db.close()
+    result = status(config)
+    assert "source kabar" not in result.output, result.output
+    assert json.loads(status(config, "--json").output)["healthy"] is True
 
 
 def test_the_thresholds_are_options(healthy):

@@ -38,7 +38,7 @@ MIN_PAGES_TO_JUDGE = 5  # failed pages a crawl needs before their share says any
 class Thresholds:
     """When a source or the whole setup counts as needing attention."""
 
-    max_errors: int = 20  # errors per source within the window
+    max_errors: int = 20  # addresses with errors per source within the window
     window_hours: float = 24.0
     stale_runs: int = 5  # runs in a row without a new article, while others have some
     capped_runs: int = 3  # runs in a row whose page cap left URLs for later
@@ -149,8 +149,8 @@ def _sources(config: Config, db, thresholds: Thresholds, now: datetime,
                             "in a scheduled crawl? a source just added is crawled by the next run)")
         if err["count"] > thresholds.max_errors:
             state.append("failing")
-            problems.append(f"source {source.name}: {err['count']} errors in the last "
-                            f"{thresholds.window_hours:g} h (latest: {err['last_reason']})")
+            problems.append(f"source {source.name}: errors on {err['count']} addresses in the "
+                            f"last {thresholds.window_hours:g} h (latest: {err['last_reason']})")
         # a search source's finds count under their outlets: it never has new articles itself
         if (runs_without_new >= thresholds.stale_runs and not source.search
                 and newest_new > (q.get("last_new_run_id") or 0)):

@@ -72,7 +72,8 @@ def schedule(config_path, db_path, jobstore, log_level):
 @config_options
 @jobstore_option
 @click.option("--max-errors", type=click.IntRange(min=0), default=20, show_default=True,
-              help="A source with more errors than this within --window needs attention.")
+              help="A source with errors on more addresses than this within --window needs "
+                   "attention (an address failing on every run counts once).")
 @click.option("--window", "window_hours", type=click.FloatRange(min=0.1), default=24.0,
               show_default=True, metavar="HOURS", help="How far back to count errors.")
 @click.option("--stale-runs", type=click.IntRange(min=1), default=5, show_default=True,
