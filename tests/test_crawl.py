@@ -320,7 +320,7 @@ def test_recheck_window_fetches_stored_articles_again_as_updates(newsroom, tmp_p
     config = with_crawl_setting(  # every article is inside the window
         newsroom.write_config(tmp_path / "warta.toml", tmp_path / "warta.db", timeout=1.0),
         "recheck_hours",
-        1000000,
+        87_600,  # ten years, the most allowed
     )
     for _ in range(2):
         assert crawl(config).returncode == 0

@@ -465,7 +465,7 @@ def test_a_recheck_counts_as_updated_only_an_article_whose_text_changed(serve, t
 
     base, _ = serve("127.0.0.40", {"/rss.xml": listing(feed(1, 2)), "/berita/1": article(1),
                                    "/berita/2": changing})
-    settings = "obey_robots = false\nrecheck_hours = 1000000"
+    settings = "obey_robots = false\nrecheck_hours = 87600"
     for _ in range(2):
         crawl(tmp_path, f'feeds = ["{base}/rss.xml"]', settings)[1].close()
     with sqlite3.connect(tmp_path / "warta.db") as db:
