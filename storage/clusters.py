@@ -23,7 +23,7 @@ from pipelines.clustering.index import load_signature
 from pipelines.clustering.params import FEATURES_VERSION, ClusterParams
 from pipelines.clustering.state import Decision, Doc, StoredArticle
 from storage.articles import reported_at
-from storage.database import StorageError, transaction, utc_now
+from storage.database import StorageError, stored_time, transaction, utc_now
 from storage.schema import STORY_OUTLETS
 
 __all__ = [
@@ -48,7 +48,7 @@ def _epoch(value: str | None) -> float | None:
 
 
 def _iso(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return stored_time(datetime.fromtimestamp(epoch, UTC))
 
 
 def _id_of(db: Database, key: str | None) -> int | None:

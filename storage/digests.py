@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlite_utils import Database
 
 from storage.articles import reported_at
-from storage.database import transaction, utc_now
+from storage.database import stored_time, transaction, utc_now
 from storage.periods import WIB, to_wib, utc_bounds
 from storage.runs import record_error
 
@@ -48,7 +48,7 @@ def latest_day(db: Database) -> date | None:
 
     Times later than a day from now (a wrong date on a page) are not counted.
     """
-    horizon = (datetime.now(UTC) + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    horizon = stored_time(datetime.now(UTC) + timedelta(days=1))
     row = next(db.query(
         f"""SELECT coalesce(
                 (SELECT max({_AT}) FROM articles a
@@ -169,7 +169,7 @@ def late_articles(db: Database, day: date, official: Collection[str] = ()) -> li
 def _delivery_times(db: Database) -> dict[date, tuple[str, str]]:
     """For each WIB day whose digest went out, when it first and when it last did (UTC,
     stored format), over every format."""
-    spans: dict[date, tuple[str, str]] = {}
+    times_of: dict[date, list[str]] = {}
     for day, recorded in db.execute("SELECT day, delivered FROM digests"):
         times = [d.get("at") for d in _deliveries(recorded) if d.get("ok")]
         times = [t for t in times if isinstance(t, str) and t]
@@ -177,10 +177,8 @@ def _delivery_times(db: Database) -> dict[date, tuple[str, str]]:
             key = date.fromisoformat(day)
         except (TypeError, ValueError):
             continue
-        if times:
-            first, last = spans.get(key, (min(times), max(times)))
-            spans[key] = (min(first, *times), max(last, *times))
-    return spans
+        times_of.setdefault(key, []).extend(times)
+    return {day: (min(times), max(times)) for day, times in times_of.items() if times}
 
 
 def unclustered_count(db: Database, day: date) -> int:
