@@ -58,6 +58,7 @@ EXTENSIONS = {
     "crawler.extensions.Progress": 200,
     "crawler.politeness.DelayFloor": 300,  # after AutoThrottle (0): it has the last word
     "crawler.stopping.PromptStop": 400,
+    "crawler.collector.QuietCollector": 500,
 }
 CRAWL_DELAY_MAX = 60.0  # seconds: the longest robots.txt Crawl-delay waited between requests
 PROGRESS_INTERVAL = 5.0  # seconds between progress lines on stderr
