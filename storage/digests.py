@@ -5,7 +5,8 @@ publication time, or its fetch time when the date is unknown), or when an articl
 an earlier day was revised on it (``articles.revised_at``: a fetch again found news).
 The day's crawls are the runs that started on it. An article is *late* when it was
 first stored after the digest of its day last went out: the next digest to go out names
-it. Delivery outcomes go to the ``digests`` table, failed deliveries also to
+it. A revision made after the digest of its day last went out is named the same way,
+among the updates of the next digest to go out. Delivery outcomes go to the ``digests`` table, failed deliveries also to
 ``errors`` (stage ``digest``).
 """
 
@@ -81,10 +82,12 @@ def day_stories(db: Database, day: date, official: Collection[str] = ()) -> list
     the story on any day, with ``official`` (its source is marked official in
     ``sources`` or named in ``official``), ``at``
     (publication time, else fetch time), ``today`` (on ``day``), ``revised_at``, ``revised``
-    (of an earlier day, revised on ``day``), ``duplicate_of``, ``matched_terms`` (a list)
-    and ``text`` (only for the day's articles and those revised on it, else '').
+    (of an earlier day, revised on ``day``, or earlier but after the digest of the day of
+    its revision went out), ``duplicate_of``, ``matched_terms`` (a list) and ``text``
+    (only for the day's articles and the revised ones, else '').
     """
     params = _bounds(day)
+    caught_up = _late_revisions(db, day)
     stories = list(db.query(
         f"""SELECT c.id, c.headline, c.first_seen, c.last_seen, c.article_count,
                    c.source_count, c.representative_article_id, c.first_article_id
@@ -94,9 +97,11 @@ def day_stories(db: Database, day: date, official: Collection[str] = ()) -> list
                 WHERE {_AT} >= :start AND {_AT} < :end AND a.cluster_id IS NOT NULL
                 UNION SELECT a.cluster_id FROM articles a
                 WHERE a.revised_at >= :start AND a.revised_at < :end
-                  AND a.cluster_id IS NOT NULL)
+                  AND a.cluster_id IS NOT NULL
+                UNION SELECT a.cluster_id FROM articles a, json_each(:caught_up) j
+                WHERE a.id = j.value AND a.cluster_id IS NOT NULL)
             ORDER BY c.id""",
-        params,
+        {**params, "caught_up": json.dumps(caught_up)},
     ))
     by_id = {story["id"]: {**story, "articles": []} for story in stories}
     ids = list(by_id)
@@ -108,15 +113,17 @@ def day_stories(db: Database, day: date, official: Collection[str] = ()) -> list
                        a.published_at, a.published_precision, a.fetched_at, {_AT} AS at,
                        a.duplicate_of, a.matched_terms, a.revised_at,
                        ({_AT} >= :start AND {_AT} < :end) AS today,
-                       ({_AT} < :start AND a.revised_at >= :start AND a.revised_at < :end)
-                           AS revised,
+                       ({_AT} < :start AND (a.revised_at >= :start AND a.revised_at < :end
+                        OR a.id IN (SELECT value FROM json_each(:caught_up)))) AS revised,
                        CASE WHEN ({_AT} >= :start AND {_AT} < :end)
                                  OR (a.revised_at >= :start AND a.revised_at < :end)
+                                 OR a.id IN (SELECT value FROM json_each(:caught_up))
                             THEN a.text ELSE '' END AS text
                 FROM articles a LEFT JOIN sources s ON s.name = a.source
                 WHERE a.cluster_id IN ({", ".join(f":c{i}" for i in range(len(chunk)))})
                 ORDER BY at, a.id""",
-            {**params, **{f"c{i}": story_id for i, story_id in enumerate(chunk)}},
+            {**params, "caught_up": json.dumps(caught_up),
+             **{f"c{i}": story_id for i, story_id in enumerate(chunk)}},
         )
         for row in rows:
             row["official"] = bool(row["official"]) or row["source"] in official
@@ -138,11 +145,10 @@ def late_articles(db: Database, day: date, official: Collection[str] = ()) -> li
     ``cluster_id``, ``headline`` (the story's) and ``stored_at``; oldest first.
     """
     went_out = _delivery_times(db)
-    earlier = [gone for gone in went_out if gone < day]
-    if not earlier:
+    window = _catch_up_window(went_out, day)
+    if window is None:
         return []
-    lower = went_out[max(earlier)][0]
-    upper = went_out[day][0] if day in went_out else None
+    lower, upper = window
     rows = db.query(
         f"""SELECT a.id, a.cluster_id, c.headline, a.source,
                    coalesce(s.official, 0) AS official, a.url, a.title, a.published_at,
@@ -164,6 +170,41 @@ def late_articles(db: Database, day: date, official: Collection[str] = ()) -> li
                    text="", matched_terms=_json_list(row["matched_terms"]))
         late.append(row)
     return late
+
+
+def _late_revisions(db: Database, day: date) -> list[int]:
+    """The ids of the articles revised before ``day`` but after the digest of the day of
+    their revision last went out, in the window of :func:`_catch_up_window`: the digest
+    of ``day`` is the first to name those revisions."""
+    went_out = _delivery_times(db)
+    window = _catch_up_window(went_out, day)
+    if window is None:
+        return []
+    lower, upper = window
+    rows = db.execute(
+        """SELECT id, revised_at FROM articles
+           WHERE revised_at > :lower AND (:upper IS NULL OR revised_at <= :upper)
+             AND revised_at < :start""",
+        {"lower": lower, "upper": upper, "start": _bounds(day)["start"]},
+    ).fetchall()
+    caught_up = []
+    for article_id, revised_at in rows:
+        out = went_out.get(date.fromisoformat(to_wib(revised_at)[:10]))
+        if out is not None and revised_at > out[1]:  # its day's digest went out without it
+            caught_up.append(article_id)
+    return sorted(caught_up)
+
+
+def _catch_up_window(went_out: dict[date, tuple[str, str]],
+                     day: date) -> tuple[str, str | None] | None:
+    """What the digest of ``day`` names of what came in after an earlier day's digest
+    went out: what came after the newest digest of an earlier day first went out, and
+    no later than the digest of ``day`` itself first did (so the same digest made again
+    names the same); None when no digest of an earlier day went out."""
+    earlier = [gone for gone in went_out if gone < day]
+    if not earlier:
+        return None
+    return went_out[max(earlier)][0], (went_out[day][0] if day in went_out else None)
 
 
 def _delivery_times(db: Database) -> dict[date, tuple[str, str]]:

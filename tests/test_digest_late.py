@@ -152,3 +152,47 @@ def test_an_article_in_a_later_delivery_of_its_days_digest_is_not_late(db):
     assert late_urls(db, DAY_20) == []
     stored(db, db.urls["after"], "2025-11-20T02:30:00Z")  # after both
     assert late_urls(db, DAY_20) == [db.urls["after"]]
+
+
+def revised(db, article_url: str, at: str) -> None:
+    db.execute("UPDATE articles SET revised_at = ? WHERE url = ?", (at, article_url))
+
+
+def test_a_revision_after_its_days_digest_went_out_is_an_update_in_the_next(tmp_path):
+    """A digest of the 20th sent at 17:00 WIB that day: the reports revised that evening
+    are updates in the digest of the 21st, once."""
+    db = open_database(tmp_path / "w.db")
+    evening = report("nusa", "e1", "09:00", "Pigai tinjau lapas Medan", day="2025-11-20",
+                     text="Tiga petugas lapas dinonaktifkan setelah video pemukulan beredar.")
+    older = report("detak", "o1", "10:00", "Aduan warga Deli Serdang", day="2025-11-19")
+    before = report("kabar6", "b1", "08:00", "Desa Sadar HAM", day="2025-11-20")
+    stories = [add_story(db, r["title"], [r]) for r in (evening, older, before)]
+    went_out(db, DAY_20, "2025-11-20T10:00:00Z")  # 17:00 WIB
+    revised(db, evening["url"], "2025-11-20T14:00:00Z")  # 21:00 WIB, after it went out
+    revised(db, older["url"], "2025-11-20T16:30:00Z")  # 23:30 WIB
+    revised(db, before["url"], "2025-11-20T09:00:00Z")  # 16:00 WIB: the digest had it
+
+    digest = load_digest(db, DAY_21)
+    updates = {e.story_id: [r.revised for r in e.updates] for e in digest.entries}
+    assert updates == {stories[0]: ["2025-11-20T14:00:00Z"], stories[1]: ["2025-11-20T16:30:00Z"]}
+    assert digest.counts.updated == 2 and digest.counts.articles == 0
+    assert "dinonaktifkan" in " ".join(next(e for e in digest.entries
+                                            if e.story_id == stories[0]).summary)
+    assert "updated 20 Nov 21:00 WIB" in " ".join(render(digest, "txt").split())
+
+    went_out(db, DAY_21, "2025-11-21T10:00:00Z")
+    assert sorted(e.story_id for e in load_digest(db, DAY_21).entries) == stories[:2]  # made again
+    assert load_digest(db, date(2025, 11, 22)).entries == ()  # named once
+    db.close()
+
+
+def test_a_revision_is_named_by_its_own_days_digest_when_that_went_out_after_it(tmp_path):
+    db = open_database(tmp_path / "w.db")
+    older = report("detak", "o1", "10:00", "Aduan warga Deli Serdang", day="2025-11-19")
+    add_story(db, older["title"], [older])
+    revised(db, older["url"], "2025-11-20T14:00:00Z")
+    went_out(db, DAY_20, "2025-11-20T10:00:00Z")
+    went_out(db, DAY_20, "2025-11-20T15:00:00Z")  # sent again after the revision
+    assert load_digest(db, DAY_21).entries == ()
+    assert [len(e.updates) for e in load_digest(db, DAY_20).entries] == [1]
+    db.close()
