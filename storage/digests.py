@@ -144,11 +144,9 @@ def late_articles(db: Database, day: date, official: Collection[str] = ()) -> li
     Rows as ``day_stories`` gives its articles (``today`` false, no ``text``), with
     ``cluster_id``, ``headline`` (the story's) and ``stored_at``; oldest first.
     """
-    went_out = _delivery_times(db)
-    window = _catch_up_window(went_out, day)
-    if window is None:
+    if (window := _catch_up_window(db, day)) is None:
         return []
-    lower, upper = window
+    went_out, lower, upper = window
     rows = db.query(
         f"""SELECT a.id, a.cluster_id, c.headline, a.source,
                    coalesce(s.official, 0) AS official, a.url, a.title, a.published_at,
@@ -176,11 +174,9 @@ def _late_revisions(db: Database, day: date) -> list[int]:
     """The ids of the articles revised before ``day`` but after the digest of the day of
     their revision last went out, in the window of :func:`_catch_up_window`: the digest
     of ``day`` is the first to name those revisions."""
-    went_out = _delivery_times(db)
-    window = _catch_up_window(went_out, day)
-    if window is None:
+    if (window := _catch_up_window(db, day)) is None:
         return []
-    lower, upper = window
+    went_out, lower, upper = window
     rows = db.execute(
         """SELECT id, revised_at FROM articles
            WHERE revised_at > :lower AND (:upper IS NULL OR revised_at <= :upper)
@@ -195,16 +191,17 @@ def _late_revisions(db: Database, day: date) -> list[int]:
     return sorted(caught_up)
 
 
-def _catch_up_window(went_out: dict[date, tuple[str, str]],
-                     day: date) -> tuple[str, str | None] | None:
+def _catch_up_window(db: Database, day: date) -> tuple[dict, str, str | None] | None:
     """What the digest of ``day`` names of what came in after an earlier day's digest
-    went out: what came after the newest digest of an earlier day first went out, and
-    no later than the digest of ``day`` itself first did (so the same digest made again
-    names the same); None when no digest of an earlier day went out."""
+    went out: the delivery times (:func:`_delivery_times`) and the window, from when the
+    newest digest of an earlier day first went out to when the digest of ``day`` itself
+    first did (so the same digest made again names the same); None when no digest of an
+    earlier day went out."""
+    went_out = _delivery_times(db)
     earlier = [gone for gone in went_out if gone < day]
     if not earlier:
         return None
-    return went_out[max(earlier)][0], (went_out[day][0] if day in went_out else None)
+    return went_out, went_out[max(earlier)][0], (went_out[day][0] if day in went_out else None)
 
 
 def _delivery_times(db: Database) -> dict[date, tuple[str, str]]:
