@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import time
 from dataclasses import dataclass
 
@@ -17,7 +18,7 @@ from twisted.python.failure import Failure
 
 from crawler.extensions import COUNTERS, outcome_of, source_counts
 from crawler.spiders.news import NewsSpider
-from storage.database import StorageError, open_database
+from storage.database import StorageError, describe_error, open_database
 from storage.locks import file_lock
 from storage.runs import finish_run, record_error, run_source_counts, running_runs, start_run
 from warta.config import Config
@@ -100,8 +101,12 @@ def _failed_start(config: Config, sources: tuple[str, ...], failure: Failure) ->
     reason."""
     error = failure.value
     stopped = isinstance(error, KeyboardInterrupt)  # Ctrl-C while it was starting
-    reason = ("stopped while starting" if stopped
-              else f"could not start: {type(error).__name__}: {error}")
+    if stopped:
+        reason = "stopped while starting"
+    elif isinstance(error, sqlite3.Error):  # stored state a stage could not read
+        reason = f"could not start: {describe_error(config.database, error, 'cannot read the database')}"
+    else:
+        reason = f"could not start: {type(error).__name__}: {error}"
     outcome = "interrupted" if stopped else "failed"
     names = list(sources) or [source.name for source in config.sources]
     run_id = None

@@ -25,7 +25,7 @@ from sqlite_utils import Database
 from storage.schema import MIGRATIONS, applied_migrations, migrate
 
 __all__ = [
-    "StorageError", "check_writable", "database_path", "describe_error", "open_database",
+    "StorageError", "check_writable", "damage", "database_path", "describe_error", "open_database",
     "stored_time", "transaction", "use_wal", "utc_now",
 ]
 
@@ -163,21 +163,42 @@ def cannot_write(exc: StorageError) -> bool:
 
 def describe_error(path: str | Path | None, exc: sqlite3.Error, action: str) -> str:
     """A message for ``exc`` that says what happened (to which file, when ``path`` is
-    known) and what to do."""
+    known) and what to do. A damaged file can fail in ways that name something else (a
+    full disk, malformed JSON): for those, when ``path`` is known, SQLite's quick check
+    of the file tells damage apart."""
     code = getattr(exc, "sqlite_errorname", "")
+    found = damage(path) if path and code in ("SQLITE_FULL", "SQLITE_ERROR") else None
     path = f"{path}: " if path else ""
     if code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
         return (f"{path}the database is locked by another process ({exc}); "
                 "wait for it to finish or raise the timeout")
     if code.startswith("SQLITE_NOTADB"):
         return f"{path}not a SQLite database (is the path right?)"
+    if code.startswith("SQLITE_CORRUPT") or found:
+        checked = f"; the quick check found: {found}" if found else ""
+        return f"{path}the database file is damaged ({exc}{checked}); restore it from a backup"
     if code.startswith("SQLITE_FULL"):
         return f"{path}{action}: the disk is full ({exc}); free some space and run again"
-    if code.startswith("SQLITE_CORRUPT"):
-        return f"{path}the database file is damaged ({exc}); restore it from a backup"
     if _NO_PERMISSION.match(code):
         return f"{path}{action}: no permission to write here ({exc})"
     return f"{path}{action}: {exc}"
+
+
+def damage(path: str | Path) -> str | None:
+    """The first problem SQLite's quick check finds in the database file at ``path``
+    (read only), or None when it finds none or cannot look (a lock, a missing file)."""
+    try:
+        conn = sqlite3.connect(f"{Path(path).absolute().as_uri()}?mode=ro", uri=True, timeout=5)
+        try:
+            (first,) = conn.execute("PRAGMA quick_check(1)").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        damaged = getattr(exc, "sqlite_errorname", "").startswith("SQLITE_CORRUPT")
+        return str(exc) if damaged else None
+    if first == "ok":
+        return None
+    return " ".join(line for line in first.splitlines() if not line.startswith("***"))
 
 
 def _check_file(path: Path) -> None:

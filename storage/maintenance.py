@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from storage.database import StorageError, database_path, open_database
+from storage.database import StorageError, database_path, describe_error, open_database
 from storage.locks import file_lock
 
 __all__ = ["ERRORS_KEPT_DAYS", "STEPS", "backup", "maintain", "maintain_file"]
@@ -73,6 +73,8 @@ def maintain_file(database: str, *, wait: float = 0.0,
         db = open_database(database)
         try:
             return maintain(db)
+        except sqlite3.Error as exc:
+            raise StorageError(describe_error(database, exc, "maintenance failed")) from exc
         finally:
             db.close()
 

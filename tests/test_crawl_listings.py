@@ -190,8 +190,26 @@ def test_a_crawl_that_cannot_start_is_recorded_as_failed_with_its_reason(serve, 
                              run[:1]).fetchall()
     db.close()
     assert done.returncode == 1 and run[1] == "failed" and sources == [("situs",)]
-    assert errors == [("start", "could not start: OperationalError: malformed JSON")]
-    assert f"run {run[0]}: failed (could not start: OperationalError: malformed JSON)" in done.stdout
+    reason = f"could not start: {tmp_path / 'warta.db'}: cannot read the database: malformed JSON"
+    assert errors == [("start", reason)]
+    assert f"run {run[0]}: failed ({reason})" in done.stdout
+
+
+def test_a_crawl_on_a_damaged_database_says_so_and_what_to_do(serve, tmp_path):
+    base, _ = serve("127.0.0.38", {"/rss.xml": listing(feed(1)), "/berita/1": article(1)})
+    done, db = crawl(tmp_path, f'feeds = ["{base}/rss.xml"]')
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page = db.execute("SELECT rootpage FROM sqlite_master WHERE name = 'signatures'").fetchone()[0]
+    size = db.execute("PRAGMA page_size").fetchone()[0]
+    db.close()
+    with open(tmp_path / "warta.db", "r+b") as handle:  # the stored story state is garbage
+        handle.seek((page - 1) * size)
+        handle.write(b"\x0d\x00\x05" + b"\xff" * 200)
+    done, _ = crawl(tmp_path, f'feeds = ["{base}/rss.xml"]')
+    line = next(line for line in done.stdout.splitlines() if line.startswith("run "))
+    assert done.returncode == 1 and "failed (could not start: " in line
+    assert f"{tmp_path / 'warta.db'}: the database file is damaged" in line
+    assert "restore it from a backup" in line
 
 
 def test_a_source_with_nothing_to_count_is_still_in_the_run_ledger(serve, tmp_path):

@@ -14,7 +14,7 @@ from sqlite_utils import Database
 from storage_data import article
 
 from storage.articles import save_article
-from storage.database import StorageError, open_database, transaction
+from storage.database import StorageError, damage, describe_error, open_database, transaction
 from storage.schema import MIGRATIONS, Migration, applied_migrations, migrate
 from storage.search import search_articles
 
@@ -213,3 +213,38 @@ def test_a_reader_without_write_access_is_told_what_warta_needs():
     finally:
         folder.chmod(0o755)
         shutil.rmtree(folder)
+
+
+def _full(message: str = "database or disk is full") -> sqlite3.OperationalError:
+    error = sqlite3.OperationalError(message)
+    error.sqlite_errorname = "SQLITE_FULL"
+    return error
+
+
+def test_a_damaged_file_failing_as_a_full_disk_is_called_damaged(tmp_path):
+    path = tmp_path / "w.db"
+    db = open_database(path)
+    with transaction(db):
+        save_article(db, article("https://example.id/a"), None)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page = db.execute("SELECT rootpage FROM sqlite_master WHERE name = 'articles'").fetchone()[0]
+    size = db.execute("PRAGMA page_size").fetchone()[0]
+    db.close()
+    intact = describe_error(path, _full(), "maintenance failed")
+    assert intact == f"{path}: maintenance failed: the disk is full (database or disk is full); " \
+                     "free some space and run again"
+    with open(path, "r+b") as handle:
+        handle.seek((page - 1) * size)
+        handle.write(b"\x0d\x00\x05" + b"\xff" * 200)
+    found = damage(path)
+    assert found and "\n" not in found and "***" not in found
+    message = describe_error(path, _full(), "maintenance failed")
+    assert message.startswith(f"{path}: the database file is damaged (database or disk is full; "
+                              f"the quick check found: {found})")
+    assert message.endswith("restore it from a backup") and "free some space" not in message
+    assert describe_error(None, _full(), "maintenance failed").endswith("run again")  # no file to check
+
+
+def test_a_file_that_cannot_be_checked_is_not_called_damaged(tmp_path):
+    assert damage(tmp_path / "missing.db") is None
+    assert not (tmp_path / "missing.db").exists()

@@ -182,7 +182,7 @@ def maintain(config_path, db_path, wait):
         click.echo(f"Error: cannot maintain: {exc} {lock_hint(wait)}", err=True)
         raise SystemExit(exc.exit_code) from None
     except StorageError as exc:
-        raise click.ClickException(f"cannot use the database: {exc}") from None
+        raise click.ClickException(f"cannot maintain: {exc}") from None
     for step, seconds in taken.items():
         click.echo(f"{step:<18} {seconds:6.2f} s")
 
