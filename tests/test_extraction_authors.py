@@ -6,7 +6,11 @@ import re
 
 import pytest
 from extraction_pages import article_page
+from lxml.html import fromstring
+from trafilatura.metadata import extract_author
+from trafilatura.xpaths import AUTHOR_XPATHS
 
+from pipelines.extraction.authors import may_mark_byline
 from pipelines.extraction.extract import extract_page
 
 
@@ -81,3 +85,29 @@ def test_a_byline_line_in_the_body_names_the_writer_and_leaves_the_text(byline, 
     result = extract_page(article_page(byline))
     assert result.author == author
     assert re.sub("<[^>]+>", "", byline) not in result.text.splitlines()
+
+
+def _byline_values() -> set[str]:
+    """A value matching each string trafilatura's byline XPaths look for in an attribute."""
+    values = set()
+    for xpath in AUTHOR_XPATHS:
+        for literal in re.findall(r"'([^']+)'", xpath.path):
+            for part in literal.split("|"):
+                values.add(re.sub(r"\[(\w)\w*\]", r"\1", part).replace("-?", "-").strip("^$"))
+    return values
+
+
+@pytest.mark.parametrize("attribute", ["id", "class", "itemprop", "data-testid", "data-component",
+                                       "rel", "title"])
+def test_the_byline_search_is_skipped_only_on_pages_where_it_finds_nothing(attribute):
+    found = 0
+    for value in sorted(_byline_values()):
+        for shown in (value, value.upper(), f"post-{value} meta"):
+            tree = fromstring(f'<html><body><div><span {attribute}="{shown}">Budi Santoso</span>'
+                              f'</div><p>{"kata " * 40}</p></body></html>')
+            if extract_author(tree):
+                found += 1
+                assert may_mark_byline(tree), (attribute, shown)
+    assert found if attribute != "title" else not found  # a title attribute is not read
+    plain = fromstring(f'<html><body><div class="meta">Budi Santoso</div><p>{"kata " * 40}</p></body></html>')
+    assert not may_mark_byline(plain) and extract_author(plain) is None
