@@ -269,6 +269,28 @@ def test_a_report_of_an_earlier_day_revised_on_the_day_is_named_as_an_update(tmp
     assert "updated" not in render(day_before, "txt")
 
 
+def test_a_wire_copy_revised_with_its_original_is_listed_under_the_originals_update(tmp_path):
+    db = open_database(tmp_path / "w.db")
+    original = report("nusa", "w1", "10:00", "Pigai tinjau lapas Medan", day="2025-11-19")
+    story = add_story(db, "Pigai tinjau lapas Medan", [original])
+    (original_id,) = db.execute("SELECT id FROM articles").fetchone()
+    copies = [copy_of(db, original_id, report(source, f"w1-{source}", "11:00",
+                                              "Pigai tinjau lapas Medan", day="2025-11-19"))
+              for source in ("suaradaerah", "kabar6")]
+    db.execute("UPDATE articles SET revised_at = '2025-11-20T05:00:00Z'")
+    (update,) = entry(load_digest(db, date.fromisoformat(DAY)), story).updates
+    assert update.id == original_id and [c.id for c in update.copies] == copies
+    digest = load_digest(db, date.fromisoformat(DAY))
+    assert digest.counts.updated == 3 and entry(digest, story).updated == 3
+    text = render(digest, "txt")
+    assert text.count("wire copy:") == 2 and "· 3 updated" in " ".join(text.split())
+    for fmt in ("md", "html"):
+        assert render(digest, fmt).count("wire copy: ") == 2, fmt
+    db.execute("UPDATE articles SET revised_at = NULL WHERE id = ?", (original_id,))
+    updates = entry(load_digest(db, date.fromisoformat(DAY)), story).updates
+    assert [(u.id, u.copies) for u in updates] == [(copies[0], ()), (copies[1], ())]  # no original to go under
+
+
 def test_json_has_the_documented_shape(scenario):
     _, _, digest = scenario
     data = json.loads(render(digest, "json"))

@@ -91,14 +91,12 @@ def _entry(number: int, entry: Entry, day: str) -> str:
     if entry.summary:
         parts.append(f'<p style="margin:0 0 8px;">{_e(" ".join(entry.summary))}</p>\n')
     items = []
-    for coverage in entry.outlets:
-        label = " (official)" if coverage.official else ""
-        for report in coverage.reports:
-            copies = "".join(f'<li style="{_ITEM}">wire copy: {_report(c, day)}</li>'
-                             for c in report.copies)
-            nested = f'<ul style="{_LIST}font-size:14px;">{copies}</ul>' if copies else ""
-            items.append(f'<li style="{_ITEM}">{_report(report, day, label)}{nested}</li>\n')
-    items += [f'<li style="{_ITEM}">{_report(update, day)}</li>\n' for update in entry.updates]
+    for report, official in say.listed(entry):
+        copies = "".join(f'<li style="{_ITEM}">wire copy: {_report(c, day)}</li>'
+                         for c in report.copies)
+        nested = f'<ul style="{_LIST}font-size:14px;">{copies}</ul>' if copies else ""
+        label = " (official)" if official else ""
+        items.append(f'<li style="{_ITEM}">{_report(report, day, label)}{nested}</li>\n')
     parts.append(f'<ul style="{_LIST}">\n{"".join(items)}</ul>\n')
     parts.append(_release(entry, day))
     if entry.matched_terms:

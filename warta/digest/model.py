@@ -86,6 +86,11 @@ class Entry:
     release: Release | None  # the official release that started the story
     updates: tuple[Report, ...] = ()  # its reports of earlier days revised on the day
 
+    @property
+    def updated(self) -> int:
+        """Its articles revised on the day, the wire copies listed under an update too."""
+        return sum(1 + len(update.copies) for update in self.updates)
+
 
 @dataclass(frozen=True)
 class LateStory:
@@ -159,7 +164,7 @@ def build_digest(
                      if not a["official"]}),
         unclustered=unclustered,
         late=len(late),
-        updated=sum(len(e.updates) for e in entries),
+        updated=sum(e.updated for e in entries),
     )
     failed = tuple(FailedSource(f["source"], f["failed"], f["fetched"], f["errors"],
                                 tuple(f["stages"]), f["reason"], f["other_reasons"])
@@ -184,7 +189,7 @@ def rank_key(entry: Entry) -> tuple:
     """Most outlets first, then most reports, then most articles, then most updates;
     earlier stories break ties."""
     return (-entry.outlet_count, -entry.report_count, -entry.article_count,
-            -len(entry.updates), entry.first_report.at, entry.story_id)
+            -entry.updated, entry.first_report.at, entry.story_id)
 
 
 def _own_today(story: dict) -> list[dict]:
@@ -247,8 +252,21 @@ def _entry(day: date, story: dict, summarize: Callable[[list[str]], list[str]]) 
                            if not a["official"] and origin[a["id"]] == a["id"]}),
         matched_terms=tuple(term for term, _ in terms.most_common()),
         release=release,
-        updates=tuple(map(_report, revised)),
+        updates=_updates(revised, origin),
     )
+
+
+def _updates(revised: list[dict], origin: dict[int, int]) -> tuple[Report, ...]:
+    """The reports revised on the day, each wire copy revised with its original listed
+    under it (as a copy of the day's report is), not as an update of its own."""
+    ids = {a["id"] for a in revised}
+    copies: dict[int, list[dict]] = {}
+    for a in revised:
+        if origin[a["id"]] != a["id"] and origin[a["id"]] in ids:
+            copies.setdefault(origin[a["id"]], []).append(a)
+    nested = {c["id"] for group in copies.values() for c in group}
+    return tuple(_report(a, tuple(map(_report, copies.get(a["id"], ()))))
+                 for a in revised if a["id"] not in nested)
 
 
 def _official(rows: Sequence[dict], source: str) -> bool:

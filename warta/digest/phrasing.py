@@ -15,7 +15,7 @@ from warta.digest.model import Digest, Entry, FailedSource, LateStory, Pickup, R
 __all__ = [
     "LATE_REPORTS_SHOWN", "LATE_STORIES_SHOWN", "counts_line", "crawls_line", "day_title",
     "delay", "empty_line", "entry_facts", "failed_line", "late_line", "late_more",
-    "late_shown", "pickup", "report_time", "safe_url", "status", "when",
+    "late_shown", "listed", "pickup", "report_time", "safe_url", "status", "when",
 ]
 
 # A backfill (a source added with its archive) can bring hundreds of late articles:
@@ -84,6 +84,13 @@ def status(entry: Entry, day: str) -> str:
     return f"continuing since {since}"
 
 
+def listed(entry: Entry) -> list[tuple[Report, bool]]:
+    """The reports an entry lists, each with whether its outlet is official: the day's
+    reports outlet by outlet, then the updates (each with its wire copies under it)."""
+    return ([(report, coverage.official) for coverage in entry.outlets for report in coverage.reports]
+            + [(update, False) for update in entry.updates])
+
+
 def entry_facts(entry: Entry, day: str) -> list[str]:
     """The short facts under a headline: status, outlets, articles, first report."""
     articles = f"{entry.article_count} article{_s(entry.article_count)}"
@@ -91,7 +98,7 @@ def entry_facts(entry: Entry, day: str) -> list[str]:
         articles += f" ({entry.wire_copies} wire cop{'y' if entry.wire_copies == 1 else 'ies'})"
     facts = [status(entry, day), f"{entry.outlet_count} outlet{_s(entry.outlet_count)}", articles]
     if entry.updates:
-        facts.append(f"{len(entry.updates)} updated")
+        facts.append(f"{entry.updated} updated")
     if not entry.new:
         facts.append(f"{entry.story_articles} in all")
     first = entry.first_report

@@ -72,11 +72,9 @@ def render_markdown(digest: Digest) -> str:
                   "_" + _md(" · ".join(say.entry_facts(entry, day))) + "_", ""]
         if entry.summary:
             lines += [_md(" ".join(entry.summary)), ""]
-        for coverage in entry.outlets:
-            for report in coverage.reports:
-                lines.append(f"- {_md_report(report, day, official=coverage.official)}")
-                lines += [f"  - wire copy: {_md_report(c, day)}" for c in report.copies]
-        lines += [f"- {_md_report(update, day)}" for update in entry.updates]
+        for report, official in say.listed(entry):
+            lines.append(f"- {_md_report(report, day, official=official)}")
+            lines += [f"  - wire copy: {_md_report(c, day)}" for c in report.copies]
         lines += _md_release(entry, day)
         if entry.matched_terms:
             lines += ["", "Watch terms: " + _md(", ".join(entry.matched_terms))]
@@ -129,13 +127,10 @@ def render_text(digest: Digest) -> str:
                   *_wrap(" · ".join(say.entry_facts(entry, day)), "   ")]
         if entry.summary:
             lines += _wrap(" ".join(entry.summary), "   ")
-        for coverage in entry.outlets:
-            for report in coverage.reports:
-                lines += _text_report(report, day, "   - ", coverage.official)
-                for copy in report.copies:
-                    lines += _text_report(copy, day, "       wire copy: ")
-        for update in entry.updates:
-            lines += _text_report(update, day, "   - ")
+        for report, official in say.listed(entry):
+            lines += _text_report(report, day, "   - ", official)
+            for copy in report.copies:
+                lines += _text_report(copy, day, "       wire copy: ")
         if entry.release is not None:
             release = entry.release
             picked = ", ".join(say.pickup(p) for p in release.pickups) or "no outlet yet"
