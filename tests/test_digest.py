@@ -123,6 +123,32 @@ def test_press_release_pickup_with_delays(scenario):
     assert "suaradaerah +6 h 30 min (wire copy of nusa)" in text
 
 
+def test_an_undated_pickup_has_no_delay(scenario):
+    db, ids, _ = scenario
+    db.execute("UPDATE articles SET published_at = NULL WHERE url = 'https://harian.example/r3'")
+    story = entry(load_digest(db, date.fromisoformat(DAY)), ids["release"])
+    pickups = {p.source: p.delay_minutes for p in story.release.pickups}
+    assert pickups["harian"] is None and pickups["detak"] == 45  # its time is when it was fetched
+
+
+def test_an_earlier_report_revised_on_the_day_its_copy_came_out_is_listed_once(tmp_path):
+    db = open_database(tmp_path / "w.db")
+    evening = report("nusa", "n1", "23:40", "Pigai minta tiga blok baru", day="2025-11-19")
+    story = add_story(db, "Pigai minta tiga blok baru", [evening])
+    (original_id,) = db.execute("SELECT id FROM articles").fetchone()
+    copy_id = copy_of(db, original_id, report("suaradaerah", "n1-copy", "06:10",
+                                              "Pigai minta tiga blok baru"))
+    db.execute("UPDATE articles SET revised_at = '2025-11-20T05:00:00Z' WHERE id = ?", (original_id,))
+    digest = load_digest(db, date.fromisoformat(DAY))
+    (listed,) = [r for c in entry(digest, story).outlets for r in c.reports]
+    assert (listed.id, listed.revised, [c.id for c in listed.copies]) == \
+        (original_id, "2025-11-20T05:00:00Z", [copy_id])
+    assert entry(digest, story).updates == () and digest.counts.updated == 1
+    text = render(digest, "txt")
+    assert text.count("Pigai minta tiga blok baru") == 3  # the headline, the report, its copy
+    assert "updated 12:00 WIB" in text and "1 updated" in text
+
+
 def test_failed_sources_of_the_days_crawls_are_in_the_header(scenario):
     _, _, digest = scenario
     crawls = digest.crawls

@@ -88,8 +88,11 @@ class Entry:
 
     @property
     def updated(self) -> int:
-        """Its articles revised on the day, the wire copies listed under an update too."""
-        return sum(1 + len(update.copies) for update in self.updates)
+        """Its articles revised on the day: the updates with the wire copies under them,
+        and the reports listed among the outlets' (an earlier day's report whose copies
+        came out on the day) that were revised too."""
+        return (sum(1 + len(update.copies) for update in self.updates)
+                + sum(r.revised is not None for c in self.outlets for r in c.reports))
 
 
 @dataclass(frozen=True)
@@ -252,7 +255,7 @@ def _entry(day: date, story: dict, summarize: Callable[[list[str]], list[str]]) 
                            if not a["official"] and origin[a["id"]] == a["id"]}),
         matched_terms=tuple(term for term, _ in terms.most_common()),
         release=release,
-        updates=_updates(revised, origin),
+        updates=_updates([a for a in revised if a not in originals], origin),
     )
 
 
@@ -295,7 +298,7 @@ def _release(first: dict, rows: list[dict], by_id: dict[int, dict],
         original = by_id[origin[a["id"]]]
         pickups[a["source"]] = Pickup(
             source=a["source"], title=a["title"] or "", url=a["url"],
-            at=a["at"], delay_minutes=None if _day_only(first) or _day_only(a)
+            at=a["at"], delay_minutes=None if not (_timed(first) and _timed(a))
             else _minutes_between(first["at"], a["at"]),
             copy_of=original["source"] if original["id"] != a["id"] else None)
     return Release(_report(first), tuple(sorted(pickups.values(), key=lambda p: (p.at, p.source))))
@@ -310,6 +313,12 @@ def _report(a: dict, copies: tuple[Report, ...] = ()) -> Report:
 
 def _day_only(a: dict) -> bool:
     return a.get("published_precision") == "day"
+
+
+def _timed(a: dict) -> bool:
+    """Whether the page gave the time it came out (not a day alone, not nothing: the
+    time of an undated report is when warta fetched it)."""
+    return a["published_at"] is not None and not _day_only(a)
 
 
 def _parse(stored: str) -> datetime:
