@@ -161,9 +161,9 @@ def late_articles(db: Database, day: date, official: Collection[str] = ()) -> li
     )
     late = []
     for row in rows:
-        out = went_out.get(date.fromisoformat(to_wib(row["at"])[:10]))
-        if out is None or row["stored_at"] <= out[1]:
-            continue  # its day's digest never went out, or went out again with it
+        its_day = date.fromisoformat(to_wib(row["at"])[:10])
+        if not _first_to_name(went_out, its_day, row["stored_at"], day):
+            continue
         row.update(official=bool(row["official"]) or row["source"] in official, today=False,
                    text="", matched_terms=_json_list(row["matched_terms"]))
         late.append(row)
@@ -183,12 +183,22 @@ def _late_revisions(db: Database, day: date) -> list[int]:
              AND revised_at < :start""",
         {"lower": lower, "upper": upper, "start": _bounds(day)["start"]},
     ).fetchall()
-    caught_up = []
-    for article_id, revised_at in rows:
-        out = went_out.get(date.fromisoformat(to_wib(revised_at)[:10]))
-        if out is not None and revised_at > out[1]:  # its day's digest went out without it
-            caught_up.append(article_id)
-    return sorted(caught_up)
+    return sorted(article_id for article_id, revised_at in rows
+                  if _first_to_name(went_out, date.fromisoformat(to_wib(revised_at)[:10]),
+                                    revised_at, day))
+
+
+def _first_to_name(went_out: dict[date, tuple[str, str]], its_day: date, moment: str,
+                   day: date) -> bool:
+    """Whether the digest of ``day`` is the first to name what came in at ``moment``
+    (stored time) for ``its_day``: the digest of ``its_day`` went out, last before that
+    moment, and no digest of a day between the two first went out after it (digests
+    can go out out of day order: a missed day sent later)."""
+    out = went_out.get(its_day)
+    if out is None or moment <= out[1]:
+        return False  # its day's digest never went out, or went out again with it
+    return not any(its_day < other < day and first > moment
+                   for other, (first, _) in went_out.items())
 
 
 def _catch_up_window(db: Database, day: date) -> tuple[dict, str, str | None] | None:

@@ -196,3 +196,10 @@ def test_a_revision_is_named_by_its_own_days_digest_when_that_went_out_after_it(
     assert load_digest(db, DAY_21).entries == ()
     assert [len(e.updates) for e in load_digest(db, DAY_20).entries] == [1]
     db.close()
+
+
+def test_a_late_article_is_named_once_when_digests_went_out_out_of_day_order(db):
+    went_out(db, date(2025, 11, 25), "2025-11-20T00:30:00Z")  # a later day's, looked at early
+    went_out(db, DAY_20, "2025-11-21T00:00:00Z")
+    assert late_urls(db, DAY_20) == [db.urls["after"]]
+    assert late_urls(db, date(2025, 11, 26)) == []  # the digest of the 20th named it
