@@ -61,12 +61,13 @@ def reported_at(alias: str = "") -> str:
     time; for a date without a time (``published_precision`` 'day', stored as the
     local midnight it names), when it was first stored if that was on the same day,
     else the day's last second, so that a day alone never comes before the timed
-    reports of that day; its fetch time when it has no date."""
+    reports of that day; when it has no date, the time it was first stored (a fetch
+    again does not move it)."""
     a = f"{alias}." if alias else ""
     day_end = f"strftime('{_STORED}', {a}published_at, '+1 day', '-1 second')"
     return (f"(CASE WHEN {a}published_precision = 'day' AND {a}published_at IS NOT NULL "
             f"THEN max({a}published_at, min(coalesce({a}stored_at, {a}fetched_at), {day_end})) "
-            f"ELSE coalesce({a}published_at, {a}fetched_at) END)")
+            f"ELSE coalesce({a}published_at, {a}stored_at, {a}fetched_at) END)")
 
 
 def reported_time(published_at: str | None, precision: str | None,

@@ -24,7 +24,7 @@ from pipelines.clustering.params import FEATURES_VERSION, ClusterParams
 from pipelines.clustering.state import Decision, Doc, StoredArticle
 from storage.articles import reported_at
 from storage.database import StorageError, stored_time, transaction, utc_now
-from storage.schema import STORY_OUTLETS
+from storage.schema import STORY_OUTLETS, WIB_DAY
 
 __all__ = [
     "TermTally",
@@ -37,7 +37,6 @@ __all__ = [
     "split_article",
 ]
 
-_WIB_DAY = "date(coalesce(a.published_at, a.fetched_at), '+7 hours')"
 _REPORTED = reported_at()
 
 
@@ -394,12 +393,12 @@ def cluster_records(db: Database, day: str | None = None, limit: int = 100,
     if cluster_id is not None:
         where += " AND c.id = :cluster"
     if day is not None:
-        where += f" AND EXISTS (SELECT 1 FROM articles a WHERE a.cluster_id = c.id AND {_WIB_DAY} = :day)"
+        where += f" AND EXISTS (SELECT 1 FROM articles a WHERE a.cluster_id = c.id AND {WIB_DAY} = :day)"
     rows = db.execute(
         f"""SELECT c.id, c.headline, c.first_article_id, c.first_source, c.first_seen,
                    c.last_seen, c.article_count, c.source_count, c.representative_article_id,
                    (SELECT group_concat(DISTINCT a.source) FROM articles a WHERE a.cluster_id = c.id),
-                   (SELECT count(*) FROM articles a WHERE a.cluster_id = c.id AND {_WIB_DAY} = :day),
+                   (SELECT count(*) FROM articles a WHERE a.cluster_id = c.id AND {WIB_DAY} = :day),
                    date(c.first_seen, '+7 hours') = :day
             FROM clusters c WHERE {where}
             ORDER BY c.last_seen DESC, c.id DESC LIMIT :limit""",

@@ -19,7 +19,8 @@ from sqlite_utils import Database
 
 from storage.permalinks import article_number
 
-__all__ = ["MIGRATIONS", "STORY_OUTLETS", "Migration", "applied_migrations", "migrate", "schema_version"]
+__all__ = ["MIGRATIONS", "STORY_OUTLETS", "WIB_DAY", "Migration", "applied_migrations", "migrate",
+           "schema_version"]
 
 
 @dataclass(frozen=True)
@@ -206,13 +207,38 @@ _FULL_TEXT_SEARCH = (
     "INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')",
 )
 
-# The WIB day of an article: publication time when known, otherwise fetch time.
+# The WIB day of an article: publication time when known, otherwise fetch time (up
+# to 0016, which made it the time it was first stored: a fetch again moved the day).
 _WIB_DAY = "date(coalesce(a.published_at, a.fetched_at), '+7 hours')"
+WIB_DAY = "date(coalesce(a.published_at, a.stored_at, a.fetched_at), '+7 hours')"
 # The media outlets with a report of their own in the ``clusters`` row being written:
 # copies and official sources left out.
 STORY_OUTLETS = """(SELECT count(DISTINCT o.source) FROM articles o
     LEFT JOIN sources s ON s.name = o.source
     WHERE o.cluster_id = clusters.id AND o.duplicate_of IS NULL AND NOT coalesce(s.official, 0))"""
+
+def _source_daily(day: str) -> str:
+    return f"""CREATE VIEW source_daily AS
+    SELECT a.source, {day} AS day, count(*) AS articles,
+           sum(a.relevant) AS relevant, count(a.cluster_id) AS clustered,
+           count(a.duplicate_of) AS duplicates
+    FROM articles a
+    GROUP BY a.source, day"""
+
+
+def _daily_clusters(day: str) -> str:
+    return f"""CREATE VIEW daily_clusters AS
+        SELECT {day} AS day, c.id AS cluster_id, c.headline,
+               count(*) AS articles, count(DISTINCT a.source) AS sources,
+               {day} = date(c.first_seen, '+7 hours') AS new,
+               c.first_seen, c.last_seen, c.article_count, c.source_count,
+               count(DISTINCT CASE WHEN a.duplicate_of IS NULL AND NOT coalesce(s.official, 0)
+                     THEN a.source END) AS outlets
+        FROM clusters c
+        JOIN articles a ON a.cluster_id = c.id
+        LEFT JOIN sources s ON s.name = a.source
+        GROUP BY day, c.id"""
+
 
 _VIEWS = (
     """CREATE VIEW cluster_articles AS
@@ -231,12 +257,7 @@ _VIEWS = (
     FROM clusters c
     JOIN articles a ON a.cluster_id = c.id
     GROUP BY day, c.id""",
-    f"""CREATE VIEW source_daily AS
-    SELECT a.source, {_WIB_DAY} AS day, count(*) AS articles,
-           sum(a.relevant) AS relevant, count(a.cluster_id) AS clustered,
-           count(a.duplicate_of) AS duplicates
-    FROM articles a
-    GROUP BY a.source, day""",
+    _source_daily(_WIB_DAY),
 )
 
 # Every column that references another row is indexed: SQLite looks up the
@@ -299,17 +320,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         # daily_clusters gains `outlets`: the media outlets with their own report that
         # day (copies and official sources left out), which the digest ranks stories by.
         "DROP VIEW daily_clusters",
-        f"""CREATE VIEW daily_clusters AS
-        SELECT {_WIB_DAY} AS day, c.id AS cluster_id, c.headline,
-               count(*) AS articles, count(DISTINCT a.source) AS sources,
-               {_WIB_DAY} = date(c.first_seen, '+7 hours') AS new,
-               c.first_seen, c.last_seen, c.article_count, c.source_count,
-               count(DISTINCT CASE WHEN a.duplicate_of IS NULL AND NOT coalesce(s.official, 0)
-                     THEN a.source END) AS outlets
-        FROM clusters c
-        JOIN articles a ON a.cluster_id = c.id
-        LEFT JOIN sources s ON s.name = a.source
-        GROUP BY day, c.id""",
+        _daily_clusters(_WIB_DAY),
     )),
     Migration("0010_story_outlet_count", (
         # clusters gains `outlet_count`: the media outlets with their own report in the
@@ -365,6 +376,14 @@ MIGRATIONS: tuple[Migration, ...] = (
         FROM clusters c
         JOIN articles a ON a.cluster_id = c.id
         LEFT JOIN sources s ON s.name = a.source""",
+    )),
+    Migration("0016_undated_day_first_stored", (
+        # an undated article counts on the day it was first stored, no longer on the day
+        # it was last fetched (each fetch again moved it to a later day)
+        "DROP VIEW daily_clusters",
+        _daily_clusters(WIB_DAY),
+        "DROP VIEW source_daily",
+        _source_daily(WIB_DAY),
     )),
 )
 

@@ -94,7 +94,8 @@ def search_articles(
     coverage only).
 
     ``since``/``until`` are WIB dates or times (see :func:`storage.periods.utc_bounds`)
-    compared with the publication time, or the fetch time when that is unknown;
+    compared with the publication time, or the time the article was first stored when
+    that is unknown;
     ``source`` keeps one outlet. Each row has the article's id, source, url,
     title, published_at, cluster_id, relevant, a ``snippet`` with hits in
     [brackets] and the bm25 ``rank`` (lower is better).
@@ -103,10 +104,10 @@ def search_articles(
     conditions = ["articles_fts MATCH :match"]
     params: dict[str, object] = {"match": fts_query(query), "limit": limit}
     if start is not None:
-        conditions.append("coalesce(a.published_at, a.fetched_at) >= :start")
+        conditions.append("coalesce(a.published_at, a.stored_at, a.fetched_at) >= :start")
         params["start"] = start
     if end is not None:
-        conditions.append("coalesce(a.published_at, a.fetched_at) < :end")
+        conditions.append("coalesce(a.published_at, a.stored_at, a.fetched_at) < :end")
         params["end"] = end
     if source is not None:
         _check_source(db, source)

@@ -175,5 +175,8 @@ def store(db, clusterer, doc: Doc):
               "text_hash": decision.text_hash, "cluster_score": decision.score}
     with transaction(db):
         article_id = save_article(db, record, None)
+        # an undated article counts from when it was stored: when fetched, as in a crawl
+        db.execute("UPDATE articles SET stored_at = fetched_at WHERE id = ? AND published_at IS NULL",
+                   (article_id,))
         apply_decision(db, article_id, decision.to_record())
     return decision

@@ -28,6 +28,9 @@ def add_story(db, headline: str, records: list[dict], **cluster) -> int:
     """Store ``records`` as one story (cluster) the way clustering would; return its id."""
     with transaction(db):
         ids = [save_article(db, r, None) for r in records]
+        # an undated article counts from when it was stored: when fetched, as in a crawl
+        db.execute(f"UPDATE articles SET stored_at = fetched_at WHERE published_at IS NULL "
+                   f"AND id IN ({', '.join('?' * len(ids))})", ids)
         rows = list(db.query(
             f"SELECT id, source, coalesce(published_at, fetched_at) AS t FROM articles "
             f"WHERE id IN ({', '.join('?' * len(ids))}) ORDER BY t, id", ids))

@@ -11,9 +11,11 @@ import pytest
 from digest_data import DAY, copy_of, digest_database, report, run_crawl_on
 from storage_data import add_story
 
-from storage.database import open_database
+from storage.articles import save_article
+from storage.database import open_database, transaction
 from storage.digests import latest_day
 from storage.runs import record_error, start_run
+from storage.search import search_articles
 from warta.digest.daily import load_digest
 from warta.digest.render import FORMATS, render, to_dict
 
@@ -123,8 +125,8 @@ def test_press_release_pickup_with_delays(scenario):
     assert "suaradaerah +6 h 30 min (wire copy of nusa)" in text
 
 
-def test_an_undated_pickup_has_no_delay(scenario):
-    db, ids, _ = scenario
+def test_an_undated_pickup_has_no_delay(tmp_path):
+    db, ids = digest_database(tmp_path / "w.db")
     db.execute("UPDATE articles SET published_at = NULL WHERE url = 'https://harian.example/r3'")
     story = entry(load_digest(db, date.fromisoformat(DAY)), ids["release"])
     pickups = {p.source: p.delay_minutes for p in story.release.pickups}
@@ -354,3 +356,18 @@ def test_latest_day(tmp_path, scenario):
     assert latest_day(empty) is None
     start_run(empty, "crawl", ["nusa"], pid=None)
     assert latest_day(empty) is not None
+
+
+def test_an_undated_article_stays_on_the_day_it_was_first_stored_when_fetched_again(tmp_path):
+    db = open_database(tmp_path / "w.db")
+    first = {**report("kabar6", "u1", "10:00", "Menteri HAM di Lapas Wamena"), "published_at": None}
+    story = add_story(db, "Menteri HAM di Lapas Wamena", [first])
+    with transaction(db):  # a routine re-check three days later: the same page
+        save_article(db, {**first, "fetched_at": "2025-11-23T03:00:00Z"}, None)
+    assert db.execute("SELECT fetched_at FROM articles").fetchone()[0] == "2025-11-23T03:00:00Z"
+    assert [e.story_id for e in load_digest(db, date.fromisoformat(DAY)).entries] == [story]
+    assert load_digest(db, date(2025, 11, 23)).entries == ()
+    assert [r["day"] for r in db.query("SELECT day FROM daily_clusters")] == [DAY]
+    assert [r["day"] for r in db.query("SELECT day FROM source_daily")] == [DAY]
+    assert [a["id"] for a in search_articles(db, "Wamena", since=DAY, until=DAY)] != []
+    assert search_articles(db, "Wamena", since="2025-11-23") == []
