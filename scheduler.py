@@ -164,9 +164,12 @@ def sources_of(config: Config, job: CrawlJob, where: str = "schedule.crawls") ->
 
 def _crontab(expression: str, tz: ZoneInfo, config: Config, key: str) -> CronTrigger:
     try:
-        return CronTrigger.from_crontab(expression, timezone=tz)
+        trigger = CronTrigger.from_crontab(expression, timezone=tz)
     except ValueError as exc:
         raise ConfigError(config.path, key, f"expected a crontab expression ({exc})") from None
+    if trigger.get_next_fire_time(None, datetime.now(tz)) is None:
+        raise ConfigError(config.path, key, f"{expression!r} never fires (no such date)")
+    return trigger
 
 
 def _shortest_period(trigger: CronTrigger) -> float:

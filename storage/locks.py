@@ -37,8 +37,9 @@ class LockHeld(Exception):
 
 
 def lock_path(path: str | Path) -> Path:
-    """The lock file that guards ``path``: the same name with ``.lock`` appended."""
-    path = Path(path)
+    """The lock file that guards ``path``: the same name with ``.lock`` appended, beside
+    the file itself (a symbolic link or a relative path to it names the same lock)."""
+    path = Path(path).resolve()
     return path.with_name(path.name + ".lock")
 
 
@@ -76,8 +77,12 @@ def file_lock(
                     time.sleep(pause)
                 else:
                     stop.wait(pause)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()}: {' '.join(sys.argv)}\n".encode(), 0)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"pid {os.getpid()}: {' '.join(sys.argv)}\n".encode(), 0)
+        except OSError as exc:  # a full disk, most likely
+            raise StorageError(f"{lock}: cannot write the lock file ({exc.strerror}); free some "
+                               "space and run again") from exc
         try:
             yield lock
         finally:

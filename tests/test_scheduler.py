@@ -152,6 +152,7 @@ def test_the_config_gives_crawl_digest_and_maintenance_jobs(setup):
 @pytest.mark.parametrize(("change", "key"), [
     (('groups = ["fast"]', 'groups = ["nothing"]'), "schedule.crawls[0].groups"),
     (('cron = "0 */6 * * *"', 'cron = "every six hours"'), "schedule.crawls[1].cron"),
+    (('cron = "0 */6 * * *"', 'cron = "0 0 30 2 *"'), "schedule.crawls[1].cron"),  # 30 February
     (("[schedule]", '[schedule]\ntimezone = "Mars/Olympus"'), "schedule.timezone"),
     (('id = "everything"', 'id = "digest"'), "schedule.crawls"),
     (('cron = "0 */6 * * *"', 'cron = "0 */6 * * *"\nbudget_minutes = 400'),

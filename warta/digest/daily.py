@@ -118,7 +118,7 @@ def build_and_deliver(
                                               retries=0, backoff=backoff))
         # two sends of one day's digest at once (a cron line and the scheduler) would
         # both find it undelivered: the check, the sending and the record are one step
-        with file_lock(f"{config.database}.digest", wait=SEND_LOCK_WAIT) if send else nullcontext():
+        with file_lock(f"{Path(config.database).resolve()}.digest", wait=SEND_LOCK_WAIT) if send else nullcontext():
             if send:
                 done = {} if resend else {(d["channel"], d["target"]): d
                                           for d in delivered(db, day, fmt)}
