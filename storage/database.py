@@ -117,7 +117,8 @@ def transaction(db: Database) -> Iterator[Database]:
                     conn.execute("ROLLBACK")
                 raise
     except sqlite3.Error as exc:
-        raise StorageError(describe_error(database_path(db), exc, "write failed")) from exc
+        raise StorageError(describe_error(database_path(db), exc, "write failed",
+                                          diagnose=False)) from exc
 
 
 def use_wal(conn: sqlite3.Connection, tries: int = 200) -> None:
@@ -161,13 +162,16 @@ def cannot_write(exc: StorageError) -> bool:
     return code.startswith(("SQLITE_FULL", "SQLITE_IOERR", "SQLITE_READONLY", "SQLITE_CORRUPT"))
 
 
-def describe_error(path: str | Path | None, exc: sqlite3.Error, action: str) -> str:
+def describe_error(path: str | Path | None, exc: sqlite3.Error, action: str,
+                   *, diagnose: bool = True) -> str:
     """A message for ``exc`` that says what happened (to which file, when ``path`` is
     known) and what to do. A damaged file can fail in ways that name something else (a
-    full disk, malformed JSON): for those, when ``path`` is known, SQLite's quick check
-    of the file tells damage apart."""
+    full disk, malformed JSON): for those, when ``path`` is known and ``diagnose`` is
+    true, SQLite's quick check of the file tells damage apart (it reads the whole file:
+    not for a write failing article after article)."""
     code = getattr(exc, "sqlite_errorname", "")
-    found = damage(path) if path and code in ("SQLITE_FULL", "SQLITE_ERROR") else None
+    checked = diagnose and path and code in ("SQLITE_FULL", "SQLITE_ERROR")
+    found = damage(path) if checked else None
     path = f"{path}: " if path else ""
     if code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
         return (f"{path}the database is locked by another process ({exc}); "

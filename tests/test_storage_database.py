@@ -248,3 +248,13 @@ def test_a_damaged_file_failing_as_a_full_disk_is_called_damaged(tmp_path):
 def test_a_file_that_cannot_be_checked_is_not_called_damaged(tmp_path):
     assert damage(tmp_path / "missing.db") is None
     assert not (tmp_path / "missing.db").exists()
+
+
+def test_a_failing_write_is_not_followed_by_a_check_of_the_whole_file(tmp_path, monkeypatch):
+    from storage import database
+
+    db = open_database(tmp_path / "w.db")
+    monkeypatch.setattr(database, "damage", lambda path: pytest.fail("checked the file"))
+    with pytest.raises(StorageError, match="write failed"), transaction(db):
+        db.execute("INSERT INTO no_such_table VALUES (1)")
+    db.close()
