@@ -170,8 +170,8 @@ def describe_error(path: str | Path | None, exc: sqlite3.Error, action: str,
     true, SQLite's quick check of the file tells damage apart (it reads the whole file:
     not for a write failing article after article)."""
     code = getattr(exc, "sqlite_errorname", "")
-    checked = diagnose and path and code in ("SQLITE_FULL", "SQLITE_ERROR")
-    found = damage(path) if checked else None
+    found = (damage(path) if diagnose and path and code in ("SQLITE_FULL", "SQLITE_ERROR")
+             else None)
     path = f"{path}: " if path else ""
     if code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
         return (f"{path}the database is locked by another process ({exc}); "
@@ -179,8 +179,8 @@ def describe_error(path: str | Path | None, exc: sqlite3.Error, action: str,
     if code.startswith("SQLITE_NOTADB"):
         return f"{path}not a SQLite database (is the path right?)"
     if code.startswith("SQLITE_CORRUPT") or found:
-        checked = f"; the quick check found: {found}" if found else ""
-        return f"{path}the database file is damaged ({exc}{checked}); restore it from a backup"
+        finding = f"; the quick check found: {found}" if found else ""
+        return f"{path}the database file is damaged ({exc}{finding}); restore it from a backup"
     if code.startswith("SQLITE_FULL"):
         return f"{path}{action}: the disk is full ({exc}); free some space and run again"
     if _NO_PERMISSION.match(code):

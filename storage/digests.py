@@ -1,13 +1,13 @@
 """What the daily digest reads for one WIB day, and the record of each digest sent.
 
 A story is *active* on a day when one of its articles falls on that WIB day (its
-publication time, or its fetch time when the date is unknown), or when an article of
-an earlier day was revised on it (``articles.revised_at``: a fetch again found news).
-The day's crawls are the runs that started on it. An article is *late* when it was
-first stored after the digest of its day last went out: the next digest to go out names
-it. A revision made after the digest of its day last went out is named the same way,
-among the updates of the next digest to go out. Delivery outcomes go to the ``digests`` table, failed deliveries also to
-``errors`` (stage ``digest``).
+publication time, or when it was first stored when the date is unknown), or when an
+article of an earlier day was revised on it (``articles.revised_at``: a fetch again
+found news). The day's crawls are the runs that started on it. An article is *late*
+when it was first stored after the digest of its day last went out: the next digest to
+go out names it. A revision made after the digest of its day last went out is named the
+same way, among the updates of the next digest to go out. Delivery outcomes go to the
+``digests`` table, failed deliveries also to ``errors`` (stage ``digest``).
 """
 
 from __future__ import annotations
@@ -81,13 +81,12 @@ def day_stories(db: Database, day: date, official: Collection[str] = ()) -> list
     A story row has the ``clusters`` columns and ``articles``: every article of
     the story on any day, with ``official`` (its source is marked official in
     ``sources`` or named in ``official``), ``at``
-    (publication time, else fetch time), ``today`` (on ``day``), ``revised_at``, ``revised``
+    (publication time, else first stored), ``today`` (on ``day``), ``revised_at``, ``revised``
     (of an earlier day, revised on ``day``, or earlier but after the digest of the day of
     its revision went out), ``duplicate_of``, ``matched_terms`` (a list) and ``text``
     (only for the day's articles and the revised ones, else '').
     """
-    params = _bounds(day)
-    caught_up = _late_revisions(db, day)
+    params = {**_bounds(day), "caught_up": json.dumps(_late_revisions(db, day))}
     stories = list(db.query(
         f"""SELECT c.id, c.headline, c.first_seen, c.last_seen, c.article_count,
                    c.source_count, c.representative_article_id, c.first_article_id
@@ -101,7 +100,7 @@ def day_stories(db: Database, day: date, official: Collection[str] = ()) -> list
                 UNION SELECT a.cluster_id FROM articles a, json_each(:caught_up) j
                 WHERE a.id = j.value AND a.cluster_id IS NOT NULL)
             ORDER BY c.id""",
-        {**params, "caught_up": json.dumps(caught_up)},
+        params,
     ))
     by_id = {story["id"]: {**story, "articles": []} for story in stories}
     ids = list(by_id)
@@ -122,8 +121,7 @@ def day_stories(db: Database, day: date, official: Collection[str] = ()) -> list
                 FROM articles a LEFT JOIN sources s ON s.name = a.source
                 WHERE a.cluster_id IN ({", ".join(f":c{i}" for i in range(len(chunk)))})
                 ORDER BY at, a.id""",
-            {**params, "caught_up": json.dumps(caught_up),
-             **{f"c{i}": story_id for i, story_id in enumerate(chunk)}},
+            {**params, **{f"c{i}": story_id for i, story_id in enumerate(chunk)}},
         )
         for row in rows:
             row["official"] = bool(row["official"]) or row["source"] in official
