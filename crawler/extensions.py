@@ -34,13 +34,20 @@ COUNTERS = COUNT_FIELDS
 
 def outcome_of(reason: str, counts: dict[str, dict[str, int]]) -> str:
     """The ledger outcome of a crawl that closed for ``reason``: a finished crawl
-    with failed URLs is ``partial``, and ``failed`` when it got nothing at all done
-    (no page fetched, no URL recognised as seen: every site unreachable, say)."""
+    with failed URLs is ``partial``; a crawl that got nothing at all done (no page
+    fetched, no URL recognised as seen: every site unreachable, say) is ``failed`` when
+    it finished with failed URLs or stopped at its time limit."""
     outcome = OUTCOMES.get(reason, "failed")
-    if outcome == "ok" and any(c["failed"] for c in counts.values()):
-        done = sum(c["fetched"] + c["skipped_seen"] for c in counts.values())
-        return "partial" if done else "failed"
-    return outcome
+    failures = any(c["failed"] for c in counts.values())
+    stopped_or_failing = outcome == "timeout" or (outcome == "ok" and failures)
+    if stopped_or_failing and not any(map(_done, counts.values())):
+        return "failed"
+    return "partial" if outcome == "ok" and failures else outcome
+
+
+def _done(counts: dict[str, int]) -> int:
+    """What a source's crawl got done: pages fetched and URLs recognised as seen."""
+    return counts["fetched"] + counts["skipped_seen"]
 
 
 def source_counts(stats: dict) -> dict[str, dict[str, int]]:
@@ -152,9 +159,28 @@ class RunLedger:
         for source, copies in run_duplicates(self.db, self.run_id).items():
             counts.setdefault(source, dict.fromkeys(COUNTERS, 0))["duplicates"] = copies
         outcome = outcome_of(reason, counts)
+        if reason == "closespider_timeout":
+            self._record_silent(counts)
         summary = {k: v for k, v in stats.items() if k.split("/")[-1] not in COUNTERS}
         finish_run(self.db, self.run_id, outcome, counts, rule_counts(stats), _jsonable(summary))
         self.db.close()
+
+
+    def _record_silent(self, counts: dict[str, dict[str, int]]) -> None:
+        """An error for each source a crawl stopped at its time limit got nothing of and
+        recorded no failure for: its sites had not answered (or its turn had not come)
+        when the time was up, which would otherwise leave no trace."""
+        limit = self.crawler.settings.getfloat("CLOSESPIDER_TIMEOUT")
+        for source, counted in sorted(counts.items()):
+            if not _done(counted) and not counted["failed"]:
+                found = counted["discovered"]
+                record_error(self.db, self.run_id, "run",
+                             f"nothing fetched before the time limit ({limit:g} s)",
+                             source=source,
+                             detail=(f"its listings gave {found} URLs, none fetched when the "
+                                     "crawl stopped" if found else "none of its feeds, sitemaps "
+                                     "or index pages had answered when the crawl stopped")
+                             + "; the next run asks again")
 
 
 class Progress:

@@ -12,6 +12,8 @@ from scrapy import Request, signals
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.utils.asyncio import call_later
 
+from crawler.signals import crawl_stopping
+
 __all__ = ["BackoffRetryMiddleware", "retry_after"]
 
 logger = logging.getLogger(__name__)
@@ -28,13 +30,19 @@ class BackoffRetryMiddleware(RetryMiddleware):
     A site that answers 429 (too many requests), or 503 with a ``Retry-After``, speaks
     of itself, not of one page: every request to its download slot waits as long as
     the retry does (at most ``RETRY_BACKOFF_MAX``), so the rest of the queue does not
-    keep knocking. Stats: ``retry/site_paused_seconds``."""
+    keep knocking. Stats: ``retry/site_paused_seconds``.
+
+    Once the crawl is stopping (:data:`crawler.signals.crawl_stopping`) nothing is
+    retried, and a retry waiting out its backoff ends at once: the failure it had goes
+    on to be recorded. Stats: ``retry/not_retried_stopping``."""
 
     def __init__(self, settings):
         super().__init__(settings)
         self.base = settings.getfloat("RETRY_BACKOFF_BASE")
         self.cap = settings.getfloat("RETRY_BACKOFF_MAX")
         self._paused: dict[str, float] = {}  # download slot -> monotonic time it may resume
+        self._stopped = False
+        self._waiting: set[asyncio.Future] = set()  # backoffs under way: each ends with True
 
     async def process_response(self, request, response):
         asked = retry_after(response) if response.status in (429, 503) else None
@@ -42,15 +50,29 @@ class BackoffRetryMiddleware(RetryMiddleware):
             self.crawler.stats.inc_value("retry/retry_after_too_long")
             request.meta["retry_after"] = asked
             return response
+        if self._stopped:
+            return response
         result = super().process_response(request, response)
-        await self._backoff(result, asked or 0.0)
-        return result
+        return result if await self._backoff(result, asked or 0.0) else response
+
+    async def process_exception(self, request, exception):
+        if self._stopped:
+            return None
+        result = super().process_exception(request, exception)
+        return result if await self._backoff(result) else None
 
     @classmethod
     def from_crawler(cls, crawler):
         middleware = super().from_crawler(crawler)
         crawler.signals.connect(middleware.response_downloaded, signal=signals.response_downloaded)
+        crawler.signals.connect(middleware.stopping, signal=crawl_stopping)
         return middleware
+
+    def stopping(self) -> None:
+        self._stopped = True
+        for waiting in self._waiting:
+            if not waiting.done():
+                waiting.set_result(False)
 
     def response_downloaded(self, response, request, spider) -> None:
         """Hold the site's slot on a 429, or a 503 with ``Retry-After``: as long as the
@@ -61,17 +83,26 @@ class BackoffRetryMiddleware(RetryMiddleware):
             backoff = self.base * 2 ** request.meta.get("retry_times", 0)
             self._pause(request, response.status, min(self.cap, max(asked or 0.0, backoff)))
 
-    async def process_exception(self, request, exception):
-        result = super().process_exception(request, exception)
-        await self._backoff(result)
-        return result
-
-    async def _backoff(self, result, at_least: float = 0.0) -> None:
-        if isinstance(result, Request):
-            attempt = result.meta.get("retry_times", 1)
-            delay = max(at_least, min(self.cap, self.base * 2 ** (attempt - 1)))
-            self.crawler.stats.inc_value("retry/backoff_seconds", delay)
-            await asyncio.sleep(delay)
+    async def _backoff(self, result, at_least: float = 0.0) -> bool:
+        """Wait before the retry ``result`` (a Request); whether it goes ahead, which it
+        does not when the crawl starts to stop meanwhile."""
+        if not isinstance(result, Request):
+            return True
+        attempt = result.meta.get("retry_times", 1)
+        delay = max(at_least, min(self.cap, self.base * 2 ** (attempt - 1)))
+        self.crawler.stats.inc_value("retry/backoff_seconds", delay)
+        loop = asyncio.get_running_loop()
+        waiting = loop.create_future()
+        timer = loop.call_later(delay, lambda: waiting.done() or waiting.set_result(True))
+        self._waiting.add(waiting)
+        try:
+            go_ahead = await waiting
+        finally:
+            self._waiting.discard(waiting)
+            timer.cancel()
+        if not go_ahead:
+            self.crawler.stats.inc_value("retry/not_retried_stopping")
+        return go_ahead
 
     def _pause(self, request, status: int, seconds: float) -> None:
         """Hold ``request``'s download slot for ``seconds`` from now: the requests already

@@ -34,6 +34,7 @@ RETRY_GIVE_UP_LOG_LEVEL = "INFO"  # the failure is recorded in the run ledger in
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.stopping.LeaveAfterStop": 150,  # after robots.txt (100): what waited on it
     "crawler.middlewares.BackoffRetryMiddleware": 550,
 }
 

@@ -7,3 +7,7 @@
 # optionally, gone: True when the article is no longer there though the status does not
 # say so (an error page served with HTTP 200).
 url_failed = object()
+
+# Sent once when the crawl starts to stop, whatever the reason (keyword argument
+# reason: Scrapy's close reason): from then on no request is sent or retried.
+crawl_stopping = object()

@@ -99,3 +99,26 @@ def test_a_retry_after_date_counts_from_now():
     later = format_datetime(datetime.now(UTC) + timedelta(seconds=90), usegmt=True)
     response = Response("http://127.0.0.1/", status=429, headers={"Retry-After": later})
     assert 85 <= retry_after(response) <= 90
+
+
+def test_a_stopping_crawl_ends_the_backoffs_under_way_and_retries_nothing():
+    from crawler.signals import crawl_stopping
+
+    mw, crawler = middleware(RETRY_BACKOFF_BASE=30.0, RETRY_BACKOFF_MAX=60.0)
+    request = Request("http://127.0.0.1/berita/5")
+    failing = Response(request.url, status=503, request=request)
+
+    async def stop_during_the_backoff():
+        waiting = asyncio.ensure_future(mw.process_response(request, failing))
+        await asyncio.sleep(0.05)
+        crawler.signals.send_catch_log(signal=crawl_stopping, reason="closespider_timeout")
+        return await waiting
+
+    passed, waited = timed(stop_during_the_backoff())
+    assert passed is failing and waited < 1  # the 503 goes on to be recorded
+    assert crawler.stats.get_value("retry/not_retried_stopping") == 1
+    error = TimeoutError("took too long")
+    after, waited = timed(mw.process_exception(request, error))
+    assert after is None and waited < 0.05  # the error goes on, not a retry
+    again, _ = timed(mw.process_response(request, failing))
+    assert again is failing

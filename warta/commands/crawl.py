@@ -138,6 +138,8 @@ def print_summary(result: CrawlResult, database: str) -> None:
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     run = "run (not recorded)" if result.run_id is None else f"run {result.run_id}"
     reason = _REASONS.get(result.reason, result.reason)
+    if result.outcome == "failed" and result.reason == "closespider_timeout":
+        reason = "the time limit was reached before anything was fetched"
     click.echo(f"\n{run}: {result.outcome} ({reason}) in {result.elapsed:.1f}s -> {database}")
     for row in [header, *rows]:
         click.echo(
@@ -147,10 +149,11 @@ def print_summary(result: CrawlResult, database: str) -> None:
             )
         )
     failed = result.totals()["failed"]
-    if failed and result.run_id is not None:
+    if result.run_id is not None and (failed or result.outcome == "failed"):
+        what = f"{failed} URL(s) failed" if failed else "The run failed"
         click.echo(
-            f"{failed} URL(s) failed: the `errors` table gives each URL and its reason "
-            f"(sqlite3 {database} \"SELECT url, stage, reason FROM errors "
+            f"{what}: the `errors` table says where and why "
+            f"(sqlite3 {database} \"SELECT source, url, stage, reason FROM errors "
             f"WHERE run_id = {result.run_id}\")."
         )
 
