@@ -163,6 +163,11 @@ class DigestSettings:
     smtp: SmtpSettings | None = None
     webhook: WebhookSettings | None = None
 
+    @property
+    def sends(self) -> bool:
+        """Whether a digest is sent anywhere (by e-mail or webhook), not only written."""
+        return self.smtp is not None or self.webhook is not None
+
 
 @dataclass(frozen=True)
 class Config:

@@ -39,7 +39,9 @@ from warta.digest.phrasing import day_title
 from warta.digest.render import FORMATS, render, render_markdown, render_text, to_dict
 from warta.digest.summary import summarize, text_terms
 
-__all__ = ["DigestResult", "build_and_deliver", "digest_day", "latest_day", "load_digest"]
+__all__ = [
+    "DigestResult", "build_and_deliver", "digest_day", "digest_file", "latest_day", "load_digest",
+]
 
 SEND_LOCK_WAIT = 600.0  # a send waits this long for another send of a digest to finish
 
@@ -107,7 +109,7 @@ def build_and_deliver(
         digest = load_digest(db, day, {s.name for s in config.sources if s.official})
         text = render(digest, fmt)
         if out is None and send:
-            out = Path(config.digest.out_dir) / f"digest-{day.isoformat()}.{fmt}"
+            out = digest_file(config, day, fmt)
         deliveries: list[deliver.Delivery] = []
         path = None if out is None or str(out) == "-" else Path(out)
         if path is None:
@@ -131,10 +133,16 @@ def build_and_deliver(
     return DigestResult(digest, fmt, text, str(path) if path else None, tuple(deliveries))
 
 
+def digest_file(config: Config, day: date, fmt: str | None = None) -> Path:
+    """Where the digest of ``day`` in ``fmt`` (default: the config's) is kept when it is
+    sent, or made by the scheduler: ``digest.out_dir/digest-DAY.FMT``."""
+    return Path(config.digest.out_dir) / f"digest-{day.isoformat()}.{fmt or config.digest.format}"
+
+
 def _send(config: Config, digest: Digest, fmt: str, text: str, backoff: float,
           done: dict[tuple[str, str], dict]) -> list[deliver.Delivery]:
     settings = config.digest
-    if settings.smtp is None and settings.webhook is None:
+    if not settings.sends:
         return [deliver.Delivery("send", "-", False, 0, "nothing to send to: configure "
                                  "[digest.smtp] or [digest.webhook]", utc_now())]
     sent = []
