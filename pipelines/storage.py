@@ -14,8 +14,9 @@ Counters per source: ``new``, ``updated`` (fetched again with a changed text),
 ``unchanged``, ``irrelevant``, ``failed``, and ``written_again`` for an article already
 written this run under another URL (it counts once in the run ledger). All but
 ``unchanged`` and ``written_again`` are also added to the run's row in
-``crawl_run_sources`` with each batch, so a crawl killed outright leaves the counts
-of what it stored.
+``crawl_run_sources`` with each batch, and every article of the batch to its
+``fetched``, so a crawl killed outright leaves the counts of what it stored (its pages
+fetched but not yet stored are not counted).
 """
 
 from __future__ import annotations
@@ -142,8 +143,10 @@ class StoragePipeline:
             return
         counts: dict[str, Counter] = {}
         for item, (outcome, _) in zip(batch, outcomes):
+            counted = counts.setdefault(item.source, Counter())
+            counted["fetched"] += 1  # what reached storage was fetched
             if outcome in COUNT_FIELDS:
-                counts.setdefault(item.source, Counter())[outcome] += 1
+                counted[outcome] += 1
         add_run_counts(self.db, run_id, counts)
 
     def _write(self, item, tally: TermTally | None = None) -> tuple[str, str | None]:

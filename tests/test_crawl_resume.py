@@ -95,13 +95,15 @@ def test_a_killed_crawl_leaves_the_counts_of_what_it_stored(newsroom, tmp_path):
     first = len(stored(tmp_path / "warta.db"))
     start_crawl(config).communicate(timeout=120)
     with sqlite3.connect(tmp_path / "warta.db") as conn:
-        runs = conn.execute("SELECT r.id, r.outcome, sum(s.new + s.irrelevant), sum(s.updated) "
-                            "FROM crawl_runs r LEFT JOIN crawl_run_sources s ON s.run_id = r.id "
+        runs = conn.execute("SELECT r.id, r.outcome, sum(s.new + s.irrelevant), sum(s.updated), "
+                            "sum(s.fetched) FROM crawl_runs r "
+                            "LEFT JOIN crawl_run_sources s ON s.run_id = r.id "
                             "GROUP BY r.id ORDER BY r.id").fetchall()
     total = len(stored(tmp_path / "warta.db"))
-    assert [(outcome, updated) for _, outcome, _, updated in runs] == [
+    assert [(outcome, updated) for _, outcome, _, updated, _ in runs] == [
         ("interrupted", 0), (runs[1][1], 0)]
     assert runs[0][2] == first and runs[0][2] + runs[1][2] == total
+    assert runs[0][4] >= first  # what it stored, it fetched
 
 
 @pytest.mark.parametrize("requests", [10, 40])
