@@ -331,9 +331,10 @@ def _check(config: Config, path: Path) -> None:
             )
         _above_zero(job, f"schedule.crawls[{i}]", ("interval_minutes", "budget_minutes"), path)
         if job.interval_minutes is not None and job.budget_minutes > job.interval_minutes:
+            default = " (the default when unset)" if job.budget_minutes == CrawlJob.budget_minutes else ""
             raise ConfigError(
                 path, f"schedule.crawls[{i}].budget_minutes",
-                f"a budget of {job.budget_minutes} min outlasts the interval of "
+                f"a budget of {job.budget_minutes} min{default} outlasts the interval of "
                 f"{job.interval_minutes} min: the next crawl would find this one running and "
                 f"be skipped; set budget_minutes to {job.interval_minutes} or less")
     _above_zero(config.schedule, "schedule", ("misfire_grace_seconds",), path)
