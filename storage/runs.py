@@ -214,6 +214,18 @@ def recent_source_runs(db: Database, runs: int) -> dict[str, list[dict]]:
     return recent
 
 
+def stopped_empty(db: Database, run_ids: Iterable[int]) -> set[tuple[str, int]]:
+    """The (source, run) pairs of ``run_ids`` where the crawl stopped at its time limit
+    with nothing of the source fetched (an ``errors`` row of stage ``run``)."""
+    ids = sorted(set(run_ids))
+    if not ids:
+        return set()
+    marks = ", ".join("?" * len(ids))
+    return {(row["source"], row["run_id"]) for row in db.query(
+        f"SELECT DISTINCT source, run_id FROM errors WHERE stage = 'run' AND run_id IN ({marks})",
+        ids)}
+
+
 def run_duplicates(db: Database, run_id: int) -> dict[str, int]:
     """Per source, the articles run ``run_id`` stored for the first time that are copies
     of another (counted when the run ends: a copy may arrive before its original). A copy

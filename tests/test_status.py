@@ -129,6 +129,15 @@ def spoil_source_unreachable(config, jobstore):
     db.close()
 
 
+def spoil_source_silent_at_the_time_limit(config, jobstore):
+    db = open_database(config.database)  # kabar answered nothing before the time limit
+    run_id = start_run(db, "warta crawl", ["nusa", "kabar"], 1)
+    record_error(db, run_id, "run", "nothing fetched before the time limit (300 s)",
+                 source="kabar")
+    finish_run(db, run_id, "timeout", {"nusa": {"fetched": 3, "new": 1}, "kabar": {}}, {}, {})
+    db.close()
+
+
 def spoil_source_mostly_refused(config, jobstore):
     db = open_database(config.database)  # a few pages read, most refused (rate-limited)
     run_id = start_run(db, "warta crawl", ["nusa", "kabar"], 1)
@@ -197,6 +206,9 @@ def spoil_no_database(config, jobstore):
     (spoil_source_unreachable, ("source kabar: nothing of it could be read in its newest crawl "
                                "(run 5): every feed, sitemap or page failed (latest: TCP "
                                "connection refused)")),
+    (spoil_source_silent_at_the_time_limit, (
+        "source kabar: nothing of it could be read in its newest crawl (run 5): none of its "
+        "feeds, sitemaps or index pages answered before the time limit")),
     (spoil_source_mostly_refused, ("source kabar: 12 of the 20 pages its newest crawl (run 5) "
                                    "tried failed (latest: HTTP 429 (tried 3 times))")),
     (spoil_dead_run, "is marked running but its process"),

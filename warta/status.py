@@ -24,7 +24,13 @@ from storage.health import (
     run_summary,
 )
 from storage.locks import holder_of
-from storage.runs import recent_failures, recent_source_runs, running_runs, runs_since_new
+from storage.runs import (
+    recent_failures,
+    recent_source_runs,
+    running_runs,
+    runs_since_new,
+    stopped_empty,
+)
 from storage.scheduling import last_job_runs, next_run_times
 from warta.config import Config
 
@@ -136,6 +142,7 @@ def _sources(config: Config, db, thresholds: Thresholds, now: datetime,
             entry["last_at"], entry["last_reason"] = row["last_at"], row["last_reason"]
     quiet = {row["source"]: row for row in runs_since_new(db)}
     recent = recent_source_runs(db, thresholds.capped_runs)
+    empty = stopped_empty(db, (runs[0]["run_id"] for runs in recent.values()))
     newest_new = max((row["last_new_run_id"] or 0 for row in quiet.values()), default=0)
     rows = []
     for source in config.sources:
@@ -158,12 +165,17 @@ def _sources(config: Config, db, thresholds: Thresholds, now: datetime,
             problems.append(f"source {source.name}: no new article in {runs_without_new} runs "
                             "while other sources had some (feed or layout changed?)")
         last = recent.get(source.name, [])
-        if last and last[0]["failed"] and not (
-                last[0]["discovered"] or last[0]["fetched"] or last[0]["skipped_seen"]):
+        unread = last and not (last[0]["discovered"] or last[0]["fetched"] or last[0]["skipped_seen"])
+        timed_out = unread and (source.name, last[0]["run_id"]) in empty
+        if unread and (last[0]["failed"] or timed_out):
             state.append("unreachable")
+            if last[0]["failed"]:
+                why = "every feed, sitemap or page failed" + (
+                    f" (latest: {err['last_reason']})" if err["last_reason"] else "")
+            else:
+                why = "none of its feeds, sitemaps or index pages answered before the time limit"
             problems.append(f"source {source.name}: nothing of it could be read in its newest "
-                            f"crawl (run {last[0]['run_id']}): every feed, sitemap or page failed"
-                            + (f" (latest: {err['last_reason']})" if err["last_reason"] else ""))
+                            f"crawl (run {last[0]['run_id']}): {why}")
         elif last and "failing" not in state and _mostly_failed(last[0], thresholds):
             state.append("failing")
             problems.append(f"source {source.name}: {last[0]['failed']} of the "
