@@ -335,6 +335,48 @@ def test_paragraphs_in_a_box_clipped_to_its_size_are_kept():
     assert "tersembunyi" not in result.text
 
 
+READ_MORE = '<button class="read-more">Baca selengkapnya</button>'
+
+
+@pytest.mark.parametrize("hiding", [
+    'style="display: none;"', 'class="content-rest hidden"', "hidden", 'aria-hidden="true"',
+    'class="d-none" style="visibility:hidden"',
+])
+def test_paragraphs_hidden_until_read_more_is_pressed_are_kept(hiding):
+    rest = "".join(f"<p>{p}</p>" for p in PARAGRAPHS[2:])
+    page = article_page(paragraphs=PARAGRAPHS[:2]).replace(
+        "</div>\n\n</article>", f"<div {hiding}><div>{rest}</div></div>{READ_MORE}</div>\n\n</article>")
+    assert kept_paragraphs(extract_page(page).text) == len(PARAGRAPHS)
+
+
+PROMPT = "Berlangganan buletin kami untuk mendapatkan berita pilihan setiap pagi. " * 2
+
+
+@pytest.mark.parametrize("hidden", [
+    # the first paragraphs again, for a page that shows them elsewhere
+    '<div style="display:none">' + "".join(f"<p>{p}</p>" for p in PARAGRAPHS[:2]) + "</div>",
+    # a prompt of one paragraph
+    f'<div style="display:none"><p>{PROMPT}</p></div>',
+    # a dialog
+    f'<div role="dialog" style="display:none"><p>{PROMPT}</p><p>{PROMPT}</p></div>',
+    # a menu of links
+    '<div hidden>' + "".join(f'<p><a href="/berita/{i}">{PARAGRAPHS[3]}</a></p>'
+                             for i in range(3)) + "</div>",
+])
+def test_a_hidden_block_that_is_no_continuation_stays_hidden(hidden):
+    page = article_page(paragraphs=PARAGRAPHS[:2]).replace(
+        "</div>\n\n</article>", f"{hidden}{READ_MORE}</div>\n\n</article>")
+    text = extract_page(page).text
+    assert kept_paragraphs(text) == 2 and "Berlangganan" not in text
+    assert text.count(PARAGRAPHS[1]) == 1 and PARAGRAPHS[3] not in text
+
+
+def test_a_hidden_text_among_the_paragraphs_stays_hidden():
+    hidden = f'<div style="display:none"><p>{PROMPT}</p><p>{PROMPT}</p></div>'
+    text = extract_page(article_page(hidden)).text
+    assert kept_paragraphs(text) == len(PARAGRAPHS) and "Berlangganan" not in text
+
+
 def test_loose_first_paragraph_is_kept():
     page = article_page().replace("<p>JAKARTA - ", "<b>Warta.com</b> - ", 1).replace(
         "terutama layanan kesehatan, air bersih dan kunjungan keluarga.</p>",

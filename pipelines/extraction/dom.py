@@ -26,6 +26,9 @@ In this order, each named by the rule it reports:
   ``<p>`` children (old detik and kapanlagi templates) gets it wrapped in a ``<p>``
   so trafilatura keeps it; a bare dateline there ("<b>Jakarta</b> -") joins the
   paragraph after it. Nothing is removed by this step.
+- a hidden continuation: paragraphs hidden after the body's first ones until a reader
+  presses "read more" ("Baca selengkapnya") are shown to trafilatura, which drops every
+  hidden element. Nothing is removed by this step.
 - gallery captions: a page whose figure captions outweigh its paragraphs (a photo
   gallery) gets its captions as paragraphs, each without its closing picture credit
   (``credit``).
@@ -99,6 +102,14 @@ MIN_GALLERY_CAPTIONS = 2
 _NOT_WORD = re.compile(r"[\W_]+")
 _HIDDEN_TOKENS = frozenset({"hide", "hidden", "d-none", "sr-only", "visually-hidden", "invisible"})
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_HIDING_STYLE = re.compile(r"(?:display\s*:\s*none|visibility\s*:\s*hidden)\s*(?:!important\s*)?;?",
+                           re.IGNORECASE)
+_HIDDEN_BLOCKS = XPath("//body//*[self::div or self::section or self::span]"
+                       "[@hidden or @aria-hidden='true' or contains(@style, 'none') "
+                       "or contains(@style, 'hidden') or contains(@class, 'hid') "
+                       "or contains(@class, 'none') or contains(@class, 'invisible')][.//p]")
+MIN_CONTINUATION_PARAGRAPHS = 2
+_FURNITURE = frozenset({"nav", "aside", "header", "footer", "form", "dialog", "template"})
 # Clipping, not hiding: "overflow: hidden" keeps a box's text shown.
 _OVERFLOW_HIDDEN = re.compile(r"overflow(?:-[xy])?\s*:\s*hidden\s*(?:!important\s*)?;?", re.IGNORECASE)
 _STYLED_HIDDEN = XPath("//body//*[contains(@style, 'hidden')]")
@@ -462,6 +473,57 @@ def _unclip(tree: HtmlElement) -> None:
         element.set("style", _OVERFLOW_HIDDEN.sub("", element.get("style")))
 
 
+def _reveal_continuations(tree: HtmlElement) -> None:
+    """Show the paragraphs a page hides after the body's first ones until a reader
+    presses "read more": a hidden block of two paragraphs or more, mostly not links,
+    that follows shown paragraphs among its siblings, is followed by none and repeats
+    none of them. A hidden copy of the summary or a text for search engines among the
+    paragraphs, a one-paragraph prompt (a newsletter, a cookie notice), a dialog or a
+    menu is none of these."""
+    for block in _HIDDEN_BLOCKS(tree):
+        if not _hides_itself(block) or any(
+                node.tag in _FURNITURE or node.get("role") == "dialog"
+                for node in itertools.chain((block,), block.iterancestors())):
+            continue
+        paragraphs = _shown_paragraphs([block], hidden_too=True)
+        if (len(paragraphs) < MIN_CONTINUATION_PARAGRAPHS or _hidden(block.getparent())
+                or _link_share(block) >= MAX_BODY_LIST_LINK_SHARE):
+            continue
+        shown = _shown_paragraphs(block.itersiblings(preceding=True))
+        before = {_key(p.text_content()) for p in shown}
+        if (shown and not _shown_paragraphs(block.itersiblings())
+                and not before.intersection(_key(p.text_content()) for p in paragraphs)):
+            _show(block)
+
+
+def _shown_paragraphs(elements, hidden_too: bool = False) -> list[HtmlElement]:
+    """The paragraphs of a paragraph's length among ``elements`` and inside them that
+    are not hidden (or all of them, ``hidden_too``)."""
+    return [p for element in elements
+            for p in ([element] if element.tag == "p" else element.iter("p"))
+            if len(spaced(p.text_content())) >= MIN_LOOSE_CHARS and (hidden_too or not _hidden(p))]
+
+
+def _hides_itself(element: HtmlElement) -> bool:
+    """Whether ``element``'s own attributes hide it (as :func:`_hidden` reads them, or
+    ``aria-hidden``)."""
+    return (element.get("hidden") is not None or element.get("aria-hidden") == "true"
+            or bool(_HIDDEN_STYLE.search(element.get("style") or ""))
+            or bool(_HIDDEN_TOKENS.intersection((element.get("class") or "").split())))
+
+
+def _show(element: HtmlElement) -> None:
+    """Take out what hides ``element``: its ``hidden`` and ``aria-hidden`` attributes,
+    a hiding style and hiding class names."""
+    for name in ("hidden", "aria-hidden"):
+        element.attrib.pop(name, None)
+    if element.get("style"):
+        element.set("style", _HIDING_STYLE.sub("", element.get("style")))
+    if element.get("class"):
+        element.set("class", " ".join(c for c in element.get("class").split()
+                                      if c not in _HIDDEN_TOKENS))
+
+
 def _mark_body(tree: HtmlElement) -> None:
     """On a page with no ``<article>`` or ``<main>`` and no body marked, mark the block
     holding the most paragraph text as the article body (schema.org's
@@ -529,6 +591,7 @@ def prune_page(tree: HtmlElement, rules: Rules, headline: HtmlElement | None) ->
     _wrap_loose_text(tree, rules.dateline)
     _div_paragraphs(tree)
     _unclip(tree)
+    _reveal_continuations(tree)
     _captions_as_text(tree, dom, pruned.removed)
     _mark_body(tree)
     return pruned
