@@ -276,7 +276,8 @@ def crawl_outcome(database: str, result: ChildResult, since: str, budget_minutes
             outcome = "interrupted"
         counts = run_summary(db, run["id"])
         detail = (f"crawl run {run['id']}: new {counts['new']}, updated {counts['updated']}, "
-                  f"fetched {counts['fetched']}, failed {counts['failed']} ({result.describe()})")
+                  f"fetched {counts['fetched']}, failed {counts['failed']}, "
+                  f"errors {counts['errors']} ({result.describe()})")
         if outcome == "timeout":  # stopped cleanly at its budget: the rest waits for the next run
             return "ok", detail + "; stopped at its budget, the rest is left for the next run", extra
         return outcome, detail, extra

@@ -160,27 +160,27 @@ class RunLedger:
             counts.setdefault(source, dict.fromkeys(COUNTERS, 0))["duplicates"] = copies
         outcome = outcome_of(reason, counts)
         if reason == "closespider_timeout":
-            self._record_silent(counts)
+            self._record_silent(counts, stats)
         summary = {k: v for k, v in stats.items() if k.split("/")[-1] not in COUNTERS}
         finish_run(self.db, self.run_id, outcome, counts, rule_counts(stats), _jsonable(summary))
         self.db.close()
 
 
-    def _record_silent(self, counts: dict[str, dict[str, int]]) -> None:
-        """An error for each source a crawl stopped at its time limit got nothing of and
-        recorded no failure for: its sites had not answered (or its turn had not come)
-        when the time was up, which would otherwise leave no trace."""
+    def _record_silent(self, counts: dict[str, dict[str, int]], stats: dict) -> None:
+        """An error for each source a crawl stopped at its time limit got nothing of:
+        none of its feeds, sitemaps or index pages had answered (or its turn had not
+        come) when the time was up, and no failure was recorded, which would otherwise
+        leave no trace."""
         limit = self.crawler.settings.getfloat("CLOSESPIDER_TIMEOUT")
+        limit_text = f"{limit / 60:g} min" if limit >= 60 else f"{limit:g} s"
         for source, counted in sorted(counts.items()):
-            if not _done(counted) and not counted["failed"]:
-                found = counted["discovered"]
+            if (not _done(counted) and not counted["failed"]
+                    and not stats.get(f"listings_read/{source}")):
                 record_error(self.db, self.run_id, "run",
-                             f"nothing fetched before the time limit ({limit:g} s)",
+                             f"nothing fetched before the time limit ({limit_text})",
                              source=source,
-                             detail=(f"its listings gave {found} URLs, none fetched when the "
-                                     "crawl stopped" if found else "none of its feeds, sitemaps "
-                                     "or index pages had answered when the crawl stopped")
-                             + "; the next run asks again")
+                             detail="none of its feeds, sitemaps or index pages had answered "
+                                    "when the crawl stopped; the next run asks again")
 
 
 class Progress:

@@ -34,7 +34,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     Once the crawl is stopping (:data:`crawler.signals.crawl_stopping`) nothing is
     retried, and a retry waiting out its backoff ends at once: the failure it had goes
-    on to be recorded. Stats: ``retry/not_retried_stopping``."""
+    on to be recorded, its request's ``not_retried`` meta saying why it was not tried
+    again. Stats: ``retry/not_retried_stopping``."""
 
     def __init__(self, settings):
         super().__init__(settings)
@@ -51,15 +52,25 @@ class BackoffRetryMiddleware(RetryMiddleware):
             request.meta["retry_after"] = asked
             return response
         if self._stopped:
+            if response.status in self.retry_http_codes:
+                self._not_retried(request)
             return response
         result = super().process_response(request, response)
-        return result if await self._backoff(result, asked or 0.0) else response
+        if await self._backoff(result, asked or 0.0):
+            return result
+        self._not_retried(request)
+        return response
 
     async def process_exception(self, request, exception):
         if self._stopped:
+            if isinstance(exception, self.exceptions_to_retry):
+                self._not_retried(request)
             return None
         result = super().process_exception(request, exception)
-        return result if await self._backoff(result) else None
+        if await self._backoff(result):
+            return result
+        self._not_retried(request)
+        return None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -67,6 +78,11 @@ class BackoffRetryMiddleware(RetryMiddleware):
         crawler.signals.connect(middleware.response_downloaded, signal=signals.response_downloaded)
         crawler.signals.connect(middleware.stopping, signal=crawl_stopping)
         return middleware
+
+    def _not_retried(self, request) -> None:
+        """Mark ``request``'s failure as one the crawl's stop kept from another try."""
+        if not request.meta.get("dont_retry"):
+            request.meta["not_retried"] = "the crawl was stopping"
 
     def stopping(self) -> None:
         self._stopped = True

@@ -7,8 +7,9 @@ and a full queue a stop took minutes (twenty requests six seconds apart), past a
 scheduler's budget. Requests waiting for their site's robots.txt and retries waiting out
 their backoff went on after a stop as well (a 6-second limit ran for 28 seconds against
 sites that did not answer). Only the pages being transferred are finished now; a request
-that fails meanwhile is recorded as failed, not retried. What was left is not recorded
-as failed, and nothing of it was stored: the next run discovers it again and fetches it.
+that fails meanwhile is recorded as failed, not retried, except a later page of an
+article, whose article is left whole for the next run. What was left is not recorded as
+failed, and nothing of it was stored: the next run discovers it again and fetches it.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class PromptStop:
 
     def __init__(self, crawler) -> None:
         self.crawler = crawler
+        self.stopping = False
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -52,7 +54,9 @@ class PromptStop:
         close = engine.close_spider_async
 
         async def close_on_time(*, reason: str = "cancelled") -> None:
-            self.crawler.signals.send_catch_log(signal=crawl_stopping, reason=reason)
+            if not self.stopping:  # a second stop (Ctrl-C at the time limit) says nothing new
+                self.stopping = True
+                self.crawler.signals.send_catch_log(signal=crawl_stopping, reason=reason)
             self.leave_waiting(reason)
             await close(reason=reason)
 

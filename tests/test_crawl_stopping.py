@@ -9,7 +9,8 @@ import sqlite3
 import subprocess
 import sys
 import threading
-from datetime import datetime
+from datetime import UTC, datetime
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -19,11 +20,16 @@ from storage.runs import COUNT_FIELDS
 
 
 class _Unavailable(BaseHTTPRequestHandler):
+    """503 to everything; or, on a server that ``lists``, an empty feed and no robots.txt."""
+
     def do_GET(self):
         self.server.asked.append(self.path)
-        self.send_response(503)
-        self.send_header("Content-Length", "0")
+        body = (b"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title></channel></rss>"
+                if self.server.lists and self.path == "/empty.xml" else b"")
+        self.send_response(200 if body else 404 if self.server.lists else 503)
+        self.send_header("Content-Length", str(len(body)))
         self.end_headers()
+        self.wfile.write(body)
 
     def log_message(self, *args):
         pass
@@ -44,38 +50,43 @@ def dead_sites():
                 return
 
     threading.Thread(target=accept, daemon=True).start()
-    busy = ThreadingHTTPServer(("127.0.0.1", 0), _Unavailable)
-    busy.asked = []
-    threading.Thread(target=busy.serve_forever, daemon=True).start()
+    busy, quiet = (ThreadingHTTPServer(("127.0.0.1", 0), _Unavailable) for _ in range(2))
+    for server in (busy, quiet):
+        server.asked, server.lists = [], server is quiet
+        threading.Thread(target=server.serve_forever, daemon=True).start()
     yield (f"http://127.0.0.1:{silent.getsockname()[1]}",
-           f"http://127.0.0.1:{busy.server_address[1]}", busy.asked)
-    busy.shutdown()
-    busy.server_close()
+           f"http://127.0.0.1:{busy.server_address[1]}", busy.asked,
+           f"http://127.0.0.1:{quiet.server_address[1]}/empty.xml")
+    for server in (busy, quiet):
+        server.shutdown()
+        server.server_close()
     silent.close()
     for connection in held:
         connection.close()
 
 
+def write_config(tmp_path, crawl: str, sources: str):
+    config = tmp_path / "warta.toml"
+    config.write_text(f'database = "{tmp_path / "warta.db"}"\n[crawl]\n'
+                      f'contact = "https://example.org/contact"\n{crawl}\n'
+                      f'[watch]\nterms = ["Kementerian HAM"]\n{sources}', encoding="utf-8")
+    return config
+
+
 def test_a_time_limit_against_dead_sites_stops_promptly_and_fails_with_a_reason(
         dead_sites, tmp_path):
-    silent, busy, asked = dead_sites
-    config = tmp_path / "warta.toml"
-    config.write_text(f"""
-database = "{tmp_path / 'warta.db'}"
-[crawl]
-contact = "https://example.org/contact"
-delay = 0.1
-timeout = 2
-retries = 3
-[watch]
-terms = ["Kementerian HAM"]
+    silent, busy, asked, empty = dead_sites
+    config = write_config(tmp_path, "delay = 0.1\ntimeout = 2\nretries = 3", f"""
 [[sources]]
 name = "silent"
 feeds = ["{silent}/rss.xml", "{silent}/nasional.xml"]
 [[sources]]
 name = "busy"
 feeds = ["{busy}/rss.xml", "{busy}/nasional.xml"]
-""", encoding="utf-8")
+[[sources]]
+name = "quiet"
+feeds = ["{empty}"]
+""")
     done = subprocess.run(
         [sys.executable, "-m", "warta", "crawl", "--config", str(config), "--time-limit", "0.1"],
         capture_output=True, text=True, timeout=120, check=False)
@@ -90,10 +101,86 @@ feeds = ["{busy}/rss.xml", "{busy}/nasional.xml"]
     # and then asking for the feeds took 17 s
     assert took < 10, took
     assert outcome == "failed"
+    # the source whose feed answered, empty, is no error
     assert errors == [("busy", "run", "nothing fetched before the time limit (6 s)"),
                       ("silent", "run", "nothing fetched before the time limit (6 s)")]
     robots = sum(path == "/robots.txt" for path in asked)
     assert 1 <= robots <= 3 and "/rss.xml" not in asked  # its retries stop with the crawl
+
+
+PARAGRAPH = ("Menteri Hak Asasi Manusia Natalius Pigai meninjau lembaga pemasyarakatan di "
+             "Tangerang untuk memastikan pemenuhan hak dasar warga binaan, terutama layanan "
+             "kesehatan, air bersih dan kunjungan keluarga, kata Kementerian HAM. ")
+
+
+class _TwoPageArticle(BaseHTTPRequestHandler):
+    """A feed of one article in two pages; the second answers 503 with a Retry-After of
+    30 s while ``server.busy`` is set."""
+
+    def do_GET(self):
+        base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        if self.path == "/rss.xml":
+            when = format_datetime(datetime.now(UTC), usegmt=True)
+            self._send(200, f"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title>"
+                            f"<item><title>Menteri HAM di Tangerang</title><link>{base}/a/1.html</link>"
+                            f"<pubDate>{when}</pubDate></item></channel></rss>", "application/rss+xml")
+        elif self.path == "/a/1.html":
+            self._send(200, self._page("<link rel='next' href='/a/1.html?page=2'>", "pertama"))
+        elif self.path == "/a/1.html?page=2" and self.server.busy:
+            self._send(503, "", extra={"Retry-After": "30"})
+        elif self.path == "/a/1.html?page=2":
+            self._send(200, self._page("", "kedua"))
+        else:
+            self._send(404, "")
+
+    @staticmethod
+    def _page(head: str, part: str) -> str:
+        return (f"<html><head><title>Menteri HAM di Tangerang</title>{head}</head><body><article>"
+                f"<h1>Menteri HAM di Tangerang</h1>"
+                + "".join(f"<p>Bagian {part} {i}. {PARAGRAPH}</p>" for i in range(4))
+                + "</article></body></html>")
+
+    def _send(self, status: int, body: str, kind: str = "text/html; charset=utf-8",
+              extra: dict | None = None):
+        data = body.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_an_article_whose_next_page_fails_as_the_crawl_stops_is_left_whole_for_the_next_run(
+        tmp_path):
+    site = ThreadingHTTPServer(("127.0.0.1", 0), _TwoPageArticle)
+    site.busy = True
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    config = write_config(tmp_path, "delay = 0", f"""
+[[sources]]
+name = "nusa"
+feeds = ["http://127.0.0.1:{site.server_address[1]}/rss.xml"]
+""")
+    command = [sys.executable, "-m", "warta", "crawl", "--config", str(config)]
+    try:
+        # its second page's Retry-After outlasts the time limit
+        subprocess.run([*command, "--time-limit", "0.1"], capture_output=True, timeout=120,
+                       check=False)
+        with sqlite3.connect(tmp_path / "warta.db") as conn:
+            assert conn.execute("SELECT count(*) FROM articles").fetchone() == (0,)
+            assert conn.execute("SELECT count(*) FROM seen_urls").fetchone() == (0,)
+        site.busy = False
+        subprocess.run(command, capture_output=True, timeout=120, check=True)
+    finally:
+        site.shutdown()
+        site.server_close()
+    with sqlite3.connect(tmp_path / "warta.db") as conn:
+        (text, note), = conn.execute("SELECT text, extraction_note FROM articles").fetchall()
+    assert "Bagian pertama 3" in text and "Bagian kedua 3" in text and not note
 
 
 def _counts(**given: int) -> dict[str, int]:

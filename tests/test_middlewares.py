@@ -115,7 +115,8 @@ def test_a_stopping_crawl_ends_the_backoffs_under_way_and_retries_nothing():
         return await waiting
 
     passed, waited = timed(stop_during_the_backoff())
-    assert passed is failing and waited < 1  # the 503 goes on to be recorded
+    assert passed is failing and waited < 1  # the 503 goes on to be recorded, saying why
+    assert request.meta["not_retried"] == "the crawl was stopping"
     assert crawler.stats.get_value("retry/not_retried_stopping") == 1
     error = TimeoutError("took too long")
     after, waited = timed(mw.process_exception(request, error))

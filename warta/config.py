@@ -204,7 +204,7 @@ def load_config(path: Path | str) -> Config:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(path, "", f"not valid TOML ({exc})") from exc
     config = _build(Config, raw, path, "")
-    _check(config, path)
+    _check(config, path, raw)
     return dataclasses.replace(config, path=str(path))
 
 
@@ -271,8 +271,9 @@ def _check_article_host(source: Source, path: Path, where: str) -> None:
                 "out of aliases")
 
 
-def _check(config: Config, path: Path) -> None:
-    """Checks that types alone cannot express."""
+def _check(config: Config, path: Path, raw: dict) -> None:
+    """Checks that types alone cannot express (``raw``: the file's tables, which tell
+    the keys given from the defaults)."""
     _crawl_limits(config.crawl, "crawl", path)
     seen: set[str] = set()
     for i, source in enumerate(config.sources):
@@ -331,7 +332,8 @@ def _check(config: Config, path: Path) -> None:
             )
         _above_zero(job, f"schedule.crawls[{i}]", ("interval_minutes", "budget_minutes"), path)
         if job.interval_minutes is not None and job.budget_minutes > job.interval_minutes:
-            default = " (the default when unset)" if job.budget_minutes == CrawlJob.budget_minutes else ""
+            given = "budget_minutes" in raw["schedule"]["crawls"][i]
+            default = "" if given else " (the default: budget_minutes is not set)"
             raise ConfigError(
                 path, f"schedule.crawls[{i}].budget_minutes",
                 f"a budget of {job.budget_minutes} min{default} outlasts the interval of "

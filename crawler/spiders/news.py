@@ -25,7 +25,7 @@ from crawler.discovery import Entry, FeedError, parse_feed, parse_sitemap
 from crawler.items import ArticleItem
 from crawler.paging import MAX_ARTICLE_PAGES, next_article_page, next_listing_page
 from crawler.redirects import redirect_wall
-from crawler.signals import url_failed
+from crawler.signals import crawl_stopping, url_failed
 from crawler.stopping import LeftForNextRun
 from crawler.urls import (
     canonical_url,
@@ -94,8 +94,13 @@ class NewsSpider(scrapy.Spider):
         spider.redirected: dict[tuple[str, str], set[str]] = {}  # (fetched URL, source) ->
         # the URLs redirected to it once it had been fetched
         spider.db = None
+        spider.stopping = False  # the crawl started to stop (crawl_stopping)
         crawler.signals.connect(spider._dropped, signal=signals.request_dropped)
+        crawler.signals.connect(spider._stop, signal=crawl_stopping)
         return spider
+
+    def _stop(self) -> None:
+        self.stopping = True
 
     # -- discovery ---------------------------------------------------------
 
@@ -162,7 +167,7 @@ class NewsSpider(scrapy.Spider):
 
     def _entries(self, response: Response, parse):
         source = response.meta["source"]
-        self.listings.add(canonical_url(response.url, self.sourcemap.hosts))
+        self._listing_read(source, response)
         try:
             listing = parse(response.body)
         except FeedError as exc:
@@ -188,6 +193,11 @@ class NewsSpider(scrapy.Spider):
         articles = [e for e in listing.entries if not e.is_sitemap]
         yield from self._articles(source, articles, response)
 
+    def _listing_read(self, source: str, response: Response) -> None:
+        """Note a feed, sitemap or index page that answered (stat ``listings_read/<source>``)."""
+        self.listings.add(canonical_url(response.url, self.sourcemap.hosts))
+        self.crawler.stats.inc_value(f"listings_read/{source}")
+
     def _recent_sitemaps(self, children: list[Entry]) -> list[Entry]:
         """The child sitemaps of an index worth reading: those last modified at most
         ``sitemap_window_days`` before its newest (an index lists years of archives),
@@ -202,7 +212,7 @@ class NewsSpider(scrapy.Spider):
 
     def parse_index(self, response: Response):
         source = self.config.source(response.meta["source"])
-        self.listings.add(canonical_url(response.url, self.sourcemap.hosts))
+        self._listing_read(source.name, response)
         if not isinstance(response, TextResponse):
             self._fail(source.name, response.url, "feed", "index page is not HTML")
             return
@@ -374,7 +384,12 @@ class NewsSpider(scrapy.Spider):
         reason = _failure_reason(failure)
         if meta.get("retry_times"):
             reason += f" (tried {meta['retry_times'] + 1} times)"
+        if meta.get("not_retried"):
+            reason += f" (not retried: {meta['not_retried']})"
         partial = meta.get("partial")
+        if partial is not None and self.stopping:  # whole next run rather than cut short now
+            self.crawler.stats.inc_value("stop/left_for_next_run")
+            return None
         if partial is not None:  # a later page failed: keep what we have, say so
             partial.extraction_note = f"page {request.url} missing: {reason}"
             self._fail(partial.source, request.url, "fetch", f"article page missing: {reason}")

@@ -31,8 +31,9 @@ __all__ = ["COMMANDS"]
     "--time-limit",
     type=click.FloatRange(min=0.1),
     metavar="MINUTES",
-    help="Stop cleanly after this many minutes (the pages in flight are finished); the "
-         "run is recorded as 'timeout' and the command exits 0.",
+    help="Stop cleanly after this many minutes (the pages in flight are finished, the "
+         "rest is left for the next run); the run is recorded as 'timeout' and the "
+         "command exits 0, unless nothing was fetched by then: 'failed', exit 1.",
 )
 @click.option(
     "--log-level",
@@ -46,9 +47,9 @@ def crawl(config_path, db_path, sources, time_limit, log_level):
     and index pages, fetch each one once, extract, score, cluster and store them.
 
     Prints progress while it works and a per-source summary at the end; exits 0
-    when the run completed (some URLs may have failed) or stopped at --time-limit,
-    1 when it failed or was interrupted, and 75 without crawling when another
-    crawl of the same database is running."""
+    when the run completed (some URLs may have failed) or stopped at --time-limit
+    having fetched something, 1 when it failed or was interrupted, and 75 without
+    crawling when another crawl of the same database is running."""
     config = open_config(config_path, db_path)
     if not config.sources:
         raise click.ClickException(f"{config_path}: no [[sources]] to crawl")
