@@ -475,13 +475,14 @@ def _unclip(tree: HtmlElement) -> None:
 
 def _reveal_continuations(tree: HtmlElement) -> None:
     """Show the paragraphs a page hides after the body's first ones until a reader
-    presses "read more": a hidden block of two paragraphs or more, mostly not links,
+    presses "read more" (or hides from screen readers, ``aria-hidden``, which
+    trafilatura drops too): a hidden block of two paragraphs or more, mostly not links,
     that follows shown paragraphs among its siblings, is followed by none and repeats
     none of them. A hidden copy of the summary or a text for search engines among the
     paragraphs, a one-paragraph prompt (a newsletter, a cookie notice), a dialog or a
     menu is none of these."""
     for block in _HIDDEN_BLOCKS(tree):
-        if not _hides_itself(block) or any(
+        if not (_hides_itself(block) or block.get("aria-hidden") == "true") or any(
                 node.tag in _FURNITURE or node.get("role") == "dialog"
                 for node in itertools.chain((block,), block.iterancestors())):
             continue
@@ -505,9 +506,9 @@ def _shown_paragraphs(elements, hidden_too: bool = False) -> list[HtmlElement]:
 
 
 def _hides_itself(element: HtmlElement) -> bool:
-    """Whether ``element``'s own attributes hide it (as :func:`_hidden` reads them, or
-    ``aria-hidden``)."""
-    return (element.get("hidden") is not None or element.get("aria-hidden") == "true"
+    """Whether ``element``'s own attributes hide it from readers: its ``hidden``
+    attribute, a ``display:none`` style or a ``hide``-like class."""
+    return (element.get("hidden") is not None
             or bool(_HIDDEN_STYLE.search(element.get("style") or ""))
             or bool(_HIDDEN_TOKENS.intersection((element.get("class") or "").split())))
 
@@ -571,11 +572,7 @@ def is_hidden_summary(tree: HtmlElement, line: str, summary: str | None) -> bool
 
 def _hidden(element: HtmlElement) -> bool:
     """Whether ``element`` or one of its ancestors is hidden by its attributes."""
-    for node in itertools.chain((element,), element.iterancestors()):
-        if (node.get("hidden") is not None or _HIDDEN_STYLE.search(node.get("style") or "")
-                or _HIDDEN_TOKENS.intersection((node.get("class") or "").split())):
-            return True
-    return False
+    return any(map(_hides_itself, itertools.chain((element,), element.iterancestors())))
 
 
 def prune_page(tree: HtmlElement, rules: Rules, headline: HtmlElement | None) -> Pruned:
