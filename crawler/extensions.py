@@ -165,7 +165,6 @@ class RunLedger:
         finish_run(self.db, self.run_id, outcome, counts, rule_counts(stats), _jsonable(summary))
         self.db.close()
 
-
     def _record_silent(self, counts: dict[str, dict[str, int]], stats: dict) -> None:
         """An error for each source a crawl stopped at its time limit got nothing of:
         none of its feeds, sitemaps or index pages had answered (or its turn had not
