@@ -28,7 +28,10 @@ logger = logging.getLogger(__name__)
 
 
 class LeftForNextRun(IgnoreRequest):
-    """A request not yet sent when the crawl was asked to stop."""
+    """A request not yet sent when the crawl was asked to stop (for ``reason``)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"not sent before the crawl stopped ({reason})")
 
 
 class PromptStop:
@@ -69,7 +72,7 @@ class PromptStop:
         for slot in list(self.crawler.engine.downloader.slots.values()):
             while slot.queue:
                 _request, waiting = slot.queue.popleft()
-                waiting.errback(Failure(LeftForNextRun(f"not sent before the crawl stopped ({reason})")))
+                waiting.errback(Failure(LeftForNextRun(reason)))
                 left += 1
         if left:
             self.crawler.stats.inc_value("stop/left_for_next_run", left)
@@ -101,4 +104,4 @@ class LeaveAfterStop:
     def process_request(self, request):
         if self.reason is not None:
             self.crawler.stats.inc_value("stop/left_for_next_run")
-            raise LeftForNextRun(f"not sent before the crawl stopped ({self.reason})")
+            raise LeftForNextRun(self.reason)

@@ -486,23 +486,22 @@ def _reveal_continuations(tree: HtmlElement) -> None:
                 node.tag in _FURNITURE or node.get("role") == "dialog"
                 for node in itertools.chain((block,), block.iterancestors())):
             continue
-        paragraphs = _shown_paragraphs([block], hidden_too=True)
+        paragraphs = _paragraphs([block])
         if (len(paragraphs) < MIN_CONTINUATION_PARAGRAPHS or _hidden(block.getparent())
                 or _link_share(block) >= MAX_BODY_LIST_LINK_SHARE):
             continue
-        shown = _shown_paragraphs(block.itersiblings(preceding=True))
+        shown = [p for p in _paragraphs(block.itersiblings(preceding=True)) if not _hidden(p)]
         before = {_key(p.text_content()) for p in shown}
-        if (shown and not _shown_paragraphs(block.itersiblings())
+        if (shown and not any(not _hidden(p) for p in _paragraphs(block.itersiblings()))
                 and not before.intersection(_key(p.text_content()) for p in paragraphs)):
             _show(block)
 
 
-def _shown_paragraphs(elements, hidden_too: bool = False) -> list[HtmlElement]:
-    """The paragraphs of a paragraph's length among ``elements`` and inside them that
-    are not hidden (or all of them, ``hidden_too``)."""
+def _paragraphs(elements) -> list[HtmlElement]:
+    """The paragraphs of a paragraph's length among ``elements`` and inside them."""
     return [p for element in elements
             for p in ([element] if element.tag == "p" else element.iter("p"))
-            if len(spaced(p.text_content())) >= MIN_LOOSE_CHARS and (hidden_too or not _hidden(p))]
+            if len(spaced(p.text_content())) >= MIN_LOOSE_CHARS]
 
 
 def _hides_itself(element: HtmlElement) -> bool:
