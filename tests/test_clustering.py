@@ -15,7 +15,13 @@ from pipelines.clustering.batch import run_batch
 from pipelines.clustering.clusterer import Clusterer
 from pipelines.clustering.explain import nearest_members
 from pipelines.clustering.features import TermStatistics
-from pipelines.clustering.index import SignatureIndex, Signer, dump_signature, load_signature
+from pipelines.clustering.index import (
+    SignatureIndex,
+    Signer,
+    dump_signature,
+    estimated_jaccard,
+    load_signature,
+)
 from pipelines.clustering.params import ClusterParams
 from pipelines.clustering.state import Doc
 from pipelines.clustering.text import parse_text, shingle_hashes, term_hash
@@ -84,6 +90,56 @@ def test_an_exact_copy_is_found_by_its_text_hash():
     _, decisions = assign_all([*BACKGROUND, CAMBODIA[1], twin])
     assert decisions["twin"].duplicate_of == CAMBODIA[1].key
     assert decisions["twin"].similarity == 1.0
+
+
+def test_a_near_copy_must_come_out_near_its_original_but_the_same_text_need_not():
+    """A weekly report written on one template, one figure changed, is a new event each
+    week, not a copy; the same text republished a week later is a copy."""
+    week = 7 * 86400
+    weekly = dataclasses.replace(CAMBODIA[0], key="weekly", published=CAMBODIA[0].published + week,
+                                 text=CAMBODIA[0].text.replace("87", "91"))
+    _, decisions = assign_all([*BACKGROUND, CAMBODIA[0], weekly])
+    assert decisions["weekly"].duplicate_of is None
+    assert decisions["weekly"].cluster_id != decisions[CAMBODIA[0].key].cluster_id
+    reprint = dataclasses.replace(weekly, key="reprint", text=CAMBODIA[0].text)
+    _, decisions = assign_all([*BACKGROUND, CAMBODIA[0], reprint])
+    assert decisions["reprint"].duplicate_of == CAMBODIA[0].key
+
+
+def test_short_templated_reports_of_different_events_estimate_far_below_a_copy():
+    """Two-sentence reports on one template, differing in province, day, figure and topic
+    (a true shingle Jaccard near 0.3): with one shingle in four, a few shingles decide
+    and some pairs passed for copies; a short text keeps enough to tell them apart."""
+    template = ("Kementerian HAM menggelar rapat koordinasi penanganan pengaduan masyarakat "
+                "bersama Pemerintah Provinsi {} di {}, {}. Rapat membahas {} pengaduan yang masuk "
+                "sepanjang tahun ini, sebagian besar soal {}.")
+    places = [("Sulawesi Tengah", "Palu"), ("Sulawesi Barat", "Mamuju"),
+              ("Kalimantan Timur", "Samarinda"), ("Kalimantan Utara", "Tarakan"),
+              ("Maluku Utara", "Sofifi"), ("Nusa Tenggara Timur", "Kupang"),
+              ("Nusa Tenggara Barat", "Mataram"), ("Papua Barat", "Manokwari")]
+    days = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu", "Senin"]
+    topics = ["sengketa lahan", "pekerja migran", "tambang ilegal", "hak masyarakat adat",
+              "layanan kesehatan", "kekerasan aparat", "akses air bersih", "pendidikan anak"]
+    clusterer = Clusterer()
+    signatures = [clusterer._shingle_signature(token_hashes(template.format(
+        province, city, days[i], 37 + 29 * i, topics[i]))) for i, (province, city) in enumerate(places)]
+    estimates = [estimated_jaccard(a, b) for i, a in enumerate(signatures) for b in signatures[i + 1:]]
+    assert max(estimates) < 0.45, max(estimates)
+
+
+def test_copies_estimating_just_over_the_threshold_are_nearly_always_candidates():
+    """A wire copy with its last paragraphs rewritten estimates about 0.55: the copy
+    index must offer it, not leave half such copies to chance."""
+    params = ClusterParams()
+    signer, found = Signer(params), 0
+    for pair in range(300):
+        base = pair * 1000
+        a = [base + i for i in range(100)]
+        b = a[:71] + [base + 500 + i for i in range(29)]  # |A ∩ B| / |A ∪ B| = 71 / 129 = 0.55
+        index = SignatureIndex(params)
+        index.insert("a", signer.sign(a), None)
+        found += "a" in index.candidates(signer.sign(b), None)[0]
+    assert found / 300 >= 0.95, found
 
 
 def test_an_undated_article_clusters_on_its_text():

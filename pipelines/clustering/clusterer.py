@@ -6,7 +6,8 @@ several crawls, or across a restart from the database (``Clusterer.restore``).
 
 1. Copies: an article whose body hashes equal to, or whose word-shingle MinHash
    estimates a Jaccard of ``duplicate_threshold`` or more with, an article in the
-   window is a copy; it points to the earliest copy of its family and joins its story.
+   window (dated pairs at most ``max_gap_hours`` apart) is a copy; it points to the
+   earliest copy of its family and joins its story.
 2. Stories: candidates come from the names-and-numbers LSH index; each is scored by
    the cosine of IDF-weighted term vectors; the article joins the cluster of its best
    match at ``join_threshold`` or above (dated pairs at most ``max_gap_hours`` apart),
@@ -106,11 +107,16 @@ class Clusterer:
 
     def _shingle_signature(self, token_hashes: np.ndarray):
         """MinHash of one shingle in ``shingle_sample``, chosen by hash value (the same
-        shingles in every text, so the Jaccard estimate stays unbiased)."""
+        shingles in every text, so the Jaccard estimate stays unbiased). A short text
+        keeps its smallest other shingles too, up to ``shingle_min``: a handful of
+        shingles would let one changed figure or place go unseen, and two templated
+        reports of different days pass for copies."""
         hashes = shingle_hashes(token_hashes, self.params.shingle_size)
-        sampled = hashes[hashes % self.params.shingle_sample == 0]
-        if len(hashes) and not len(sampled):  # a text of a few words: its smallest shingle
-            sampled = hashes[[hashes.argmin()]]
+        chosen = hashes % self.params.shingle_sample == 0
+        sampled = hashes[chosen]
+        missing = self.params.shingle_min - len(sampled)
+        if missing > 0:
+            sampled = np.concatenate([sampled, np.unique(hashes[~chosen])[:missing]])
         return self.signer.sign(sampled)
 
     def _story_signature(self, hashes: np.ndarray):
@@ -157,9 +163,13 @@ class Clusterer:
         if not pool:
             return None
         jaccards = estimated_jaccards(node.shingle_sig, [other.shingle_sig for other in pool])
+        gap = self.params.max_gap_hours * 3600.0
         for i, other in enumerate(pool):
             if other.text_hash == node.text_hash:
                 jaccards[i] = 1.0
+            elif (node.time is not None and other.time is not None
+                  and abs(node.time - other.time) > gap):
+                jaccards[i] = 0.0  # a copy comes out near its original: this is a template
         best_i = int(np.argmax(jaccards))  # the earliest arrival among equals
         best, best_j = pool[best_i], float(jaccards[best_i])
         if best_j < self.params.duplicate_threshold:

@@ -14,7 +14,7 @@ __all__ = ["FEATURES_VERSION", "ClusterParams"]
 # Bumped whenever tokenization, shingling, language grouping or the stored feature
 # layout changes: stored signatures of another version are recomputed from the article
 # text, and the document frequencies recounted.
-FEATURES_VERSION = 4
+FEATURES_VERSION = 5
 
 
 @dataclass(frozen=True)
@@ -22,8 +22,12 @@ class ClusterParams:
     """How articles are signed, indexed and compared.
 
     Tier 1 (duplicates): word ``shingle_size``-shingles, one in ``shingle_sample``
-    kept by hash value, MinHash with ``num_perm`` permutations; LSH bands ``shingle_bands`` x ``shingle_rows``; a candidate whose
-    estimated Jaccard reaches ``duplicate_threshold`` is a near-verbatim copy.
+    kept by hash value and, in a text with fewer kept than ``shingle_min``, its
+    smallest other hashes up to that many; MinHash with ``num_perm`` permutations;
+    LSH bands ``shingle_bands`` x ``shingle_rows``; a candidate whose estimated
+    Jaccard reaches ``duplicate_threshold`` is a near-verbatim copy when the two are
+    at most ``max_gap_hours`` apart, or either is undated (the same text is a copy
+    at any distance).
 
     Tier 2 (stories): the story signature is a MinHash of the article's names,
     numbers and headline words, leaving out those already in ``story_max_df`` or more
@@ -53,8 +57,9 @@ class ClusterParams:
     scheme: str = "affine32"
     shingle_size: int = 5
     shingle_sample: int = 4
-    shingle_bands: int = 8
-    shingle_rows: int = 4
+    shingle_min: int = 32
+    shingle_bands: int = 16
+    shingle_rows: int = 2
     duplicate_threshold: float = 0.5
     story_bands: int = 16
     story_rows: int = 1
@@ -96,8 +101,9 @@ class ClusterParams:
             value = getattr(self, name)
             if not 0.0 < value <= 1.0:
                 raise ValueError(f"{name} must be above 0 and at most 1, got {value}")
-        if self.shingle_sample < 1:
-            raise ValueError(f"shingle_sample must be 1 or more, got {self.shingle_sample}")
+        for name in ("shingle_sample", "shingle_min"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be 1 or more, got {getattr(self, name)}")
         if not 1 <= self.shingle_size <= 8:
             raise ValueError(f"shingle_size must be between 1 and 8, got {self.shingle_size}")
         if self.max_gap_hours <= 0 or self.window_days * 24 < self.max_gap_hours:
