@@ -56,6 +56,12 @@ BOILERPLATE = [
      "berita terkini dari Warta", {"channel-promo"}),
     ("promo telegram", ("<p>Dapatkan update berita pilihan dan breaking news setiap hari. "
      "Mari bergabung di Grup Telegram Warta Update.</p>"), "Grup Telegram", {"channel-promo"}),
+    ("promo wa channel", ("<p>Dapatkan informasi terbaru setiap hari dengan bergabung di saluran WA "
+     "Warta.com. Klik tautan ini untuk bergabung.</p>"), "saluran WA", {"channel-promo"}),
+    ("read next", '<p><strong>Baca Selanjutnya:</strong> <a href="/n">Pigai kawal pemulangan</a></p>',
+     "Pigai kawal", {"read-also"}),
+    ("more on the topic", "<p>Simak berita lainnya seputar topik artikel ini, di sini : Penipuan</p>",
+     "seputar topik", {"teaser"}),
     ("blog promo", "<p>Dibawah ini Anda bisa melihat berbagai informasi menarik lainnya dari kami.</p>",
      "informasi menarik lainnya", {"blog-promo"}),
     ("blog promo kalian", ("<p>Buat kalian yang ingin mendapatkan berita terbaru dan terupdate setiap "
@@ -276,6 +282,20 @@ def test_a_name_before_a_dash_in_the_second_paragraph_cuts_nothing_before_it(das
     assert result.text.startswith("JAKARTA - Menteri") and second in result.text
 
 
+@pytest.mark.parametrize("opening", [
+    "DPR — melalui Komisi XIII yang membidangi HAM — meminta",
+    "UNODC — the United Nations Office on Drugs and Crime — asked",
+    "KPAI - lembaga perlindungan anak -",
+])
+def test_an_acronym_opening_a_later_paragraph_is_no_dateline(opening):
+    """A feature lead has no dateline; a later paragraph opening with an acronym and an
+    aside between dashes is the story going on, not a dateline to start it at."""
+    third = f"{opening} {PARAGRAPHS[2][0].lower()}{PARAGRAPHS[2][1:]}"
+    result = extract_page(article_page(dateline="", paragraphs=(*PARAGRAPHS[:2], third, PARAGRAPHS[3])))
+    assert result.text.startswith(PARAGRAPHS[0]) and third in result.text
+    assert PARAGRAPHS[1] in result.text and PARAGRAPHS[3] in result.text
+
+
 def test_a_bare_dateline_before_the_paragraph_joins_it():
     page = article_page().replace("<p>JAKARTA - ", "<b>Jakarta</b> - <p>", 1)
     assert extract_page(page).text.startswith("Jakarta - Menteri Hak Asasi Manusia")
@@ -403,6 +423,8 @@ def test_loose_first_paragraph_is_kept():
     "Joining the meeting by video, Pigai told Telegram users to report scam recruiters.",
     "Baca laporan lengkapnya, kata Pigai, sebelum menilai kerja tim pemantau di Kamboja.",
     "Pastikan Anda tidak mengirim foto paspor dan KTP melalui WhatsApp kepada orang asing.",
+    "Pastikan perusahaan penyalur terdaftar resmi di KP2MI, jangan percaya tawaran di grup Telegram.",
+    "Pastikan Anda waspada terhadap akun Instagram yang mengaku resmi dan menawarkan kerja.",
     "Klik tautan yang dikirim lewat WhatsApp membuat seorang korban kehilangan seluruh saldo.",
     "Gabung di grup Telegram yang dibagikan perekrut, Marthen kemudian diberangkatkan ke Kamboja.",
     "(c) calon pekerja diminta merahasiakan keberangkatan dari keluarga mereka.",

@@ -42,7 +42,10 @@ _FIGURES_ROW = re.compile(r"^\|.*\d.*\|$")
 PARAGRAPH_WORDS = 12  # a line this long is a paragraph of the story
 ABOUT_NAME_WITHIN = 12  # words at the start of an about-section where it names its issuer
 MAX_BEFORE_DATELINE = 2  # lines before a dateline that are no part of the story
-_OUTLET_DATELINE = re.compile(r"[(.]|^[A-Z]{3,}\b")
+_OUTLET_DATELINE = re.compile(r"[(.]")  # "Jakarta (ANTARA) -", "KOMPAS.com -"
+_SHOUTED_DATELINE = re.compile(r"^[A-Z]{3,}\b")  # "JAKARTA -", or an acronym: "DPR -"
+# A dash closing an aside before the sentence ends: "DPR — melalui Komisi XIII — meminta"
+_ASIDE_CLOSED = re.compile(r"^[^.!?]*?\s[-–—]{1,2}\s")
 
 
 def _list_item(line: str, rules: Rules) -> bool:
@@ -165,7 +168,7 @@ def _open_at_dateline(kept: list[str], removed: list[dict], rules: Rules) -> Non
         match = rules.dateline.match(text + " ")
         if match is None:
             continue
-        if at and _OUTLET_DATELINE.search(match.group()) and \
+        if at and _opens_story(match, kept, at) and \
                 all(len(line) <= rules.max_line_chars for line in kept[:at]):
             removed.extend(removal(line, "before-dateline") for line in kept[:at])
             del kept[:at]
@@ -173,6 +176,24 @@ def _open_at_dateline(kept: list[str], removed: list[dict], rules: Rules) -> Non
         if match.end() > len(kept[at]) and at + 1 < len(kept):
             kept[at:at + 2] = [f"{kept[at]} {kept[at + 1]}"]
         return
+
+
+def _opens_story(match: re.Match, kept: list[str], at: int) -> bool:
+    """Whether a dateline match names the outlet or shouts the place, so that what comes
+    before it is no part of the story. An acronym opening a sentence looks like a
+    shouted place ("DPR — melalui Komisi XIII — meminta ...", "UNODC — the United
+    Nations Office ... —"): a shouted place is followed by a new sentence, capitalized,
+    with no aside closing before its end."""
+    head = match.group()
+    if _OUTLET_DATELINE.search(head):
+        return True
+    if not _SHOUTED_DATELINE.match(head):
+        return False
+    rest = kept[at][match.end():].lstrip()
+    if not rest and at + 1 < len(kept):  # the dateline alone on its line
+        rest = kept[at + 1]
+    first = rest.lstrip("\"“'‘")[:1]
+    return (first.isupper() or first.isdigit()) and not _ASIDE_CLOSED.match(rest)
 
 
 def _cut_about(kept: list[str], removed: list[dict], rules: Rules) -> None:
