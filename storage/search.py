@@ -2,8 +2,9 @@
 
 What people type is turned into a safe FTS5 query: words must all occur, a
 "quoted phrase" (or “curly-quoted”) must occur as written, ``word*`` and
-``"phrase"*`` match a prefix, and the operators AND, OR and NOT (in capitals) work
-between terms as in FTS5 (``-word`` is ``NOT word``); one with no term on either
+``"phrase"*`` match a prefix, the operators AND and OR (in capitals) work between
+terms as in FTS5, and ``NOT word`` or ``-word`` leaves out every article holding that
+word, wherever it was typed; an operator with no term on either
 side is refused rather than dropped (a leading NOT would otherwise find the very
 articles it was meant to leave out). A number written without separators also finds it written with them ("1126"
 finds "1.126" and "1,126"). Punctuation never causes a syntax error. A title match
@@ -54,7 +55,23 @@ def fts_query(text: str) -> str:
         raise ValueError(f"{parts[-1]} at the end of {text!r} has no word after it")
     if not parts:
         raise ValueError(f"nothing to search for in {text!r}")
-    return " ".join(parts)
+    return _excluding_last(parts)
+
+
+def _excluding_last(parts: list[str]) -> str:
+    """The query with each NOT term taken out and excluded from all the others, wherever
+    it was typed: FTS5 reads "a NOT b c" as a NOT (b c), and "a OR b NOT c" as
+    a OR (b NOT c)."""
+    wanted, excluded = [], []
+    terms = iter(parts)
+    for part in terms:
+        if part == "NOT":
+            excluded.append(next(terms))
+        else:
+            wanted.append(part)
+    if not excluded:
+        return " ".join(wanted)
+    return f"({' '.join(wanted)})" + "".join(f" NOT {term}" for term in excluded)
 
 
 def _grouped(digits: str) -> str:

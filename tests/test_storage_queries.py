@@ -50,7 +50,7 @@ def test_typed_queries_never_break_fts_syntax():
     assert fts_query("pekerja migran") == '"pekerja" "migran"'
     assert fts_query('"Desa Sadar HAM" OR Kemenham') == '"Desa Sadar HAM" OR "Kemenham"'
     assert fts_query("HAM-RI: (Pigai)") == '"HAM-RI:" "(Pigai)"'
-    assert fts_query("pekerja NOT migran*") == '"pekerja" NOT "migran"*'
+    assert fts_query("pekerja NOT migran*") == '("pekerja") NOT "migran"*'
     for query, reason in (("NOT migran", "NOT needs a word before it"),
                           ("pekerja OR NOT migran", "OR NOT: two operators in a row"),
                           ("pekerja OR", "OR at the end of 'pekerja OR' has no word after it"),
@@ -61,7 +61,7 @@ def test_typed_queries_never_break_fts_syntax():
         fts_query("  ( ) -- ")
     assert fts_query("“Desa Sadar HAM”") == '"Desa Sadar HAM"'
     assert fts_query('"pekerja mig"*') == '"pekerja mig"*'
-    assert fts_query("pekerja -migran HAM-RI") == '"pekerja" NOT "migran" "HAM-RI"'
+    assert fts_query("pekerja -migran HAM-RI") == '("pekerja" "HAM-RI") NOT "migran"'
     with pytest.raises(ValueError, match="NOT needs a word before it"):
         fts_query("-migran")
 
@@ -83,6 +83,21 @@ def test_search_supports_phrases_prefixes_and_or(db):
     assert _urls(search_articles(db, "Nusakambangan OR cabai")) == {"https://tempo.co/t1",
                                                                    "https://tempo.co/t2"}
     assert _urls(search_articles(db, "Sleman NOT Warga")) == {"https://antaranews.com/a2"}
+
+
+def test_a_left_out_word_is_left_out_wherever_it_was_typed(db):
+    """FTS5 alone reads "a NOT b c" as a NOT (b c) and "a OR b NOT c" as a OR (b NOT c):
+    an article holding the left-out word, or missing a wanted one, came back."""
+    everything = _urls(search_articles(db, "HAM", limit=100))
+    with_warga = _urls(search_articles(db, "Warga", limit=100))
+    with_sleman = _urls(search_articles(db, "Sleman", limit=100))
+    assert with_warga & everything and with_sleman - with_warga
+    assert _urls(search_articles(db, "HAM -Warga Sleman", limit=100)) == \
+        _urls(search_articles(db, "HAM Sleman -Warga", limit=100)) == \
+        (everything & with_sleman) - with_warga
+    either = _urls(search_articles(db, "Sleman OR Nusakambangan", limit=100))
+    assert _urls(search_articles(db, "Sleman OR Nusakambangan NOT Warga", limit=100)) == \
+        either - with_warga
 
 
 def test_clusters_list_filters_by_period_and_number_of_sources(db):

@@ -64,7 +64,8 @@ def search(config_path, db_path, words, since, until, source, limit, everything,
     (with --all, of every stored article).
 
     All words must occur; "a quoted phrase" must occur as written; word* matches
-    a prefix; OR and NOT (or -word) work between terms; 1126 also finds 1.126. Example:
+    a prefix; OR works between terms; NOT word (or -word) leaves out every article
+    with that word, wherever it stands; 1126 also finds 1.126. Example:
     warta search "pekerja migran" --since 2025-11-01 --source antaranews"""
     db = _open(config_path, db_path)
     rows = _run(search_articles, db, " ".join(words), since=since, until=until,
