@@ -53,7 +53,7 @@ from storage.scheduling import (
 )
 from warta.child_process import Children, ChildResult, run_child
 from warta.config import Config, ConfigError, CrawlJob, load_config
-from warta.digest.daily import build_and_deliver, digest_day, digest_file
+from warta.digest.daily import NOT_SENT, build_and_deliver, digest_day
 from warta.logs import run_context
 
 __all__ = [
@@ -288,14 +288,12 @@ def crawl_outcome(database: str, result: ChildResult, since: str, budget_minutes
 def _digest(config_path: str, database: str):
     config = load_config(config_path).with_database(database)
     day = digest_day(digest_due(config, datetime.now(schedule_timezone(config))))
-    sends = config.digest.sends  # with nowhere to send it to, the file is the digest
-    result = build_and_deliver(config, day, out=None if sends else digest_file(config, day),
-                               send=sends)
+    result = build_and_deliver(config, day, send=True)
     sent = "; ".join(f"{d.channel} {'done' if d.ok else 'FAILED: ' + str(d.error)} ({d.target})"
                      for d in result.deliveries)
     detail = f"{len(result.digest.entries)} stories of {result.digest.day}: {sent}"
-    if not sends:
-        detail += "; not sent: no [digest.smtp] or [digest.webhook] configured"
+    if not config.digest.sends:  # with nowhere to send it to, the file is the digest
+        detail += f"; {NOT_SENT}"
     return ("ok" if result.ok else "failed"), detail, {}
 
 

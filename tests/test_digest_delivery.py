@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from digest_data import DAY, digest_database
 
+from storage.database import open_database
 from warta.cli import main
 from warta.config import Config, DigestSettings, SmtpSettings, WebhookSettings
 from warta.digest.daily import build_and_deliver
@@ -158,7 +159,6 @@ def config_for(database, tmp_path, **digest) -> Config:
 
 
 def recorded(database):
-    from storage.database import open_database
 
     db = open_database(database)
     try:
@@ -360,12 +360,12 @@ def test_failed_delivery_is_retried_recorded_and_the_file_still_written(database
     assert all("3 attempt(s)" in e["detail"] for e in errors)
 
 
-def test_send_without_a_channel_is_a_recorded_failure(database, tmp_path):
+def test_send_without_a_channel_keeps_the_file_alone(database, tmp_path):
     result = build_and_deliver(config_for(database, tmp_path), date.fromisoformat(DAY), "txt",
                                None, send=True)
-    assert not result.ok and "configure [digest.smtp] or [digest.webhook]" in \
-        result.deliveries[-1].error
-    assert (tmp_path / "digests" / f"digest-{DAY}.txt").exists()
+    written = tmp_path / "digests" / f"digest-{DAY}.txt"
+    assert result.ok and [(d.channel, d.target) for d in result.deliveries] == [("file", str(written))]
+    assert written.exists()
 
 
 def write_config(tmp_path, database, extra: str = "") -> str:
@@ -396,6 +396,20 @@ def test_cli_prints_writes_and_reports_a_failed_send(database, tmp_path):
     assert (tmp_path / "digests" / f"digest-{DAY}.txt").exists()
 
 
+def test_cli_send_with_no_channel_configured_writes_the_file_and_succeeds(database, tmp_path):
+    """A set-up without e-mail or webhook (the shipped config, a daily cron line) keeps
+    the digest as a file: nothing failed, so nothing is recorded as an error."""
+    config = write_config(tmp_path, database)
+    sent = CliRunner().invoke(main, ["digest", "--config", config, "--date", DAY, "--send"])
+    assert sent.exit_code == 0, sent.output
+    written = tmp_path / "digests" / f"digest-{DAY}.txt"
+    assert written.read_text(encoding="utf-8").startswith("KEMENHAM COVERAGE")
+    assert f"file: done ({written})" in sent.stderr and "not sent: no [digest.smtp]" in sent.stderr
+    db = open_database(database)
+    assert db.execute("SELECT count(*) FROM errors WHERE stage = 'digest'").fetchone()[0] == 0
+    db.close()
+
+
 def test_cli_refuses_a_bad_date_and_a_missing_database(tmp_path):
     config = write_config(tmp_path, tmp_path / "none.db")
     missing = CliRunner().invoke(main, ["digest", "--config", config])
@@ -404,7 +418,6 @@ def test_cli_refuses_a_bad_date_and_a_missing_database(tmp_path):
     bad = CliRunner().invoke(main, ["digest", "--config", config, "--db", str(tmp_path / "w.db"),
                                     "--date", "20-11-2025"])
     assert bad.exit_code == 2 and "expected YYYY-MM-DD or 'latest'" in bad.output
-    from storage.database import open_database
 
     open_database(tmp_path / "empty.db").close()
     empty = CliRunner().invoke(main, ["digest", "--config", config, "--db",

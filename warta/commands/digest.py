@@ -9,7 +9,7 @@ import click
 from storage.database import StorageError, open_database
 from storage.periods import check_day
 from warta.commands.options import config_options, open_config, require_database
-from warta.digest.daily import build_and_deliver, latest_day
+from warta.digest.daily import NOT_SENT, build_and_deliver, latest_day
 from warta.digest.render import FORMATS
 
 __all__ = ["COMMANDS"]
@@ -51,8 +51,9 @@ def _day(value: str | None, database: str) -> date | None:
               help="Write the digest to FILE ('-': standard output). With --send and no "
                    "--out it goes to digest.out_dir.")
 @click.option("--send", is_flag=True,
-              help="Deliver it by e-mail and/or webhook as configured in [digest]; a channel "
-                   "that already delivered this day's digest is not sent to again.")
+              help="Deliver it by e-mail and/or webhook as configured in [digest] (with "
+                   "neither, it is written to digest.out_dir alone); a channel that already "
+                   "delivered this day's digest is not sent to again.")
 @click.option("--resend", is_flag=True,
               help="With --send, deliver to every channel, even those that already did.")
 def digest(config_path, db_path, day, fmt, out, send, resend):
@@ -80,6 +81,8 @@ def digest(config_path, db_path, day, fmt, out, send, resend):
         else:
             click.echo(f"{delivery.channel}: FAILED after {delivery.attempts} attempt(s) "
                        f"({delivery.target}): {delivery.error}", err=True)
+    if send and not config.digest.sends:
+        click.echo(NOT_SENT, err=True)
     if not result.ok:
         raise SystemExit(1)
 

@@ -40,7 +40,7 @@ from warta.digest.render import FORMATS, render, render_markdown, render_text, t
 from warta.digest.summary import summarize, text_terms
 
 __all__ = [
-    "DigestResult", "build_and_deliver", "digest_day", "digest_file", "latest_day", "load_digest",
+    "NOT_SENT", "DigestResult", "build_and_deliver", "digest_day", "digest_file", "latest_day", "load_digest",
 ]
 
 SEND_LOCK_WAIT = 600.0  # a send waits this long for another send of a digest to finish
@@ -133,6 +133,9 @@ def build_and_deliver(
     return DigestResult(digest, fmt, text, str(path) if path else None, tuple(deliveries))
 
 
+NOT_SENT = "not sent: no [digest.smtp] or [digest.webhook] configured"
+
+
 def digest_file(config: Config, day: date, fmt: str | None = None) -> Path:
     """Where the digest of ``day`` in ``fmt`` (default: the config's) is kept when it is
     sent, or made by the scheduler: ``digest.out_dir/digest-DAY.FMT``."""
@@ -142,10 +145,7 @@ def digest_file(config: Config, day: date, fmt: str | None = None) -> Path:
 def _send(config: Config, digest: Digest, fmt: str, text: str, backoff: float,
           done: dict[tuple[str, str], dict]) -> list[deliver.Delivery]:
     settings = config.digest
-    if not settings.sends:
-        return [deliver.Delivery("send", "-", False, 0, "nothing to send to: configure "
-                                 "[digest.smtp] or [digest.webhook]", utc_now())]
-    sent = []
+    sent = []  # with no e-mail or webhook configured, the file written is the digest
 
     def send(channel: str, target: str, action) -> None:
         earlier = done.get((channel, target))
