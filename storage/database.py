@@ -174,8 +174,8 @@ def describe_error(path: str | Path | None, exc: sqlite3.Error, action: str,
              else None)
     path = f"{path}: " if path else ""
     if code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
-        return (f"{path}the database is locked by another process ({exc}); "
-                "wait for it to finish or raise the timeout")
+        return (f"{path}the database is locked by another process ({exc}): another program "
+                "held a write open for longer than warta waits; run again once it is done")
     if code.startswith("SQLITE_NOTADB"):
         return f"{path}not a SQLite database (is the path right?)"
     if code.startswith("SQLITE_CORRUPT") or found:
