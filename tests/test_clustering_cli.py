@@ -197,6 +197,37 @@ def test_odd_input_lines_are_read_or_reported_never_fatal(tmp_path):
     assert "1 bad line\n" in result.stderr
 
 
+def test_lines_no_reader_can_hold_and_times_before_any_news_are_reported(tmp_path):
+    first = corpus()[0]
+    lines = [
+        "[" * 100_000 + "]" * 100_000,
+        '{"id": 1' + "0" * 5000 + ', "text": "x"}',
+        json.dumps({"id": "a", "title": first.title, "text": first.text,
+                    "published": "1025-11-18T08:42:00+00:00"}),
+        json.dumps({"id": "b", "title": first.title, "text": first.text,
+                    "published": iso(first.published)}),
+    ]
+    source = tmp_path / "docs.jsonl"
+    source.write_text("\n".join(lines), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = run("cluster", "--input", source, "--output", out)
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    assert "line 1: not an article: JSON nested too deeply to read (skipped)" in result.stderr
+    assert "line 2: not an article: a number too long to read (skipped)" in result.stderr
+    assert "line 3: 'published' '1025-11-18T08:42:00+00:00' is before 1900" in result.stderr
+    by_id = {r["id"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    assert by_id["a"]["duplicate_of"] == "b"  # undated now: the dated report heads the family
+
+
+def test_a_file_that_is_no_json_lines_is_reported_in_a_few_lines(tmp_path):
+    source = tmp_path / "warta.db"
+    source.write_text("\n".join(f"not json {i}" for i in range(500)), encoding="utf-8")
+    result = run("cluster", "--input", source)
+    reported = [line for line in result.stderr.splitlines() if ": line " in line]
+    assert len(reported) == 20 and "480 more lines with problems not shown" in result.stderr
+
+
 def test_bytes_that_are_not_utf8_are_reported_and_the_article_kept(tmp_path):
     first = corpus()[0]
     good = json.dumps({"id": "a", "title": first.title, "text": first.text,

@@ -3,9 +3,9 @@
 Input lines carry ``id``, ``title``, ``text``, ``published`` (ISO-8601 or null) and
 ``source``; a line that is not such an object, or longer than any article (5 million
 characters), is reported with its line number and skipped. A publication time that is
-not an ISO-8601 string (a number too), or more than two days ahead of the
-clock (a typo such as 2205 would move the time window past every other article), is
-reported and the article clustered as undated (a blank one is no time); unpaired
+not an ISO-8601 string (a number too), more than two days ahead of the clock (a
+typo such as 2205 would move the time window past every other article) or before 1900
+(1025 would head every copy family), is reported and the article clustered as undated (a blank one is no time); unpaired
 surrogate escapes in the text become U+FFFD. The articles go through the same
 :class:`Clusterer` a crawl uses, in file order.
 """
@@ -30,6 +30,7 @@ __all__ = [
 
 
 FUTURE_SLACK = timedelta(days=2)  # publication times beyond now + this are typos
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)  # no earlier time is a news report's (1025: a typo)
 MAX_LINE_CHARS = 5_000_000  # a longer line is no article (a crawl keeps pages to 5 MB)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _BOM = "\ufeff".encode()
@@ -77,7 +78,7 @@ def read_docs(lines: Iterable[str | bytes],
     """The articles of JSON Lines input (see :func:`numbered_lines`) with their raw
     records; bad lines go to ``problems``."""
     seen: dict[str, int] = {}
-    latest = (datetime.now(UTC) + FUTURE_SLACK).timestamp()
+    earliest, latest = EARLIEST.timestamp(), (datetime.now(UTC) + FUTURE_SLACK).timestamp()
     for number, line in numbered_lines(lines, problems):
         if len(line) > MAX_LINE_CHARS:
             problems.append(BadLine(number, f"{len(line) / 1e6:.1f} million characters, more than "
@@ -96,8 +97,9 @@ def read_docs(lines: Iterable[str | bytes],
             problems.append(BadLine(number, f"'published' is not an ISO-8601 time: "
                                             f"{record['published']!r}; clustered as undated",
                                     skipped=False))
-        if doc.published is not None and doc.published > latest:
-            problems.append(BadLine(number, f"'published' {record['published']!r} is in the future;"
+        if doc.published is not None and not earliest <= doc.published <= latest:
+            when = "in the future" if doc.published > latest else "before 1900"
+            problems.append(BadLine(number, f"'published' {record['published']!r} is {when};"
                                             " clustered as undated", skipped=False))
             doc = dataclasses.replace(doc, published=None)
         yield doc, record
@@ -131,6 +133,10 @@ def json_line(line: str):
         where = f"character {exc.pos + 1}" if exc.pos < len(line) else "the end of the line"
         message = exc.msg.removesuffix(" at")  # "Unterminated string starting at"
         raise ValueError(f"not valid JSON ({message} at {where})") from None
+    except RecursionError:
+        raise ValueError("not an article: JSON nested too deeply to read") from None
+    except ValueError:  # a number of thousands of digits
+        raise ValueError("not an article: a number too long to read") from None
 
 
 def _doc(line: str) -> tuple[Doc, dict]:

@@ -26,6 +26,7 @@ from warta.commands.options import COUNT, config_options, lock_hint, open_config
 __all__ = ["COMMANDS"]
 
 PROGRESS_SECONDS = 5.0  # between progress lines of a long clustering run
+BAD_LINES_SHOWN = 20  # problems of an input file printed one by one
 
 
 @contextlib.contextmanager
@@ -118,8 +119,13 @@ def _progress():
 
 
 def _report_bad_lines(path: str, problems) -> None:
-    for problem in problems:
+    """Each problem, up to ``BAD_LINES_SHOWN`` (a file that is no JSON Lines at all would
+    print one for every line), then how many more."""
+    for problem in problems[:BAD_LINES_SHOWN]:
         click.echo(f"warta: {path}: {problem}", err=True)
+    if len(problems) > BAD_LINES_SHOWN:
+        click.echo(f"warta: {path}: {len(problems) - BAD_LINES_SHOWN:,} more lines with problems "
+                   "not shown", err=True)
 
 
 @click.group(invoke_without_command=True)
