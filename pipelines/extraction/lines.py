@@ -73,6 +73,10 @@ def _dated_sections(texts: list[str]) -> frozenset[int]:
     return frozenset(inside) if len(inside) >= 2 else frozenset()
 
 
+def _is_ad(folded: str, rules: Rules) -> bool:
+    return len(folded) <= rules.ad_max_chars and bool(rules.ad_words.match(folded))
+
+
 def _rule_for(text: str, folded: str, rules: Rules, title_key: str, learned: frozenset[str]) -> str | None:
     if not _LETTER.search(folded) and not _FIGURES_ROW.match(folded):
         return "no-words"
@@ -83,7 +87,7 @@ def _rule_for(text: str, folded: str, rules: Rules, title_key: str, learned: fro
     for rule in rules.lines:
         if rule.matches(folded, text):
             return rule.name
-    if len(folded) <= rules.ad_max_chars and rules.ad_words.match(folded):
+    if _is_ad(folded, rules):
         return "ad"
     if learned and line_key(text) in learned:
         return "learned"
@@ -114,8 +118,9 @@ def clean_lines(
         text = texts[index]
         index += 1
         folded = fold(text)
-        if rules.dateline.match(text) or len(folded) > rules.max_line_chars or index - 1 in sections:
-            kept.append(text)
+        if (rules.dateline.match(text) and not _is_ad(folded, rules)) or \
+                len(folded) > rules.max_line_chars or index - 1 in sections:
+            kept.append(text)  # "Advertisement - Scroll to continue" has a dateline's shape
             continue
         if own_lists[folded] > 0:
             own_lists[folded] -= 1
