@@ -510,7 +510,7 @@ def test_an_author_read_from_the_byline_is_the_name_alone(byline, author):
 
 
 @pytest.mark.parametrize("account", ["Tim Redaksi Warta Contoh", "Warta Contoh",
-                                     "PT. Warta Media Baru - Wartacontoh.id"])
+                                     "PT. Warta Media Baru - Wartacontoh.id", "wartacontohNEWS"])
 def test_the_byline_names_the_authors_when_the_meta_author_is_a_team_or_the_outlet(account):
     head = f'<meta name="author" content="{account}">'
     byline = '<div class="author">Oleh Rizky Ramadhan, Nur Azizah</div>'

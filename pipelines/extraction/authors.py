@@ -155,13 +155,21 @@ def clean_author(author: str | None, site_name: str | None, rules: Rules,
         name = _without_degrees(name, names[i + 1:i + 2], page)
         name = _without_honorifics(name, rules)
         folded = fold(name)
-        if (not folded or folded == site or rules.author_ignore.search(folded)
+        if (not folded or folded == site or _desk_account(folded, site)
+                or rules.author_ignore.search(folded)
                 or DOMAIN.search(folded) or _AUTHOR_DOMAIN.search(folded)
                 or folded in MONTHS or folded in DAYS):
             continue
         if name not in kept:
             kept.append(name)
     return "; ".join(kept) or None
+
+
+def _desk_account(folded: str, site: str) -> bool:
+    """Whether an author of one word is the outlet's name with a desk's after it
+    ("kumparanNEWS", "detikHealth" on detik): an account, not a person."""
+    brand = site.replace(" ", "")
+    return len(brand) >= 4 and " " not in folded and folded.startswith(brand) and folded != brand
 
 
 def _is_degree(text: str, page: HtmlElement | None) -> bool:
