@@ -53,7 +53,7 @@ def test_minimal_config_gets_defaults(tmp_path):
          "digest.smtp.ssl", "starttls = false"),
         (
             MINIMAL.replace('name = "contoh"', 'name = "contoh"\nofficial = "ya"'),
-            "sources[0].official",
+            "sources[0] (contoh).official",
             "true or false",
         ),
         ('[crawl]\nconcurrency = "many"\n' + MINIMAL, "crawl.concurrency",
@@ -70,24 +70,24 @@ def test_minimal_config_gets_defaults(tmp_path):
          "at most 3,650 days"),
         (
             MINIMAL.replace('feeds = ["https://contoh.id/rss"]', ""),
-            "sources[0]",
+            "sources[0] (contoh)",
             "no feeds, sitemaps or start_urls",
         ),
         (
             MINIMAL.replace("https://contoh.id/rss", "contoh.id/rss"),
-            "sources[0].feeds[0]",
+            "sources[0] (contoh).feeds[0]",
             "http(s) URL",
         ),
         (
             MINIMAL.replace('feeds = ["https://contoh.id/rss"]', 'feeds = "https://contoh.id/rss"'),
-            "sources[0].feeds",
+            "sources[0] (contoh).feeds",
             "a list",
         ),
         (
             MINIMAL.replace(
                 'feeds = ["https://contoh.id/rss"]', 'start_urls = ["https://contoh.id/"]'
             ),
-            "sources[0].article_pattern",
+            "sources[0] (contoh).article_pattern",
             "required with start_urls",
         ),
         (
@@ -95,14 +95,14 @@ def test_minimal_config_gets_defaults(tmp_path):
                 'feeds = ["https://contoh.id/rss"]',
                 'start_urls = ["https://contoh.id/"]\narticle_pattern = "(["',
             ),
-            "sources[0].article_pattern",
+            "sources[0] (contoh).article_pattern",
             "regular expression",
         ),
         (
             MINIMAL
             + MINIMAL.split("[watch]")[0]
             + '[[sources]]\nname = "contoh"\nfeeds = ["https://a.id/rss"]\n',
-            "sources[1].name",
+            "sources[1] (contoh).name",
             "duplicate",
         ),
         (
@@ -123,16 +123,16 @@ def test_minimal_config_gets_defaults(tmp_path):
         (MINIMAL + "\n[crawl]\ndelay = inf\n", "crawl.delay", "finite number"),
         (MINIMAL.replace('terms = ["Kemenham"]', 'terms = ["Kemenham"]\nthreshold = 0'),
          "watch.threshold", "above 0"),
-        (MINIMAL.replace("https://contoh.id/rss", "http://[contoh"), "sources[0].feeds[0]",
+        (MINIMAL.replace("https://contoh.id/rss", "http://[contoh"), "sources[0] (contoh).feeds[0]",
          "http(s) URL"),
         (
             MINIMAL.replace('name = "contoh"', 'name = "contoh"\naliases = ["http://m.contoh.id/"]'),
-            "sources[0].aliases[0]",
+            "sources[0] (contoh).aliases[0]",
             "a host, not a URL",
         ),
         (
             MINIMAL.replace('name = "contoh"', 'name = "contoh"\ncanonical_host = "contoh id"'),
-            "sources[0].canonical_host",
+            "sources[0] (contoh).canonical_host",
             "expected a host name",
         ),
         (
@@ -140,7 +140,7 @@ def test_minimal_config_gets_defaults(tmp_path):
                             'start_urls = ["https://indeks.contoh.id/"]\n'
                             "article_pattern = '^https://berita\\.contoh\\.id/read/'\n"
                             'aliases = ["m.contoh.id", "berita.contoh.id"]'),
-            "sources[0].aliases",
+            "sources[0] (contoh).aliases",
             "berita.contoh.id is the host article_pattern names",
         ),
         (MINIMAL + '\n[[schedule.crawls]]\nid = "x"\ninterval_minutes = -5\n',

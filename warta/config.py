@@ -227,6 +227,13 @@ def _build(cls: type, data: object, path: Path, where: str):
     return cls(**values)
 
 
+def _item_key(key: str, index: int, value: object) -> str:
+    """Where item ``index`` of list ``key`` is, counted from 0 and, for a table with a
+    name, named: "sources[3] (kabar6)"."""
+    name = value.get("name") if isinstance(value, dict) else None
+    return f"{key}[{index}]" + (f" ({name})" if isinstance(name, str) and name else "")
+
+
 def _convert(hint, value, path: Path, key: str):
     origin = typing.get_origin(hint)
     if origin in (types.UnionType, typing.Union):
@@ -236,7 +243,7 @@ def _convert(hint, value, path: Path, key: str):
         (item,) = typing.get_args(hint)
         if not isinstance(value, list):
             raise ConfigError(path, key, f"expected a list, got {_kind(value)}")
-        return [_convert(item, v, path, f"{key}[{i}]") for i, v in enumerate(value)]
+        return [_convert(item, v, path, _item_key(key, i, v)) for i, v in enumerate(value)]
     if dataclasses.is_dataclass(hint):
         return _build(hint, value, path, key)
     if hint is float and isinstance(value, int) and not isinstance(value, bool):
@@ -277,7 +284,7 @@ def _check(config: Config, path: Path, raw: dict) -> None:
     _crawl_limits(config.crawl, "crawl", path)
     seen: set[str] = set()
     for i, source in enumerate(config.sources):
-        where = f"sources[{i}]"
+        where = _item_key("sources", i, {"name": source.name})
         if not _NAME.match(source.name):
             raise ConfigError(
                 path, f"{where}.name", "expected lower-case letters, digits, '-', '_' or '.'"
