@@ -6,6 +6,7 @@ import logging
 import os
 import sys
 import time
+from pathlib import Path
 
 from scrapy import signals
 from scrapy.exceptions import CloseSpider, NotConfigured
@@ -136,7 +137,9 @@ class RunLedger:
         sources = getattr(spider, "run_sources", [])
         sync_sources(self.db, [(s.name, s.official) for s in sources])
         names = [s.name for s in sources]
-        command = " ".join(os.path.basename(a) if i == 0 else a for i, a in enumerate(sys.argv))
+        program = Path(sys.argv[0])  # "python -m warta" runs warta/__main__.py
+        program = program.parent.name if program.name == "__main__.py" else program.name
+        command = " ".join([program, *sys.argv[1:]])
         self.run_id = start_run(self.db, command=command, sources=names, pid=os.getpid())
         self.crawler.stats.set_value("warta/run_id", self.run_id)
 

@@ -250,6 +250,7 @@ def test_robots_txt_is_obeyed_and_counted(two_runs):
 def test_run_ledger(two_runs):
     first = rows(two_runs["db"], "SELECT * FROM crawl_runs ORDER BY id")[0]
     assert first["outcome"] == "partial" and first["finished_at"]  # the faults make it partial
+    assert first["command"].startswith("warta crawl --config ")  # run as python -m warta
     per_source = rows(
         two_runs["db"], "SELECT * FROM crawl_run_sources WHERE run_id = ?", first["id"]
     )
