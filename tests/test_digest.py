@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from datetime import date
@@ -165,6 +166,12 @@ def test_failed_sources_of_the_days_crawls_are_in_the_header(scenario):
         assert "HTTP 503 Service Unavailable" in text and "feed timed out after 30s" in text
         header = text.split("Pigai dan Menteri")[0]
         assert "kabar6" in header and "suaradaerah" in header
+    long = dataclasses.replace(failed["kabar6"], reason="connection refused by the host " * 4)
+    wrapped = dataclasses.replace(digest, crawls=dataclasses.replace(crawls, failed_sources=(long,)))
+    lines = render(wrapped, "txt").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("  ! kabar6"))
+    assert lines[at + 1].startswith("    ")
+    assert not lines[at + 1].startswith("  ! ")  # a wrapped line goes on unmarked
 
 
 def test_a_url_failing_in_each_of_the_days_crawls_counts_once(tmp_path):

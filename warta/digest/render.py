@@ -119,7 +119,7 @@ def render_text(digest: Digest) -> str:
     lines = [f"KEMENHAM COVERAGE, {say.day_title(day).upper()}", say.counts_line(digest),
              *_wrap(say.crawls_line(digest), "")]
     for failed in digest.crawls.failed_sources:
-        lines += _wrap(say.failed_line(failed), "  ! ")
+        lines += _wrap(say.failed_line(failed), "    ", lead="  ! ")
     if not digest.entries:
         lines += ["", *_wrap(say.empty_line(digest), "")]
     for number, entry in enumerate(digest.entries, 1):
