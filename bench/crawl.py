@@ -12,7 +12,8 @@ Prints, for each of ``--rounds`` `warta crawl` processes over the newsroom on 12
   process per core, pages/s (the mean of a run just before the crawl and one just after);
 - the crawl's share of that ceiling, and the median share over the rounds;
 - a crawl with the extraction stage alone (no relevance, clustering or storage), as a
-  share of the ceiling: what downloading and handing pages to the workers leave;
+  share of the ceiling: what downloading and handing pages to the workers leave; and
+  one with every stage but clustering: what the other stages leave for it;
 - a second, unchanged crawl: article pages fetched (must be 0) and its wall time;
 - CPU time per page by stage: download (the machine's CPU time during a crawl with no
   item pipelines: process start, discovery, fetching, the spider, the HTTP server), then extraction, relevance, clustering and storage, each run
@@ -44,7 +45,7 @@ from typing import ClassVar
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from crawler.settings import STORAGE_BATCH_SIZE
+from crawler.settings import ITEM_PIPELINES, STORAGE_BATCH_SIZE
 from newsroom.server import Newsroom
 from pipelines.clustering.clusterer import Clusterer
 from pipelines.clustering.state import Doc
@@ -277,6 +278,8 @@ def main() -> None:
         bare_wall, bare_cpu, _ = crawl_once(with_database(config, Path(tmp) / "bare.db"), {})
         extraction_only = crawl_once(with_database(config, Path(tmp) / "extraction.db"),
                                      {"pipelines.extraction.ExtractionPipeline": 100})[2]
+        unclustered = crawl_once(with_database(config, Path(tmp) / "unclustered.db"),
+                                 {k: v for k, v in ITEM_PIPELINES.items() if "clustering" not in k})[2]
         pages = middle["pages"]
         stages = {"download": bare_cpu / pages, **stage_cpu(html, config, Path(tmp) / "stages.db")}
     label = "realpages" if args.realpages else "newsroom"
@@ -296,6 +299,8 @@ def main() -> None:
           f"{100 * max(r['share'] for r in done):.0f} %)")
     print(f"extraction only: a crawl with no other item stage, {pages / extraction_only:.1f} "
           f"pages/s = {100 * pages / extraction_only / middle['ceiling']:.0f} % of the ceiling")
+    print(f"without clustering: a crawl with every other stage, {pages / unclustered:.1f} "
+          f"pages/s = {100 * pages / unclustered / middle['ceiling']:.0f} % of the ceiling")
     print(f"second crawl: {again} article pages fetched, {again_wall:.1f} s")
     print(
         f"CPU per page by stage (download = a crawl with no item pipelines, {bare_wall:.1f} s wall):"
