@@ -14,6 +14,8 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
+from pipelines.extraction.dates import parse_visible_date
+
 __all__ = ["Entry", "FeedError", "Listing", "parse_feed", "parse_sitemap", "to_utc_iso"]
 
 _STRICT = etree.XMLParser(resolve_entities=False, no_network=True)
@@ -100,21 +102,34 @@ def parse_sitemap(body: bytes) -> Listing:
 
 
 def to_utc_iso(value: str | None) -> str | None:
-    """An RFC 822 or ISO-8601 date as UTC ``YYYY-MM-DDTHH:MM:SSZ``; None if unreadable.
-    A date without a zone is taken as WIB (UTC+7), as Indonesian outlets print it."""
+    """An RFC 822 or ISO-8601 date, or one written as outlets print it ("Rabu, 03 Des 2025
+    09:15 WITA"), as UTC ``YYYY-MM-DDTHH:MM:SSZ``; None if unreadable. A date without a
+    zone is taken as WIB (UTC+7), as Indonesian outlets print it."""
     if not value:
         return None
     value = value.strip()
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        try:
-            parsed = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
+        # RFC 822 knows no Indonesian zone ("WITA" read as WIB) or month ("Des", "Okt"):
+        # those are read as a page shows its date
+        parsed = None if _INDONESIAN_ZONE.search(value) else _rfc822(value)
+        parsed = parsed or parse_visible_date(value)
+        if parsed is None:
             return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=_WIB)
     return parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _rfc822(value: str) -> datetime | None:
+    try:
+        return parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+_INDONESIAN_ZONE = re.compile(r"\bWI(?:B|TA|T)\b", re.IGNORECASE)
 
 
 def _published(value: str | None) -> str | None:

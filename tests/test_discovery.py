@@ -143,3 +143,8 @@ def test_dates():
     assert to_utc_iso("2025-11-17 16:40") == "2025-11-17T09:40:00Z"
     assert to_utc_iso("Mon, 17 Nov 2025 09:40:00 GMT") == "2025-11-17T09:40:00Z"
     assert to_utc_iso("kemarin") is None and to_utc_iso(None) is None
+    # feeds written in Indonesian: its months, and the zones of central and eastern Indonesia
+    assert to_utc_iso("Rabu, 03 Des 2025 09:15 WIB") == "2025-12-03T02:15:00Z"
+    assert to_utc_iso("Kamis, 16 Okt 2025 20:00 WIB") == "2025-10-16T13:00:00Z"
+    assert to_utc_iso("Selasa, 25 Nov 2025 10:00 WITA") == "2025-11-25T02:00:00Z"
+    assert to_utc_iso("Senin, 24 Nov 2025 08:30 WIT") == "2025-11-23T23:30:00Z"
