@@ -302,6 +302,24 @@ def test_robots_crawl_delay_and_the_configured_delay_are_kept_between_requests(s
     assert min(gaps(configured)) >= 0.5, gaps(configured)  # no jitter below the configured 0.6
 
 
+def test_a_configured_feed_robots_txt_forbids_is_a_recorded_failure(serve, tmp_path):
+    """The source cannot be read at all: ops must hear of it, not find an ok run."""
+    base, requests = serve("127.0.0.44", {
+        "/robots.txt": lambda host: (200, {"Content-Type": "text/plain"},
+                                     b"User-agent: *\nDisallow: /feed/\n"),
+        "/feed/rss.xml": listing(feed(1)), "/berita/1": article(1)})
+    done, db = crawl(tmp_path, f'feeds = ["{base}/feed/rss.xml"]', "obey_robots = true")
+    with db:
+        errors = db.execute("SELECT stage, url, reason FROM errors").fetchall()
+        counts = db.execute("SELECT failed, robots_denied FROM crawl_run_sources").fetchone()
+    db.close()
+    assert "/feed/rss.xml" not in requests  # obeyed
+    assert done.returncode == 1 and counts == (1, 1)
+    assert errors == [("feed", f"{base}/feed/rss.xml", ("disallowed by the site's robots.txt: "
+                       "nothing listed there can be read; configure another feed, sitemap or "
+                       "index page for this source"))]
+
+
 def declaring(n, canonical: str):
     page = ARTICLE.replace("{n}", str(n)).replace(
         "<head>", f'<head><link rel="canonical" href="{canonical}">')

@@ -108,12 +108,13 @@ class NewsSpider(scrapy.Spider):
         self.db = open_database(self.config.database)
         for source in self.run_sources:
             for url in source.feeds:
-                yield self._listing(url, source.name, self.parse_feed)
+                yield self._listing(url, source.name, self.parse_feed, configured=True)
             for url in source.sitemaps:
                 self.sitemaps.add(url)
-                yield self._listing(url, source.name, self.parse_sitemap)
+                yield self._listing(url, source.name, self.parse_sitemap, configured=True)
             for url in source.start_urls:
-                yield self._listing(url, source.name, self.parse_index, index_page=1)
+                yield self._listing(url, source.name, self.parse_index, index_page=1,
+                                    configured=True)
 
     def closed(self, reason):
         if self.db is not None:
@@ -396,6 +397,10 @@ class NewsSpider(scrapy.Spider):
             return partial
         if failure.check(IgnoreRequest) and "robots" in str(failure.value).lower():
             self._count(meta.get("source", "?"), "robots_denied")  # obeyed, not a failure
+            if meta.get("configured"):  # but a listing of the config's: the source goes unread
+                self._fail(meta["source"], request.url, "feed", "disallowed by the site's "
+                           "robots.txt: nothing listed there can be read; configure another "
+                           "feed, sitemap or index page for this source")
             return None
         status = getattr(getattr(failure.value, "response", None), "status", None)
         self._fail(
