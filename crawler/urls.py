@@ -30,7 +30,8 @@ __all__ = [
 # Parameters that identify a campaign or a click, never the page.
 _TRACKING = re.compile(
     r"^(utm_\w+|fbclid|gclid|dclid|gbraid|wbraid|msclkid|yclid|igshid|mc_cid|mc_eid|_ga|_gl"
-    r"|ref|ref_src|cmpid|xtor|spm|amp|outputtype)$",
+    r"|ref|ref_src|cmpid|xtor|spm|amp|outputtype|tag_from|at_medium|at_campaign|mkt_tok|_hsenc"
+    r"|_hsmi|vero_id)$",
     re.IGNORECASE,
 )
 # Parameters that select a part or a rendering of one article, with the values that do:

@@ -25,6 +25,7 @@ CANONICAL = "https://www.contoh.id/berita/2025/11/17/pigai-kunjungi-lapas"
         CANONICAL,
         CANONICAL + "?utm_source=twitter&utm_medium=social&utm_campaign=x",
         CANONICAL + "?fbclid=IwAR0abc&gclid=xyz#komentar",
+        CANONICAL + "?tag_from=wp_hl_judul_4",  # an index page's link to its 4th headline
         CANONICAL + "?page=2",
         CANONICAL + "?page=all",
         CANONICAL + "?single=1",
