@@ -13,7 +13,7 @@ followed by the next page's number.
 from __future__ import annotations
 
 import re
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import parse_qs, urldefrag, urlsplit
 
 from scrapy.http import TextResponse
 
@@ -35,6 +35,11 @@ _NEXT_LABEL = re.compile(
     r"(?:\s+(?:page|halaman))?\W*$|^[»›→]+$")
 # A pager's numbered link written out: "Halaman 2", "Hal. 2", "Page 2".
 _NUMBERED_LABEL = re.compile(r"(?i)^(?:halaman|hal\.?|page)\s*(\d+)$")
+# A listing's link to more of itself: "Muat lebih banyak", "Tampilkan lainnya", "Load more".
+_MORE_LABEL = re.compile(
+    r"(?i)^(?:muat|tampilkan|lihat|load|show)\s+(?:lebih\s+banyak|lainnya|more)(?:\s+berita)?\W*$")
+# A page number at the end of a listing's path: "/indeks/2", "/page/2".
+_PAGE_IN_PATH = re.compile(r"(?:/page)?/\d+$")
 
 
 def may_link_next(text: str) -> bool:
@@ -71,10 +76,13 @@ def next_article_page(response: TextResponse, article_url: str, page: int,
     return None
 
 
-def next_listing_page(response: TextResponse) -> str | None:
-    """The address of the page after an index page: its ``rel="next"`` link, else a link
-    on the same site labelled as the next page ("Berikutnya »", "Next", "›") or classed
-    ``next`` (WordPress's ``<a class="next page-numbers">``). None on the last page."""
+def next_listing_page(response: TextResponse, page: int = 1) -> str | None:
+    """The address of the page after an index page, its ``page``-th: its ``rel="next"``
+    link, else a link on the same site labelled as the next page ("Berikutnya »", "Next",
+    "›") or classed ``next`` (WordPress's ``<a class="next page-numbers">``), else a link
+    to this listing numbered ``page + 1`` in a pager of numbers alone ("1 2 3", to
+    "?page=2" or ".../2") or a "load more" link to it with another query ("Muat lebih
+    banyak", "?offset=20"). None on the last page."""
     hrefs = response.css(NEXT_LINK).getall() or [
         link.attrib["href"] for link in response.css("a[href]")
         if _NEXT_LABEL.match(_label(link)) or "next" in (link.attrib.get("class") or "").split()]
@@ -83,7 +91,35 @@ def next_listing_page(response: TextResponse) -> str | None:
         url = urldefrag(response.urljoin(href)).url
         if url != here and urlsplit(url).netloc == host:
             return url
+    following = str(page + 1)
+    for link in response.css("a[href]"):
+        label = _label(link)
+        numbered_as = _NUMBERED_LABEL.match(label)
+        if label == following or (numbered_as and numbered_as.group(1) == following):
+            number = following
+        elif _MORE_LABEL.match(label):
+            number = None
+        else:
+            continue
+        url = urldefrag(response.urljoin(link.attrib["href"])).url
+        if url != here and _further_page(here, url, number):
+            return url
     return None
+
+
+def _further_page(here: str, url: str, number: str | None) -> bool:
+    """Whether ``url`` is the listing at ``here`` further on: the same path with the page
+    ``number`` in its query, or in its path's end ("/indeks/2", "/page/2/"); with no
+    number (a "load more" link), the same path with another query."""
+    a, b = urlsplit(here), urlsplit(url)
+    if a.netloc != b.netloc:
+        return False
+    if number is None:
+        return a.path == b.path and a.query != b.query
+    if a.path == b.path:
+        return number in (v for values in parse_qs(b.query).values() for v in values)
+    base = _PAGE_IN_PATH.sub("", a.path.rstrip("/"))
+    return b.path.rstrip("/") in (f"{base}/{number}", f"{base}/page/{number}")
 
 
 def _label(link) -> str:

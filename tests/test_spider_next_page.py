@@ -100,3 +100,24 @@ SECTION = "https://contoh.id/kanal/nasional/"
 ])
 def test_an_index_page_leads_to_its_next_page_on_the_same_site(pager, following):
     assert next_listing_page(page_at(SECTION, pager)) == following
+
+
+INDEX = "https://contoh.id/indeks"
+
+
+@pytest.mark.parametrize(("here", "page", "pager", "following"), [
+    (INDEX, 1, '<a href="?page=1">1</a><a href="?page=2">2</a><a href="?page=3">3</a>',
+     INDEX + "?page=2"),
+    (INDEX + "?page=2", 2, '<a href="?page=1">1</a><a href="?page=2">2</a><a href="?page=3">3</a>',
+     INDEX + "?page=3"),
+    (INDEX, 1, '<a href="/indeks/2">2</a>', INDEX + "/2"),
+    (INDEX + "/2", 2, '<a href="/indeks">1</a><a href="/indeks/3">3</a>', INDEX + "/3"),
+    (INDEX, 1, '<a class="btn-loadmore" href="?offset=20">Muat Lebih Banyak</a>',
+     INDEX + "?offset=20"),
+    # a number that is no page of this listing: a comment count, a day, another section
+    (INDEX, 1, ('<a href="/berita/7#komentar">2</a><a href="/indeks?date=2025-11-02">2</a>'
+                '<a href="/kanal/olahraga/2">2</a><a href="/kanal/olahraga">Lihat lainnya</a>'), None),
+])
+def test_a_pager_of_numbers_or_a_load_more_link_leads_to_the_next_index_page(here, page, pager,
+                                                                             following):
+    assert next_listing_page(page_at(here, pager), page) == following

@@ -220,7 +220,7 @@ class NewsSpider(scrapy.Spider):
         links = LinkExtractor(allow=source.article_pattern).extract_links(response)
         yield from self._articles(source.name, [Entry(url=link.url) for link in links], response)
         page = response.meta["index_page"]
-        next_page = next_listing_page(response)
+        next_page = next_listing_page(response, page)
         if next_page and page < INDEX_MAX_PAGES:
             yield self._listing(next_page, source.name, self.parse_index, index_page=page + 1)
 
