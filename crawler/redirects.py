@@ -7,6 +7,10 @@ the old one: its path, a number of it, a word of its slug. A login, subscription
 consent page, or a removed article's front page, keeps nothing of it, and names no
 article of its own either: it has no number and no slug of ``MIN_SLUG_WORDS`` words.
 The redirect to another site is told apart before (by the site, not the address).
+
+A short page that sends the browser on with a script (``location.replace("...")``,
+``window.location.href = "..."``), where the article should be, is a redirect too
+(``script_redirect``): followed like one, at most ``MAX_SCRIPT_REDIRECTS`` times.
 """
 
 from __future__ import annotations
@@ -14,8 +18,12 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlsplit
 
-__all__ = ["redirect_wall"]
+__all__ = ["MAX_SCRIPT_REDIRECTS", "redirect_wall", "script_redirect"]
 
+MAX_SCRIPT_REDIRECTS = 3
+MAX_SCRIPT_PAGE_BYTES = 20_000  # an article page is longer: a script there may go anywhere
+_SCRIPT_REDIRECT = re.compile(
+    r"""(?:\blocation(?:\.href)?\s*=|\blocation\.(?:replace|assign)\s*\()\s*["']([^"'\s<>]+)["']""")
 MIN_SLUG_WORDS = 3  # a last segment of this many words names an article ("/menteri-ham-tinjau")
 _NUMBER = re.compile(r"\d+")
 _WORD = re.compile(r"[^\W\d_]{3,}")  # a word of three letters or more (not "d" of "d-7712345")
@@ -41,6 +49,15 @@ def redirect_wall(redirected_from: list[str], url: str) -> str | None:
         return (f"redirected to {parts.path}, which keeps nothing of the article's address "
                 "and names no article (a login or subscription page?)")
     return None
+
+
+def script_redirect(body: bytes) -> str | None:
+    """Where a short page sends the browser with a script, as written (relative or
+    absolute), or None."""
+    if len(body) > MAX_SCRIPT_PAGE_BYTES:
+        return None
+    found = _SCRIPT_REDIRECT.search(body.decode("utf-8", "replace"))
+    return found.group(1) if found else None
 
 
 def _keeps(old: str, new: str) -> bool:

@@ -291,7 +291,8 @@ def given_up_urls(db: Database, urls: Iterable[str], refused_since_iso: str) -> 
 
 def skip_urls(db: Database, urls: Iterable[str], recheck_cutoff_iso: str | None,
               modified: Mapping[str, str] | None = None,
-              gone_since_iso: str | None = None) -> set[str]:
+              gone_since_iso: str | None = None,
+              empty_since_iso: str | None = None) -> set[str]:
     """The URLs among ``urls`` that need no fetch this run.
 
     Skipped: URLs marked ``gone`` first seen before ``gone_since_iso`` (a listing may
@@ -302,9 +303,11 @@ def skip_urls(db: Database, urls: Iterable[str], recheck_cutoff_iso: str | None,
     ``recheck_cutoff_iso`` -- those are inside the re-check window and are fetched
     again for updates -- and articles last fetched
     before the time ``modified`` gives their URL (a sitemap's lastmod: the site says
-    the page changed since). With no cutoff every stored article is skipped unless
-    modified. ``failed`` and ``refused`` URLs and unknown ones are fetched (but see
-    :func:`given_up_urls`).
+    the page changed since), and articles stored without text first stored at or after
+    ``empty_since_iso`` (a page that needs JavaScript, a bot check or a redirect by
+    script stood where the article was: it is asked for again until then). With no
+    cutoff every stored article is skipped unless modified. ``failed`` and ``refused``
+    URLs and unknown ones are fetched (but see :func:`given_up_urls`).
     """
     modified = modified or {}
     urls = list(dict.fromkeys(urls))
@@ -313,21 +316,23 @@ def skip_urls(db: Database, urls: Iterable[str], recheck_cutoff_iso: str | None,
         chunk = urls[start:start + _CHUNK]
         marks = ", ".join("?" * len(chunk))
         rows = db.execute(
-            f"""SELECT s.url, s.status, NULL, NULL, NULL FROM seen_urls s
+            f"""SELECT s.url, s.status, NULL, NULL, NULL, 0 FROM seen_urls s
                 WHERE s.url IN ({marks}) AND s.status = 'gone'
                   AND (? IS NULL OR s.first_seen < ?)
             UNION ALL
-            SELECT k.url, 'stored', a.relevant, coalesce(a.published_at, a.stored_at), a.fetched_at
+            SELECT k.url, 'stored', a.relevant, coalesce(a.published_at, a.stored_at), a.fetched_at,
+                   a.text = '' AND ? IS NOT NULL AND coalesce(a.stored_at, a.fetched_at) >= ?
             FROM (SELECT url, id AS article_id FROM articles WHERE url IN ({marks})
                   UNION ALL
                   SELECT url, article_id FROM url_aliases WHERE url IN ({marks})) k
             JOIN articles a ON a.id = k.article_id""",
-            [*chunk, gone_since_iso, gone_since_iso, *chunk, *chunk],
+            [*chunk, gone_since_iso, gone_since_iso, empty_since_iso, empty_since_iso,
+             *chunk, *chunk],
         )
-        for url, status, relevant, when, fetched in rows:
+        for url, status, relevant, when, fetched, empty in rows:
             in_window = (recheck_cutoff_iso is not None and relevant
                          and when is not None and when >= recheck_cutoff_iso)
             changed = url in modified and fetched is not None and fetched < modified[url]
-            if status != "stored" or not (in_window or changed):
+            if status != "stored" or not (in_window or changed or empty):
                 skip.add(url)
     return skip

@@ -320,6 +320,27 @@ def test_a_configured_feed_robots_txt_forbids_is_a_recorded_failure(serve, tmp_p
                        "index page for this source"))]
 
 
+def test_a_page_sending_the_browser_on_by_script_leads_to_the_article(serve, tmp_path):
+    """A short page with 'location.replace(...)' where the article was is followed like
+    an HTTP redirect; the article is stored under its new address, the old one an alias."""
+    script = ('<html><head><script>window.location.replace("/berita/1/judul-baru");</script>'
+              '</head><body>Anda akan dialihkan... <a href="/berita/1/judul-baru">klik di sini</a>'
+              "</body></html>")
+    base, requests = serve("127.0.0.45", {
+        "/rss.xml": listing(feed(1)),
+        "/berita/1": lambda host: (200, HTML, script.encode()),
+        "/berita/1/judul-baru": article(1)})
+    done, db = crawl(tmp_path, f'feeds = ["{base}/rss.xml"]')
+    with db:
+        stored = db.execute("SELECT url, relevant, length(text) > 0 FROM articles").fetchall()
+        aliases = [u for (u,) in db.execute("SELECT url FROM url_aliases")]
+    db.close()
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert stored == [(f"{base}/berita/1/judul-baru", 1, 1)]
+    assert aliases == [f"{base}/berita/1"]
+    assert requests["/berita/1/judul-baru"] == 1
+
+
 def declaring(n, canonical: str):
     page = ARTICLE.replace("{n}", str(n)).replace(
         "<head>", f'<head><link rel="canonical" href="{canonical}">')
@@ -541,11 +562,24 @@ def test_a_stored_article_the_sitemap_says_changed_is_fetched_again(serve, tmp_p
         return 200, XML, (f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{rows}'
                           "</urlset>").encode()
 
-    places = ["Aceh", "Bali", "Papua", "Maluku", "Riau", "Jambi"]  # pages of their own words
+    places = ["Aceh", "Bali", "Papua", "Maluku", "Riau", "Jambi"]
+    stories = [  # pages of their own words: the same moment and folder, yet not one article
+        ("Petani sawit Aceh Tamiang mengadukan sengketa lahan dengan perusahaan perkebunan; "
+        "mediasi dijadwalkan ulang setelah dua pertemuan gagal menghasilkan kesepakatan."),
+        ("Nelayan Serangan menolak penggusuran dermaga tradisional untuk proyek marina; "
+        "mereka meminta pendampingan hukum sebelum batas pengosongan berakhir."),
+        ("Puskesmas terpencil di Yahukimo kekurangan dokter sejak Maret sehingga ibu hamil "
+        "harus menempuh perjalanan enam jam menuju rumah sakit terdekat."),
+        ("Krisis air bersih melanda Pulau Seram bagian timur ketika sumur warga mengering "
+        "akibat kemarau panjang yang belum juga berakhir."),
+        ("Limbah tambang bauksit diduga mencemari Sungai Kampar hingga ikan mati massal dan "
+        "pembudidaya keramba merugi ratusan juta rupiah."),
+        ("Komunitas Orang Rimba menuntut pengakuan wilayah adat yang tumpang tindih dengan "
+        "konsesi hutan tanaman industri di Sarolangun."),
+    ]
 
     def page(n: int, more: str = ""):
-        body = (f"<p>Kanwil Kemenham {places[n - 1]} membahas laporan warga tentang layanan "
-                f"publik bersama pemerintah daerah {places[n - 1]}.</p>") * 3
+        body = f"<p>Kanwil Kemenham {places[n - 1]}: {stories[n - 1]}</p>"
         return (f"<html><head><title>Kemenham {places[n - 1]}</title></head><body><article>"
                 f"<h1>Kemenham {places[n - 1]}</h1>{body}{more}</article></body></html>").encode()
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from test_crawl_listings import HTML, crawl, feed_of, listing
 
-from crawler.redirects import redirect_wall
+from crawler.redirects import redirect_wall, script_redirect
 from pipelines.extraction.rules import load_rules
 from pipelines.walls import error_title, interstitial
 
@@ -195,3 +195,16 @@ _READ = f"{_SITE}/read/2026/11/23/512323/investigasi-perekrut-pmi"
 def test_a_redirect_keeping_nothing_of_the_address_to_one_naming_no_article_is_a_wall(
         requested, landed, wall):
     assert (redirect_wall([requested], landed) is not None) is wall
+
+
+@pytest.mark.parametrize(("page", "target"), [
+    (b'<script>window.location.replace("/berita/1/baru")</script>', "/berita/1/baru"),
+    (b"<script>location.href = 'https://a.id/b/2';</script>", "https://a.id/b/2"),
+    (b'<script>document.location="/x/3"</script>', "/x/3"),
+    (b'<script>window.location.assign( "/y/4" )</script>', "/y/4"),
+    (b"<script>if (a) { x = location.pathname; }</script>", None),
+    # an article page is longer: its scripts (a button's handler) send nobody anywhere
+    (b"<p>" + b"Kementerian HAM " * 2000 + b'</p><script>location.href="/lain"</script>', None),
+])
+def test_a_short_page_sending_the_browser_on_by_script_names_where(page, target):
+    assert script_redirect(page) == target

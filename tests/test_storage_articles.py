@@ -252,6 +252,25 @@ def test_a_url_gone_only_lately_is_asked_for_again(db):
     assert gone <= skip_urls(db, CANDIDATES, None, gone_since_iso=days_from_now(1))
 
 
+def test_a_page_stored_without_text_lately_is_asked_for_again(db):
+    """A script redirect or a bot check stood where the article was: asked for again
+    until the retry window is over, then left as seen."""
+    _seen(db)
+    save_article(db, article("https://a.id/script", text="", relevant=False), None)
+    empty = {"https://a.id/script"}
+
+    def days_from_now(days):
+        return (datetime.now(UTC) + timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    assert not empty & skip_urls(db, [*CANDIDATES, *empty], None,
+                                 empty_since_iso=days_from_now(-3))
+    assert empty <= skip_urls(db, [*CANDIDATES, *empty], None, empty_since_iso=days_from_now(1))
+    assert empty <= skip_urls(db, [*CANDIDATES, *empty], None)
+    # articles with text are skipped as before
+    assert skip_urls(db, CANDIDATES, None, empty_since_iso=days_from_now(-3)) == \
+        skip_urls(db, CANDIDATES, None)
+
+
 def test_skip_urls_handles_more_urls_than_one_query_takes(db):
     _seen(db)
     many = [f"https://a.id/unknown/{i}" for i in range(1200)] + ["https://a.id/gone"]

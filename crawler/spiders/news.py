@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import urldefrag, urlsplit
 
 import scrapy
 from lxml import etree
@@ -24,7 +24,7 @@ from crawler.configured import SourceMap, apply_config
 from crawler.discovery import Entry, FeedError, parse_feed, parse_sitemap
 from crawler.items import ArticleItem
 from crawler.paging import MAX_ARTICLE_PAGES, next_article_page, next_listing_page
-from crawler.redirects import redirect_wall
+from crawler.redirects import MAX_SCRIPT_REDIRECTS, redirect_wall, script_redirect
 from crawler.signals import crawl_stopping, url_failed
 from crawler.stopping import LeftForNextRun
 from crawler.urls import (
@@ -268,7 +268,8 @@ class NewsSpider(scrapy.Spider):
                 if entry.modified:
                     modified[url] = modified[twins[url]] = entry.modified
         refused_cutoff = self._refused_cutoff()
-        skip = skip_urls(self.db, known, self._recheck_cutoff(), modified, refused_cutoff)
+        skip = skip_urls(self.db, known, self._recheck_cutoff(), modified, refused_cutoff,
+                         empty_since_iso=refused_cutoff)
         given_up = given_up_urls(self.db, known, refused_cutoff) if refused_cutoff else set()
         for url, (source, entry, requested) in candidates.items():
             self._count(source, "discovered")
@@ -319,6 +320,14 @@ class NewsSpider(scrapy.Spider):
         if wall:
             self._fail_wall(source, meta["canonical"], wall, response.status)
             return
+        scripted = script_redirect(response.body)
+        if scripted and meta.get("script_redirects", 0) < MAX_SCRIPT_REDIRECTS:
+            target = urldefrag(response.urljoin(scripted)).url
+            if target != response.url and target.startswith(("http://", "https://")):
+                yield response.request.replace(url=target, meta={
+                    **meta, "redirect_urls": [*meta.get("redirect_urls", ()), response.url],
+                    "script_redirects": meta.get("script_redirects", 0) + 1})
+                return
         requested = meta["canonical"]
         if meta.get("redirect_urls"):  # the address the site sent us to (its site checked above)
             requested = canonical_url(response.url, self.sourcemap.hosts)

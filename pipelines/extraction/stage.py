@@ -8,7 +8,9 @@ loop the interpreter every few milliseconds, at some cost in pages per second
 while the loop is busy (bench/extraction.py measures the three ways).
 
 A page that yields no text is stored with an ``extraction_note``, the stat
-``extract/no_text`` and a recorded error: its URL is seen. A page whose extraction
+``extract/no_text`` and a recorded error: its URL is seen, and asked for again for
+``crawl.retry_refused_days`` (a page needing JavaScript or a bot check may have stood
+where the article was; ``storage.articles.skip_urls``). A page whose extraction
 breaks (a worker that dies, a parser error) is not stored: it counts as failed
 (``extract/failed``), the error is recorded and the item dropped, so the next run
 fetches the page again instead of keeping an empty article.
