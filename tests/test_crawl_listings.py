@@ -49,6 +49,16 @@ def crawl(tmp_path, source: str, crawl_settings: str = "obey_robots = false"):
     return done, sqlite3.connect(tmp_path / "warta.db")
 
 
+def stored_and_aliases(db, columns: str) -> tuple[list, list[str]]:
+    """The stored articles' ``columns`` in the order they were stored, and every alias
+    URL; the connection is closed."""
+    with db:
+        stored = db.execute(f"SELECT {columns} FROM articles ORDER BY id").fetchall()
+        aliases = [url for (url,) in db.execute("SELECT url FROM url_aliases")]
+    db.close()
+    return stored, aliases
+
+
 def test_repeated_listings_fetch_each_page_once_and_count_each_article_once(serve, tmp_path):
     index = ('<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/'
              '0.9"><sitemap><loc>http://{host}/sitemap.xml</loc></sitemap><sitemap><loc>'
@@ -331,10 +341,7 @@ def test_a_page_sending_the_browser_on_by_script_leads_to_the_article(serve, tmp
         "/berita/1": lambda host: (200, HTML, script.encode()),
         "/berita/1/judul-baru": article(1)})
     done, db = crawl(tmp_path, f'feeds = ["{base}/rss.xml"]')
-    with db:
-        stored = db.execute("SELECT url, relevant, length(text) > 0 FROM articles").fetchall()
-        aliases = [u for (u,) in db.execute("SELECT url FROM url_aliases")]
-    db.close()
+    stored, aliases = stored_and_aliases(db, "url, relevant, length(text) > 0")
     assert done.returncode == 0, done.stderr[-2000:]
     assert stored == [(f"{base}/berita/1/judul-baru", 1, 1)]
     assert aliases == [f"{base}/berita/1"]
@@ -695,10 +702,7 @@ def test_an_unnumbered_address_rewritten_is_the_article_of_its_folder_published_
     pages[later] = lambda host: (200, HTML, _dated(_report("Kemenham Kembali ke Nabire",
                                                            *_NABIRE[1:], _NABIRE[0]), next_day))
     done, db = crawl(tmp_path, f'feeds = ["{base}/rss.xml"]')
-    with db:
-        stored = db.execute("SELECT url, title FROM articles ORDER BY id").fetchall()
-        aliases = [url for (url,) in db.execute("SELECT url FROM url_aliases")]
-    db.close()
+    stored, aliases = stored_and_aliases(db, "url, title")
     assert done.returncode == 0, done.stderr[-2000:]
     assert stored == [(f"{base}{old}", "Lapas Nabire Kelebihan Kapasitas"),
                       (f"{base}{later}", "Kemenham Kembali ke Nabire")]
