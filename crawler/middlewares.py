@@ -13,10 +13,13 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.utils.asyncio import call_later
 
 from crawler.signals import crawl_stopping
+from crawler.stopping import LeftForNextRun
 
-__all__ = ["BackoffRetryMiddleware", "retry_after"]
+__all__ = ["SITE_FAILURES_IN_A_ROW", "BackoffRetryMiddleware", "retry_after"]
 
 logger = logging.getLogger(__name__)
+
+SITE_FAILURES_IN_A_ROW = 10  # server errors or unanswered requests that leave a site for the run
 
 
 class BackoffRetryMiddleware(RetryMiddleware):
@@ -25,7 +28,13 @@ class BackoffRetryMiddleware(RetryMiddleware):
     gets room to recover instead of an immediate second hit. A 429 or 503 answer's
     ``Retry-After`` (seconds or a date) is waited out when it is within
     ``RETRY_BACKOFF_MAX``; a longer one ends the tries for this run (the URL stays
-    unseen, so the next run fetches it) and the wait asked for goes with the error.
+    unseen, so the next run fetches it) and the wait asked for goes with the error,
+    and the site is asked nothing more this run: the rest of its queue is left for the
+    next run (:class:`crawler.stopping.LeftForNextRun`; stats
+    ``retry/left_for_next_run``), instead of one request a ``RETRY_BACKOFF_MAX``. So is
+    the rest of the queue of a site whose last ``SITE_FAILURES_IN_A_ROW`` answers were
+    all server errors or no answer at all: a site that is down gets no retries of every
+    page it listed.
 
     A site that answers 429 (too many requests), or 503 with a ``Retry-After``, speaks
     of itself, not of one page: every request to its download slot waits as long as
@@ -42,14 +51,26 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self.base = settings.getfloat("RETRY_BACKOFF_BASE")
         self.cap = settings.getfloat("RETRY_BACKOFF_MAX")
         self._paused: dict[str, float] = {}  # download slot -> monotonic time it may resume
+        self._quiet: dict[str, str] = {}  # download slot -> why nothing more is asked of it
+        self._failing: dict[str, int] = {}  # download slot -> failures in a row
         self._stopped = False
         self._waiting: set[asyncio.Future] = set()  # backoffs under way: each ends with True
 
+    def process_request(self, request):
+        key = request.meta.get("download_slot") or \
+            self.crawler.engine.downloader.get_slot_key(request)
+        quiet = self._quiet.get(key)
+        if quiet is not None and not request.meta.get("dont_retry"):
+            self.crawler.stats.inc_value("retry/left_for_next_run")
+            raise LeftForNextRun(quiet)
+
     async def process_response(self, request, response):
+        self._count_failure(request, response.status >= 500)
         asked = retry_after(response) if response.status in (429, 503) else None
         if asked is not None and asked > self.cap and not request.meta.get("dont_retry"):
             self.crawler.stats.inc_value("retry/retry_after_too_long")
             request.meta["retry_after"] = asked
+            self._leave(request, f"the site asked for {asked:.0f} s without requests")
             return response
         if self._stopped:
             if response.status in self.retry_http_codes:
@@ -62,6 +83,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         return response
 
     async def process_exception(self, request, exception):
+        self._count_failure(request, isinstance(exception, self.exceptions_to_retry))
         if self._stopped:
             if isinstance(exception, self.exceptions_to_retry):
                 self._not_retried(request)
@@ -138,6 +160,25 @@ class BackoffRetryMiddleware(RetryMiddleware):
             if slot.latercall:
                 slot.latercall.cancel()
             slot.latercall = call_later(seconds, downloader._latercall, slot)
+
+
+    def _count_failure(self, request, failed: bool) -> None:
+        """Count a server error or a request without an answer in a row for its site; any
+        other answer ends the row. A row of ``SITE_FAILURES_IN_A_ROW`` leaves the site."""
+        key = request.meta.get("download_slot")  # the downloader's, for what it downloaded
+        if key is None:
+            return
+        self._failing[key] = self._failing.get(key, 0) + 1 if failed else 0
+        if self._failing[key] >= SITE_FAILURES_IN_A_ROW:
+            self._leave(request, f"its last {self._failing[key]} requests failed: the site "
+                                 "seems down")
+
+    def _leave(self, request, reason: str) -> None:
+        """Ask nothing more of ``request``'s site this run."""
+        key = request.meta.get("download_slot")
+        if key is not None and key not in self._quiet and not request.meta.get("dont_retry"):
+            logger.warning("%s: %s; the rest of its pages are left for the next run", key, reason)
+            self._quiet[key] = reason
 
 
 def retry_after(response) -> float | None:

@@ -28,10 +28,11 @@ logger = logging.getLogger(__name__)
 
 
 class LeftForNextRun(IgnoreRequest):
-    """A request not yet sent when the crawl was asked to stop (for ``reason``)."""
+    """A request not sent this run, for ``reason`` (the crawl is stopping, its site asked
+    for quiet or is down): its URL stays unseen, and the next run fetches it."""
 
     def __init__(self, reason: str) -> None:
-        super().__init__(f"not sent before the crawl stopped ({reason})")
+        super().__init__(f"left for the next run: {reason}")
 
 
 class PromptStop:
@@ -72,7 +73,7 @@ class PromptStop:
         for slot in list(self.crawler.engine.downloader.slots.values()):
             while slot.queue:
                 _request, waiting = slot.queue.popleft()
-                waiting.errback(Failure(LeftForNextRun(reason)))
+                waiting.errback(Failure(LeftForNextRun(f"the crawl stopped ({reason})")))
                 left += 1
         if left:
             self.crawler.stats.inc_value("stop/left_for_next_run", left)
@@ -104,4 +105,4 @@ class LeaveAfterStop:
     def process_request(self, request):
         if self.reason is not None:
             self.crawler.stats.inc_value("stop/left_for_next_run")
-            raise LeftForNextRun(self.reason)
+            raise LeftForNextRun(f"the crawl stopped ({self.reason})")

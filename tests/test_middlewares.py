@@ -11,10 +11,13 @@ from scrapy import Request, Spider
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.test import get_crawler
+from twisted.internet.error import ConnectionDone
 from twisted.python.failure import Failure
+from twisted.web._newclient import ResponseNeverReceived
 
-from crawler.middlewares import BackoffRetryMiddleware, retry_after
+from crawler.middlewares import SITE_FAILURES_IN_A_ROW, BackoffRetryMiddleware, retry_after
 from crawler.spiders.news import _failure_reason
+from crawler.stopping import LeftForNextRun
 
 
 def middleware(**settings):
@@ -74,9 +77,10 @@ def test_retry_after_is_waited_out_when_within_the_cap():
     assert isinstance(retry, Request) and 1.0 <= waited < 1.5
 
 
-def test_a_retry_after_beyond_the_cap_leaves_the_page_for_the_next_run():
+def test_a_retry_after_beyond_the_cap_leaves_the_site_for_the_next_run():
     mw, crawler = middleware()
-    request = Request("http://127.0.0.1/berita/4")
+    # the downloader names the slot in the meta of what it downloaded
+    request = Request("http://127.0.0.1/berita/4", meta={"download_slot": "127.0.0.1"})
     busy = Response(request.url, status=503, headers={"Retry-After": "600"}, request=request)
     given_up, waited = timed(mw.process_response(request, busy))
     assert given_up is busy and waited < 0.05
@@ -84,6 +88,13 @@ def test_a_retry_after_beyond_the_cap_leaves_the_page_for_the_next_run():
     failure = Failure(HttpError(busy))
     assert _failure_reason(failure) == "HTTP 503: the site asked for 600 s before another try"
     assert crawler.stats.get_value("retry/retry_after_too_long") == 1
+    # the rest of the site's queue is not sent this run (one request a cap's length would
+    # hold the crawl for minutes); other sites go on
+    with pytest.raises(LeftForNextRun, match="the site asked for 600 s without requests"):
+        mw.process_request(Request("http://127.0.0.1/berita/5", meta={"download_slot": "127.0.0.1"}))
+    assert mw.process_request(Request("http://127.0.0.2/berita/5",
+                                      meta={"download_slot": "127.0.0.2"})) is None
+    assert crawler.stats.get_value("retry/left_for_next_run") == 1
 
 
 @pytest.mark.parametrize(("header", "expected"), [
@@ -123,3 +134,31 @@ def test_a_stopping_crawl_ends_the_backoffs_under_way_and_retries_nothing():
     assert after is None and waited < 0.05  # the error goes on, not a retry
     again, _ = timed(mw.process_response(request, failing))
     assert again is failing
+
+
+def test_a_site_failing_request_after_request_is_left_for_the_next_run():
+    """A site that is down gets no retries of every page it listed; one good answer
+    in between starts the count again, and other sites go on."""
+    mw, _ = middleware(RETRY_TIMES=0)
+
+    def on(host, n):
+        return Request(f"http://{host}/berita/{n}", meta={"download_slot": host})
+
+    for n in range(SITE_FAILURES_IN_A_ROW - 1):
+        request = on("127.0.0.1", n)
+        asyncio.run(mw.process_response(request, Response(request.url, status=500, request=request)))
+    ok = on("127.0.0.1", 99)
+    asyncio.run(mw.process_response(ok, Response(ok.url, status=200, request=ok)))
+    for n in range(SITE_FAILURES_IN_A_ROW - 1):
+        asyncio.run(mw.process_exception(on("127.0.0.1", 100 + n), TimeoutError("no answer")))
+    assert mw.process_request(on("127.0.0.1", 200)) is None  # not yet: the row was broken
+    asyncio.run(mw.process_exception(on("127.0.0.1", 201), TimeoutError("no answer")))
+    with pytest.raises(LeftForNextRun, match=f"its last {SITE_FAILURES_IN_A_ROW} requests failed"):
+        mw.process_request(on("127.0.0.1", 202))
+    assert mw.process_request(on("127.0.0.2", 1)) is None
+
+
+def test_a_connection_lost_is_named_without_twisteds_wrapping():
+    failure = Failure(ResponseNeverReceived([Failure(ConnectionDone())]))
+    assert _failure_reason(failure) == \
+        "ResponseNeverReceived: ConnectionDone: Connection was closed cleanly."

@@ -560,7 +560,15 @@ def _failure_reason(failure: Failure) -> str:
     message = str(failure.value).strip()
     if _TOO_LARGE in message.lower():
         return f"page too large ({message})"
+    wrapped = _TWISTED_FAILURE.findall(message)  # "[<twisted.python.failure.Failure ...>]"
+    if wrapped:
+        message = "; ".join(f"{inner}: {text.strip()}" if text.strip() else inner
+                            for inner, text in wrapped)
     return f"{name}: {message}" if message else name
+
+
+# A failure Twisted wraps in another's message: its exception's name and text.
+_TWISTED_FAILURE = re.compile(r"<twisted\.python\.failure\.Failure (?:[\w]+\.)*(\w+):?([^>]*)>")
 
 
 def _front_page(url: str) -> bool:
