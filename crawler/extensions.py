@@ -155,6 +155,14 @@ class RunLedger:
     def closed(self, spider, reason):
         if self.db is None:
             return
+        try:
+            self._finish(spider, reason)
+        except StorageError as exc:  # a full disk: the next run closes this one as interrupted
+            logger.error("the run ledger of run %s is not written: %s", self.run_id, exc)
+        finally:
+            self.db.close()
+
+    def _finish(self, spider, reason) -> None:
         stats = self.crawler.stats.get_stats()
         counts = source_counts(stats)
         for source in getattr(spider, "run_sources", []):  # crawled, even with nothing to count
@@ -166,7 +174,6 @@ class RunLedger:
             self._record_silent(counts, stats)
         summary = {k: v for k, v in stats.items() if k.split("/")[-1] not in COUNTERS}
         finish_run(self.db, self.run_id, outcome, counts, rule_counts(stats), _jsonable(summary))
-        self.db.close()
 
     def _record_silent(self, counts: dict[str, dict[str, int]], stats: dict) -> None:
         """An error for each source a crawl stopped at its time limit got nothing of:
