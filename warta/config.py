@@ -338,14 +338,18 @@ def _check(config: Config, path: Path, raw: dict) -> None:
                 path, f"schedule.crawls[{i}]", "expected exactly one of interval_minutes or cron"
             )
         _above_zero(job, f"schedule.crawls[{i}]", ("interval_minutes", "budget_minutes"), path)
-        if job.interval_minutes is not None and job.budget_minutes > job.interval_minutes:
+        if job.interval_minutes is not None and job.budget_minutes >= job.interval_minutes:
             given = "budget_minutes" in raw["schedule"]["crawls"][i]
             default = "" if given else " (the default: budget_minutes is not set)"
+            limit = job.interval_minutes - 1
+            advice = (f"set budget_minutes to {limit} or less" if limit >= 1
+                      else "raise interval_minutes to 2 or more")
             raise ConfigError(
                 path, f"schedule.crawls[{i}].budget_minutes",
-                f"a budget of {job.budget_minutes} min{default} outlasts the interval of "
-                f"{job.interval_minutes} min: the next crawl would find this one running and "
-                f"be skipped; set budget_minutes to {job.interval_minutes} or less")
+                f"a budget of {job.budget_minutes} min{default} fills the interval of "
+                f"{job.interval_minutes} min, and a crawl takes a little longer than its budget "
+                f"to start and close: the next crawl would find this one running and be "
+                f"skipped; {advice}")
     _above_zero(config.schedule, "schedule", ("misfire_grace_seconds",), path)
     _not_negative(config.digest, "digest", ("retries",), path)
     if config.digest.webhook:
