@@ -161,7 +161,6 @@ class BackoffRetryMiddleware(RetryMiddleware):
                 slot.latercall.cancel()
             slot.latercall = call_later(seconds, downloader._latercall, slot)
 
-
     def _count_failure(self, request, failed: bool) -> None:
         """Count a server error or a request without an answer in a row for its site; any
         other answer ends the row. A row of ``SITE_FAILURES_IN_A_ROW`` leaves the site."""

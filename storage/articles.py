@@ -21,6 +21,7 @@ from storage.permalinks import article_number
 from storage.schema import STORY_OUTLETS
 
 __all__ = [
+    "NO_ARTICLE_TEXT",
     "SEEN_STATUSES",
     "add_aliases",
     "find_article",
@@ -289,6 +290,9 @@ def given_up_urls(db: Database, urls: Iterable[str], refused_since_iso: str) -> 
     return given_up
 
 
+NO_ARTICLE_TEXT = "no article text found"  # the extraction note of a page with none
+
+
 def skip_urls(db: Database, urls: Iterable[str], recheck_cutoff_iso: str | None,
               modified: Mapping[str, str] | None = None,
               gone_since_iso: str | None = None,
@@ -303,7 +307,8 @@ def skip_urls(db: Database, urls: Iterable[str], recheck_cutoff_iso: str | None,
     ``recheck_cutoff_iso`` -- those are inside the re-check window and are fetched
     again for updates -- and articles last fetched
     before the time ``modified`` gives their URL (a sitemap's lastmod: the site says
-    the page changed since), and articles stored without text first stored at or after
+    the page changed since), and articles stored without text, where extraction found
+    none (``NO_ARTICLE_TEXT``: not a listing of other pages), first stored at or after
     ``empty_since_iso`` (a page that needs JavaScript, a bot check or a redirect by
     script stood where the article was: it is asked for again until then). With no
     cutoff every stored article is skipped unless modified. ``failed`` and ``refused``
@@ -321,13 +326,14 @@ def skip_urls(db: Database, urls: Iterable[str], recheck_cutoff_iso: str | None,
                   AND (? IS NULL OR s.first_seen < ?)
             UNION ALL
             SELECT k.url, 'stored', a.relevant, coalesce(a.published_at, a.stored_at), a.fetched_at,
-                   a.text = '' AND ? IS NOT NULL AND coalesce(a.stored_at, a.fetched_at) >= ?
+                   a.text = '' AND instr(coalesce(a.extraction_note, ''), ?) > 0
+                   AND ? IS NOT NULL AND coalesce(a.stored_at, a.fetched_at) >= ?
             FROM (SELECT url, id AS article_id FROM articles WHERE url IN ({marks})
                   UNION ALL
                   SELECT url, article_id FROM url_aliases WHERE url IN ({marks})) k
             JOIN articles a ON a.id = k.article_id""",
-            [*chunk, gone_since_iso, gone_since_iso, empty_since_iso, empty_since_iso,
-             *chunk, *chunk],
+            [*chunk, gone_since_iso, gone_since_iso, NO_ARTICLE_TEXT, empty_since_iso,
+             empty_since_iso, *chunk, *chunk],
         )
         for url, status, relevant, when, fetched, empty in rows:
             in_window = (recheck_cutoff_iso is not None and relevant

@@ -254,21 +254,26 @@ def test_a_url_gone_only_lately_is_asked_for_again(db):
 
 def test_a_page_stored_without_text_lately_is_asked_for_again(db):
     """A script redirect or a bot check stood where the article was: asked for again
-    until the retry window is over, then left as seen."""
+    until the retry window is over, then left as seen. A listing of other pages keeps no
+    text either, and is fetched again only when its sitemap says it changed."""
     _seen(db)
-    save_article(db, article("https://a.id/script", text="", relevant=False), None)
+    save_article(db, article("https://a.id/script", text="", relevant=False,
+                             extraction_note="no article text found (only 8 words)"), None)
+    save_article(db, article("https://a.id/tag/ham", text="", relevant=False,
+                             extraction_note="a listing of other pages"), None)
     empty = {"https://a.id/script"}
 
     def days_from_now(days):
         return (datetime.now(UTC) + timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
-    assert not empty & skip_urls(db, [*CANDIDATES, *empty], None,
-                                 empty_since_iso=days_from_now(-3))
+    lately = days_from_now(-3)
+    assert not empty & skip_urls(db, [*CANDIDATES, *empty], None, empty_since_iso=lately)
     assert empty <= skip_urls(db, [*CANDIDATES, *empty], None, empty_since_iso=days_from_now(1))
     assert empty <= skip_urls(db, [*CANDIDATES, *empty], None)
+    assert "https://a.id/tag/ham" in skip_urls(db, ["https://a.id/tag/ham"], None,
+                                               empty_since_iso=lately)
     # articles with text are skipped as before
-    assert skip_urls(db, CANDIDATES, None, empty_since_iso=days_from_now(-3)) == \
-        skip_urls(db, CANDIDATES, None)
+    assert skip_urls(db, CANDIDATES, None, empty_since_iso=lately) == skip_urls(db, CANDIDATES, None)
 
 
 def test_skip_urls_handles_more_urls_than_one_query_takes(db):

@@ -41,6 +41,7 @@ from pipelines.extraction.rules import Rules, fold, load_rules, removal, spaced
 from pipelines.extraction.templates import template_candidates
 from pipelines.extraction.titles import clean_title
 from pipelines.language import detect_language
+from storage.articles import NO_ARTICLE_TEXT
 
 __all__ = ["TRAFILATURA_OPTIONS", "Extraction", "decode_html", "extract_page"]
 
@@ -249,14 +250,14 @@ def _extract(html: str | bytes, url, hints, learned_lines, more_pages, rules) ->
     words = len(text.split())
     verdict = listing_verdict(teasers, kept, listing)
     if not raw:
-        notes.append("no article text found")
+        notes.append(NO_ARTICLE_TEXT)
     elif not text:
         notes.append("all text was boilerplate")
     elif verdict.listing:
         notes.append(verdict.note)
         text, kept = "", []
     elif words < MIN_ARTICLE_WORDS:
-        notes.append(f"no article text found (only {words} words: {text[:60]!r})")
+        notes.append(f"{NO_ARTICLE_TEXT} (only {words} words: {text[:60]!r})")
         text, kept = "", []
     else:
         notes.append(verdict.note)  # a page declaring itself a listing, read as an article
