@@ -7,7 +7,8 @@ several crawls, or across a restart from the database (``Clusterer.restore``).
 1. Copies: an article whose body hashes equal to, or whose word-shingle MinHash
    estimates a Jaccard of ``duplicate_threshold`` or more with, an article in the
    window (dated pairs at most ``max_gap_hours`` apart) is a copy; it points to the
-   earliest copy of its family and joins its story.
+   earliest copy of its family and joins its story. Its candidates come from the
+   shingle buckets, the same text hash and the story shortlist (below).
 2. Stories: candidates come from the names-and-numbers LSH index; each is scored by
    the cosine of IDF-weighted term vectors; the article joins the cluster of its best
    match at ``join_threshold`` or above (dated pairs at most ``max_gap_hours`` apart),
@@ -93,8 +94,14 @@ class Clusterer:
         late = when is not None and gone is not None and when <= gone
         self._advance(node)
         node.story_sig = self._story_signature(node.story_terms)
-        copies, pool = self._candidates(node)
-        decision = self._as_copy(node, copies) or self._as_story(node, pool)
+        copies, rows = self._candidates(node)
+        shortlist = self._shortlist(node, rows)
+        # a copy shares its original's names, numbers and headline words too: the story
+        # candidates closest to it are copy candidates, whatever the shingle bands missed
+        known = {c.key for c in copies}
+        more = [n for n in shortlist if n.key not in known]
+        copies = sorted(copies + more, key=_arrival) if more else copies
+        decision = self._as_copy(node, copies) or self._as_story(node, shortlist)
         self._admit(node)
         if self._sweep_due(vector.row):
             decision.merged.extend(self.review({vector.row}))
@@ -196,7 +203,8 @@ class Clusterer:
                         duplicate_of=root_key, similarity=round(similarity, 4), matches=[match])
 
     def _as_story(self, node: Node, pool: list[Node]) -> Decision:
-        pool = self._shortlist(node, pool)
+        """``node`` joins the story of its best match in ``pool`` (the shortlist), or
+        starts one."""
         scores = similarities(self.stats, node.vector, [other.vector for other in pool])
         ranked = sorted(zip(scores.tolist(), pool), key=lambda p: (-p[0], p[1].seq))
         matches = [Match(o.key, o.cluster, s) for s, o in ranked[:_MATCHES_KEPT]]

@@ -58,8 +58,8 @@ class ClusterParams:
     shingle_size: int = 5
     shingle_sample: int = 4
     shingle_min: int = 32
-    shingle_bands: int = 16
-    shingle_rows: int = 2
+    shingle_bands: int = 8
+    shingle_rows: int = 4
     duplicate_threshold: float = 0.5
     story_bands: int = 16
     story_rows: int = 1
