@@ -151,7 +151,8 @@ _SITEMAP_LINE = re.compile(r"^[ \t]*sitemap[ \t]*:[ \t]*(\S+)", re.IGNORECASE | 
 
 
 def _root(body: bytes):
-    """The document's root element, and the syntax error if it had to be recovered."""
+    """The document's root element, and the syntax error if it had to be recovered (a
+    flaw mended whole, such as an HTML entity feeds often carry, is none)."""
     if not body or not body.strip():
         raise FeedError("empty response")
     if _HTML_START.match(body):
@@ -164,8 +165,8 @@ def _root(body: bytes):
     except etree.XMLSyntaxError as exc:
         problem = f"malformed XML ({' '.join(str(exc).split())})"  # one line
     repaired = _repaired(body)
-    try:  # the usual flaws (a blank line first, an HTML entity, a bare "&") mended
-        return etree.fromstring(repaired, parser=_STRICT), problem
+    try:  # the usual flaws (a blank line first, an HTML entity, a bare "&") mended:
+        return etree.fromstring(repaired, parser=_STRICT), None  # read whole, nothing to say
     except etree.XMLSyntaxError:
         pass
     root = etree.fromstring(repaired, parser=_LENIENT)

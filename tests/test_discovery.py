@@ -100,13 +100,16 @@ def test_malformed_feed_keeps_readable_items_and_says_so():
     assert listing.problem.endswith("; read 1 entry despite it")
 
 
-@pytest.mark.parametrize("flaw", [
-    lambda feed: b"\n" + feed,  # a blank line before <?xml
-    lambda feed: feed.replace(b"<channel>", b"<channel><title>Kabar&nbsp;Sulawesi</title>"),
-    lambda feed: feed.replace(b"<channel>", b"<channel><title>Tanya & Jawab</title>"),
-    lambda feed: feed.replace(b"<channel>", b"<channel><title>Putus</titel>"),  # unmendable
+@pytest.mark.parametrize(("flaw", "reported"), [
+    (lambda feed: b"\n" + feed, False),  # a blank line before <?xml
+    (lambda feed: feed.replace(b"<channel>", b"<channel><title>Kabar&nbsp;Sulawesi</title>"),
+     False),
+    (lambda feed: feed.replace(b"<channel>", b"<channel><title>Tanya & Jawab</title>"), False),
+    (lambda feed: feed.replace(b"<channel>", b"<channel><title>Putus</titel>"), True),  # unmendable
 ])
-def test_a_flawed_feed_keeps_every_query_string_whole(flaw):
+def test_a_flawed_feed_keeps_every_query_string_whole(flaw, reported):
+    """A flaw mended whole is no error (a feed's HTML entities would otherwise be one on
+    every run); one read only in part is."""
     feed = (b'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
             b"<item><title>Pigai &amp; Mugiyanto</title>"
             b"<link>https://a.id/index.php?mod=berita&amp;id=4501</link>"
@@ -117,7 +120,7 @@ def test_a_flawed_feed_keeps_every_query_string_whole(flaw):
     assert [(e.url, e.title) for e in listing.entries] == [
         ("https://a.id/index.php?mod=berita&id=4501", "Pigai & Mugiyanto"),
         ("https://a.id/?p=2&c=<x>", "Dua")]
-    assert listing.problem.startswith("malformed XML")
+    assert (listing.problem or "").startswith("malformed XML") == reported
 
 
 @pytest.mark.parametrize(
