@@ -2,6 +2,10 @@
 success (a "soft 404": "Halaman Tidak Ditemukan" with HTTP 200) and a cookie-consent,
 login or subscription interstitial served at the article's own address.
 
+A short text that holds a login or subscription prompt beside its headline's words is
+an article's free part: it is stored, its ``extraction_note`` saying it may be a
+teaser (``walls/teaser``).
+
 Both come back with HTTP 200 and are extracted like an article; this stage knows
 them by what extraction made of them, among short texts only (the ``walls`` table of
 ``pipelines/extraction/rules.toml``). An error page's title or headline is an error
@@ -80,6 +84,12 @@ class WallPipeline:
         if interstitial(text, headlines, rules):
             self._refuse(adapter, "interstitial", "a consent or login page in place of the "
                          "article: not stored; tried again next run")
+        folded = fold(text)
+        if any(phrase in folded for phrase in rules.teaser):
+            self.crawler.stats.inc_value("walls/teaser")
+            notes = [adapter.get("extraction_note"), "the page asks readers to log in or "
+                     "subscribe for the rest: the text may be a teaser"]
+            adapter["extraction_note"] = "; ".join(n for n in notes if n)
         return item
 
     def _refuse(self, adapter: ItemAdapter, kind: str, reason: str, gone: bool = False):

@@ -6,11 +6,13 @@ of them is stored, and a stored article keeps its text."""
 from __future__ import annotations
 
 import pytest
+from scrapy.utils.test import get_crawler
 from test_crawl_listings import HTML, crawl, feed_of, listing
 
+from crawler.items import ArticleItem
 from crawler.redirects import redirect_wall, script_redirect
 from pipelines.extraction.rules import load_rules
-from pipelines.walls import error_title, interstitial
+from pipelines.walls import WallPipeline, error_title, interstitial
 
 RECHECK = "obey_robots = false\nrecheck_hours = 6"  # a new article is fetched again
 _REPORT = ("Kementerian Hak Asasi Manusia (Kemenham) meninjau lembaga pemasyarakatan di Nabire "
@@ -208,3 +210,18 @@ def test_a_redirect_keeping_nothing_of_the_address_to_one_naming_no_article_is_a
 ])
 def test_a_short_page_sending_the_browser_on_by_script_names_where(page, target):
     assert script_redirect(page) == target
+
+
+@pytest.mark.parametrize(("prompt", "teaser"), [
+    ("Konten ini khusus pelanggan. Berlangganan untuk membaca selengkapnya.", True),
+    ("Sign in to read the full story.", True),
+    ("Warga berharap pemerintah segera menindaklanjuti laporan itu.", False),
+])
+def test_an_articles_free_part_behind_a_subscription_is_stored_with_a_note(prompt, teaser):
+    item = ArticleItem(url="https://a.id/berita/7", source="a", html="<html></html>",
+                       fetched_at="2025-11-20T03:00:00Z", title="Kemenham Bantu Korban Penipuan",
+                       text=f"Kemenham membantu korban penipuan kerja di Kamboja pulang. {prompt}",
+                       status=200)
+    stored = WallPipeline(get_crawler()).process_item(item)
+    assert stored is item
+    assert ("may be a teaser" in (item.extraction_note or "")) is teaser

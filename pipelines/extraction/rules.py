@@ -168,6 +168,7 @@ class WallRules:
     error_title: re.Pattern  # a phrase that names an error page
     error_title_other_words: int  # words of a title beside such phrases and the site's name
     interstitial: tuple[str, ...]  # substrings of the folded text of a consent or login page
+    teaser: tuple[str, ...]  # ... of an article's free part, the rest behind a login
 
 
 @dataclass(frozen=True)
@@ -317,6 +318,7 @@ def _compile(data: dict) -> Rules:
                                        anchored=False),
             error_title_other_words=walls["error_title_other_words"],
             interstitial=tuple(fold(phrase) for phrase in walls["interstitial"]),
+            teaser=tuple(fold(phrase) for phrase in walls["teaser"]),
         ),
     )
 
