@@ -11,6 +11,7 @@ from time import monotonic
 from scrapy import Request, signals
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.utils.asyncio import call_later
+from twisted.python.failure import Failure
 
 from crawler.signals import crawl_stopping
 from crawler.stopping import LeftForNextRun
@@ -54,7 +55,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self._quiet: dict[str, str] = {}  # download slot -> why nothing more is asked of it
         self._failing: dict[str, int] = {}  # download slot -> failures in a row
         self._stopped = False
-        self._waiting: set[asyncio.Future] = set()  # backoffs under way: each ends with True
+        self._waiting: dict[asyncio.Future, str | None] = {}  # backoffs under way -> slot
 
     def process_request(self, request):
         key = request.meta.get("download_slot") or \
@@ -65,33 +66,36 @@ class BackoffRetryMiddleware(RetryMiddleware):
             raise LeftForNextRun(quiet)
 
     async def process_response(self, request, response):
-        self._count_failure(request, response.status >= 500)
         asked = retry_after(response) if response.status in (429, 503) else None
+        # a 503 with Retry-After is the site asking for room, as a 429 is, not a failure
+        self._count_failure(request, response.status >= 500 and asked is None)
         if asked is not None and asked > self.cap and not request.meta.get("dont_retry"):
             self.crawler.stats.inc_value("retry/retry_after_too_long")
             request.meta["retry_after"] = asked
             self._leave(request, f"the site asked for {asked:.0f} s without requests")
             return response
-        if self._stopped:
+        why = self._why_not(request)
+        if why is not None:
             if response.status in self.retry_http_codes:
-                self._not_retried(request)
+                self._not_retried(request, why)
             return response
         result = super().process_response(request, response)
-        if await self._backoff(result, asked or 0.0):
+        if await self._backoff(result, request, asked or 0.0):
             return result
-        self._not_retried(request)
+        self._not_retried(request, self._why_not(request))
         return response
 
     async def process_exception(self, request, exception):
         self._count_failure(request, isinstance(exception, self.exceptions_to_retry))
-        if self._stopped:
+        why = self._why_not(request)
+        if why is not None:
             if isinstance(exception, self.exceptions_to_retry):
-                self._not_retried(request)
+                self._not_retried(request, why)
             return None
         result = super().process_exception(request, exception)
-        if await self._backoff(result):
+        if await self._backoff(result, request):
             return result
-        self._not_retried(request)
+        self._not_retried(request, self._why_not(request))
         return None
 
     @classmethod
@@ -101,15 +105,26 @@ class BackoffRetryMiddleware(RetryMiddleware):
         crawler.signals.connect(middleware.stopping, signal=crawl_stopping)
         return middleware
 
-    def _not_retried(self, request) -> None:
-        """Mark ``request``'s failure as one the crawl's stop kept from another try."""
-        if not request.meta.get("dont_retry"):
-            request.meta["not_retried"] = "the crawl was stopping"
+    def _why_not(self, request) -> str | None:
+        """Why ``request`` gets no further try: the crawl is stopping, or its site was
+        left for this run; None when it may have one."""
+        if self._stopped:
+            return "the crawl was stopping"
+        return self._quiet.get(request.meta.get("download_slot"))
+
+    def _not_retried(self, request, why: str | None) -> None:
+        """Mark ``request``'s failure as one kept from another try, and why."""
+        if why is not None and not request.meta.get("dont_retry"):
+            request.meta["not_retried"] = why
 
     def stopping(self) -> None:
         self._stopped = True
-        for waiting in self._waiting:
-            if not waiting.done():
+        self._wake(None)
+
+    def _wake(self, slot: str | None) -> None:
+        """End the backoffs under way (of ``slot``'s requests, or all): no retry follows."""
+        for waiting, of in self._waiting.items():
+            if (slot is None or of == slot) and not waiting.done():
                 waiting.set_result(False)
 
     def response_downloaded(self, response, request, spider) -> None:
@@ -121,9 +136,10 @@ class BackoffRetryMiddleware(RetryMiddleware):
             backoff = self.base * 2 ** request.meta.get("retry_times", 0)
             self._pause(request, response.status, min(self.cap, max(asked or 0.0, backoff)))
 
-    async def _backoff(self, result, at_least: float = 0.0) -> bool:
-        """Wait before the retry ``result`` (a Request); whether it goes ahead, which it
-        does not when the crawl starts to stop meanwhile."""
+    async def _backoff(self, result, request, at_least: float = 0.0) -> bool:
+        """Wait before the retry ``result`` (a Request) of ``request``; whether it goes
+        ahead, which it does not when the crawl starts to stop or its site is left
+        meanwhile."""
         if not isinstance(result, Request):
             return True
         attempt = result.meta.get("retry_times", 1)
@@ -132,11 +148,11 @@ class BackoffRetryMiddleware(RetryMiddleware):
         loop = asyncio.get_running_loop()
         waiting = loop.create_future()
         timer = loop.call_later(delay, lambda: waiting.done() or waiting.set_result(True))
-        self._waiting.add(waiting)
+        self._waiting[waiting] = request.meta.get("download_slot")
         try:
             go_ahead = await waiting
         finally:
-            self._waiting.discard(waiting)
+            self._waiting.pop(waiting, None)
             timer.cancel()
         if not go_ahead:
             self.crawler.stats.inc_value("retry/not_retried_stopping")
@@ -173,11 +189,20 @@ class BackoffRetryMiddleware(RetryMiddleware):
                                  "seems down")
 
     def _leave(self, request, reason: str) -> None:
-        """Ask nothing more of ``request``'s site this run."""
+        """Ask nothing more of ``request``'s site this run: its retries under way end (their
+        failures are recorded, not retried), and the requests waiting in its download
+        slot, or coming to it, are left for the next run."""
         key = request.meta.get("download_slot")
-        if key is not None and key not in self._quiet and not request.meta.get("dont_retry"):
-            logger.warning("%s: %s; the rest of its pages are left for the next run", key, reason)
-            self._quiet[key] = reason
+        if key is None or key in self._quiet or request.meta.get("dont_retry"):
+            return
+        logger.warning("%s: %s; the rest of its pages are left for the next run", key, reason)
+        self._quiet[key] = reason
+        self._wake(key)
+        slot = self.crawler.engine.downloader.slots.get(key)
+        while slot is not None and slot.queue:
+            _request, waiting = slot.queue.popleft()
+            self.crawler.stats.inc_value("retry/left_for_next_run")
+            waiting.errback(Failure(LeftForNextRun(reason)))
 
 
 def retry_after(response) -> float | None:

@@ -330,6 +330,27 @@ def test_a_configured_feed_robots_txt_forbids_is_a_recorded_failure(serve, tmp_p
                        "index page for this source"))]
 
 
+def test_a_site_that_is_down_is_left_after_ten_failures_and_the_run_says_so(serve, tmp_path):
+    """Every page answers 500: the failures are recorded (the run is no ok run), and the
+    site does not get every page's retries."""
+    numbers = range(1, 31)
+    base, requests = serve("127.0.0.46", {
+        "/rss.xml": listing(feed(*numbers)),
+        **{f"/berita/{n}": (lambda host: (500, HTML, b"<html>Error</html>")) for n in numbers}})
+    done, db = crawl(tmp_path, f'feeds = ["{base}/rss.xml"]', "obey_robots = false\nretries = 1")
+    with db:
+        outcome = db.execute("SELECT outcome FROM crawl_runs").fetchone()[0]
+        failed = db.execute("SELECT failed FROM crawl_run_sources").fetchone()[0]
+        reasons = [r for (r,) in db.execute("SELECT reason FROM errors WHERE stage = 'fetch'")]
+        seen = db.execute("SELECT count(*) FROM seen_urls WHERE status = 'stored'").fetchone()[0]
+    db.close()
+    assert done.returncode == 1 and outcome == "failed"
+    assert failed == len(reasons) >= 5 and seen == 0
+    assert any("the site seems down" in r for r in reasons)
+    article_requests = sum(n for path, n in requests.items() if path.startswith("/berita/"))
+    assert article_requests < 2 * len(numbers)  # not every page tried twice
+
+
 def test_a_page_sending_the_browser_on_by_script_leads_to_the_article(serve, tmp_path):
     """A short page with 'location.replace(...)' where the article was is followed like
     an HTTP redirect; the article is stored under its new address, the old one an alias."""

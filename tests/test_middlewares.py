@@ -5,6 +5,8 @@ import asyncio
 import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 import pytest
 from scrapy import Request, Spider
@@ -32,6 +34,9 @@ def middleware(**settings):
     )
     crawler.spider = Spider.from_crawler(crawler, "test")
     crawler.stats.open_spider()
+    # the downloader's part the middleware reads: its slots (none queued) and their keys
+    crawler.engine = SimpleNamespace(downloader=SimpleNamespace(
+        slots={}, get_slot_key=lambda request: urlsplit(request.url).hostname))
     return BackoffRetryMiddleware.from_crawler(crawler), crawler
 
 
