@@ -87,9 +87,10 @@ class WallPipeline:
         folded = fold(text)
         if any(phrase in folded for phrase in rules.teaser):
             self.crawler.stats.inc_value("walls/teaser")
-            notes = [adapter.get("extraction_note"), "the page asks readers to log in or "
-                     "subscribe for the rest: the text may be a teaser"]
-            adapter["extraction_note"] = "; ".join(n for n in notes if n)
+            teaser = "the page asks readers to log in or subscribe for the rest: the text " \
+                "may be a teaser"
+            adapter["extraction_note"] = "; ".join(
+                n for n in (adapter.get("extraction_note"), teaser) if n)
         return item
 
     def _refuse(self, adapter: ItemAdapter, kind: str, reason: str, gone: bool = False):
