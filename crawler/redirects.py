@@ -18,12 +18,17 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlsplit
 
+import lxml.html
+from lxml.etree import ParserError
+
 __all__ = ["MAX_SCRIPT_REDIRECTS", "redirect_wall", "script_redirect"]
 
 MAX_SCRIPT_REDIRECTS = 3
 MAX_SCRIPT_PAGE_BYTES = 20_000  # an article page is longer: a script there may go anywhere
+MAX_SCRIPT_PAGE_WORDS = 40  # words a page sending the browser on shows ("Anda akan dialihkan")
 _SCRIPT_REDIRECT = re.compile(
-    r"""(?:\blocation(?:\.href)?\s*=|\blocation\.(?:replace|assign)\s*\()\s*["']([^"'\s<>]+)["']""")
+    r"""(?:\b(?:window|document|top|self)\.location(?:\.href)?\s*=|\blocation\.href\s*="""
+    r"""|\blocation\.(?:replace|assign)\s*\()\s*["']([^"'\s<>]+)["']""")
 MIN_SLUG_WORDS = 3  # a last segment of this many words names an article ("/menteri-ham-tinjau")
 _NUMBER = re.compile(r"\d+")
 _WORD = re.compile(r"[^\W\d_]{3,}")  # a word of three letters or more (not "d" of "d-7712345")
@@ -52,12 +57,23 @@ def redirect_wall(redirected_from: list[str], url: str) -> str | None:
 
 
 def script_redirect(body: bytes) -> str | None:
-    """Where a short page sends the browser with a script, as written (relative or
-    absolute), or None."""
+    """Where a page of a few words sends the browser with a script of its own (not a
+    button's handler), as written (relative or absolute), or None."""
     if len(body) > MAX_SCRIPT_PAGE_BYTES:
         return None
-    found = _SCRIPT_REDIRECT.search(body.decode("utf-8", "replace"))
-    return found.group(1) if found else None
+    text = body.decode("utf-8", "replace")
+    if not _SCRIPT_REDIRECT.search(text):  # most pages: no parse
+        return None
+    try:
+        page = lxml.html.fromstring(text)
+    except (ParserError, ValueError):
+        return None
+    scripts = [script for script in page.iter("script")]
+    target = next((found.group(1) for script in scripts
+                   if (found := _SCRIPT_REDIRECT.search(script.text or ""))), None)
+    for hidden in [*scripts, *page.iter("style", "noscript")]:
+        hidden.drop_tree()
+    return target if len(page.text_content().split()) <= MAX_SCRIPT_PAGE_WORDS else None
 
 
 def _keeps(old: str, new: str) -> bool:

@@ -32,6 +32,10 @@ RETRY_BACKOFF_BASE = 1.0  # seconds before the first retry; doubles each time
 RETRY_BACKOFF_MAX = 60.0
 RETRY_GIVE_UP_LOG_LEVEL = "INFO"  # the failure is recorded in the run ledger instead
 
+# A page that sends the browser on by script is followed as a redirect: its request
+# carries the chain of addresses on purpose (crawler.redirects.script_redirect).
+META_COPY_WARN_SKIP_KEYS = ["redirect_urls"]
+
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.stopping.LeaveAfterStop": 150,  # after robots.txt (100): what waited on it

@@ -205,8 +205,14 @@ def test_a_redirect_keeping_nothing_of_the_address_to_one_naming_no_article_is_a
     (b'<script>document.location="/x/3"</script>', "/x/3"),
     (b'<script>window.location.assign( "/y/4" )</script>', "/y/4"),
     (b"<script>if (a) { x = location.pathname; }</script>", None),
-    # an article page is longer: its scripts (a button's handler) send nobody anywhere
+    # an article page is longer: its scripts send nobody anywhere
     (b"<p>" + b"Kementerian HAM " * 2000 + b'</p><script>location.href="/lain"</script>', None),
+    # a short article's button handlers and attributes, and an article of a few hundred words
+    (b"<p>Kementerian HAM menerima aduan warga.</p><a onclick=\"location.href='/'\">Beranda</a>",
+     None),
+    (b'<div data-location="Jakarta">Jakarta</div>', None),
+    (b"<p>" + b"Kementerian HAM menerima aduan warga. " * 20 + b"</p>"
+     b'<script>function back() { window.location.href = "/"; }</script>', None),
 ])
 def test_a_short_page_sending_the_browser_on_by_script_names_where(page, target):
     assert script_redirect(page) == target

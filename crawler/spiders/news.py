@@ -324,8 +324,10 @@ class NewsSpider(scrapy.Spider):
         if scripted and meta.get("script_redirects", 0) < MAX_SCRIPT_REDIRECTS:
             target = urldefrag(response.urljoin(scripted)).url
             if target != response.url and target.startswith(("http://", "https://")):
+                own = {k: v for k, v in meta.items()  # not the downloader's, nor the retries'
+                       if not k.startswith(("download_", "retry_", "redirect_", "_"))}
                 yield response.request.replace(url=target, meta={
-                    **meta, "redirect_urls": [*meta.get("redirect_urls", ()), response.url],
+                    **own, "redirect_urls": [*meta.get("redirect_urls", ()), response.url],
                     "script_redirects": meta.get("script_redirects", 0) + 1})
                 return
         requested = meta["canonical"]
