@@ -326,6 +326,12 @@ def test_texts_without_words_are_clustered_by_title_and_copy_nothing():
     assert [d.duplicate_of for d in decisions] == [None] * 4
     assert decisions[3].cluster_id == decisions[1].cluster_id  # the same headline
     assert decisions[2].cluster_id != decisions[1].cluster_id
+    # empty texts share one text hash: headlines that share a place make them story
+    # candidates of each other, never copies
+    for i, title in enumerate(["Banjir rendam perumahan di Bekasi", "Kebakaran pasar di Bekasi",
+                               "Gempa guncang Bekasi"]):
+        empty = clusterer.assign(Doc(key=f"e{i}", title=title, text="", published=None, source="a"))
+        assert empty.duplicate_of is None and empty.kind != "duplicate"
 
 
 def test_reports_sharing_a_tenth_of_their_story_terms_are_usually_compared():

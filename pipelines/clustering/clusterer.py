@@ -167,7 +167,7 @@ class Clusterer:
         return table.nodes(rows)
 
     def _as_copy(self, node: Node, pool: list[Node]) -> Decision | None:
-        if not pool:
+        if not pool or node.shingle_sig is None:  # a text without words copies nothing
             return None
         jaccards = estimated_jaccards(node.shingle_sig, [other.shingle_sig for other in pool])
         gap = self.params.max_gap_hours * 3600.0
