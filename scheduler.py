@@ -115,12 +115,13 @@ def plan_jobs(config: Config, jobstore: str | Path, command: list[str] | None = 
         else:
             trigger, when = _crontab(job.cron, tz, config, f"{where}.cron"), f"cron '{job.cron}'"
             period = _shortest_period(trigger)
-            if job.budget_minutes * 60 > period:
+            if job.budget_minutes * 60 >= period:
                 raise ConfigError(
                     config.path, f"{where}.budget_minutes",
-                    f"a budget of {job.budget_minutes} min outlasts the {period / 60:g} min between "
-                    f"two runs of cron '{job.cron}': the next run would find this one running and "
-                    f"be skipped; set budget_minutes to {period // 60:g} or less")
+                    f"a budget of {job.budget_minutes} min fills the {period / 60:g} min between "
+                    f"two runs of cron '{job.cron}', and a crawl takes a little longer than its "
+                    f"budget to start and close: the next run would find this one running and be "
+                    f"skipped; set budget_minutes to {period // 60 - 1:g} or less")
         groups = ", ".join(job.groups) or "all sources"
         specs.append(JobSpec(job.id, "crawl", "scheduler:crawl_job", trigger,
                              f"crawl {groups} {when}, budget {job.budget_minutes} min",

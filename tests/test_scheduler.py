@@ -157,6 +157,8 @@ def test_the_config_gives_crawl_digest_and_maintenance_jobs(setup):
     (('id = "everything"', 'id = "digest"'), "schedule.crawls"),
     (('cron = "0 */6 * * *"', 'cron = "0 */6 * * *"\nbudget_minutes = 400'),
      "schedule.crawls[1].budget_minutes"),  # six hours between runs
+    (('cron = "0 */6 * * *"', 'cron = "0 */6 * * *"\nbudget_minutes = 360'),
+     "schedule.crawls[1].budget_minutes"),  # all of them: every other run would be skipped
 ])
 def test_a_schedule_that_cannot_run_stops_with_the_key(setup, change, key):
     config, jobstore = setup
