@@ -37,9 +37,10 @@ _NEXT_LABEL = re.compile(
 _NUMBERED_LABEL = re.compile(r"(?i)^(?:halaman|hal\.?|page)\s*(\d+)$")
 # A listing's link to more of itself: "Muat lebih banyak", "Tampilkan lainnya", "Load more".
 _MORE_LABEL = re.compile(
-    r"(?i)^(?:muat|tampilkan|lihat|load|show)\s+(?:lebih\s+banyak|lainnya|more)(?:\s+berita)?\W*$")
-# A page number at the end of a listing's path: "/indeks/2", "/page/2".
-_PAGE_IN_PATH = re.compile(r"(?:/page)?/\d+$")
+    r"(?i)^(?:muat|tampilkan|load|show)\s+(?:lebih\s+banyak|lainnya|more)(?:\s+berita)?\W*$")
+# Query parameters that number a listing's pages, or say where its next part starts.
+_PAGE_PARAM = re.compile(r"(?i)^(?:page|p|pg|pn|paged|pagenum|hal|halaman)$")
+_MORE_PARAM = re.compile(r"(?i)^(?:page|p|pg|paged|offset|start|from|last_?id|before|after|cursor)$")
 
 
 def may_link_next(text: str) -> bool:
@@ -102,23 +103,27 @@ def next_listing_page(response: TextResponse, page: int = 1) -> str | None:
         else:
             continue
         url = urldefrag(response.urljoin(link.attrib["href"])).url
-        if url != here and _further_page(here, url, number):
+        if url != here and _further_page(here, url, page, number):
             return url
     return None
 
 
-def _further_page(here: str, url: str, number: str | None) -> bool:
-    """Whether ``url`` is the listing at ``here`` further on: the same path with the page
-    ``number`` in its query, or in its path's end ("/indeks/2", "/page/2/"); with no
-    number (a "load more" link), the same path with another query."""
+def _further_page(here: str, url: str, page: int, number: str | None) -> bool:
+    """Whether ``url`` is the listing at ``here`` (its ``page``-th page) further on: the
+    same path with a page parameter of ``number`` ("?page=2", "?hal=2"), or the path with
+    the number after it ("/indeks/2", "/indeks/page/2"); with no number (a "load more"
+    link), the same path with another value of a page or offset parameter."""
     a, b = urlsplit(here), urlsplit(url)
     if a.netloc != b.netloc:
         return False
+    query = parse_qs(b.query)
     if number is None:
-        return a.path == b.path and a.query != b.query
+        return a.path == b.path and a.query != b.query and any(map(_MORE_PARAM.match, query))
     if a.path == b.path:
-        return number in (v for values in parse_qs(b.query).values() for v in values)
-    base = _PAGE_IN_PATH.sub("", a.path.rstrip("/"))
+        return any(number in values for key, values in query.items() if _PAGE_PARAM.match(key))
+    base = a.path.rstrip("/")
+    if page > 1:  # this page's own number ends its path
+        base = re.sub(rf"(?:/page)?/{page}$", "", base)
     return b.path.rstrip("/") in (f"{base}/{number}", f"{base}/page/{number}")
 
 

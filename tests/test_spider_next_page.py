@@ -117,6 +117,10 @@ INDEX = "https://contoh.id/indeks"
     # a number that is no page of this listing: a comment count, a day, another section
     (INDEX, 1, ('<a href="/berita/7#komentar">2</a><a href="/indeks?date=2025-11-02">2</a>'
                 '<a href="/kanal/olahraga/2">2</a><a href="/kanal/olahraga">Lihat lainnya</a>'), None),
+    (INDEX, 1, '<a href="/indeks?tgl=2&bln=12&thn=2025">2</a>', None),  # a calendar's day
+    (INDEX, 1, '<a href="/indeks?sort=populer">Muat lebih banyak</a>', None),  # another order
+    ("https://contoh.id/kanal/7", 1, '<a href="/kanal/2">2</a>', None),  # another section
+    ("https://contoh.id/arsip/2024", 1, '<a href="/arsip/2">2</a>', None),  # another year
 ])
 def test_a_pager_of_numbers_or_a_load_more_link_leads_to_the_next_index_page(here, page, pager,
                                                                              following):
