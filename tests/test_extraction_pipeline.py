@@ -94,6 +94,27 @@ def test_a_page_without_an_article_is_explained_and_recorded(html, note):
     assert failures[0]["stage"] == "extract" and failures[0]["url"] == item.url
 
 
+def test_a_page_without_text_asked_for_again_records_its_error_once(tmp_path):
+    """It is fetched again for some days in case an article stood behind it; its error
+    was recorded the first time, and is not again on every run."""
+    path = tmp_path / "warta.db"
+    db = open_database(path)
+    save_article(db, {"url": "https://harian.example/video/9", "source": "harian",
+                      "fetched_at": "2025-11-20T03:00:00Z", "text": ""}, None)
+    db.close()
+    failures = []
+    for url in ("https://harian.example/video/9", "https://harian.example/video/10"):
+        pipeline = open_pipeline(STORAGE_DB_PATH=str(path))
+        pipeline.crawler.signals.connect(lambda **kw: failures.append(kw["url"]),
+                                         signal=url_failed, weak=False)
+        item = ArticleItem(url=url, source="harian", html="<html><body><p>Tonton.</p></body></html>",
+                           fetched_at="2025-11-21T03:00:00Z")
+        (result,) = run(pipeline, item)
+        pipeline.close_spider()
+        assert result.text == "" and pipeline.crawler.stats.get_value("extract/no_text") == 1
+    assert failures == ["https://harian.example/video/10"]  # the stored one: no new error
+
+
 def test_a_page_whose_extraction_breaks_is_dropped_to_be_fetched_again(monkeypatch):
     def broken(html, url, **options):
         raise RuntimeError("parser gave up")

@@ -8,9 +8,9 @@ loop the interpreter every few milliseconds, at some cost in pages per second
 while the loop is busy (bench/extraction.py measures the three ways).
 
 A page that yields no text is stored with an ``extraction_note``, the stat
-``extract/no_text`` and a recorded error: its URL is seen, and asked for again for
-``crawl.retry_refused_days`` (a page needing JavaScript or a bot check may have stood
-where the article was; ``storage.articles.skip_urls``). A page whose extraction
+``extract/no_text`` and, the first time, a recorded error: its URL is seen, and asked
+for again for ``crawl.retry_refused_days`` (a page needing JavaScript or a bot check may
+have stood where the article was; ``storage.articles.skip_urls``). A page whose extraction
 breaks (a worker that dies, a parser error) is not stored: it counts as failed
 (``extract/failed``), the error is recorded and the item dropped, so the next run
 fetches the page again instead of keeping an empty article.
@@ -169,10 +169,22 @@ class ExtractionPipeline:
             stats.inc_value(f"source/{source}/failed")
         else:
             stats.inc_value("extract/no_text")
+            if self._stored(adapter):  # asked for again: its error was recorded the first time
+                return
         self.crawler.signals.send_catch_log(
             signal=url_failed, source=source, url=adapter.get("url"), stage="extract",
             reason=result.note or "no article text found", status=None,
         )
+
+    def _stored(self, adapter: ItemAdapter) -> bool:
+        """Whether the page's article is stored already (under any of its addresses)."""
+        if self.db is None:
+            return False
+        try:
+            return find_article(self.db, [adapter.get("url"),
+                                          *(adapter.get("requested_urls") or [])]) is not None
+        except (StorageError, sqlite3.Error):
+            return False
 
     def _remember(self, source: str, adapter: ItemAdapter, result: Extraction) -> None:
         """Keep a new article's template candidates for the site's statistics
