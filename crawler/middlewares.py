@@ -58,9 +58,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self._waiting: dict[asyncio.Future, str | None] = {}  # backoffs under way -> slot
 
     def process_request(self, request):
-        key = request.meta.get("download_slot") or \
-            self.crawler.engine.downloader.get_slot_key(request)
-        quiet = self._quiet.get(key)
+        quiet = self._quiet.get(self._slot_key(request))
         if quiet is not None and not request.meta.get("dont_retry"):
             self.crawler.stats.inc_value("retry/left_for_next_run")
             raise LeftForNextRun(quiet)
@@ -164,7 +162,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         (the timer Scrapy's downloader sets to space requests by the slot's delay); when
         ours fires, the downloader spaces the next request by that delay again."""
         downloader = self.crawler.engine.downloader
-        key = request.meta.get("download_slot") or downloader.get_slot_key(request)
+        key = self._slot_key(request)
         until = monotonic() + seconds
         if until <= self._paused.get(key, 0.0):
             return
@@ -176,6 +174,12 @@ class BackoffRetryMiddleware(RetryMiddleware):
             if slot.latercall:
                 slot.latercall.cancel()
             slot.latercall = call_later(seconds, downloader._latercall, slot)
+
+    def _slot_key(self, request) -> str:
+        """The download slot of ``request``: named in its meta once the downloader took
+        it, else the one the downloader will give it."""
+        return request.meta.get("download_slot") or \
+            self.crawler.engine.downloader.get_slot_key(request)
 
     def _count_failure(self, request, failed: bool) -> None:
         """Count a server error or a request without an answer in a row for its site; any

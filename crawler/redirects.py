@@ -68,7 +68,7 @@ def script_redirect(body: bytes) -> str | None:
         page = lxml.html.fromstring(text)
     except (ParserError, ValueError):
         return None
-    scripts = [script for script in page.iter("script")]
+    scripts = list(page.iter("script"))
     target = next((found.group(1) for script in scripts
                    if (found := _SCRIPT_REDIRECT.search(script.text or ""))), None)
     for hidden in [*scripts, *page.iter("style", "noscript")]:

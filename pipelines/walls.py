@@ -31,7 +31,7 @@ from crawler.signals import url_failed
 from pipelines.extraction.rules import WallRules, fold, load_rules
 from pipelines.language import FUNCTION_WORDS
 
-__all__ = ["WallPipeline", "error_title", "interstitial"]
+__all__ = ["WallPipeline", "error_title", "interstitial", "teaser"]
 
 MIN_MARK_CHARS = 4  # shorter words of a headline ("di", "RUU") mark no article
 _WORD = re.compile(r"\w+")
@@ -59,6 +59,13 @@ def interstitial(text: str, headlines: list[str], rules: WallRules) -> bool:
     return not marks & set(_WORD.findall(folded))
 
 
+def teaser(text: str, rules: WallRules) -> bool:
+    """Whether ``text`` holds a login or subscription prompt: what it shows of an
+    article may be its free part (an interstitial's text is told apart before)."""
+    folded = fold(text)
+    return any(phrase in folded for phrase in rules.teaser)
+
+
 class WallPipeline:
     """Drops error pages and interstitials fetched in place of an article."""
 
@@ -84,13 +91,12 @@ class WallPipeline:
         if interstitial(text, headlines, rules):
             self._refuse(adapter, "interstitial", "a consent or login page in place of the "
                          "article: not stored; tried again next run")
-        folded = fold(text)
-        if any(phrase in folded for phrase in rules.teaser):
+        if teaser(text, rules):
             self.crawler.stats.inc_value("walls/teaser")
-            teaser = "the page asks readers to log in or subscribe for the rest: the text " \
+            note = "the page asks readers to log in or subscribe for the rest: the text " \
                 "may be a teaser"
             adapter["extraction_note"] = "; ".join(
-                n for n in (adapter.get("extraction_note"), teaser) if n)
+                n for n in (adapter.get("extraction_note"), note) if n)
         return item
 
     def _refuse(self, adapter: ItemAdapter, kind: str, reason: str, gone: bool = False):

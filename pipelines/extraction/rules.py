@@ -317,7 +317,7 @@ def _compile(data: dict) -> Rules:
             error_title=phrase_pattern(sorted(walls["error_titles"], key=len, reverse=True),
                                        anchored=False),
             error_title_other_words=walls["error_title_other_words"],
-            interstitial=tuple(fold(phrase) for phrase in walls["interstitial"]),
+            interstitial=tuple(fold(phrase) for phrase in walls["interstitial"] + walls["teaser"]),
             teaser=tuple(fold(phrase) for phrase in walls["teaser"]),
         ),
     )

@@ -176,26 +176,24 @@ class ExtractionPipeline:
             reason=result.note or "no article text found", status=None,
         )
 
-    def _stored(self, adapter: ItemAdapter) -> bool:
-        """Whether the page's article is stored already (under any of its addresses)."""
+    def _stored(self, adapter: ItemAdapter) -> bool | None:
+        """Whether the page's article is stored already (under any of its addresses);
+        None when the database cannot tell (none, or a locked one)."""
         if self.db is None:
-            return False
+            return None
+        url = adapter.get("url")
         try:
-            return find_article(self.db, [adapter.get("url"),
-                                          *(adapter.get("requested_urls") or [])]) is not None
-        except (StorageError, sqlite3.Error):
-            return False
+            return find_article(self.db, [url, *(adapter.get("requested_urls") or [])]) is not None
+        except (StorageError, sqlite3.Error) as exc:
+            logger.warning("could not look %s up among the stored articles: %s", url, exc)
+            return None
 
     def _remember(self, source: str, adapter: ItemAdapter, result: Extraction) -> None:
         """Keep a new article's template candidates for the site's statistics
         (an article fetched again was counted when it was first stored)."""
         url = adapter.get("url")
-        if self.db is None or not result.template_lines or not url or url in self.pending:
+        if not result.template_lines or not url or url in self.pending:
             return
-        try:
-            if find_article(self.db, [url, *(adapter.get("requested_urls") or [])]) is not None:
-                return
-        except (StorageError, sqlite3.Error) as exc:
-            logger.warning("template lines of %s skipped: %s", url, exc)
+        if self._stored(adapter) is not False:  # counted when first stored, or cannot tell
             return
         self.pending[url] = (source, result.template_lines, adapter.get("fetched_at"))
